@@ -1,0 +1,310 @@
+//! The embedded default backend: one SQLite file in WAL mode.
+//!
+//! Every record is one row of `records`, keyed by `(tenant, kind, key)`, with
+//! the record's JSON as `body` and the columns that queries filter and sort
+//! on (`ts_ms`, `call_id`, `seq`) beside it. Blocking SQLite calls run on
+//! tokio's blocking pool when a runtime is present.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde::de::DeserializeOwned;
+
+use super::{Store, WriteCounts};
+use crate::model::{
+    Call, JourneyEvent, MetricSample, Record, RecordKind, Tenant, TimeRange, Utterance,
+};
+use crate::{Error, Result};
+
+/// The schema version this build writes and reads.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS records (
+    tenant  TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    ts_ms   INTEGER,
+    call_id TEXT,
+    seq     INTEGER,
+    body    TEXT NOT NULL,
+    PRIMARY KEY (tenant, kind, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_time ON records (tenant, kind, ts_ms);
+CREATE INDEX IF NOT EXISTS records_by_call ON records (tenant, kind, call_id, seq);
+";
+
+/// How hard SQLite works to make a committed write survive a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=NORMAL`: a write that returned survives the process being killed;
+    /// the last transactions may be lost if the machine loses power.
+    #[default]
+    Process,
+    /// `synchronous=FULL`: a write that returned survives power loss too, at the cost of an fsync per transaction.
+    PowerLoss,
+}
+
+/// A [`Store`] persisted in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    connection: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, durable against process crashes.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with(path, Durability::default())
+    }
+
+    /// Opens the store at `path` with the given durability.
+    pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let connection = Connection::open(&path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        let synchronous = match durability {
+            Durability::Process => "NORMAL",
+            Durability::PowerLoss => "FULL",
+        };
+        connection.pragma_update(None, "synchronous", synchronous)?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::UnsupportedSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        connection.execute_batch(SCHEMA)?;
+        connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+            path,
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` with the connection, on tokio's blocking pool when inside a runtime.
+    async fn with_connection<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        let run = move || {
+            let mut guard = connection
+                .lock()
+                .map_err(|_| Error::Task("SQLite connection lock poisoned".into()))?;
+            work(&mut guard)
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => handle
+                .spawn_blocking(run)
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?,
+            Err(_) => run(),
+        }
+    }
+
+    async fn query_bodies<T>(&self, sql: &'static str, tenant: &str, args: QueryArgs) -> Result<Vec<T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let tenant = tenant.to_owned();
+        self.with_connection(move |conn| {
+            let mut statement = conn.prepare_cached(sql)?;
+            let mut values = vec![Value::Text(tenant)];
+            match args {
+                QueryArgs::Range(range) => {
+                    values.push(Value::Integer(range.start.timestamp_millis()));
+                    values.push(Value::Integer(range.end.timestamp_millis()));
+                }
+                QueryArgs::Key(key) => values.push(Value::Text(key)),
+            }
+            let rows = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for body in rows {
+                let body = body?;
+                out.push(serde_json::from_str(&body).map_err(|e| Error::CorruptRecord(e.to_string()))?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+enum QueryArgs {
+    Range(TimeRange),
+    Key(String),
+}
+
+/// The indexed columns and JSON body of one record.
+struct Row {
+    kind: &'static str,
+    key: String,
+    ts_ms: Option<i64>,
+    call_id: Option<String>,
+    seq: Option<u32>,
+    body: String,
+}
+
+fn to_row(record: &Record) -> Result<Row> {
+    let (ts_ms, call_id, seq, body) = match record {
+        Record::Tenant(t) => (None, None, None, serde_json::to_string(t)?),
+        Record::Call(c) => (
+            Some(c.started_at.timestamp_millis()),
+            None,
+            None,
+            serde_json::to_string(c)?,
+        ),
+        Record::Utterance(u) => (
+            None,
+            Some(u.call_id.clone()),
+            Some(u.seq),
+            serde_json::to_string(u)?,
+        ),
+        Record::JourneyEvent(e) => (
+            Some(e.timestamp.timestamp_millis()),
+            None,
+            None,
+            serde_json::to_string(e)?,
+        ),
+        Record::Metric(m) => (
+            Some(m.timestamp.timestamp_millis()),
+            None,
+            None,
+            serde_json::to_string(m)?,
+        ),
+    };
+    Ok(Row {
+        kind: record.kind().as_str(),
+        key: record.key(),
+        ts_ms,
+        call_id,
+        seq,
+        body,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn put(&self, records: Vec<Record>) -> Result<WriteCounts> {
+        let rows = records.iter().map(to_row).collect::<Result<Vec<_>>>()?;
+        let tenants: Vec<String> = records.into_iter().map(|r| r.tenant().to_owned()).collect();
+        self.with_connection(move |conn| {
+            let tx = conn.transaction()?;
+            let mut counts = WriteCounts::default();
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO records (tenant, kind, key, ts_ms, call_id, seq, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                let mut update = tx.prepare_cached(
+                    "UPDATE records SET ts_ms = ?4, call_id = ?5, seq = ?6, body = ?7
+                     WHERE tenant = ?1 AND kind = ?2 AND key = ?3 AND body <> ?7",
+                )?;
+                for (tenant, row) in tenants.iter().zip(&rows) {
+                    let args = params![tenant, row.kind, row.key, row.ts_ms, row.call_id, row.seq, row.body];
+                    if insert.execute(args)? == 1 {
+                        counts.inserted += 1;
+                    } else if update.execute(args)? == 1 {
+                        counts.updated += 1;
+                    } else {
+                        counts.unchanged += 1;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn tenant_ids(&self) -> Result<Vec<String>> {
+        self.with_connection(|conn| {
+            let mut statement = conn.prepare_cached("SELECT DISTINCT tenant FROM records ORDER BY tenant")?;
+            let ids = statement
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ids)
+        })
+        .await
+    }
+
+    async fn tenant(&self, tenant: &str) -> Result<Option<Tenant>> {
+        let tenant = tenant.to_owned();
+        let kind = RecordKind::Tenant.as_str();
+        self.with_connection(move |conn| {
+            let body: Option<String> = conn
+                .query_row(
+                    "SELECT body FROM records WHERE tenant = ?1 AND kind = ?2 AND key = ?1",
+                    params![tenant, kind],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            body.map(|b| serde_json::from_str(&b).map_err(|e| Error::CorruptRecord(e.to_string())))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn calls(&self, tenant: &str, range: TimeRange) -> Result<Vec<Call>> {
+        self.query_bodies(
+            "SELECT body FROM records WHERE tenant = ?1 AND kind = 'call'
+             AND ts_ms >= ?2 AND ts_ms < ?3 ORDER BY ts_ms, key",
+            tenant,
+            QueryArgs::Range(range),
+        )
+        .await
+    }
+
+    async fn utterances(&self, tenant: &str, range: TimeRange) -> Result<Vec<Utterance>> {
+        self.query_bodies(
+            "SELECT u.body FROM records c JOIN records u
+               ON u.tenant = c.tenant AND u.kind = 'utterance' AND u.call_id = c.key
+             WHERE c.tenant = ?1 AND c.kind = 'call' AND c.ts_ms >= ?2 AND c.ts_ms < ?3
+             ORDER BY c.ts_ms, c.key, u.seq",
+            tenant,
+            QueryArgs::Range(range),
+        )
+        .await
+    }
+
+    async fn transcript(&self, tenant: &str, call_id: &str) -> Result<Vec<Utterance>> {
+        self.query_bodies(
+            "SELECT body FROM records WHERE tenant = ?1 AND kind = 'utterance' AND call_id = ?2
+             ORDER BY seq",
+            tenant,
+            QueryArgs::Key(call_id.to_owned()),
+        )
+        .await
+    }
+
+    async fn journey_events(&self, tenant: &str, range: TimeRange) -> Result<Vec<JourneyEvent>> {
+        self.query_bodies(
+            "SELECT body FROM records WHERE tenant = ?1 AND kind = 'journey_event'
+             AND ts_ms >= ?2 AND ts_ms < ?3 ORDER BY ts_ms, key",
+            tenant,
+            QueryArgs::Range(range),
+        )
+        .await
+    }
+
+    async fn metrics(&self, tenant: &str, range: TimeRange) -> Result<Vec<MetricSample>> {
+        self.query_bodies(
+            "SELECT body FROM records WHERE tenant = ?1 AND kind = 'metric'
+             AND ts_ms >= ?2 AND ts_ms < ?3 ORDER BY ts_ms, key",
+            tenant,
+            QueryArgs::Range(range),
+        )
+        .await
+    }
+}
