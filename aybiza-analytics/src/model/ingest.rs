@@ -6,10 +6,13 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Call, JourneyEvent, MetricSample, Record, Tenant, Utterance, VoiceFeatures};
+use super::{
+    Call, JourneyEvent, MetricSample, Record, RecordKind, Tenant, Utterance, VoiceFeatures,
+};
 
 /// Limits applied while validating records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,7 +121,11 @@ pub fn parse_line(raw: &[u8], line: usize, limits: &IngestLimits) -> Result<Reco
 }
 
 /// Converts one JSON value (an object with a `type` field) into a validated record.
-pub fn parse_value(value: Value, line: usize, limits: &IngestLimits) -> Result<Record, RecordError> {
+pub fn parse_value(
+    value: Value,
+    line: usize,
+    limits: &IngestLimits,
+) -> Result<Record, RecordError> {
     let record_id = identify(&value);
     let fail = |field: Option<String>, message: String| RecordError {
         line,
@@ -126,17 +133,43 @@ pub fn parse_value(value: Value, line: usize, limits: &IngestLimits) -> Result<R
         field,
         message,
     };
-    if !value.is_object() {
+    let Value::Object(mut object) = value else {
         return Err(fail(None, "a record must be a JSON object".into()));
-    }
-    let record: Record = serde_path_to_error::deserialize(&value).map_err(|e| {
+    };
+    let kind = match object.remove("type") {
+        Some(Value::String(kind)) => kind,
+        Some(_) => return Err(fail(Some("type".into()), "must be a string".into())),
+        None => return Err(fail(Some("type".into()), "missing field `type`".into())),
+    };
+    let body = Value::Object(object);
+    let record = match kind.as_str() {
+        "tenant" => Record::Tenant(typed(body).map_err(|(f, m)| fail(f, m))?),
+        "call" => Record::Call(typed(body).map_err(|(f, m)| fail(f, m))?),
+        "utterance" => Record::Utterance(typed(body).map_err(|(f, m)| fail(f, m))?),
+        "journey_event" => Record::JourneyEvent(typed(body).map_err(|(f, m)| fail(f, m))?),
+        "metric" => Record::Metric(typed(body).map_err(|(f, m)| fail(f, m))?),
+        other => {
+            return Err(fail(
+                Some("type".into()),
+                format!(
+                    "unknown record type `{other}`, expected one of {}",
+                    RecordKind::ALL.map(RecordKind::as_str).join(", ")
+                ),
+            ));
+        }
+    };
+    validate(&record, limits).map_err(|(field, message)| fail(Some(field.into()), message))?;
+    Ok(record)
+}
+
+/// Deserializes one record body, naming the offending field on failure.
+fn typed<T: DeserializeOwned>(body: Value) -> Result<T, (Option<String>, String)> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let field = missing_field(&message).or_else(|| (path != ".").then_some(path));
-        fail(field, message)
-    })?;
-    validate(&record, limits).map_err(|(field, message)| fail(Some(field.into()), message))?;
-    Ok(record)
+        (field, message)
+    })
 }
 
 /// Converts a list of JSON values; positions are reported 1-based as `line`.
@@ -185,7 +218,10 @@ fn within(field: &'static str, value: f64, low: f64, high: f64) -> Check {
     if (low..=high).contains(&value) {
         Ok(())
     } else {
-        Err((field, format!("must be between {low} and {high}, got {value}")))
+        Err((
+            field,
+            format!("must be between {low} and {high}, got {value}"),
+        ))
     }
 }
 
@@ -218,7 +254,10 @@ fn validate_utterance(u: &Utterance, limits: &IngestLimits) -> Check {
     if u.end_ms < u.start_ms {
         return Err((
             "end_ms",
-            format!("utterance ends ({} ms) before it starts ({} ms)", u.end_ms, u.start_ms),
+            format!(
+                "utterance ends ({} ms) before it starts ({} ms)",
+                u.end_ms, u.start_ms
+            ),
         ));
     }
     if u.text.len() > limits.max_text_bytes {
@@ -328,7 +367,10 @@ mod tests {
         let err = parse_line(line.as_bytes(), 7, &IngestLimits::default()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("ended_at"));
         assert_eq!(err.record_id.as_deref(), Some("c1"));
-        assert!(err.to_string().starts_with("line 7 (record c1): field `ended_at`"));
+        assert!(
+            err.to_string()
+                .starts_with("line 7 (record c1): field `ended_at`")
+        );
     }
 
     #[test]

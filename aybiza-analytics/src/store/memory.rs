@@ -60,7 +60,10 @@ fn calls_in(records: &BTreeMap<(RecordKind, String), Record>, range: TimeRange) 
     calls
 }
 
-fn utterances_of(records: &BTreeMap<(RecordKind, String), Record>, call_id: &str) -> Vec<Utterance> {
+fn utterances_of(
+    records: &BTreeMap<(RecordKind, String), Record>,
+    call_id: &str,
+) -> Vec<Utterance> {
     let prefix = format!("{call_id}#");
     let mut utterances: Vec<Utterance> = records
         .range((RecordKind::Utterance, prefix.clone())..)
@@ -144,7 +147,11 @@ impl Store for MemoryStore {
     }
 
     async fn transcript(&self, tenant: &str, call_id: &str) -> Result<Vec<Utterance>> {
-        self.read(tenant, |records| utterances_of(records, call_id), Vec::new())
+        self.read(
+            tenant,
+            |records| utterances_of(records, call_id),
+            Vec::new(),
+        )
     }
 
     async fn journey_events(&self, tenant: &str, range: TimeRange) -> Result<Vec<JourneyEvent>> {
@@ -158,7 +165,8 @@ impl Store for MemoryStore {
                     })
                     .collect();
                 events.sort_by(|a, b| {
-                    (a.timestamp.timestamp_millis(), &a.id).cmp(&(b.timestamp.timestamp_millis(), &b.id))
+                    (a.timestamp.timestamp_millis(), &a.id)
+                        .cmp(&(b.timestamp.timestamp_millis(), &b.id))
                 });
                 events
             },
@@ -176,7 +184,12 @@ impl Store for MemoryStore {
                         _ => None,
                     })
                     .collect();
-                samples.sort_by_cached_key(|m| (m.timestamp.timestamp_millis(), Record::Metric(m.clone()).key()));
+                samples.sort_by_cached_key(|m| {
+                    (
+                        m.timestamp.timestamp_millis(),
+                        Record::Metric(m.clone()).key(),
+                    )
+                });
                 samples
             },
             Vec::new(),

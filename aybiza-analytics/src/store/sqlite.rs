@@ -114,7 +114,12 @@ impl SqliteStore {
         }
     }
 
-    async fn query_bodies<T>(&self, sql: &'static str, tenant: &str, args: QueryArgs) -> Result<Vec<T>>
+    async fn query_bodies<T>(
+        &self,
+        sql: &'static str,
+        tenant: &str,
+        args: QueryArgs,
+    ) -> Result<Vec<T>>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -129,11 +134,14 @@ impl SqliteStore {
                 }
                 QueryArgs::Key(key) => values.push(Value::Text(key)),
             }
-            let rows = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
+            let rows =
+                statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
             let mut out = Vec::new();
             for body in rows {
                 let body = body?;
-                out.push(serde_json::from_str(&body).map_err(|e| Error::CorruptRecord(e.to_string()))?);
+                out.push(
+                    serde_json::from_str(&body).map_err(|e| Error::CorruptRecord(e.to_string()))?,
+                );
             }
             Ok(out)
         })
@@ -212,7 +220,15 @@ impl Store for SqliteStore {
                      WHERE tenant = ?1 AND kind = ?2 AND key = ?3 AND body <> ?7",
                 )?;
                 for (tenant, row) in tenants.iter().zip(&rows) {
-                    let args = params![tenant, row.kind, row.key, row.ts_ms, row.call_id, row.seq, row.body];
+                    let args = params![
+                        tenant,
+                        row.kind,
+                        row.key,
+                        row.ts_ms,
+                        row.call_id,
+                        row.seq,
+                        row.body
+                    ];
                     if insert.execute(args)? == 1 {
                         counts.inserted += 1;
                     } else if update.execute(args)? == 1 {
@@ -230,7 +246,8 @@ impl Store for SqliteStore {
 
     async fn tenant_ids(&self) -> Result<Vec<String>> {
         self.with_connection(|conn| {
-            let mut statement = conn.prepare_cached("SELECT DISTINCT tenant FROM records ORDER BY tenant")?;
+            let mut statement =
+                conn.prepare_cached("SELECT DISTINCT tenant FROM records ORDER BY tenant")?;
             let ids = statement
                 .query_map([], |row| row.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

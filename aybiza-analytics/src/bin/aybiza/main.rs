@@ -1,0 +1,54 @@
+//! `aybiza`: the command-line face of aybiza-analytics.
+//!
+//! Each subcommand lives in its own file; `main` parses arguments, runs one,
+//! and turns any error into one line on stderr and a non-zero exit.
+
+mod ingest;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Contact-center call analytics: simulate, ingest and report.
+#[derive(Debug, Parser)]
+#[command(name = "aybiza", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load JSON Lines records into a store file, reporting any line that is rejected.
+    Ingest(ingest::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Ingest(args) => ingest::run(args).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
