@@ -2,12 +2,22 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod forecast;
+pub mod insights;
+pub mod journey;
 pub mod model;
+pub mod patterns;
+pub mod sentiment;
 pub mod store;
 
 pub use error::{Error, Result};
+pub use forecast::Forecaster;
+pub use insights::InsightGenerator;
+pub use journey::JourneyTracker;
 pub use model::{
     Call, CallChannel, CallOutcome, Direction, JourneyEvent, MetricSample, Record, RecordKind,
     Speaker, Tenant, TimeRange, Utterance, VoiceFeatures,
 };
+pub use patterns::PatternDetector;
+pub use sentiment::SentimentAnalyzer;
 pub use store::{IngestReport, MemoryStore, SqliteStore, Store};

@@ -11,10 +11,13 @@ use crate::model::{
 };
 use crate::{Error, Result};
 
+/// One tenant's records by kind and key.
+type TenantRecords = BTreeMap<(RecordKind, String), Record>;
+
 /// A [`Store`] that keeps everything in memory; nothing survives the process.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    tenants: RwLock<HashMap<String, BTreeMap<(RecordKind, String), Record>>>,
+    tenants: RwLock<HashMap<String, TenantRecords>>,
 }
 
 impl MemoryStore {
@@ -23,12 +26,7 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn read<T>(
-        &self,
-        tenant: &str,
-        pick: impl Fn(&BTreeMap<(RecordKind, String), Record>) -> T,
-        empty: T,
-    ) -> Result<T> {
+    fn read<T>(&self, tenant: &str, pick: impl Fn(&TenantRecords) -> T, empty: T) -> Result<T> {
         let tenants = self
             .tenants
             .read()
@@ -37,17 +35,14 @@ impl MemoryStore {
     }
 }
 
-fn of_kind(
-    records: &BTreeMap<(RecordKind, String), Record>,
-    kind: RecordKind,
-) -> impl Iterator<Item = &Record> {
+fn of_kind(records: &TenantRecords, kind: RecordKind) -> impl Iterator<Item = &Record> {
     records
         .range((kind, String::new())..)
         .take_while(move |((k, _), _)| *k == kind)
         .map(|(_, record)| record)
 }
 
-fn calls_in(records: &BTreeMap<(RecordKind, String), Record>, range: TimeRange) -> Vec<Call> {
+fn calls_in(records: &TenantRecords, range: TimeRange) -> Vec<Call> {
     let mut calls: Vec<Call> = of_kind(records, RecordKind::Call)
         .filter_map(|r| match r {
             Record::Call(c) if range.contains(c.started_at) => Some(c.clone()),
@@ -60,10 +55,7 @@ fn calls_in(records: &BTreeMap<(RecordKind, String), Record>, range: TimeRange) 
     calls
 }
 
-fn utterances_of(
-    records: &BTreeMap<(RecordKind, String), Record>,
-    call_id: &str,
-) -> Vec<Utterance> {
+fn utterances_of(records: &TenantRecords, call_id: &str) -> Vec<Utterance> {
     let prefix = format!("{call_id}#");
     let mut utterances: Vec<Utterance> = records
         .range((RecordKind::Utterance, prefix.clone())..)
