@@ -1,4 +1,9 @@
-//! Customer journeys across channels: the [`JourneyTracker`] seam.
+//! Customer journeys across channels: the [`JourneyTracker`] seam, multi-touch
+//! attribution and lifetime value.
+
+pub mod attribution;
+pub mod ltv;
+mod optimize;
 
 use serde::{Deserialize, Serialize};
 
