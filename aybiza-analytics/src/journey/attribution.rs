@@ -33,6 +33,33 @@ pub struct PathRow {
     pub nulls: f64,
 }
 
+/// The columns of an aggregated paths CSV, as ChannelAttribution names them by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathColumns {
+    /// Column with the path, channels joined by `separator`.
+    pub path: String,
+    /// Separator between channels (whitespace around it is ignored).
+    pub separator: String,
+    /// Column with the converting journeys.
+    pub conversions: String,
+    /// Column with the conversion value, if any.
+    pub value: Option<String>,
+    /// Column with the non-converting journeys, if any.
+    pub nulls: Option<String>,
+}
+
+impl Default for PathColumns {
+    fn default() -> Self {
+        Self {
+            path: "path".into(),
+            separator: " > ".into(),
+            conversions: "total_conversions".into(),
+            value: Some("total_conversion_value".into()),
+            nulls: Some("total_null".into()),
+        }
+    }
+}
+
 /// Most distinct channels a [`PathData`] holds (a Markov state packs three channel ids in 64 bits).
 pub const MAX_CHANNELS: usize = (1 << 21) - 2;
 
@@ -121,6 +148,54 @@ impl PathData {
         }
         let channels = path.split(separator).filter(|_| !path.trim().is_empty());
         self.push(channels, conversions, value, nulls)
+    }
+
+    /// Reads aggregated paths from CSV (header row). `columns.value` and `columns.nulls` may be
+    /// absent (`None`): value then counts as 0 and every journey as converting. Bad numbers are
+    /// errors naming the row and column.
+    pub fn read_csv(reader: impl std::io::Read, columns: &PathColumns) -> Result<Self> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(reader);
+        let headers = csv.byte_headers().map_err(super::map::csv_error)?.clone();
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name.as_bytes())
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!("the paths file has no column `{name}`"))
+                })
+        };
+        let path = find(&columns.path)?;
+        let conversions = find(&columns.conversions)?;
+        let value = columns.value.as_deref().map(find).transpose()?;
+        let nulls = columns.nulls.as_deref().map(find).transpose()?;
+        let mut data = Self::new();
+        let mut record = csv::StringRecord::new();
+        let mut row = 1;
+        while csv
+            .read_record(&mut record)
+            .map_err(super::map::csv_error)?
+        {
+            row += 1;
+            let number = |index: Option<usize>, name: Option<&str>| -> Result<f64> {
+                let Some(index) = index else { return Ok(0.0) };
+                let text = record.get(index).unwrap_or_default().trim();
+                text.parse::<f64>().map_err(|_| {
+                    Error::InvalidArgument(format!(
+                        "row {row}, column `{}`: `{text}` is not a number",
+                        name.unwrap_or_default()
+                    ))
+                })
+            };
+            let converted = number(Some(conversions), Some(&columns.conversions))?;
+            let worth = number(value, columns.value.as_deref())?;
+            let lost = number(nulls, columns.nulls.as_deref())?;
+            let text = record.get(path).unwrap_or_default();
+            data.push_joined(text, &columns.separator, converted, worth, lost)
+                .map_err(|e| Error::InvalidArgument(format!("row {row}: {e}")))?;
+        }
+        Ok(data)
     }
 
     fn intern(&mut self, name: &str) -> Result<u32> {
@@ -454,6 +529,66 @@ fn state_key(window: &[u32]) -> u64 {
     window
         .iter()
         .fold(0u64, |key, &channel| (key << 21) | (u64::from(channel) + 1))
+}
+
+/// Settings of [`attribute`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AttributionOptions {
+    /// Half-life of the time-decay model, in touches.
+    pub time_decay_half_life: f64,
+    /// Order of the Markov model (1 to 3).
+    pub markov_order: usize,
+}
+
+impl Default for AttributionOptions {
+    fn default() -> Self {
+        Self {
+            time_decay_half_life: 2.0,
+            markov_order: 1,
+        }
+    }
+}
+
+/// Every model side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributionReport {
+    /// Channel names; every vector below is in this order.
+    pub channels: Vec<String>,
+    /// Credit per model: first touch, last touch, linear, time decay, position based, Markov, Shapley.
+    pub models: Vec<Credit>,
+    /// The Markov model's removal effects on conversions.
+    pub removal_effects: Vec<f64>,
+    /// The Markov model's removal effects on value.
+    pub value_removal_effects: Vec<f64>,
+    /// The Markov chain's conversion probability.
+    pub conversion_probability: f64,
+}
+
+/// Runs every attribution model on `data`.
+pub fn attribute(data: &PathData, options: &AttributionOptions) -> Result<AttributionReport> {
+    let rules = [
+        Heuristic::FirstTouch,
+        Heuristic::LastTouch,
+        Heuristic::Linear,
+        Heuristic::TimeDecay {
+            half_life: options.time_decay_half_life,
+        },
+        Heuristic::PositionBased,
+    ];
+    let mut models = rules
+        .into_iter()
+        .map(|rule| heuristic(data, rule))
+        .collect::<Result<Vec<_>>>()?;
+    let chain = markov(data, options.markov_order)?;
+    models.push(chain.credit);
+    models.push(shapley(data));
+    Ok(AttributionReport {
+        channels: data.channels.clone(),
+        models,
+        removal_effects: chain.removal_effects,
+        value_removal_effects: chain.value_removal_effects,
+        conversion_probability: chain.conversion_probability,
+    })
 }
 
 /// Shapley values of the game in which a coalition of channels is worth the conversions

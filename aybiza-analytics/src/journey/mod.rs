@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod ltv;
+pub mod map;
 mod optimize;
 
 use serde::{Deserialize, Serialize};
