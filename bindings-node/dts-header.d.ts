@@ -85,16 +85,25 @@ export interface MetricSample {
   value: number
 }
 
-/**
- * One record of the ingest format, tagged by `type`. When ingesting, optional
- * fields may be left out and timestamps may be `Date`s.
- */
+/** One record of the ingest format, tagged by `type`, as `parseJsonl` returns it. */
 export type DataRecord =
   | ({ type: 'tenant' } & Tenant)
   | ({ type: 'call' } & Call)
   | ({ type: 'utterance' } & Utterance)
   | ({ type: 'journey_event' } & JourneyEvent)
   | ({ type: 'metric' } & MetricSample)
+
+/** `T` as `ingest` accepts it: fields with a default may be left out and timestamps may be `Date`s. */
+export type Ingestible<T, Defaulted extends keyof T, Timestamps extends keyof T> = Omit<T, Defaulted | Timestamps> &
+  Partial<Pick<T, Defaulted>> & { [K in keyof Pick<T, Timestamps>]: Pick<T, Timestamps>[K] | Date }
+
+/** One record as `ingest` accepts it, tagged by `type`. */
+export type RecordInput =
+  | ({ type: 'tenant' } & Tenant)
+  | ({ type: 'call' } & Ingestible<Call, 'escalated' | 'transferred', 'started_at' | 'ended_at'>)
+  | ({ type: 'utterance' } & Omit<Utterance, 'voice'> & { voice?: Partial<VoiceFeatures> })
+  | ({ type: 'journey_event' } & Ingestible<JourneyEvent, never, 'timestamp'>)
+  | ({ type: 'metric' } & Ingestible<MetricSample, 'source', 'timestamp'>)
 
 /** Why one input record was rejected. */
 export interface RecordError {

@@ -78,7 +78,7 @@ impl Store {
     pub fn ingest<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "ReadonlyArray<DataRecord>")] records: Unknown,
+        #[napi(ts_arg_type = "ReadonlyArray<RecordInput>")] records: Unknown,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let items = convert::record_items(records)?;
         let store = Arc::clone(&self.inner);
