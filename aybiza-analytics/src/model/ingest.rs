@@ -317,7 +317,9 @@ fn validate_metric(m: &MetricSample) -> Check {
 }
 
 /// Reads a record's id from raw JSON, for error messages, before it is known to be valid.
-fn identify(value: &Value) -> Option<String> {
+///
+/// Bindings use it to name the record when they reject a value before it reaches [`parse_value`].
+pub fn identify(value: &Value) -> Option<String> {
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     match value.get("type").and_then(Value::as_str) {
         Some("utterance") => {
