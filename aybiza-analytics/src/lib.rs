@@ -7,6 +7,7 @@ pub mod insights;
 pub mod journey;
 pub mod model;
 pub mod patterns;
+pub mod report;
 pub mod sentiment;
 pub mod store;
 

@@ -316,8 +316,10 @@ fn validate_metric(m: &MetricSample) -> Check {
     finite("value", m.value)
 }
 
-/// Reads a record's id from raw JSON, for error messages, before it is known to be valid.
-fn identify(value: &Value) -> Option<String> {
+/// Reads a record's id from raw JSON, for error messages, before it is known to be valid:
+/// `call_id#seq` for an utterance, the metric name for a metric sample, `id` for the rest.
+/// Bindings use it to name a record they reject before it reaches [`parse_value`].
+pub fn identify(value: &Value) -> Option<String> {
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     match value.get("type").and_then(Value::as_str) {
         Some("utterance") => {

@@ -4,6 +4,8 @@
 //! and turns any error into one line on stderr and a non-zero exit.
 
 mod ingest;
+mod report;
+mod time_args;
 
 use std::process::ExitCode;
 
@@ -21,6 +23,8 @@ struct Cli {
 enum Command {
     /// Load JSON Lines records into a store file, reporting any line that is rejected.
     Ingest(ingest::Args),
+    /// Write the analysis report (HTML and JSON) for a store.
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Ingest(args) => ingest::run(args).await,
+            Command::Report(args) => report::run(args).await,
         }
     });
     match outcome {

@@ -1,0 +1,312 @@
+//! Checking JS arguments and turning JS values into JSON.
+//!
+//! Each function returns `napi::Result<Checked<T>>`: the outer error means
+//! the JS engine itself failed (for instance a getter threw) and is thrown at
+//! once; the inner [`Checked`] error is a bad argument, reported with the
+//! call's other errors (a rejected Promise, or a thrown `Error` for sync calls).
+
+use aybiza_analytics::model::ingest::{RecordError, identify};
+use aybiza_analytics::{Error, TimeRange};
+use chrono::{DateTime, SecondsFormat, Utc};
+use napi::bindgen_prelude::{Array, BigInt, Object, Uint8ArraySlice, Unknown};
+use napi::{JsDate, JsValue, ValueType};
+use serde_json::{Map, Number, Value};
+
+/// A checked argument, or the `InvalidArgument` error that explains why it was refused.
+pub type Checked<T> = aybiza_analytics::Result<T>;
+
+/// One item of an array of records: its JSON, or why it cannot be JSON.
+pub type RecordItem = Result<Value, RecordError>;
+
+/// How deep a record may nest before it is refused (this also stops cyclic objects).
+const MAX_DEPTH: usize = 64;
+
+/// Largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn invalid(message: String) -> Error {
+    Error::InvalidArgument(message)
+}
+
+/// A JS type's name as `typeof` would print it.
+fn describe(value_type: ValueType) -> &'static str {
+    match value_type {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::External => "external",
+        ValueType::BigInt => "bigint",
+        ValueType::Unknown => "unknown value",
+    }
+}
+
+/// The string argument `name`.
+pub fn string_arg(name: &str, value: Unknown) -> napi::Result<Checked<String>> {
+    Ok(match value.get_type()? {
+        // SAFETY: the value was just checked to be a string.
+        ValueType::String => Ok(unsafe { value.cast::<String>() }?),
+        other => Err(invalid(format!(
+            "{name} must be a string, got {}",
+            describe(other)
+        ))),
+    })
+}
+
+/// The bytes of JSON Lines input given as a string or a `Buffer`/`Uint8Array`.
+pub fn jsonl_bytes(input: Unknown) -> napi::Result<Checked<Vec<u8>>> {
+    let value_type = input.get_type()?;
+    if value_type == ValueType::String {
+        // SAFETY: the value was just checked to be a string.
+        return Ok(Ok(unsafe { input.cast::<String>() }?.into_bytes()));
+    }
+    if value_type == ValueType::Object && input.is_typedarray()? {
+        // SAFETY: the value is a typed array; the cast checks that its elements are bytes.
+        if let Ok(bytes) = unsafe { input.cast::<Uint8ArraySlice>() } {
+            return Ok(Ok(bytes.to_vec()));
+        }
+    }
+    Ok(Err(invalid(format!(
+        "input must be a string, a Buffer or a Uint8Array, got {}",
+        describe(value_type)
+    ))))
+}
+
+/// A time range from optional `start` and `end` bounds; a missing bound leaves that side open.
+pub fn time_range(
+    start: Option<Unknown>,
+    end: Option<Unknown>,
+) -> napi::Result<Checked<TimeRange>> {
+    let all = TimeRange::all();
+    let start = instant("start", start)?;
+    let end = instant("end", end)?;
+    Ok(start.and_then(|start| {
+        end.and_then(|end| TimeRange::new(start.unwrap_or(all.start), end.unwrap_or(all.end)))
+    }))
+}
+
+/// One time bound: a `Date`, an RFC 3339 string, or nothing (`null`/`undefined`).
+fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
+    let Some(value) = value else {
+        return Ok(Ok(None));
+    };
+    let value_type = value.get_type()?;
+    if value_type == ValueType::String {
+        // SAFETY: the value was just checked to be a string.
+        let text = unsafe { value.cast::<String>() }?;
+        return Ok(DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|e| {
+                invalid(format!(
+                    "{name} must be an RFC 3339 timestamp such as 2026-03-02T14:00:00Z, got {text:?} ({e})"
+                ))
+            }));
+    }
+    if value_type == ValueType::Object && value.is_date()? {
+        // SAFETY: the value was just checked to be a Date.
+        let millis = unsafe { value.cast::<JsDate>() }?.value_of()?;
+        return Ok(date_from_millis(millis)
+            .map(Some)
+            .ok_or_else(|| invalid(format!("{name} is an invalid Date"))));
+    }
+    Ok(Err(invalid(format!(
+        "{name} must be a Date, an RFC 3339 string, null or undefined, got {}",
+        describe(value_type)
+    ))))
+}
+
+/// The instant of a JS `Date`'s time value, if it is a valid date chrono can hold.
+fn date_from_millis(millis: f64) -> Option<DateTime<Utc>> {
+    if millis.is_finite() {
+        DateTime::from_timestamp_millis(millis as i64)
+    } else {
+        None
+    }
+}
+
+/// The items of an array of records, each turned into JSON on its own.
+///
+/// An item that JSON cannot carry (a `NaN`, an infinity, a function, a
+/// symbol, an invalid `Date`, a cycle) becomes a [`RecordError`] naming its
+/// 1-based position, the record's id and the offending field, so the rest
+/// of the array can still be stored.
+pub fn record_items(records: Unknown) -> napi::Result<Checked<Vec<RecordItem>>> {
+    let value_type = records.get_type()?;
+    if value_type != ValueType::Object || !records.is_array()? {
+        return Ok(Err(invalid(format!(
+            "records must be an array of objects, got {}",
+            describe(value_type)
+        ))));
+    }
+    // SAFETY: the value was just checked to be an array.
+    let array = unsafe { records.cast::<Array>() }?;
+    let mut items = Vec::with_capacity(array.len() as usize);
+    for index in 0..array.len() {
+        let mut builder = JsonBuilder::default();
+        let value = match array.get::<Unknown>(index)? {
+            Some(item) => builder.value(item)?,
+            None => Value::Null,
+        };
+        items.push(match builder.problem {
+            None => Ok(value),
+            Some(problem) => Err(RecordError {
+                line: index as usize + 1,
+                record_id: identify(&value),
+                field: problem.field,
+                message: problem.message,
+            }),
+        });
+    }
+    Ok(Ok(items))
+}
+
+/// Why a JS value has no faithful JSON form, and where in the record.
+struct Problem {
+    field: Option<String>,
+    message: String,
+}
+
+/// One step of the path from a record to one of its values.
+enum Step {
+    Key(String),
+    Index(u32),
+}
+
+/// Converts JS values to JSON like `JSON.stringify` (`undefined` properties
+/// are left out, `Date`s become RFC 3339 strings), except that values JSON
+/// would silently change or drop are recorded as the first [`Problem`].
+#[derive(Default)]
+struct JsonBuilder {
+    path: Vec<Step>,
+    problem: Option<Problem>,
+}
+
+impl JsonBuilder {
+    /// The current path in the data model's notation: `voice.energy`, `tags[2]`.
+    fn field(&self) -> Option<String> {
+        if self.path.is_empty() {
+            return None;
+        }
+        let mut field = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(key) if field.is_empty() => field.push_str(key),
+                Step::Key(key) => {
+                    field.push('.');
+                    field.push_str(key);
+                }
+                Step::Index(index) => field.push_str(&format!("[{index}]")),
+            }
+        }
+        Some(field)
+    }
+
+    /// Records a problem at the current path, unless an earlier one was found; returns the stand-in `null`.
+    fn flag(&mut self, message: String) -> Value {
+        if self.problem.is_none() {
+            self.problem = Some(Problem {
+                field: self.field(),
+                message,
+            });
+        }
+        Value::Null
+    }
+
+    fn value(&mut self, value: Unknown) -> napi::Result<Value> {
+        // SAFETY (all casts below): each matches the type `get_type` just reported.
+        Ok(match value.get_type()? {
+            ValueType::Undefined | ValueType::Null => Value::Null,
+            ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>() }?),
+            ValueType::Number => self.number(unsafe { value.cast::<f64>() }?),
+            ValueType::String => Value::String(unsafe { value.cast::<String>() }?),
+            ValueType::BigInt => self.bigint(&unsafe { value.cast::<BigInt>() }?),
+            ValueType::Object => self.object(value)?,
+            other => self.flag(format!("a {} cannot be stored", describe(other))),
+        })
+    }
+
+    fn number(&mut self, number: f64) -> Value {
+        if !number.is_finite() {
+            let shown = if number.is_nan() {
+                "NaN"
+            } else if number > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
+            return self.flag(format!("must be a finite number, got {shown}"));
+        }
+        if number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER {
+            // Integral and exact: keep it an integer so integer fields accept it.
+            if number >= 0.0 {
+                Value::from(number as u64)
+            } else {
+                Value::from(number as i64)
+            }
+        } else {
+            Number::from_f64(number).map_or(Value::Null, Value::Number)
+        }
+    }
+
+    fn bigint(&mut self, number: &BigInt) -> Value {
+        let (signed, signed_exact) = number.get_i64();
+        if signed_exact {
+            return Value::from(signed);
+        }
+        let (negative, unsigned, unsigned_exact) = number.get_u64();
+        if !negative && unsigned_exact {
+            return Value::from(unsigned);
+        }
+        self.flag("is a BigInt outside the 64-bit integer range".into())
+    }
+
+    fn object(&mut self, value: Unknown) -> napi::Result<Value> {
+        if self.path.len() >= MAX_DEPTH {
+            return Ok(self.flag(format!(
+                "nests more than {MAX_DEPTH} levels deep (is the object cyclic?)"
+            )));
+        }
+        if value.is_date()? {
+            // SAFETY: the value was just checked to be a Date.
+            let millis = unsafe { value.cast::<JsDate>() }?.value_of()?;
+            return Ok(match date_from_millis(millis) {
+                Some(instant) => {
+                    Value::String(instant.to_rfc3339_opts(SecondsFormat::Millis, true))
+                }
+                None => self.flag("is an invalid Date".into()),
+            });
+        }
+        if value.is_array()? {
+            // SAFETY: the value was just checked to be an array.
+            let array = unsafe { value.cast::<Array>() }?;
+            let mut elements = Vec::with_capacity(array.len() as usize);
+            for index in 0..array.len() {
+                self.path.push(Step::Index(index));
+                let element = match array.get::<Unknown>(index)? {
+                    Some(element) => self.value(element)?,
+                    None => Value::Null,
+                };
+                self.path.pop();
+                elements.push(element);
+            }
+            return Ok(Value::Array(elements));
+        }
+        // SAFETY: the value is an object.
+        let object = unsafe { value.cast::<Object>() }?;
+        let mut map = Map::new();
+        for key in Object::keys(&object)? {
+            // `get` gives `None` for `undefined`, which JSON leaves out.
+            if let Some(property) = object.get::<Unknown>(&key)? {
+                self.path.push(Step::Key(key.clone()));
+                let json = self.value(property)?;
+                self.path.pop();
+                map.insert(key, json);
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}

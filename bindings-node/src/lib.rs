@@ -1,0 +1,46 @@
+//! Node bindings of aybiza-analytics, published as the npm package `aybiza-analytics`.
+//!
+//! Every result crosses the boundary as the JSON shape of the Rust serde type
+//! (converted through `serde_json::Value`), so records, reports and errors
+//! look the same in Rust, Python and JavaScript. Store calls return Promises
+//! and run on napi's tokio runtime; failures reject with a JS `Error` whose
+//! `code` names the Rust error variant (see [`errors`]).
+//!
+//! Adding a capability: put it in its own module, take JS arguments as
+//! `Unknown` and check them with [`convert`], and return
+//! [`promise::spawn`] for anything that touches a store or takes time.
+
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod convert;
+pub mod errors;
+pub mod promise;
+pub mod store;
+
+use aybiza_analytics::model::ingest::{IngestLimits, parse_jsonl_bytes};
+use napi::bindgen_prelude::Unknown;
+use napi::{Env, Result};
+use napi_derive::napi;
+use serde_json::{Value, json};
+
+/// Parses and validates JSON Lines without storing them: `{records, rejected}`.
+///
+/// `input` is a string or a `Buffer`/`Uint8Array`; a line that is not UTF-8
+/// is rejected on its own. Throws an `Error` with `code` `InvalidArgument`
+/// when `input` is neither.
+#[napi(catch_unwind, ts_return_type = "ParsedBatch")]
+pub fn parse_jsonl(
+    env: &Env,
+    #[napi(ts_arg_type = "string | Uint8Array")] input: Unknown,
+) -> Result<Value> {
+    let parsed = convert::jsonl_bytes(input)?
+        .map(|bytes| parse_jsonl_bytes(&bytes, &IngestLimits::default()))
+        .and_then(|batch| {
+            Ok(json!({
+                "records": serde_json::to_value(batch.records)?,
+                "rejected": serde_json::to_value(batch.rejected)?,
+            }))
+        });
+    parsed.map_err(|error| errors::to_napi(env, &error))
+}

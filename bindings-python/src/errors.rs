@@ -1,0 +1,62 @@
+//! The Python exception hierarchy and the mapping from the core [`Error`] to it.
+
+use aybiza_analytics::Error;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+
+create_exception!(
+    aybiza_analytics,
+    AybizaError,
+    PyException,
+    "Base class of every error raised by aybiza_analytics."
+);
+create_exception!(
+    aybiza_analytics,
+    InvalidRecordError,
+    AybizaError,
+    "A record broke the data model."
+);
+create_exception!(
+    aybiza_analytics,
+    InvalidArgumentError,
+    AybizaError,
+    "An argument was outside its documented domain (a malformed date, a range that ends before it starts, ...)."
+);
+create_exception!(
+    aybiza_analytics,
+    StoreError,
+    AybizaError,
+    "The store failed: SQLite error, corrupt stored record, or a file written by a newer schema."
+);
+
+/// Converts a core error into the Python exception of its kind, keeping the core's message.
+pub fn to_py_err(error: Error) -> PyErr {
+    let message = error.to_string();
+    match error {
+        Error::InvalidRecord(_) => InvalidRecordError::new_err(message),
+        Error::InvalidArgument(_) => InvalidArgumentError::new_err(message),
+        Error::Sqlite(_) | Error::CorruptRecord(_) | Error::UnsupportedSchema { .. } => {
+            StoreError::new_err(message)
+        }
+        Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
+    }
+}
+
+/// An [`InvalidArgumentError`] with `message`.
+pub fn invalid_argument(message: impl Into<String>) -> PyErr {
+    InvalidArgumentError::new_err(message.into())
+}
+
+/// Adds the exception classes to the module.
+pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    module.add("AybizaError", py.get_type::<AybizaError>())?;
+    module.add("InvalidRecordError", py.get_type::<InvalidRecordError>())?;
+    module.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
+    module.add("StoreError", py.get_type::<StoreError>())?;
+    Ok(())
+}

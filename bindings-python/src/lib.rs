@@ -1,0 +1,30 @@
+//! Python bindings for aybiza-analytics: the `aybiza_analytics` package's native module.
+//!
+//! Layout: [`errors`] holds the exception hierarchy, [`convert`] the
+//! Python/JSON/time conversions, [`runtime`] the shared tokio runtime,
+//! [`ingest`] the ingestion result classes and `parse_jsonl`, and [`store`]
+//! the `Store` class. A new function goes in the file of its area and is
+//! registered in [`native`] below; its stub goes in
+//! `python/aybiza_analytics/__init__.pyi`.
+
+mod convert;
+mod errors;
+mod ingest;
+mod runtime;
+mod store;
+
+use pyo3::prelude::*;
+
+/// The native module `aybiza_analytics._native`, re-exported by the `aybiza_analytics` package.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(module)?;
+    module.add_class::<store::PyStore>()?;
+    module.add_class::<ingest::PyIngestReport>()?;
+    module.add_class::<ingest::PyWriteCounts>()?;
+    module.add_class::<ingest::PyRecordError>()?;
+    module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
