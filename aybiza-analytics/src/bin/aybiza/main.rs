@@ -4,6 +4,8 @@
 //! and turns any error into one line on stderr and a non-zero exit.
 
 mod ingest;
+mod input;
+mod journey;
 mod report;
 mod time_args;
 
@@ -25,6 +27,10 @@ enum Command {
     Ingest(ingest::Args),
     /// Write the analysis report (HTML and JSON) for a store.
     Report(report::Args),
+    /// Journey map of an event log: variants, directly-follows graph, start and end activities.
+    JourneyMap(journey::MapArgs),
+    /// Multi-touch attribution of aggregated paths: heuristic, Markov and Shapley models.
+    Attribution(journey::AttributionArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,8 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Ingest(args) => ingest::run(args).await,
             Command::Report(args) => report::run(args).await,
+            Command::JourneyMap(args) => journey::map(args),
+            Command::Attribution(args) => journey::attribution(args),
         }
     });
     match outcome {

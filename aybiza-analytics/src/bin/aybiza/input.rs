@@ -1,0 +1,22 @@
+//! Opening input files, transparently gunzipping `*.gz`.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use aybiza_analytics::{Error, Result};
+
+/// Opens `path` for reading (`-` is standard input); a name ending in `.gz` is decompressed.
+pub fn open(path: &Path) -> Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let file = File::open(path)
+        .map_err(|e| Error::InvalidArgument(format!("cannot open {}: {e}", path.display())))?;
+    let reader = BufReader::with_capacity(1 << 20, file);
+    if path.extension().is_some_and(|e| e == "gz") {
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(reader)))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
