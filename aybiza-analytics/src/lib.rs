@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod model;
+pub mod sim;
 pub mod store;
 
 pub use error::{Error, Result};
