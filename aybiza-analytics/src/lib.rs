@@ -9,6 +9,7 @@ pub mod model;
 pub mod patterns;
 pub mod report;
 pub mod sentiment;
+pub mod sim;
 pub mod store;
 
 pub use error::{Error, Result};

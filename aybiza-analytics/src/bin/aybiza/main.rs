@@ -5,6 +5,7 @@
 
 mod ingest;
 mod report;
+mod simulate;
 mod time_args;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write realistic sample contact-center data (JSON Lines) and its ground truth.
+    Simulate(simulate::Args),
     /// Load JSON Lines records into a store file, reporting any line that is rejected.
     Ingest(ingest::Args),
     /// Write the analysis report (HTML and JSON) for a store.
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
+            Command::Simulate(args) => simulate::run(args),
             Command::Ingest(args) => ingest::run(args).await,
             Command::Report(args) => report::run(args).await,
         }
