@@ -7,8 +7,10 @@ pub mod insights;
 pub mod journey;
 pub mod model;
 pub mod patterns;
+pub mod privacy;
 pub mod report;
 pub mod sentiment;
+pub mod sim;
 pub mod store;
 
 pub use error::{Error, Result};
@@ -20,5 +22,6 @@ pub use model::{
     Speaker, Tenant, TimeRange, Utterance, VoiceFeatures,
 };
 pub use patterns::PatternDetector;
+pub use privacy::{PiiEntity, PiiKind, Redacted, Redactor};
 pub use sentiment::SentimentAnalyzer;
 pub use store::{IngestReport, MemoryStore, SqliteStore, Store};

@@ -37,6 +37,18 @@ CREATE INDEX IF NOT EXISTS records_by_time ON records (tenant, kind, ts_ms);
 CREATE INDEX IF NOT EXISTS records_by_call ON records (tenant, kind, call_id, seq);
 ";
 
+/// Utterances of the calls of a tenant (?1) started in [?2, ?3), seeking by call.
+const UTTERANCES_IN_RANGE: &str =
+    "SELECT u.body FROM records c JOIN records u INDEXED BY records_by_call
+               ON u.tenant = c.tenant AND u.kind = 'utterance' AND u.call_id = c.key
+             WHERE c.tenant = ?1 AND c.kind = 'call' AND c.ts_ms >= ?2 AND c.ts_ms < ?3
+             ORDER BY c.ts_ms, c.key, u.seq";
+
+/// One call's (?2) utterances of a tenant (?1) in sequence order.
+const TRANSCRIPT: &str = "SELECT body FROM records INDEXED BY records_by_call
+             WHERE tenant = ?1 AND kind = 'utterance' AND call_id = ?2
+             ORDER BY seq";
+
 /// How hard SQLite works to make a committed write survive a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Durability {
@@ -284,25 +296,13 @@ impl Store for SqliteStore {
     }
 
     async fn utterances(&self, tenant: &str, range: TimeRange) -> Result<Vec<Utterance>> {
-        self.query_bodies(
-            "SELECT u.body FROM records c JOIN records u
-               ON u.tenant = c.tenant AND u.kind = 'utterance' AND u.call_id = c.key
-             WHERE c.tenant = ?1 AND c.kind = 'call' AND c.ts_ms >= ?2 AND c.ts_ms < ?3
-             ORDER BY c.ts_ms, c.key, u.seq",
-            tenant,
-            QueryArgs::Range(range),
-        )
-        .await
+        self.query_bodies(UTTERANCES_IN_RANGE, tenant, QueryArgs::Range(range))
+            .await
     }
 
     async fn transcript(&self, tenant: &str, call_id: &str) -> Result<Vec<Utterance>> {
-        self.query_bodies(
-            "SELECT body FROM records WHERE tenant = ?1 AND kind = 'utterance' AND call_id = ?2
-             ORDER BY seq",
-            tenant,
-            QueryArgs::Key(call_id.to_owned()),
-        )
-        .await
+        self.query_bodies(TRANSCRIPT, tenant, QueryArgs::Key(call_id.to_owned()))
+            .await
     }
 
     async fn journey_events(&self, tenant: &str, range: TimeRange) -> Result<Vec<JourneyEvent>> {
@@ -323,5 +323,38 @@ impl Store for SqliteStore {
             QueryArgs::Range(range),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Utterance reads must seek by call through `records_by_call`; scanning the tenant's
+    /// utterances for every call made a 17k-call report take minutes.
+    #[test]
+    fn utterance_queries_seek_by_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("plan.db")).unwrap();
+        let connection = store.connection.lock().unwrap();
+        for sql in [UTTERANCES_IN_RANGE, TRANSCRIPT] {
+            let mut plan = connection
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let steps: Vec<String> = plan
+                .query_map(
+                    params_from_iter(vec![Value::Null; plan.parameter_count()]),
+                    |row| row.get::<_, String>(3),
+                )
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| s.contains("records_by_call (tenant=? AND kind=? AND call_id=?)")),
+                "{steps:?}"
+            );
+        }
     }
 }

@@ -7,6 +7,7 @@ mod ingest;
 mod input;
 mod journey;
 mod report;
+mod simulate;
 mod time_args;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write realistic sample contact-center data (JSON Lines) and its ground truth.
+    Simulate(simulate::Args),
     /// Load JSON Lines records into a store file, reporting any line that is rejected.
     Ingest(ingest::Args),
     /// Write the analysis report (HTML and JSON) for a store.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
+            Command::Simulate(args) => simulate::run(args),
             Command::Ingest(args) => ingest::run(args).await,
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),

@@ -4,17 +4,25 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aybiza_analytics::report::{ReportOptions, ReportProgress, build_report};
-use aybiza_analytics::{Result, SqliteStore};
+use aybiza_analytics::sim::simulate;
+use aybiza_analytics::{Result, SqliteStore, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::simulate::{SimFlags, write_output};
 use crate::time_args::TimeArgs;
 
 /// Arguments of `aybiza report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The store file (SQLite) to report on.
+    /// The store file (SQLite) to report on; with `--sample`, `OUTPUT/sample.db` by default.
+    #[arg(long, required_unless_present = "sample")]
+    store: Option<PathBuf>,
+    /// Report on generated sample data: simulate (seeded), write `OUTPUT/sample.jsonl` and its
+    /// ground truth, ingest them into the store, then report.
     #[arg(long)]
-    store: PathBuf,
+    sample: bool,
+    #[command(flatten)]
+    sim: SimFlags,
     /// Directory to write `report.html` and `report.json` into (created if missing).
     #[arg(long, default_value = "out")]
     output: PathBuf,
@@ -27,7 +35,15 @@ pub struct Args {
 
 /// Builds the report with a progress bar per tenant and writes both files.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.store)?;
+    std::fs::create_dir_all(&args.output)?;
+    let store_path = args
+        .store
+        .clone()
+        .unwrap_or_else(|| args.output.join("sample.db"));
+    let store = SqliteStore::open(&store_path)?;
+    if args.sample {
+        ingest_sample(&store, &args).await?;
+    }
     let options = ReportOptions {
         tenants: (!args.tenants.is_empty()).then(|| args.tenants.clone()),
         ..ReportOptions::default()
@@ -53,4 +69,28 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         paths.json.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates the sample data, keeps a copy beside the report, and stores it.
+async fn ingest_sample(store: &SqliteStore, args: &Args) -> Result<()> {
+    let spinner = ProgressBar::new_spinner().with_message("simulating sample data");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let output = simulate(&args.sim.config())?;
+    let records_path = args.output.join("sample.jsonl");
+    write_output(
+        &output,
+        &records_path,
+        Some(&args.output.join("sample-truth.json")),
+    )?;
+    spinner.set_message(format!("storing {} sample records", output.records.len()));
+    let written = store.put(output.records).await?;
+    spinner.finish_and_clear();
+    println!(
+        "sample data: {} ({} new records, {} already stored) in {}",
+        records_path.display(),
+        written.inserted,
+        written.unchanged + written.updated,
+        store.path().display()
+    );
+    Ok(())
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, as CI does: formatting and lints, the Rust
+# tests (unit, integration, doc), then the Python and Node bindings' suites.
+# Needs only the Rust toolchain, Python >= 3.10 with pip, and Node 20 with npm;
+# it installs maturin, pytest and the napi CLI itself (into target/ and node_modules/).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (workspace, all targets, -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests"
+cargo test -p aybiza-analytics
+
+step "Python bindings: build the wheel, check the stubs, pytest"
+bash bindings-python/run-tests.sh
+
+step "Node bindings: build the addon, node --test"
+(
+    cd bindings-node
+    npm ci --no-audit --no-fund --loglevel=error
+    npx napi build --platform
+    git -C "$root" diff --exit-code -- bindings-node/index.js bindings-node/index.d.ts ||
+        { echo "bindings-node/index.js or index.d.ts is stale: commit the regenerated files" >&2; exit 1; }
+    node --test
+)
+
+step "all tests passed"
