@@ -478,10 +478,9 @@ fn parse_iso_fast(b: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = i64::from(
-        date.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?)
-            .num_days(),
-    );
+    let days = date
+        .signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?)
+        .num_days();
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
     Some(seconds * 1_000_000 + micros)
 }

@@ -24,6 +24,12 @@ pub struct SimFlags {
     /// Average calls per tenant per day.
     #[arg(long, default_value_t = SimConfig::default().calls_per_day)]
     calls_per_day: usize,
+    /// Customers per tenant (callers and existing customers in journeys).
+    #[arg(long, default_value_t = SimConfig::default().customers_per_tenant)]
+    customers_per_tenant: usize,
+    /// Average customer journeys started per tenant per day.
+    #[arg(long, default_value_t = SimConfig::default().journeys_per_day)]
+    journeys_per_day: usize,
     /// Start of the simulated period (RFC 3339); a Monday by default.
     #[arg(long, default_value_t = SimConfig::default().start)]
     start: DateTime<Utc>,
@@ -37,6 +43,8 @@ impl SimFlags {
             tenants: self.tenants,
             days: self.days,
             calls_per_day: self.calls_per_day,
+            customers_per_tenant: self.customers_per_tenant,
+            journeys_per_day: self.journeys_per_day,
             start: self.start,
             ..SimConfig::default()
         }
