@@ -149,6 +149,239 @@ export type ErrorCode =
   | 'Task'
 
 
+/** What to simulate; every count is per tenant. Every field may be left out and takes its default. */
+export interface SimConfig {
+  /** Seed of every random choice; the same config always gives the same output (default 42). */
+  seed?: number | bigint
+  /** Number of tenants, 1 to 1000 (default 2). */
+  tenants?: number
+  /** Start of the window, a `Date` or an RFC 3339 string (default `2026-01-05T00:00:00Z`, a Monday). */
+  start?: Date | string
+  /** Length of the window in days, 1 to 3660 (default 28). */
+  days?: number
+  /** Average calls per tenant per day over a week (default 300). */
+  calls_per_day?: number
+  /** Size of each tenant's customer base (default 3000). */
+  customers_per_tenant?: number
+  /** Size of each tenant's agent pool (default 24). */
+  agents_per_tenant?: number
+  /** Average customer journeys started per tenant per day (default 40). */
+  journeys_per_day?: number
+  /** Anomalies planted per tenant, each on its own day; at most `days` (default 3). */
+  anomaly_days?: number
+}
+
+/** The script a simulated call followed. */
+export type Scenario =
+  | 'billing_dispute'
+  | 'service_outage'
+  | 'password_reset'
+  | 'cancellation'
+  | 'upgrade'
+  | 'confused_customer'
+  | 'escalation'
+  | 'repeat_caller'
+  | 'quick_resolution'
+  | 'technical_issue'
+/** A simulated speaker's mood. */
+export type Mood = 'calm' | 'happy' | 'neutral' | 'confused' | 'frustrated' | 'angry'
+/** The kind of a planted anomaly. */
+export type AnomalyKind = 'outage_storm' | 'volume_spike' | 'volume_drop'
+/** Why a simulated journey started. */
+export type JourneyKind = 'acquisition' | 'upsell' | 'retention'
+/** How a simulated journey ended. */
+export type JourneyOutcome = 'converted' | 'churned' | 'abandoned'
+
+/** What really happened on one simulated call. */
+export interface CallTruth {
+  tenant: string
+  call_id: string
+  customer_id: string
+  started_at: string
+  scenario: Scenario
+  /** The specific issue within the scenario (e.g. `charged_twice`). */
+  issue: string
+  /** For a repeat call, the customer's previous call about the same issue. */
+  repeat_of: string | null
+  /** The planted anomaly that generated this call. */
+  anomaly_id: string | null
+  /** The trigger phrases the customer said; empty unless escalated. */
+  escalation_triggers: string[]
+  opening_mood: Mood
+  closing_mood: Mood
+}
+
+/** An anomaly planted in one tenant's call volume (and, for some kinds, its metrics). */
+export interface PlantedAnomaly {
+  id: string
+  tenant: string
+  kind: AnomalyKind
+  start: string
+  /** Exclusive end of the disturbed interval. */
+  end: string
+  /** Multiplier of the expected call volume inside the interval. */
+  volume_factor: number
+  affected_metrics: string[]
+  description: string
+}
+
+/** What really happened in one simulated customer journey. */
+export interface JourneyTruth {
+  tenant: string
+  journey_id: string
+  customer_id: string
+  kind: JourneyKind
+  outcome: JourneyOutcome
+  /** Value of the converting event, for conversions. */
+  value: number | null
+  event_ids: string[]
+  /** The path as `channel:action` steps, in time order. */
+  path: string[]
+}
+
+/** One simulated agent with the hidden skill that shaped their calls' outcomes. */
+export interface AgentTruth {
+  tenant: string
+  agent_id: string
+  name: string
+  /** Skill in [0, 1]. */
+  skill: number
+}
+
+/** The ground truth of a simulation. */
+export interface SimTruth {
+  /** One entry per simulated call, in the order of the records. */
+  calls: CallTruth[]
+  anomalies: PlantedAnomaly[]
+  /** The catalogue of escalation trigger phrases. */
+  escalation_triggers: string[]
+  journeys: JourneyTruth[]
+  agents: AgentTruth[]
+}
+
+/** The simulated records and the ground truth behind them. */
+export interface SimOutput {
+  /** Per tenant: its tenant record, calls (each followed by its utterances), journey events, then metric samples. */
+  records: DataRecord[]
+  truth: SimTruth
+}
+
+/** A count under a label (an outcome, queue, channel, ...). */
+export interface LabeledCount {
+  label: string
+  count: number
+}
+
+/** A share `count / of`; `value` is `null` when `of` is zero. */
+export interface Rate {
+  count: number
+  of: number
+  value: number | null
+}
+
+/** Call counts and call-level KPIs of one scope. */
+export interface CallMetrics {
+  total: number
+  /** Every outcome listed, in the order `resolved, unresolved, abandoned, follow_up`. */
+  by_outcome: LabeledCount[]
+  without_outcome: number
+  by_queue: LabeledCount[]
+  without_queue: number
+  by_channel: LabeledCount[]
+  /** `inbound`, then `outbound`. */
+  by_direction: LabeledCount[]
+  handle_time: { calls: number; mean_secs: number | null; median_secs: number | null }
+  resolution_rate: Rate
+  abandonment_rate: Rate
+  escalation_rate: Rate
+  transfer_rate: Rate
+  satisfaction: { surveyed: number; mean: number | null }
+}
+
+/** Where the local-time views take their time zone from. */
+export type TimezoneSource = 'tenant' | 'utc_default' | 'utc_fallback' | 'utc_overall'
+
+/** When calls start, in local time. */
+export interface VolumeMetrics {
+  timezone: { name: string; source: TimezoneSource; unrecognized: string | null }
+  /** 24 counts, index 0 = 00:00–00:59. */
+  by_hour: number[]
+  /** 7 counts, index 0 = Monday. */
+  by_weekday: number[]
+  /** 7 rows (Monday first) of 24 hourly counts. */
+  by_weekday_hour: number[][]
+  /** Calls per local date (`YYYY-MM-DD`). */
+  daily: { date: string; calls: number }[]
+  daily_gaps_filled: boolean
+}
+
+/** Every section of the report for one scope (a tenant, or all tenants). */
+export interface ScopeMetrics {
+  calls: CallMetrics
+  customers: { customers: number; repeat_callers: Rate }
+  conversation: {
+    utterances: number
+    by_speaker: LabeledCount[]
+    calls_with_transcript: number
+    mean_turns_per_call: number | null
+  }
+  volume: VolumeMetrics
+  activity: {
+    journey_events: number
+    journey_events_by_channel: LabeledCount[]
+    metric_samples: number
+    metric_samples_by_metric: LabeledCount[]
+  }
+}
+
+/** The analysis report, as `store.report()` resolves it and `report.json` holds it. */
+export interface Report {
+  format_version: number
+  generated_at: string
+  period: {
+    /** Requested start; `null` when the range has no lower bound. */
+    start: string | null
+    end: string | null
+    first_call_at: string | null
+    last_call_at: string | null
+  }
+  overall: { tenants: number; tenants_with_calls: number; metrics: ScopeMetrics }
+  /** One entry per tenant, ordered by tenant id. */
+  tenants: { tenant_id: string; name: string | null; metrics: ScopeMetrics }[]
+}
+
+/** Where `store.writeReport` wrote the report. */
+export interface ReportPaths {
+  json: string
+  html: string
+}
+
+/** A kind of personal data the redactor finds. */
+export type PiiKind = 'card' | 'ssn' | 'phone' | 'email' | 'iban' | 'dob' | 'spoken_digits'
+
+/**
+ * One entity found in a text, with the offsets of the Rust library.
+ *
+ * `start`/`end` are UTF-8 byte offsets and `char_start`/`char_end` count Unicode scalar values
+ * (code points). JS strings index UTF-16 code units, so `text.slice(char_start, char_end)` is only
+ * right when no character before or inside the entity lies outside the Basic Multilingual Plane
+ * (most emoji take two units). Exact in every case:
+ * `Buffer.from(text).subarray(start, end).toString()`, or `Array.from(text).slice(char_start, char_end).join('')`.
+ */
+export interface PiiEntity {
+  kind: PiiKind
+  start: number
+  end: number
+  char_start: number
+  char_end: number
+}
+
+/** A redacted text and the entities that were replaced (offsets into the original text). */
+export interface Redacted {
+  text: string
+  entities: PiiEntity[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -156,6 +389,36 @@ export type ErrorCode =
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Finds and redacts personal data in text: payment cards, US Social Security
+ * numbers, phone numbers, e-mail addresses, IBANs, dates of birth and digits
+ * read aloud.
+ *
+ * Entity offsets are those of the Rust library: `start`/`end` in UTF-8 bytes,
+ * `char_start`/`char_end` in Unicode scalar values (not UTF-16 code units;
+ * see the README to convert when the text holds emoji).
+ */
+export declare class Redactor {
+  /**
+   * A redactor for the named kinds; `null` or `undefined` means every kind,
+   * an empty array none. Throws an `Error` with code `InvalidArgument` for
+   * an unknown kind.
+   */
+  constructor(kinds?: ReadonlyArray<PiiKind> | null)
+  /** The kinds looked for, in the order `card, ssn, phone, email, iban, dob, spoken_digits`. */
+  get kinds(): PiiKind[]
+  /** The entities in `text`, sorted by offset and non-overlapping. */
+  find(text: string): PiiEntity[]
+  /**
+   * `{text, entities}`: `text` with every entity replaced by its kind's
+   * placeholder (`[CARD]`, `[EMAIL]`, ...), and the entities with offsets
+   * into the original text.
+   */
+  redact(text: string): Redacted
+  /** `redact` for every text, in order, off the JS thread. */
+  redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
+}
 
 /**
  * A tenant-scoped store, in a SQLite file (`Store.open`) or in memory (`Store.memory`).
@@ -195,6 +458,20 @@ export declare class Store {
   journeyEvents(tenant: string, start?: TimeBound, end?: TimeBound): Promise<JourneyEvent[]>
   /** Metric samples of `tenant` in `[start, end)`, by timestamp, metric, then source. */
   metrics(tenant: string, start?: TimeBound, end?: TimeBound): Promise<MetricSample[]>
+  /**
+   * The analysis report over the calls that started in `[start, end)` (and
+   * the journey events and metric samples in it), per tenant and overall.
+   * `tenants` limits it to those tenants (sorted by id); `null` or
+   * `undefined` means every tenant. Rejects with code `InvalidArgument`
+   * when a tenant has no records.
+   */
+  report(start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<Report>
+  /**
+   * Builds the report as `report` does and writes `report.json` (indented
+   * JSON) and `report.html` (a self-contained page) into `dir`, creating it
+   * if needed. Resolves to the two paths.
+   */
+  writeReport(dir: string, start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<ReportPaths>
 }
 
 /**
@@ -205,3 +482,28 @@ export declare class Store {
  * when `input` is neither.
  */
 export declare function parseJsonl(input: string | Uint8Array): ParsedBatch
+
+/**
+ * Renders a report (as `store.report()` resolves it, or parsed from
+ * `report.json`) as a self-contained HTML page.
+ *
+ * Throws an `Error` with code `InvalidArgument` when `report` is not a
+ * report; the message names the missing or mistyped field.
+ */
+export declare function renderReportHtml(report: Report): string
+
+/**
+ * Simulates contact-center data off the JS thread: `{records, truth}`.
+ *
+ * The same config always gives the same output. Rejects with code
+ * `InvalidArgument` for an unknown field, a value of the wrong type, or a
+ * config outside the limits.
+ */
+export declare function simulate(config?: SimConfig | null): Promise<SimOutput>
+
+/**
+ * The records `simulate` gives for `config`, as JSON Lines text (ground truth
+ * left out), ready for `store.ingestJsonl`. Builds no JS objects, so it takes
+ * less time and memory than `simulate` for large outputs.
+ */
+export declare function simulateJsonl(config?: SimConfig | null): Promise<string>

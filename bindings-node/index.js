@@ -835,5 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Redactor = nativeBinding.Redactor
 module.exports.Store = nativeBinding.Store
 module.exports.parseJsonl = nativeBinding.parseJsonl
+module.exports.renderReportHtml = nativeBinding.renderReportHtml
+module.exports.simulate = nativeBinding.simulate
+module.exports.simulateJsonl = nativeBinding.simulateJsonl

@@ -1,6 +1,24 @@
 // Compiled (never run) by types.test.js: the published types accept the documented uses
 // and refuse wrong ones (each @ts-expect-error must be an error, or tsc fails).
-import { Store, parseJsonl, type Call, type DataRecord, type IngestReport, type RecordError } from '../index'
+import {
+  Redactor,
+  Store,
+  parseJsonl,
+  renderReportHtml,
+  simulate,
+  simulateJsonl,
+  type Call,
+  type CallTruth,
+  type DataRecord,
+  type IngestReport,
+  type PiiEntity,
+  type PiiKind,
+  type RecordError,
+  type Redacted,
+  type Report,
+  type ReportPaths,
+  type SimOutput,
+} from '../index'
 
 export async function documentedUses(): Promise<number> {
   const store: Store = await Store.open('calls.db')
@@ -27,7 +45,39 @@ export async function documentedUses(): Promise<number> {
     records.length + journeys.length + metrics.length + utterances.length
 }
 
+export async function newCapabilities(store: Store): Promise<number> {
+  const sim: SimOutput = await simulate({ seed: 7n, tenants: 1, start: new Date(), days: 2, anomaly_days: 0 })
+  const defaults: SimOutput = await simulate()
+  const truth: CallTruth[] = sim.truth.calls
+  const scenario: string = truth[0].scenario
+  const repeatOf: string | null = truth[0].repeat_of
+  await store.ingestJsonl(await simulateJsonl({ start: '2026-01-05T00:00:00Z' }))
+  const report: Report = await store.report(null, new Date(), ['acme'])
+  const total: number = report.overall.metrics.calls.total
+  const mean: number | null = report.tenants[0].metrics.calls.handle_time.mean_secs
+  const perHour: number[] = report.overall.metrics.volume.by_hour
+  const page: string = renderReportHtml(report)
+  const paths: ReportPaths = await store.writeReport('out', undefined, undefined, null)
+  const redactor = new Redactor(['card', 'email'])
+  const everything = new Redactor()
+  const kinds: PiiKind[] = redactor.kinds
+  const entities: PiiEntity[] = everything.find('4111 1111 1111 1111')
+  const redacted: Redacted = redactor.redact('jane@example.com')
+  const batch: Redacted[] = await redactor.redactBatch(['a', 'b'])
+  return defaults.records.length + scenario.length + (repeatOf ?? '').length + total + (mean ?? 0) + perHour.length +
+    page.length + paths.json.length + paths.html.length + kinds.length + entities.length + redacted.text.length +
+    batch.length + (entities[0]?.char_start ?? 0)
+}
+
 export async function refusedUses(store: Store): Promise<void> {
+  // @ts-expect-error unknown simulation config field
+  await simulate({ calls_a_day: 10 })
+  // @ts-expect-error a PII kind is one of the documented names
+  new Redactor(['credit_card'])
+  // @ts-expect-error tenants are an array of ids
+  await store.report(null, null, 'acme')
+  // @ts-expect-error redactBatch takes an array of strings
+  await new Redactor().redactBatch('text')
   // @ts-expect-error a time bound is a Date, a string or null
   await store.calls('acme', 1709380800000)
   // @ts-expect-error a call needs its required fields

@@ -64,7 +64,11 @@ pub const MAX_TENANTS: usize = 1_000;
 pub const MAX_DAYS: u32 = 3_660;
 
 /// What to simulate. Every count is per tenant.
+///
+/// In JSON (and in the Python and Node bindings) every field may be left out
+/// and takes its [`Default`] value; an unknown field is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// Seed of every random choice; the same config always gives the same output.
     pub seed: u64,

@@ -10,10 +10,10 @@ Errors: every exception raised for bad input or a failed store is an
 :class:`AybizaError`. Arguments of the wrong Python type raise ``TypeError``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from os import PathLike
-from typing import Any, TypeAlias, final
+from typing import Any, Literal, TypeAlias, TypedDict, final
 
 __version__: str
 """The version of the library."""
@@ -26,6 +26,81 @@ TimeBound: TypeAlias = datetime | str | None
 ISO-8601 string (``"2026-03-02T14:00:00Z"``, ``"2026-03-02T16:00:00+02:00"``,
 ``"2026-03-02 14:00"`` (UTC), ``"2026-03-02"`` (midnight UTC)), or ``None`` for
 an open end."""
+
+Report: TypeAlias = dict[str, Any]
+"""The analysis report as a dict: the JSON shape of the Rust ``Report``
+(``format_version``, ``generated_at``, ``period``, ``overall``, ``tenants``;
+see ``aybiza_analytics::report`` for every field)."""
+
+_PiiKindName: TypeAlias = Literal["card", "ssn", "phone", "email", "iban", "dob", "spoken_digits"]
+"""The name of a kind of personal data the redactor finds (stub only: stubtest
+cannot match a ``Literal`` alias with its runtime value)."""
+
+class SimConfig(TypedDict, total=False):
+    """What to simulate; every count is per tenant. Every field may be left
+    out and takes its default; an unknown key is an error."""
+
+    seed: int
+    """Seed of every random choice; the same config always gives the same output (default 42)."""
+    tenants: int
+    """Number of tenants, 1 to 1000 (default 2)."""
+    start: datetime | str
+    """Start of the window: a ``datetime`` (naive = UTC) or an ISO-8601 string
+    as time bounds accept (default ``2026-01-05T00:00:00Z``, a Monday)."""
+    days: int
+    """Length of the window in days, 1 to 3660 (default 28)."""
+    calls_per_day: int
+    """Average calls per tenant per day over a week (default 300)."""
+    customers_per_tenant: int
+    """Size of each tenant's customer base (default 3000)."""
+    agents_per_tenant: int
+    """Size of each tenant's agent pool (default 24)."""
+    journeys_per_day: int
+    """Average customer journeys started per tenant per day (default 40)."""
+    anomaly_days: int
+    """Anomalies planted per tenant, each on its own day; at most ``days`` (default 3)."""
+
+class SimOutput(TypedDict):
+    """The simulated records and the ground truth behind them."""
+
+    records: list[Record]
+    """Per tenant: its tenant record, calls (each followed by its utterances)
+    in start order, journey events, then metric samples. All pass ingestion."""
+    truth: dict[str, Any]
+    """What the simulator planted: ``calls`` (scenario, issue, repeat links,
+    escalation triggers, moods per call), ``anomalies``,
+    ``escalation_triggers``, ``journeys`` and ``agents``."""
+
+class PiiEntity(TypedDict):
+    """One entity found in a text. It holds only offsets, never the personal
+    data: ``text[e["char_start"]:e["char_end"]]`` is the entity."""
+
+    kind: _PiiKindName
+    """What was found."""
+    start: int
+    """UTF-8 byte offset of the first byte (as in Rust)."""
+    end: int
+    """UTF-8 byte offset one past the last byte."""
+    char_start: int
+    """Offset of the first character: a Python ``str`` index."""
+    char_end: int
+    """Offset one past the last character."""
+
+class Redacted(TypedDict):
+    """A redacted text and the entities that were replaced."""
+
+    text: str
+    """The text with every entity replaced by its kind's placeholder (``[CARD]``, ``[EMAIL]``, ...)."""
+    entities: list[PiiEntity]
+    """The replaced entities, sorted, with offsets into the ORIGINAL text."""
+
+class ReportPaths(TypedDict):
+    """Where :meth:`Store.write_report` wrote the report."""
+
+    json: str
+    """Path of ``report.json``."""
+    html: str
+    """Path of ``report.html``."""
 
 class AybizaError(Exception):
     """Base class of every error raised by aybiza_analytics.
@@ -42,7 +117,8 @@ class InvalidRecordError(AybizaError):
 class InvalidArgumentError(AybizaError):
     """An argument was outside its documented domain: a malformed date string,
     a time range that ends before it starts, a datetime that cannot be
-    converted to UTC."""
+    converted to UTC, an invalid simulation config or report dict, an unknown
+    tenant or PII kind."""
 
 class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
@@ -202,8 +278,109 @@ class Store:
             InvalidArgumentError: a bound is a malformed date, or ``end`` is before ``start``.
             TypeError: a bound is not a ``datetime``, ``str`` or ``None``.
         """
+    def report(
+        self,
+        start: TimeBound = None,
+        end: TimeBound = None,
+        tenants: Sequence[str] | None = None,
+    ) -> Report:
+        """The analysis report over the calls that started in ``[start, end)``
+        (and the journey events and metric samples in it), per tenant and
+        overall, as a dict. ``tenants`` limits it to those tenants (reported
+        sorted by id); ``None`` means every tenant in the store.
+
+        Raises:
+            InvalidArgumentError: a bound is malformed, ``end`` is before
+                ``start``, or a tenant in ``tenants`` has no records.
+            TypeError: a bound has the wrong type, or ``tenants`` is not a
+                list or tuple of ``str``.
+            StoreError: the store failed.
+        """
+    def write_report(
+        self,
+        dir: str | PathLike[str],
+        start: TimeBound = None,
+        end: TimeBound = None,
+        tenants: Sequence[str] | None = None,
+    ) -> ReportPaths:
+        """Builds the report as :meth:`report` does and writes ``report.json``
+        (indented JSON) and ``report.html`` (a self-contained page) into
+        ``dir``, creating it if needed. Returns the two paths.
+
+        Raises:
+            AybizaError: the files cannot be written.
+            InvalidArgumentError, TypeError, StoreError: as :meth:`report`.
+        """
     def __repr__(self) -> str:
         """``Store.open('<path>')`` or ``Store.memory()``."""
+
+@final
+class Redactor:
+    """Finds and redacts personal data in text: payment cards, US Social
+    Security numbers, phone numbers, e-mail addresses, IBANs, dates of birth
+    and digits read aloud (rules and measured accuracy in ``docs/privacy.md``).
+    Immutable; share one between threads. Compares equal by kinds."""
+
+    def __new__(cls, kinds: Iterable[_PiiKindName] | None = None) -> Redactor:
+        """A redactor for the named kinds; ``None`` means every kind, an empty
+        list none at all.
+
+        Raises:
+            InvalidArgumentError: a name is not a kind.
+            TypeError: ``kinds`` is a single ``str`` or holds something else.
+        """
+    @property
+    def kinds(self) -> list[_PiiKindName]:
+        """The kinds looked for, in the order ``card, ssn, phone, email, iban, dob, spoken_digits``."""
+    def find(self, text: str) -> list[PiiEntity]:
+        """The entities in ``text``, sorted by offset and non-overlapping.
+        Where detectors overlap the longest span wins (ties go to the more
+        specific kind). The GIL is released while it searches."""
+    def redact(self, text: str) -> Redacted:
+        """``text`` with every entity replaced by its kind's placeholder, and
+        the entities (offsets into the original ``text``)."""
+    def redact_batch(self, texts: Iterable[str]) -> list[Redacted]:
+        """:meth:`redact` for every text, in order, with the GIL released for the whole batch.
+
+        Raises:
+            TypeError: ``texts`` is a single ``str`` or holds something other than ``str``.
+        """
+    def __eq__(self, other: object, /) -> bool: ...
+    def __repr__(self) -> str:
+        """E.g. ``Redactor(kinds=['card', 'email'])``."""
+
+def simulate(config: SimConfig | None = None) -> SimOutput:
+    """Simulates contact-center data for several tenants: tenants, calls with
+    transcripts, customer journeys and metric samples, with the ground truth
+    of what was planted. The same config always gives the same output. The
+    GIL is released while it simulates.
+
+    Raises:
+        InvalidArgumentError: an unknown key, a value of the wrong type, or a
+            config outside the limits (e.g. ``tenants`` 0, more anomaly days
+            than days, over 50 million calls and journeys).
+        TypeError: ``config`` is not a dict.
+    """
+
+def simulate_jsonl(config: SimConfig | None = None) -> str:
+    """The records :func:`simulate` gives for ``config``, as JSON Lines text
+    (one record per line, the ground truth left out), ready for
+    :meth:`Store.ingest_jsonl`. Builds no dicts, so it takes less time and
+    memory than :func:`simulate` for large outputs.
+
+    Raises:
+        InvalidArgumentError, TypeError: as :func:`simulate`.
+    """
+
+def render_report_html(report: Report) -> str:
+    """Renders a report dict (as :meth:`Store.report` returns it, or read back
+    from ``report.json``) as a self-contained HTML page.
+
+    Raises:
+        InvalidArgumentError: the dict is not a report (the message names the
+            missing or mistyped field).
+        TypeError: ``report`` is not a dict.
+    """
 
 def parse_jsonl(input: str | bytes | bytearray) -> tuple[list[Record], list[RecordError]]:
     """Parses and validates JSON Lines without storing them.
@@ -220,12 +397,22 @@ __all__ = [
     "IngestReport",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "PiiEntity",
     "Record",
     "RecordError",
+    "Redacted",
+    "Redactor",
+    "Report",
+    "ReportPaths",
+    "SimConfig",
+    "SimOutput",
     "Store",
     "StoreError",
     "TimeBound",
     "WriteCounts",
     "__version__",
     "parse_jsonl",
+    "render_report_html",
+    "simulate",
+    "simulate_jsonl",
 ]
