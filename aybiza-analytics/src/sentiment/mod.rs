@@ -4,6 +4,9 @@
 //! journeys, insights) reads sentiment through this trait, so an analyzer can
 //! be swapped without touching them.
 
+mod lexicon;
+mod tokenize;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Result;

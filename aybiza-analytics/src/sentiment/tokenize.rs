@@ -1,0 +1,479 @@
+//! A single-pass tokenizer that never builds strings: every word is reduced to
+//! hashes of its lowercased form (plus squeezed and suffix-stripped variants)
+//! while it is read, so lexicon look-ups and feature hashing need no allocation.
+
+/// Starting value of the code-point FNV-1a hash used for every token.
+pub(crate) const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const HASH_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Extends a token hash by one (already lowercased) character.
+#[inline]
+pub(crate) fn hash_char(hash: u64, c: char) -> u64 {
+    (hash ^ c as u64).wrapping_mul(HASH_PRIME)
+}
+
+/// Emoticons the tokenizer recognises, longest first so that the longest match wins.
+const EMOTICONS: &[&str] = &[
+    ">:(", ":-)", ":-(", ":-d", ":-p", ":-/", ":-|", ":-o", ";-)", ":')", ":'(", "^_^", "-_-",
+    "</3", "<33", ":)", "(:", "=)", ":]", ":d", "=d", ";)", ";d", ":p", ";p", "<3", "^^", ":*",
+    ":(", "):", "=(", ":[", ";(", ":/", ":\\", ":|", ":o", ":@",
+];
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    /// Letters, digits and inner apostrophes.
+    Word,
+    /// A text emoticon such as `:-)`.
+    Emoticon,
+    /// A pictographic emoji.
+    Emoji,
+    /// `!`
+    Exclamation,
+    /// `?`
+    Question,
+    /// `,` `;` `:` dashes and brackets: the end of a clause.
+    ClauseBreak,
+    /// `.` or `…`: the end of a sentence.
+    SentenceEnd,
+}
+
+impl TokenKind {
+    /// Whether the token carries words or symbols that a lexicon can score.
+    pub(crate) fn is_lexical(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Word | TokenKind::Emoticon | TokenKind::Emoji
+        )
+    }
+
+    /// Whether the token ends a clause (and so ends negation scope).
+    pub(crate) fn ends_clause(self) -> bool {
+        !self.is_lexical()
+    }
+}
+
+/// The word is written in capitals (at least two letters, none lowercase).
+pub(crate) const FLAG_ALL_CAPS: u8 = 1;
+/// The word repeats a letter three or more times ("soooo").
+pub(crate) const FLAG_ELONGATED: u8 = 2;
+/// The word ends in "n't" (a contracted negation).
+pub(crate) const FLAG_CONTRACTED_NEGATION: u8 = 4;
+/// The word contains at least one letter.
+pub(crate) const FLAG_HAS_LETTER: u8 = 8;
+
+/// One token, located in the text by byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// What the token is.
+    pub kind: TokenKind,
+    /// Byte offset of the first character.
+    pub start: u32,
+    /// Byte offset one past the last character.
+    pub end: u32,
+    /// Hash of the lowercased token (typographic apostrophes folded to `'`).
+    pub hash: u64,
+    /// Hash with every run of 3+ equal letters cut to 2 ("goood" -> "good"); equals `hash` when not elongated.
+    pub squeezed_two: u64,
+    /// Hash with every run of 3+ equal letters cut to 1 ("sooo" -> "so"); equals `hash` when not elongated.
+    pub squeezed_one: u64,
+    /// Hashes of base forms for common suffixes (-s, -es, -ed, -d, -ing, -ly, -ily); 0 when absent.
+    pub stems: [u64; 2],
+    /// `FLAG_*` bits.
+    pub flags: u8,
+}
+
+impl Token {
+    fn symbol(kind: TokenKind, start: usize, end: usize, hash: u64) -> Self {
+        Token {
+            kind,
+            start: start as u32,
+            end: end as u32,
+            hash,
+            squeezed_two: hash,
+            squeezed_one: hash,
+            stems: [0, 0],
+            flags: 0,
+        }
+    }
+
+    /// Whether a `FLAG_*` bit is set.
+    #[inline]
+    pub(crate) fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// Hash of a whole (lowercased) string, as the tokenizer would compute it for a single token.
+pub(crate) fn hash_str(text: &str) -> u64 {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .fold(HASH_SEED, |hash, c| hash_char(hash, fold_apostrophe(c)))
+}
+
+#[inline]
+fn fold_apostrophe(c: char) -> char {
+    if c == '\u{2019}' || c == '\u{2018}' || c == '`' {
+        '\''
+    } else {
+        c
+    }
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`')
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Emoji and pictographs, including the older dingbat and symbol blocks.
+#[inline]
+pub(crate) fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B50..=0x2B55 | 0x2300..=0x23FF)
+}
+
+/// Characters that only modify a neighbouring emoji (variation selectors, joiner, skin tones).
+#[inline]
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xFE0E | 0xFE0F | 0x200D | 0x1F3FB..=0x1F3FF | 0x20E3
+    )
+}
+
+/// Splits `text` into tokens, appending them to `out` (which is cleared first).
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    let mut prev_char: Option<char> = None;
+    while pos < text.len() {
+        // Safe: `pos` always sits on a char boundary.
+        let c = text[pos..].chars().next().unwrap_or(' ');
+        let width = c.len_utf8();
+        if c.is_whitespace() {
+            prev_char = Some(c);
+            pos += width;
+            continue;
+        }
+        if let Some(len) = url_length(&bytes[pos..]) {
+            pos += len;
+            prev_char = Some(' ');
+            continue;
+        }
+        if let Some(len) = emoticon_at(text, pos, prev_char) {
+            let hash = hash_str(&text[pos..pos + len]);
+            out.push(Token::symbol(TokenKind::Emoticon, pos, pos + len, hash));
+            pos += len;
+            prev_char = Some(' ');
+            continue;
+        }
+        if is_word_char(c) {
+            let end = read_word(text, pos, out);
+            // A word right after '@' is a user handle: it names someone and says nothing.
+            if prev_char == Some('@') {
+                out.pop();
+            }
+            let last = text[..end].chars().next_back();
+            prev_char = last;
+            pos = end;
+            continue;
+        }
+        if is_emoji_modifier(c) {
+            // Joins or tints the emoji before it; adds nothing of its own.
+        } else if is_emoji(c) {
+            out.push(Token::symbol(
+                TokenKind::Emoji,
+                pos,
+                pos + width,
+                hash_char(HASH_SEED, c),
+            ));
+        } else {
+            let next = text[pos + width..].chars().next();
+            let kind = match c {
+                '!' | '¡' => Some(TokenKind::Exclamation),
+                '?' | '¿' => Some(TokenKind::Question),
+                '…' => Some(TokenKind::SentenceEnd),
+                // A dot inside a number or abbreviation ("3.5", "U.S.") does not end a sentence.
+                '.' if prev_char.is_some_and(is_word_char) && next.is_some_and(is_word_char) => {
+                    None
+                }
+                '.' => Some(TokenKind::SentenceEnd),
+                ',' | ';' | ':' | '(' | ')' | '[' | ']' | '—' | '–' => {
+                    Some(TokenKind::ClauseBreak)
+                }
+                '-' if prev_char.is_none_or(char::is_whitespace)
+                    && next.is_none_or(char::is_whitespace) =>
+                {
+                    Some(TokenKind::ClauseBreak)
+                }
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                out.push(Token::symbol(
+                    kind,
+                    pos,
+                    pos + width,
+                    hash_char(HASH_SEED, c),
+                ));
+            }
+        }
+        prev_char = Some(c);
+        pos += width;
+    }
+}
+
+/// Length in bytes of a URL starting at `rest`, if one starts there.
+fn url_length(rest: &[u8]) -> Option<usize> {
+    let starts = |prefix: &[u8]| {
+        rest.len() >= prefix.len() && rest[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if starts(b"http://") || starts(b"https://") || starts(b"www.") {
+        Some(
+            rest.iter()
+                .position(|b| b.is_ascii_whitespace())
+                .unwrap_or(rest.len()),
+        )
+    } else {
+        None
+    }
+}
+
+/// Length in bytes of an emoticon starting at byte `pos`, if one starts there.
+fn emoticon_at(text: &str, pos: usize, prev: Option<char>) -> Option<usize> {
+    let rest = &text.as_bytes()[pos..];
+    let first = *rest.first()?;
+    if !matches!(
+        first,
+        b':' | b';' | b'=' | b'<' | b'>' | b'^' | b'(' | b')' | b'-'
+    ) {
+        return None;
+    }
+    let before_ok = match prev {
+        None => true,
+        Some(p) if p.is_whitespace() => true,
+        // "great:)" is an emoticon; "(said):" is not.
+        Some(p) => is_word_char(p) && matches!(first, b':' | b';' | b'=' | b'<'),
+    };
+    if !before_ok {
+        return None;
+    }
+    EMOTICONS.iter().find_map(|emoticon| {
+        let e = emoticon.as_bytes();
+        if rest.len() < e.len() || !rest[..e.len()].eq_ignore_ascii_case(e) {
+            return None;
+        }
+        let after = text[pos + e.len()..].chars().next();
+        let after_ok =
+            after.is_none_or(|a| a.is_whitespace() || matches!(a, '.' | ',' | '!' | '?' | ';'));
+        after_ok.then_some(e.len())
+    })
+}
+
+/// Reads one word starting at `start`, pushes its token and returns the byte offset after it.
+fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
+    let mut hash = HASH_SEED;
+    let mut squeezed_two = HASH_SEED;
+    // Hashes of the prefixes without the last 1, 2 and 3 characters, and those characters.
+    let mut prefix_hashes = [HASH_SEED; 4];
+    let mut tail = ['\0'; 3];
+    let mut length = 0usize;
+    let mut run_char = '\0';
+    let mut run_length = 0usize;
+    let mut flags = 0u8;
+    let mut letters = 0usize;
+    let mut uppercase = 0usize;
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let accept = if is_word_char(c) {
+            true
+        } else if is_apostrophe(c) {
+            // An apostrophe belongs to the word only between two word characters.
+            length > 0 && chars.peek().is_some_and(|&(_, next)| is_word_char(next))
+        } else {
+            false
+        };
+        if !accept {
+            break;
+        }
+        end = start + offset + c.len_utf8();
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_uppercase() {
+                uppercase += 1;
+            }
+        }
+        for lower in c.to_lowercase() {
+            let lower = fold_apostrophe(lower);
+            prefix_hashes = [hash, prefix_hashes[0], prefix_hashes[1], prefix_hashes[2]];
+            tail = [lower, tail[0], tail[1]];
+            hash = hash_char(hash, lower);
+            if lower == run_char {
+                run_length += 1;
+            } else {
+                run_char = lower;
+                run_length = 1;
+            }
+            if run_length <= 2 {
+                squeezed_two = hash_char(squeezed_two, lower);
+            }
+            if run_length == 3 && lower.is_alphabetic() {
+                flags |= FLAG_ELONGATED;
+            }
+            length += 1;
+        }
+    }
+    let squeezed_one = if flags & FLAG_ELONGATED != 0 {
+        squeeze_to_one(&text[start..end])
+    } else {
+        squeezed_two = hash;
+        hash
+    };
+    if letters > 0 {
+        flags |= FLAG_HAS_LETTER;
+    }
+    if letters >= 2 && uppercase == letters {
+        flags |= FLAG_ALL_CAPS;
+    }
+    if length >= 4 && tail[0] == 't' && tail[1] == '\'' && tail[2] == 'n' {
+        flags |= FLAG_CONTRACTED_NEGATION;
+    }
+    let stems = if length >= 4 {
+        suffix_stems(&tail, &prefix_hashes)
+    } else {
+        [0, 0]
+    };
+    out.push(Token {
+        kind: TokenKind::Word,
+        start: start as u32,
+        end: end as u32,
+        hash,
+        squeezed_two,
+        squeezed_one,
+        stems,
+        flags,
+    });
+    end
+}
+
+/// Hash of a word with every run of equal letters cut to one letter.
+fn squeeze_to_one(word: &str) -> u64 {
+    let mut hash = HASH_SEED;
+    let mut last = '\0';
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let c = fold_apostrophe(c);
+        if c != last {
+            hash = hash_char(hash, c);
+        }
+        last = c;
+    }
+    hash
+}
+
+/// Base-form hashes for the common English suffixes; `tail` holds the last three characters, last first.
+fn suffix_stems(tail: &[char; 3], prefix: &[u64; 4]) -> [u64; 2] {
+    match (tail[2], tail[1], tail[0]) {
+        ('i', 'n', 'g') => [prefix[2], hash_char(prefix[2], 'e')],
+        ('i', 'l', 'y') => [hash_char(prefix[2], 'y'), prefix[1]],
+        (_, 'e', 'd') => [prefix[1], prefix[0]],
+        (_, 'e', 's') => [prefix[0], prefix[1]],
+        (_, 'l', 'y') => [prefix[1], 0],
+        (_, c, 's') if c != 's' && c != '\'' => [prefix[0], 0],
+        _ => [0, 0],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize(text, &mut out);
+        out
+    }
+
+    fn kinds(text: &str) -> Vec<TokenKind> {
+        tokens(text).iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn words_are_hashed_case_insensitively_with_apostrophes_folded() {
+        let t = tokens("Don\u{2019}t DONT don't");
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].hash, hash_str("don't"));
+        assert_eq!(t[2].hash, hash_str("don't"));
+        assert_eq!(t[1].hash, hash_str("dont"));
+        assert!(t[0].has(FLAG_CONTRACTED_NEGATION));
+        assert!(t[1].has(FLAG_ALL_CAPS));
+        assert!(!t[0].has(FLAG_ALL_CAPS));
+    }
+
+    #[test]
+    fn elongated_words_have_squeezed_hashes() {
+        let t = tokens("goooood sooooo");
+        assert!(t[0].has(FLAG_ELONGATED));
+        assert_eq!(t[0].squeezed_two, hash_str("good"));
+        assert_eq!(t[1].squeezed_one, hash_str("so"));
+        let plain = tokens("good");
+        assert_eq!(plain[0].squeezed_one, plain[0].hash);
+    }
+
+    #[test]
+    fn suffix_stems_reach_base_forms() {
+        let t = tokens("loving hated works happily sadly");
+        assert!(t[0].stems.contains(&hash_str("love")));
+        assert!(t[1].stems.contains(&hash_str("hate")));
+        assert!(t[2].stems.contains(&hash_str("work")));
+        assert!(t[3].stems.contains(&hash_str("happy")));
+        assert!(t[4].stems.contains(&hash_str("sad")));
+    }
+
+    #[test]
+    fn punctuation_emoticons_and_emoji_are_tokens() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("great :) 😀!! ok?"),
+            vec![
+                Word,
+                Emoticon,
+                Emoji,
+                Exclamation,
+                Exclamation,
+                Word,
+                Question
+            ]
+        );
+        assert_eq!(
+            kinds("nice:D, bad."),
+            vec![Word, Emoticon, ClauseBreak, Word, SentenceEnd]
+        );
+        assert_eq!(
+            kinds("costs 3.5 in the U.S today"),
+            vec![Word, Word, Word, Word, Word, Word, Word, Word]
+        );
+        assert_eq!(kinds("👍🏽 ❤️"), vec![Emoji, Emoji]);
+    }
+
+    #[test]
+    fn urls_and_handles_are_skipped() {
+        let t = tokens("@united thanks http://t.co/abc www.x.com");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].hash, hash_str("thanks"));
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let text = "Très bien, NOT bad";
+        for t in tokens(text) {
+            assert!(
+                text.is_char_boundary(t.start as usize) && text.is_char_boundary(t.end as usize)
+            );
+        }
+    }
+}
