@@ -107,6 +107,11 @@ impl Lexicon {
             })
     }
 
+    /// The text of the built-in lexicon.
+    pub(crate) fn builtin_source() -> &'static str {
+        BUILTIN_SOURCE
+    }
+
     /// Parses lexicon text (see the header of `lexicon.txt` for the format).
     pub(crate) fn parse(source: &str) -> Result<Lexicon> {
         let mut keyed: HashMap<Vec<u64>, Entry> = HashMap::new();
@@ -182,6 +187,7 @@ impl Lexicon {
     }
 
     /// Number of distinct terms.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

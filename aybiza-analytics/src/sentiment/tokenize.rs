@@ -46,11 +46,6 @@ impl TokenKind {
             TokenKind::Word | TokenKind::Emoticon | TokenKind::Emoji
         )
     }
-
-    /// Whether the token ends a clause (and so ends negation scope).
-    pub(crate) fn ends_clause(self) -> bool {
-        !self.is_lexical()
-    }
 }
 
 /// The word is written in capitals (at least two letters, none lowercase).

@@ -1,0 +1,139 @@
+//! Features of the learned model: word unigrams and bigrams (with a negation
+//! mark inside negation scope) and character 3- and 4-grams within words, all
+//! hashed into a fixed number of buckets on the fly, plus a few dense features
+//! taken from the lexicon-and-rules pass.
+
+use super::rules::{FLAG_NEGATED, RuleAnalysis};
+use super::tokenize::{Token, TokenKind};
+
+/// Number of dense (lexicon) features, see [`dense_features`].
+pub(crate) const DENSE_FEATURES: usize = 13;
+
+/// Version of the feature definition; the weights file records it and must match.
+pub(crate) const FEATURE_VERSION: u32 = 1;
+
+/// The two hashed feature families; each is L2-normalised on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// Word unigrams and bigrams.
+    Word = 0,
+    /// Character 3- and 4-grams within words.
+    Char = 1,
+}
+
+const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
+const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
+const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
+const CHAR3_SALT: u64 = 0x510e_527f_ade6_82d1;
+const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
+
+/// A strong 64-bit mixer (the finaliser of SplitMix64).
+#[inline]
+pub(crate) fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The dense features: lexicon polarity and its parts, evidence, coverage,
+/// negation, punctuation, capitals, contrast and "no sentiment word at all".
+pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
+    [
+        rules.score,
+        rules.score.max(0.0),
+        (-rules.score).max(0.0),
+        rules.positive,
+        rules.negative,
+        rules.evidence,
+        rules.coverage,
+        rules.negated_share,
+        rules.exclamations.min(3) as f32 / 3.0,
+        rules.questions.min(3) as f32 / 3.0,
+        rules.caps_ratio,
+        if rules.has_contrast { 1.0 } else { 0.0 },
+        if rules.sentiment_terms == 0 { 1.0 } else { 0.0 },
+    ]
+}
+
+/// Calls `emit(family, bucket)` once per occurrence of every hashed feature of
+/// the tokenized `text`; `bucket_mask` is the bucket count minus one.
+pub(crate) fn for_each_hashed(
+    text: &str,
+    tokens: &[Token],
+    bucket_mask: u64,
+    mut emit: impl FnMut(Family, u32),
+) {
+    let mut bucket = |family: Family, key: u64| emit(family, (mix(key) & bucket_mask) as u32);
+    let mut previous: Option<u64> = None;
+    for token in tokens {
+        let unit = match token.kind {
+            TokenKind::Word | TokenKind::Emoticon | TokenKind::Emoji => token.squeezed_two,
+            TokenKind::Exclamation | TokenKind::Question => token.hash,
+            TokenKind::ClauseBreak | TokenKind::SentenceEnd => continue,
+        };
+        bucket(Family::Word, unit ^ UNIGRAM_SALT);
+        if token.flags & FLAG_NEGATED != 0 {
+            bucket(Family::Word, unit ^ NEGATED_SALT);
+        }
+        if let Some(before) = previous {
+            bucket(Family::Word, before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
+        }
+        previous = Some(unit);
+        if token.kind == TokenKind::Word {
+            char_grams(&text[token.start as usize..token.end as usize], &mut bucket);
+        }
+    }
+}
+
+/// Character 3- and 4-grams of one word padded with a space on each side;
+/// calls `key(family, hash)` for each.
+#[inline]
+fn char_grams(word: &str, key: &mut impl FnMut(Family, u64)) {
+    let mut grams = CharGrams {
+        window: [u64::from(b' '); 4],
+        seen: 1,
+    };
+    if word.is_ascii() {
+        for &b in word.as_bytes() {
+            let lower = if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            };
+            grams.push(u64::from(lower), key);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let c = if matches!(c, '\u{2019}' | '\u{2018}' | '`') {
+                '\''
+            } else {
+                c
+            };
+            grams.push(c as u64, key);
+        }
+    }
+    grams.push(u64::from(b' '), key);
+}
+
+/// A sliding window over the last four characters (code points fit in 21 bits).
+struct CharGrams {
+    window: [u64; 4],
+    seen: usize,
+}
+
+impl CharGrams {
+    #[inline]
+    fn push(&mut self, c: u64, key: &mut impl FnMut(Family, u64)) {
+        let w = &mut self.window;
+        *w = [w[1], w[2], w[3], c];
+        self.seen += 1;
+        if self.seen >= 3 {
+            key(Family::Char, (w[1] << 42 | w[2] << 21 | w[3]) ^ CHAR3_SALT);
+        }
+        if self.seen >= 4 {
+            let four = (w[0] << 42 | w[1] << 21 | w[2]).rotate_left(9)
+                ^ w[3].wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            key(Family::Char, four ^ CHAR4_SALT);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The learned linear model and its versioned, checksummed weights file.
+//!
+//! File layout (all numbers little-endian):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 8 | magic `AYBZSENT` |
+//! | 4 | format version (u32, = [`FORMAT_VERSION`]) |
+//! | 4 | feature version (u32, must equal the code's) |
+//! | 4 | bucket bits `b` (u32): 2^b hashed buckets |
+//! | 4 | outputs (u32, = [`OUTPUTS`]) |
+//! | 4 | dense features (u32) |
+//! | 8 | FNV-1a hash of the lexicon the model was trained with (u64) |
+//! | 4 | training examples (u32) |
+//! | 4 + 4 | ridge penalties: regression, classes (f32) |
+//! | 4 × outputs | bias (f32) |
+//! | 4 × outputs × dense | dense weights, row per feature (f32) |
+//! | 4 × outputs × 2^b | bucket weights, row per bucket (f32) |
+//! | 8 | FNV-1a checksum of every byte before it (u64) |
+
+use std::cell::RefCell;
+
+use super::features::{DENSE_FEATURES, FEATURE_VERSION, for_each_hashed};
+use super::tokenize::Token;
+use crate::{Error, Result};
+
+/// First bytes of a weights file.
+pub const MAGIC: &[u8; 8] = b"AYBZSENT";
+/// Version of the weights file layout written by this code.
+pub const FORMAT_VERSION: u32 = 1;
+/// Model outputs: the polarity regression, then one score per class (negative, neutral, positive).
+pub const OUTPUTS: usize = 4;
+/// Output slot of the polarity regression.
+pub(crate) const REGRESSION: usize = 0;
+/// Output slot of the first class score (negative; then neutral, positive).
+pub(crate) const FIRST_CLASS: usize = 1;
+
+const HEADER_BYTES: usize = 8 + 4 * 5 + 8 + 4 + 8;
+
+/// 64-bit FNV-1a over bytes: the weights checksum and the lexicon fingerprint.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// What a weights file records about how it was trained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainingInfo {
+    /// Number of training examples.
+    pub examples: u32,
+    /// Ridge penalty of the polarity regression.
+    pub regression_penalty: f32,
+    /// Ridge penalty of the class scores.
+    pub class_penalty: f32,
+    /// FNV-1a hash of the lexicon text the dense features came from.
+    pub lexicon_fingerprint: u64,
+}
+
+/// A linear model over hashed and dense features with [`OUTPUTS`] outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LinearModel {
+    pub bucket_bits: u32,
+    pub bias: [f32; OUTPUTS],
+    pub dense: [[f32; OUTPUTS]; DENSE_FEATURES],
+    pub buckets: Vec<[f32; OUTPUTS]>,
+    pub info: TrainingInfo,
+}
+
+impl LinearModel {
+    /// Mask that maps a mixed hash to a bucket.
+    pub(crate) fn bucket_mask(&self) -> u64 {
+        (1u64 << self.bucket_bits) - 1
+    }
+
+    /// Serialises the model (see the module docs for the layout).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            HEADER_BYTES + 4 * OUTPUTS * (1 + DENSE_FEATURES + self.buckets.len()) + 8,
+        );
+        out.extend_from_slice(MAGIC);
+        for value in [
+            FORMAT_VERSION,
+            FEATURE_VERSION,
+            self.bucket_bits,
+            OUTPUTS as u32,
+            DENSE_FEATURES as u32,
+        ] {
+            out.extend_from_slice(&value.to_le_bytes());
+        }
+        out.extend_from_slice(&self.info.lexicon_fingerprint.to_le_bytes());
+        out.extend_from_slice(&self.info.examples.to_le_bytes());
+        out.extend_from_slice(&self.info.regression_penalty.to_le_bytes());
+        out.extend_from_slice(&self.info.class_penalty.to_le_bytes());
+        let rows = std::iter::once(&self.bias)
+            .chain(self.dense.iter())
+            .chain(self.buckets.iter());
+        for row in rows {
+            for value in row {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        let checksum = fnv1a(&out);
+        out.extend_from_slice(&checksum.to_le_bytes());
+        out
+    }
+
+    /// Parses and verifies a weights file.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<LinearModel> {
+        let bad = |message: String| Error::InvalidArgument(format!("sentiment weights: {message}"));
+        if bytes.len() < HEADER_BYTES + 8 || &bytes[..8] != MAGIC {
+            return Err(bad("not a weights file (bad magic or too short)".into()));
+        }
+        let (body, trailer) = bytes.split_at(bytes.len() - 8);
+        let stored = u64::from_le_bytes(
+            trailer
+                .try_into()
+                .map_err(|_| bad("truncated checksum".into()))?,
+        );
+        let computed = fnv1a(body);
+        if stored != computed {
+            return Err(bad(format!(
+                "checksum mismatch (stored {stored:016x}, computed {computed:016x})"
+            )));
+        }
+        let mut reader = Reader { bytes: body, at: 8 };
+        let format = reader.u32()?;
+        if format != FORMAT_VERSION {
+            return Err(bad(format!(
+                "format version {format}, this build reads {FORMAT_VERSION}"
+            )));
+        }
+        let feature_version = reader.u32()?;
+        if feature_version != FEATURE_VERSION {
+            return Err(bad(format!(
+                "feature version {feature_version}, this build computes {FEATURE_VERSION}"
+            )));
+        }
+        let bucket_bits = reader.u32()?;
+        if !(8..=24).contains(&bucket_bits) {
+            return Err(bad(format!("bucket bits {bucket_bits} outside 8..=24")));
+        }
+        let outputs = reader.u32()? as usize;
+        let dense = reader.u32()? as usize;
+        if outputs != OUTPUTS || dense != DENSE_FEATURES {
+            return Err(bad(format!(
+                "shape {outputs} outputs x {dense} dense features, expected {OUTPUTS} x {DENSE_FEATURES}"
+            )));
+        }
+        let lexicon_fingerprint = reader.u64()?;
+        let examples = reader.u32()?;
+        let regression_penalty = reader.f32()?;
+        let class_penalty = reader.f32()?;
+        let bias = reader.row()?;
+        let mut dense_rows = [[0f32; OUTPUTS]; DENSE_FEATURES];
+        for row in &mut dense_rows {
+            *row = reader.row()?;
+        }
+        let bucket_count = 1usize << bucket_bits;
+        if reader.remaining() != bucket_count * OUTPUTS * 4 {
+            return Err(bad(format!(
+                "{} weight bytes, expected {}",
+                reader.remaining(),
+                bucket_count * OUTPUTS * 4
+            )));
+        }
+        let mut buckets = Vec::with_capacity(bucket_count);
+        for _ in 0..bucket_count {
+            buckets.push(reader.row()?);
+        }
+        Ok(LinearModel {
+            bucket_bits,
+            bias,
+            dense: dense_rows,
+            buckets,
+            info: TrainingInfo {
+                examples,
+                regression_penalty,
+                class_penalty,
+                lexicon_fingerprint,
+            },
+        })
+    }
+
+    /// The model outputs for a tokenized text and its dense features.
+    pub(crate) fn predict(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        dense: &[f32; DENSE_FEATURES],
+    ) -> [f32; OUTPUTS] {
+        let mut out = self.bias;
+        for (row, &value) in self.dense.iter().zip(dense) {
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += w * value;
+            }
+        }
+        let hashed = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => scratch.hashed_sum(self, text, tokens),
+            // Only reachable through re-entrancy, which this module never does; stay correct anyway.
+            Err(_) => Scratch::default().hashed_sum(self, text, tokens),
+        });
+        for (o, h) in out.iter_mut().zip(hashed) {
+            *o += h;
+        }
+        out
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Per-thread occurrence counts, so each prediction normalises exactly without allocating.
+#[derive(Default)]
+struct Scratch {
+    /// Occurrences per bucket, one counter per feature family.
+    counts: Vec<[u16; 2]>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn hashed_sum(&mut self, model: &LinearModel, text: &str, tokens: &[Token]) -> [f32; OUTPUTS] {
+        let buckets = model.buckets.len();
+        if self.counts.len() != buckets {
+            self.counts = vec![[0; 2]; buckets];
+        }
+        // Per family: sum of weights over occurrences, and sum of squared counts.
+        let mut sums = [[0f32; OUTPUTS]; 2];
+        let mut squares = [0u32; 2];
+        let counts = &mut self.counts;
+        let touched = &mut self.touched;
+        touched.clear();
+        for_each_hashed(text, tokens, model.bucket_mask(), |family, bucket| {
+            let slot = bucket as usize;
+            let pair = &mut counts[slot];
+            if pair[0] == 0 && pair[1] == 0 {
+                touched.push(bucket);
+            }
+            let count = &mut pair[family as usize];
+            let c = u32::from(*count);
+            squares[family as usize] += 2 * c + 1;
+            *count = count.saturating_add(1);
+            let weights = &model.buckets[slot];
+            let sum = &mut sums[family as usize];
+            for (s, w) in sum.iter_mut().zip(weights) {
+                *s += w;
+            }
+        });
+        for &bucket in touched.iter() {
+            counts[bucket as usize] = [0; 2];
+        }
+        let mut out = [0f32; OUTPUTS];
+        for (sum, &square) in sums.iter().zip(&squares) {
+            if square > 0 {
+                let norm = 1.0 / (square as f32).sqrt();
+                for (o, s) in out.iter_mut().zip(sum) {
+                    *o += s * norm;
+                }
+            }
+        }
+        out
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let slice = self
+            .bytes
+            .get(self.at..self.at + N)
+            .ok_or_else(|| Error::InvalidArgument("sentiment weights: truncated".into()))?;
+        self.at += N;
+        let mut out = [0u8; N];
+        out.copy_from_slice(slice);
+        Ok(out)
+    }
+    fn u32(&mut self) -> Result<u32> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Result<u64> {
+        self.take::<8>().map(u64::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32> {
+        let value = self.take::<4>().map(f32::from_le_bytes)?;
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(Error::InvalidArgument(
+                "sentiment weights: non-finite weight".into(),
+            ))
+        }
+    }
+    fn row(&mut self) -> Result<[f32; OUTPUTS]> {
+        let mut row = [0f32; OUTPUTS];
+        for value in &mut row {
+            *value = self.f32()?;
+        }
+        Ok(row)
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+}
