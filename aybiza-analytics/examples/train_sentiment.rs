@@ -8,6 +8,8 @@
 //! The CSV has the columns `domain,id,mean_rating,label,text` (ratings -4..4).
 //! Rows for which `training::is_held_out(domain, id)` holds (a fixed 20 %) are
 //! never trained on; the command ends by scoring them with the new weights.
+//! `--cv K` instead runs K-fold cross-validation inside the training rows (for
+//! choosing the penalties) and writes nothing.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -84,67 +86,43 @@ fn pearson(xs: &[f64], ys: &[f64]) -> f64 {
     cov / (vx * vy).sqrt()
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let mut data = None;
-    let mut out = None;
-    let mut options = TrainingOptions::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--data" => data = Some(value()?),
-            "--out" => out = Some(value()?),
-            "--bucket-bits" => options.bucket_bits = value()?.parse()?,
-            "--regression-penalty" => options.regression_penalty = value()?.parse()?,
-            "--class-penalty" => options.class_penalty = value()?.parse()?,
-            "--dense-penalty-ratio" => options.dense_penalty_ratio = value()?.parse()?,
-            other => return Err(format!("unknown argument {other}").into()),
-        }
-    }
-    let data = data.ok_or("--data PATH is required")?;
-    let rows = read_rows(&data)?;
-    let (held_out, training): (Vec<&Row>, Vec<&Row>) =
-        rows.iter().partition(|r| is_held_out(&r.domain, &r.id));
-    let examples: Vec<TrainingExample<'_>> = training
-        .iter()
+fn examples_of<'a>(rows: &[&'a Row]) -> Vec<TrainingExample<'a>> {
+    rows.iter()
         .map(|r| TrainingExample {
             text: &r.text,
             polarity: (r.rating / 4.0).clamp(-1.0, 1.0) as f32,
             label: r.label,
         })
-        .collect();
-    eprintln!(
-        "training on {} rows, holding out {} ({options:?})",
-        examples.len(),
-        held_out.len()
-    );
-    let started = Instant::now();
-    let weights = train(&examples, &options)?;
-    eprintln!(
-        "trained in {:.1} s, weights file {} bytes",
-        started.elapsed().as_secs_f64(),
-        weights.len()
-    );
-    if let Some(out) = &out {
-        std::fs::write(out, &weights)?;
-        eprintln!("wrote {out}");
-    }
+        .collect()
+}
 
-    let analyzer = HybridSentimentAnalyzer::from_weights(&weights, SentimentConfig::default())?;
-    let mut by_domain: BTreeMap<&str, Vec<(&Row, f64, SentimentLabel)>> = BTreeMap::new();
-    for row in &held_out {
+/// Scores `rows` with `weights`, appending (row, score, label) to `out`.
+fn score<'a>(
+    weights: &[u8],
+    rows: &[&'a Row],
+    out: &mut Vec<(&'a Row, f64, SentimentLabel)>,
+) -> Result<(), Box<dyn Error>> {
+    let analyzer = HybridSentimentAnalyzer::from_weights(weights, SentimentConfig::default())?;
+    for &row in rows {
         let sentiment = analyzer.analyze(&row.text)?;
-        by_domain.entry(row.domain.as_str()).or_default().push((
-            row,
-            sentiment.score,
-            sentiment.label,
-        ));
+        out.push((row, sentiment.score, sentiment.label));
+    }
+    Ok(())
+}
+
+/// Prints accuracy, macro-F1 and Pearson r per domain and overall.
+fn print_table(results: &[(&Row, f64, SentimentLabel)]) {
+    let mut by_domain: BTreeMap<&str, Vec<(&Row, f64, SentimentLabel)>> = BTreeMap::new();
+    for &(row, score, label) in results {
+        by_domain
+            .entry(row.domain.as_str())
+            .or_default()
+            .push((row, score, label));
         by_domain
             .entry("overall")
             .or_default()
-            .push((row, sentiment.score, sentiment.label));
+            .push((row, score, label));
     }
-    println!("held-out rows (never trained on):");
     println!(
         "{:<16} {:>5} {:>8} {:>8} {:>8}",
         "domain", "n", "accuracy", "macro-F1", "pearson"
@@ -161,5 +139,78 @@ fn main() -> Result<(), Box<dyn Error>> {
             pearson(&ratings, &scores)
         );
     }
+}
+
+/// K-fold cross-validation inside the training rows only, for choosing settings without touching the held-out rows.
+fn cross_validate(
+    training: &[&Row],
+    options: &TrainingOptions,
+    folds: usize,
+) -> Result<(), Box<dyn Error>> {
+    let fold_of = |row: &Row| {
+        let key = format!("fold/{}/{}", row.domain, row.id);
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        (hash % folds as u64) as usize
+    };
+    let mut results = Vec::new();
+    for fold in 0..folds {
+        let (test, train_rows): (Vec<&Row>, Vec<&Row>) =
+            training.iter().partition(|r| fold_of(r) == fold);
+        let weights = train(&examples_of(&train_rows), options)?;
+        score(&weights, &test, &mut results)?;
+    }
+    println!("{folds}-fold cross-validation inside the training rows ({options:?}):");
+    print_table(&results);
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut data = None;
+    let mut out = None;
+    let mut options = TrainingOptions::default();
+    let mut folds = 0usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--data" => data = Some(value()?),
+            "--out" => out = Some(value()?),
+            "--bucket-bits" => options.bucket_bits = value()?.parse()?,
+            "--regression-penalty" => options.regression_penalty = value()?.parse()?,
+            "--class-penalty" => options.class_penalty = value()?.parse()?,
+            "--dense-penalty-ratio" => options.dense_penalty_ratio = value()?.parse()?,
+            "--cv" => folds = value()?.parse()?,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    let data = data.ok_or("--data PATH is required")?;
+    let rows = read_rows(&data)?;
+    let (held_out, training): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| is_held_out(&r.domain, &r.id));
+    if folds >= 2 {
+        return cross_validate(&training, &options, folds);
+    }
+    eprintln!(
+        "training on {} rows, holding out {} ({options:?})",
+        training.len(),
+        held_out.len()
+    );
+    let started = Instant::now();
+    let weights = train(&examples_of(&training), &options)?;
+    eprintln!(
+        "trained in {:.1} s, weights file {} bytes",
+        started.elapsed().as_secs_f64(),
+        weights.len()
+    );
+    if let Some(out) = &out {
+        std::fs::write(out, &weights)?;
+        eprintln!("wrote {out}");
+    }
+    let mut results = Vec::new();
+    score(&weights, &held_out, &mut results)?;
+    println!("held-out rows (never trained on):");
+    print_table(&results);
     Ok(())
 }

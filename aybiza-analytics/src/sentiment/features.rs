@@ -7,10 +7,10 @@ use super::rules::{FLAG_NEGATED, RuleAnalysis};
 use super::tokenize::{Token, TokenKind};
 
 /// Number of dense (lexicon) features, see [`dense_features`].
-pub(crate) const DENSE_FEATURES: usize = 13;
+pub(crate) const DENSE_FEATURES: usize = 16;
 
 /// Version of the feature definition; the weights file records it and must match.
-pub(crate) const FEATURE_VERSION: u32 = 1;
+pub(crate) const FEATURE_VERSION: u32 = 2;
 
 /// The two hashed feature families; each is L2-normalised on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub(crate) fn mix(mut x: u64) -> u64 {
 pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
     [
         rules.score,
+        rules.mean,
+        rules.shrunk,
+        rules.shrunk * rules.shrunk.abs(),
         rules.score.max(0.0),
         (-rules.score).max(0.0),
         rules.positive,

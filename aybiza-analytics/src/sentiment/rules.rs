@@ -36,6 +36,10 @@ const CUE_CHUNK_WORDS: f32 = 25.0;
 pub(crate) struct RuleAnalysis {
     /// Lexicon polarity in (-1, 1).
     pub score: f32,
+    /// Weighted mean valence / 4, before any squashing.
+    pub mean: f32,
+    /// Weighted valence sum / 4 shrunk towards zero by one pseudo-term: Σ / (4 (W + 1)).
+    pub shrunk: f32,
     /// Weighted mean strength of the positive terms, in [0, ~1.5].
     pub positive: f32,
     /// Weighted mean strength of the negative terms, in [0, ~1.5].
@@ -232,6 +236,8 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
     result.exclamations = exclamations;
     if weight_total > 0.0 {
         let mean = weighted_sum / weight_total;
+        result.mean = mean / 4.0;
+        result.shrunk = weighted_sum / (4.0 * (weight_total + 1.0));
         result.evidence = 1.0 - (-weight_total / 1.5).exp();
         let emphasis =
             1.0 + EXCLAMATION_BOOST * exclamations as f32 + if shouting { 0.1 } else { 0.0 };

@@ -15,8 +15,8 @@ pub(crate) fn hash_char(hash: u64, c: char) -> u64 {
 /// Emoticons the tokenizer recognises, longest first so that the longest match wins.
 const EMOTICONS: &[&str] = &[
     ">:(", ":-)", ":-(", ":-d", ":-p", ":-/", ":-|", ":-o", ";-)", ":')", ":'(", "^_^", "-_-",
-    "</3", "<33", ":)", "(:", "=)", ":]", ":d", "=d", ";)", ";d", ":p", ";p", "<3", "^^", ":*",
-    ":(", "):", "=(", ":[", ";(", ":/", ":\\", ":|", ":o", ":@",
+    "</3", "<33", "&lt;3", ":)", "(:", "=)", ":]", ":d", "=d", ";)", ";d", ":p", ";p", "<3", "^^",
+    ":*", ":(", "):", "=(", ":[", ";(", ":/", ":\\", ":|", ":o", ":@",
 ];
 
 /// What a token is.
@@ -244,7 +244,7 @@ fn emoticon_at(text: &str, pos: usize, prev: Option<char>) -> Option<usize> {
     let first = *rest.first()?;
     if !matches!(
         first,
-        b':' | b';' | b'=' | b'<' | b'>' | b'^' | b'(' | b')' | b'-'
+        b':' | b';' | b'=' | b'<' | b'>' | b'^' | b'(' | b')' | b'-' | b'&'
     ) {
         return None;
     }
@@ -252,7 +252,7 @@ fn emoticon_at(text: &str, pos: usize, prev: Option<char>) -> Option<usize> {
         None => true,
         Some(p) if p.is_whitespace() => true,
         // "great:)" is an emoticon; "(said):" is not.
-        Some(p) => is_word_char(p) && matches!(first, b':' | b';' | b'=' | b'<'),
+        Some(p) => is_word_char(p) && matches!(first, b':' | b';' | b'=' | b'<' | b'&'),
     };
     if !before_ok {
         return None;

@@ -50,8 +50,8 @@ impl Default for TrainingOptions {
     fn default() -> Self {
         TrainingOptions {
             bucket_bits: 16,
-            regression_penalty: 0.5,
-            class_penalty: 1.0,
+            regression_penalty: 2.0,
+            class_penalty: 2.0,
             dense_penalty_ratio: 0.01,
             max_iterations: 400,
             tolerance: 1e-5,
