@@ -1,17 +1,24 @@
 //! [`HybridSentimentAnalyzer`]: the lexicon-and-rules pass combined with the
 //! learned linear model shipped in `weights.bin`.
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use super::features::dense_features;
 use super::lexicon::Lexicon;
-use super::model::{FIRST_CLASS, LinearModel, REGRESSION, TrainingInfo};
-use super::tokenize::tokenize;
+use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
+use super::rules::RuleAnalysis;
+use super::tokenize::{Token, tokenize};
 use super::{Sentiment, SentimentAnalyzer, SentimentLabel, rules};
 use crate::{Error, Result};
 
 /// The weights trained by `examples/train_sentiment.rs` (see `docs/sentiment.md`).
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("weights.bin");
+
+thread_local! {
+    /// A token buffer reused by every analysis on this thread.
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Limits of [`HybridSentimentAnalyzer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +84,14 @@ impl HybridSentimentAnalyzer {
         })
     }
 
+    /// Tokenizes `text` into `tokens`, runs the rules and the model.
+    fn run(&self, text: &str, tokens: &mut Vec<Token>) -> ([f32; OUTPUTS], RuleAnalysis) {
+        tokenize(text, tokens);
+        let analysis = rules::analyze(self.lexicon, tokens);
+        let outputs = self.model.predict(text, tokens, &dense_features(&analysis));
+        (outputs, analysis)
+    }
+
     /// What the loaded weights file records about its training.
     pub fn training_info(&self) -> TrainingInfo {
         self.model.info
@@ -100,13 +115,11 @@ impl SentimentAnalyzer for HybridSentimentAnalyzer {
                 self.config.max_text_bytes
             )));
         }
-        let mut tokens = Vec::with_capacity(text.len() / 4 + 4);
-        tokenize(text, &mut tokens);
-        let analysis = rules::analyze(self.lexicon, &mut tokens);
-        let outputs = self
-            .model
-            .predict(text, &tokens, &dense_features(&analysis));
-
+        let (outputs, analysis) = TOKENS.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut tokens) => self.run(text, &mut tokens),
+            // Only reachable through re-entrancy, which never happens; stay correct anyway.
+            Err(_) => self.run(text, &mut Vec::new()),
+        });
         let classes = &outputs[FIRST_CLASS..FIRST_CLASS + 3];
         let best = (0..3).fold(
             0,

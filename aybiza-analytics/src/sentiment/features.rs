@@ -1,5 +1,5 @@
 //! Features of the learned model: word unigrams and bigrams (with a negation
-//! mark inside negation scope) and character 3- and 4-grams within words, all
+//! mark inside negation scope) and character 4-grams within words, all
 //! hashed into a fixed number of buckets on the fly, plus a few dense features
 //! taken from the lexicon-and-rules pass.
 
@@ -10,21 +10,20 @@ use super::tokenize::{Token, TokenKind};
 pub(crate) const DENSE_FEATURES: usize = 16;
 
 /// Version of the feature definition; the weights file records it and must match.
-pub(crate) const FEATURE_VERSION: u32 = 2;
+pub(crate) const FEATURE_VERSION: u32 = 3;
 
 /// The two hashed feature families; each is L2-normalised on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Family {
     /// Word unigrams and bigrams.
     Word = 0,
-    /// Character 3- and 4-grams within words.
+    /// Character 4-grams within words.
     Char = 1,
 }
 
 const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
 const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
 const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
-const CHAR3_SALT: u64 = 0x510e_527f_ade6_82d1;
 const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
 
 /// A strong 64-bit mixer (the finaliser of SplitMix64).
@@ -88,7 +87,7 @@ pub(crate) fn for_each_hashed(
     }
 }
 
-/// Character 3- and 4-grams of one word padded with a space on each side;
+/// Character 4-grams of one word padded with a space on each side;
 /// calls `key(family, hash)` for each.
 #[inline]
 fn char_grams(word: &str, key: &mut impl FnMut(Family, u64)) {
@@ -130,9 +129,6 @@ impl CharGrams {
         let w = &mut self.window;
         *w = [w[1], w[2], w[3], c];
         self.seen += 1;
-        if self.seen >= 3 {
-            key(Family::Char, (w[1] << 42 | w[2] << 21 | w[3]) ^ CHAR3_SALT);
-        }
         if self.seen >= 4 {
             let four = (w[0] << 42 | w[1] << 21 | w[2]).rotate_left(9)
                 ^ w[3].wrapping_mul(0x9e37_79b9_7f4a_7c15);

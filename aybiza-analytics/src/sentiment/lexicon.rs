@@ -77,13 +77,19 @@ struct Phrase {
     entry: u32,
 }
 
+/// The terms that start with one token: the token alone and phrases (longest first).
+#[derive(Debug, Default)]
+struct Slot {
+    single: Option<u32>,
+    phrases: Vec<Phrase>,
+}
+
 /// The parsed lexicon.
 #[derive(Debug, Default)]
 pub(crate) struct Lexicon {
     entries: Vec<Entry>,
-    singles: PrehashedMap<u32>,
-    /// Phrases by the hash of their first token, longest first.
-    phrases: PrehashedMap<Vec<Phrase>>,
+    /// Terms by the hash of their first token.
+    terms: PrehashedMap<Slot>,
 }
 
 /// A lexicon match: the entry and how many tokens it spans.
@@ -172,15 +178,12 @@ impl Lexicon {
         for (key, entry) in keyed {
             let id = lexicon.entries.len() as u32;
             lexicon.entries.push(entry);
+            let slot = lexicon.terms.entry(key[0]).or_default();
             if key.len() == 1 {
-                lexicon.singles.insert(key[0], id);
+                slot.single = Some(id);
             } else {
                 let rest = key[1..].to_vec().into_boxed_slice();
-                lexicon
-                    .phrases
-                    .entry(key[0])
-                    .or_default()
-                    .push(Phrase { rest, entry: id });
+                slot.phrases.push(Phrase { rest, entry: id });
             }
         }
         Ok(lexicon)
@@ -198,8 +201,9 @@ impl Lexicon {
     /// word also matches through its squeezed and suffix-stripped forms.
     pub(crate) fn match_at(&self, tokens: &[Token], at: usize) -> Option<Match<'_>> {
         let first = tokens.get(at)?;
-        if let Some(candidates) = self.phrases.get(&first.hash) {
-            for phrase in candidates {
+        let slot = self.terms.get(&first.hash);
+        if let Some(slot) = slot {
+            for phrase in &slot.phrases {
                 let end = at + 1 + phrase.rest.len();
                 if end <= tokens.len()
                     && tokens[at + 1..end]
@@ -214,12 +218,11 @@ impl Lexicon {
                 }
             }
         }
-        let lookup = |hash: u64| {
-            self.singles
-                .get(&hash)
-                .map(|&id| &self.entries[id as usize])
+        let single = |slot: Option<&Slot>| {
+            slot.and_then(|s| s.single)
+                .map(|id| &self.entries[id as usize])
         };
-        let entry = lookup(first.hash).or_else(|| {
+        let entry = single(slot).or_else(|| {
             if first.kind != TokenKind::Word {
                 return None;
             }
@@ -228,7 +231,7 @@ impl Lexicon {
                 .into_iter()
                 .filter(|&h| h != first.hash)
                 .chain(first.stems.into_iter().filter(|&h| h != 0))
-                .find_map(lookup)
+                .find_map(|h| single(self.terms.get(&h)))
         })?;
         Some(Match { entry, length: 1 })
     }

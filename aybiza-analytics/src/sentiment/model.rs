@@ -15,7 +15,8 @@
 //! | 4 + 4 | ridge penalties: regression, classes (f32) |
 //! | 4 × outputs | bias (f32) |
 //! | 4 × outputs × dense | dense weights, row per feature (f32) |
-//! | 4 × outputs × 2^b | bucket weights, row per bucket (f32) |
+//! | 4 × outputs | bucket weight scale per output (f32) |
+//! | 2 × outputs × 2^b | bucket weights, row per bucket (i16; weight = value × scale) |
 //! | 8 | FNV-1a checksum of every byte before it (u64) |
 
 use std::cell::RefCell;
@@ -63,11 +64,54 @@ pub(crate) struct LinearModel {
     pub bucket_bits: u32,
     pub bias: [f32; OUTPUTS],
     pub dense: [[f32; OUTPUTS]; DENSE_FEATURES],
-    pub buckets: Vec<[f32; OUTPUTS]>,
+    /// Bucket weights are stored as i16 multiples of this, per output.
+    pub bucket_scale: [f32; OUTPUTS],
+    /// Quantised bucket weights (half the cache footprint of f32, exact integer sums).
+    pub buckets: Vec<[i16; OUTPUTS]>,
     pub info: TrainingInfo,
 }
 
 impl LinearModel {
+    /// A model from float weights, quantising the bucket weights to i16 per output.
+    pub(crate) fn quantized(
+        bucket_bits: u32,
+        bias: [f32; OUTPUTS],
+        dense: [[f32; OUTPUTS]; DENSE_FEATURES],
+        buckets: &[[f32; OUTPUTS]],
+        info: TrainingInfo,
+    ) -> LinearModel {
+        let bucket_scale: [f32; OUTPUTS] = std::array::from_fn(|o| {
+            let largest = buckets.iter().map(|row| row[o].abs()).fold(0f32, f32::max);
+            if largest > 0.0 {
+                largest / f32::from(i16::MAX)
+            } else {
+                1.0
+            }
+        });
+        let buckets = buckets
+            .iter()
+            .map(|row| {
+                std::array::from_fn(|o| {
+                    (row[o] / bucket_scale[o]).round().clamp(-32767.0, 32767.0) as i16
+                })
+            })
+            .collect();
+        LinearModel {
+            bucket_bits,
+            bias,
+            dense,
+            bucket_scale,
+            buckets,
+            info,
+        }
+    }
+
+    /// The (dequantised) weights of one bucket.
+    #[cfg(test)]
+    pub(crate) fn bucket_weights(&self, bucket: usize) -> [f32; OUTPUTS] {
+        std::array::from_fn(|o| f32::from(self.buckets[bucket][o]) * self.bucket_scale[o])
+    }
+
     /// Mask that maps a mixed hash to a bucket.
     pub(crate) fn bucket_mask(&self) -> u64 {
         (1u64 << self.bucket_bits) - 1
@@ -76,7 +120,10 @@ impl LinearModel {
     /// Serialises the model (see the module docs for the layout).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
-            HEADER_BYTES + 4 * OUTPUTS * (1 + DENSE_FEATURES + self.buckets.len()) + 8,
+            HEADER_BYTES
+                + 4 * OUTPUTS * (2 + DENSE_FEATURES)
+                + 2 * OUTPUTS * self.buckets.len()
+                + 8,
         );
         out.extend_from_slice(MAGIC);
         for value in [
@@ -94,8 +141,13 @@ impl LinearModel {
         out.extend_from_slice(&self.info.class_penalty.to_le_bytes());
         let rows = std::iter::once(&self.bias)
             .chain(self.dense.iter())
-            .chain(self.buckets.iter());
+            .chain(std::iter::once(&self.bucket_scale));
         for row in rows {
+            for value in row {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        for row in &self.buckets {
             for value in row {
                 out.extend_from_slice(&value.to_le_bytes());
             }
@@ -156,22 +208,28 @@ impl LinearModel {
         for row in &mut dense_rows {
             *row = reader.row()?;
         }
+        let bucket_scale = reader.row()?;
         let bucket_count = 1usize << bucket_bits;
-        if reader.remaining() != bucket_count * OUTPUTS * 4 {
+        let expected = bucket_count * OUTPUTS * 2;
+        if reader.remaining() != expected {
             return Err(bad(format!(
-                "{} weight bytes, expected {}",
-                reader.remaining(),
-                bucket_count * OUTPUTS * 4
+                "{} weight bytes, expected {expected}",
+                reader.remaining()
             )));
         }
         let mut buckets = Vec::with_capacity(bucket_count);
         for _ in 0..bucket_count {
-            buckets.push(reader.row()?);
+            let mut row = [0i16; OUTPUTS];
+            for value in &mut row {
+                *value = i16::from_le_bytes(reader.take::<2>()?);
+            }
+            buckets.push(row);
         }
         Ok(LinearModel {
             bucket_bits,
             bias,
             dense: dense_rows,
+            bucket_scale,
             buckets,
             info: TrainingInfo {
                 examples,
@@ -211,51 +269,51 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Per-thread occurrence counts, so each prediction normalises exactly without allocating.
+/// Per-thread scratch: occurrence counts per (family, bucket), so each
+/// prediction normalises exactly without allocating. Counting is branch-free:
+/// every occurrence is recorded in `touched`, which then resets its counter.
 #[derive(Default)]
 struct Scratch {
-    /// Occurrences per bucket, one counter per feature family.
-    counts: Vec<[u16; 2]>,
+    /// Family-major: `counts[family * buckets + bucket]`; exact up to 65 535 repeats.
+    counts: Vec<u16>,
     touched: Vec<u32>,
 }
 
 impl Scratch {
     fn hashed_sum(&mut self, model: &LinearModel, text: &str, tokens: &[Token]) -> [f32; OUTPUTS] {
         let buckets = model.buckets.len();
-        if self.counts.len() != buckets {
-            self.counts = vec![[0; 2]; buckets];
+        if self.counts.len() != 2 * buckets {
+            self.counts = vec![0; 2 * buckets];
         }
-        // Per family: sum of weights over occurrences, and sum of squared counts.
-        let mut sums = [[0f32; OUTPUTS]; 2];
-        let mut squares = [0u32; 2];
+        // Upper bound on occurrences: two character grams per byte plus padding, three word features per token.
+        self.touched.clear();
+        self.touched.reserve(2 * text.len() + 3 * tokens.len() + 8);
         let counts = &mut self.counts;
         let touched = &mut self.touched;
-        touched.clear();
+        // Per family: sum of weights over occurrences, and sum of squared counts.
+        let mut sums = [[0i32; OUTPUTS]; 2];
+        let mut squares = [0u64; 2];
         for_each_hashed(text, tokens, model.bucket_mask(), |family, bucket| {
-            let slot = bucket as usize;
-            let pair = &mut counts[slot];
-            if pair[0] == 0 && pair[1] == 0 {
-                touched.push(bucket);
-            }
-            let count = &mut pair[family as usize];
-            let c = u32::from(*count);
-            squares[family as usize] += 2 * c + 1;
-            *count = count.saturating_add(1);
-            let weights = &model.buckets[slot];
-            let sum = &mut sums[family as usize];
-            for (s, w) in sum.iter_mut().zip(weights) {
-                *s += w;
+            let family = family as usize;
+            let index = family * buckets + bucket as usize;
+            touched.push(index as u32);
+            let count = counts[index];
+            counts[index] = count.saturating_add(1);
+            squares[family] += 2 * u64::from(count) + 1;
+            let weights = &model.buckets[bucket as usize];
+            for (s, &w) in sums[family].iter_mut().zip(weights) {
+                *s = s.saturating_add(i32::from(w));
             }
         });
-        for &bucket in touched.iter() {
-            counts[bucket as usize] = [0; 2];
+        for &index in touched.iter() {
+            counts[index as usize] = 0;
         }
         let mut out = [0f32; OUTPUTS];
         for (sum, &square) in sums.iter().zip(&squares) {
             if square > 0 {
-                let norm = 1.0 / (square as f32).sqrt();
-                for (o, s) in out.iter_mut().zip(sum) {
-                    *o += s * norm;
+                let norm = 1.0 / (square as f64).sqrt();
+                for ((o, &s), scale) in out.iter_mut().zip(sum).zip(model.bucket_scale) {
+                    *o += (f64::from(s) * norm) as f32 * scale;
                 }
             }
         }

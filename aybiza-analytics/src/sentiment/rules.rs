@@ -4,7 +4,9 @@
 //! to the extremes. Also collects emotion and urgency cues.
 
 use super::Emotions;
-use super::lexicon::{ANGRY, CONFUSED, EMOTION_COUNT, FRUSTRATED, HAPPY, Lexicon, SATISFIED};
+use super::lexicon::{
+    ANGRY, CONFUSED, EMOTION_COUNT, FRUSTRATED, HAPPY, Lexicon, Match, SATISFIED,
+};
 use super::tokenize::{
     FLAG_ALL_CAPS, FLAG_CONTRACTED_NEGATION, FLAG_ELONGATED, FLAG_HAS_LETTER, Token, TokenKind,
 };
@@ -111,6 +113,8 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
     let mut contrast_weight = 1f32;
     let mut concession_weight = 1f32;
 
+    // The match found when looking ahead from the previous unit, reused for this one.
+    let mut lookahead: Option<(usize, Option<Match<'_>>)> = None;
     let mut at = 0usize;
     while at < tokens.len() {
         let token = tokens[at];
@@ -122,7 +126,10 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
             continue;
         }
         lexical_units += 1;
-        let found = lexicon.match_at(tokens, at);
+        let found = match lookahead.take() {
+            Some((position, found)) if position == at => found,
+            _ => lexicon.match_at(tokens, at),
+        };
         let length = found.map_or(1, |m| m.length);
         let negated = negation_left > 0;
         if negated {
@@ -164,9 +171,14 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
             }
         }
 
-        let next_has_valence = lexicon
-            .match_at(tokens, next)
-            .is_some_and(|m| m.entry.valence.is_some() || m.entry.modifier.is_some());
+        let next_found = if tokens.get(next).is_some_and(|t| t.kind.is_lexical()) {
+            lexicon.match_at(tokens, next)
+        } else {
+            None
+        };
+        lookahead = Some((next, next_found));
+        let next_has_valence =
+            next_found.is_some_and(|m| m.entry.valence.is_some() || m.entry.modifier.is_some());
         let acts_as_modifier =
             entry.modifier.is_some() && (next_has_valence || entry.valence.is_none());
         if acts_as_modifier {
@@ -220,7 +232,7 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
                 result.emotion_cues[FRUSTRATED] += 0.5 * cue;
             }
         }
-        if entry.urgency > 0.0 && !(negated && !entry.negator) {
+        if entry.urgency > 0.0 && (!negated || entry.negator) {
             result.urgency_cues += entry.urgency;
         }
 

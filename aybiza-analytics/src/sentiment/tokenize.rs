@@ -122,7 +122,11 @@ fn is_apostrophe(c: char) -> bool {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Emoji and pictographs, including the older dingbat and symbol blocks.
@@ -271,58 +275,67 @@ fn emoticon_at(text: &str, pos: usize, prev: Option<char>) -> Option<usize> {
 
 /// Reads one word starting at `start`, pushes its token and returns the byte offset after it.
 fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
-    let mut hash = HASH_SEED;
-    let mut squeezed_two = HASH_SEED;
-    // Hashes of the prefixes without the last 1, 2 and 3 characters, and those characters.
-    let mut prefix_hashes = [HASH_SEED; 4];
-    let mut tail = ['\0'; 3];
-    let mut length = 0usize;
-    let mut run_char = '\0';
-    let mut run_length = 0usize;
-    let mut flags = 0u8;
+    let mut word = WordHasher::default();
     let mut letters = 0usize;
     let mut uppercase = 0usize;
+    // Fast path over ASCII bytes; the general loop below takes over at the first other byte.
+    let bytes = text.as_bytes();
     let mut end = start;
-    let mut chars = text[start..].char_indices().peekable();
+    while let Some(&b) = bytes.get(end) {
+        let accept = b.is_ascii_alphanumeric()
+            || (b == b'\''
+                && word.length > 0
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric));
+        if !accept {
+            break;
+        }
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            uppercase += usize::from(b.is_ascii_uppercase());
+        }
+        word.push(char::from(b.to_ascii_lowercase()));
+        end += 1;
+    }
+    let slow_start = end;
+    let mut chars = text[slow_start..].char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
         let accept = if is_word_char(c) {
             true
         } else if is_apostrophe(c) {
             // An apostrophe belongs to the word only between two word characters.
-            length > 0 && chars.peek().is_some_and(|&(_, next)| is_word_char(next))
+            word.length > 0 && chars.peek().is_some_and(|&(_, next)| is_word_char(next))
         } else {
             false
         };
         if !accept {
             break;
         }
-        end = start + offset + c.len_utf8();
-        if c.is_alphabetic() {
-            letters += 1;
-            if c.is_uppercase() {
-                uppercase += 1;
+        end = slow_start + offset + c.len_utf8();
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                uppercase += usize::from(c.is_ascii_uppercase());
             }
-        }
-        for lower in c.to_lowercase() {
-            let lower = fold_apostrophe(lower);
-            prefix_hashes = [hash, prefix_hashes[0], prefix_hashes[1], prefix_hashes[2]];
-            tail = [lower, tail[0], tail[1]];
-            hash = hash_char(hash, lower);
-            if lower == run_char {
-                run_length += 1;
-            } else {
-                run_char = lower;
-                run_length = 1;
+            word.push(fold_apostrophe(c.to_ascii_lowercase()));
+        } else {
+            if c.is_alphabetic() {
+                letters += 1;
+                uppercase += usize::from(c.is_uppercase());
             }
-            if run_length <= 2 {
-                squeezed_two = hash_char(squeezed_two, lower);
+            for lower in c.to_lowercase() {
+                word.push(fold_apostrophe(lower));
             }
-            if run_length == 3 && lower.is_alphabetic() {
-                flags |= FLAG_ELONGATED;
-            }
-            length += 1;
         }
     }
+    let WordHasher {
+        hash,
+        mut squeezed_two,
+        prefix_hashes,
+        tail,
+        length,
+        mut flags,
+        ..
+    } = word;
     let squeezed_one = if flags & FLAG_ELONGATED != 0 {
         squeeze_to_one(&text[start..end])
     } else {
@@ -354,6 +367,58 @@ fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
         flags,
     });
     end
+}
+
+/// Running hashes of one word, fed its lowercased characters.
+struct WordHasher {
+    hash: u64,
+    squeezed_two: u64,
+    /// Hashes of the prefixes without the last 1, 2, 3 and 4 characters.
+    prefix_hashes: [u64; 4],
+    /// The last three characters, last first.
+    tail: [char; 3],
+    length: usize,
+    run_char: char,
+    run_length: usize,
+    flags: u8,
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher {
+            hash: HASH_SEED,
+            squeezed_two: HASH_SEED,
+            prefix_hashes: [HASH_SEED; 4],
+            tail: ['\0'; 3],
+            length: 0,
+            run_char: '\0',
+            run_length: 0,
+            flags: 0,
+        }
+    }
+}
+
+impl WordHasher {
+    #[inline]
+    fn push(&mut self, lower: char) {
+        let p = self.prefix_hashes;
+        self.prefix_hashes = [self.hash, p[0], p[1], p[2]];
+        self.tail = [lower, self.tail[0], self.tail[1]];
+        self.hash = hash_char(self.hash, lower);
+        if lower == self.run_char {
+            self.run_length += 1;
+        } else {
+            self.run_char = lower;
+            self.run_length = 1;
+        }
+        if self.run_length <= 2 {
+            self.squeezed_two = hash_char(self.squeezed_two, lower);
+        }
+        if self.run_length == 3 && lower.is_alphabetic() {
+            self.flags |= FLAG_ELONGATED;
+        }
+        self.length += 1;
+    }
 }
 
 /// Hash of a word with every run of equal letters cut to one letter.

@@ -32,7 +32,7 @@ pub struct TrainingExample<'a> {
 /// Settings of [`train`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainingOptions {
-    /// The model hashes n-grams into 2^`bucket_bits` buckets (8..=24); the file grows 16 bytes per bucket.
+    /// The model hashes n-grams into 2^`bucket_bits` buckets (8..=24); the file grows 8 bytes per bucket.
     pub bucket_bits: u32,
     /// Ridge penalty of the polarity regression.
     pub regression_penalty: f32,
@@ -232,18 +232,21 @@ pub fn train(examples: &[TrainingExample<'_>], options: &TrainingOptions) -> Res
     let value = |output: usize, column: usize| solutions[output][column] as f32;
     let row =
         |column: usize| std::array::from_fn::<f32, OUTPUTS, _>(|output| value(output, column));
-    let model = LinearModel {
-        bucket_bits: options.bucket_bits,
-        bias: row(width - 1),
-        dense: std::array::from_fn(|i| row(buckets + i)),
-        buckets: (0..buckets).map(row).collect(),
-        info: TrainingInfo {
-            examples: examples.len() as u32,
-            regression_penalty: options.regression_penalty,
-            class_penalty: options.class_penalty,
-            lexicon_fingerprint: lexicon_fingerprint(),
-        },
+    let bucket_rows: Vec<[f32; OUTPUTS]> = (0..buckets).map(row).collect();
+    let info = TrainingInfo {
+        examples: examples.len() as u32,
+        regression_penalty: options.regression_penalty,
+        class_penalty: options.class_penalty,
+        lexicon_fingerprint: lexicon_fingerprint(),
     };
+    let dense = std::array::from_fn(|i| row(buckets + i));
+    let model = LinearModel::quantized(
+        options.bucket_bits,
+        row(width - 1),
+        dense,
+        &bucket_rows,
+        info,
+    );
     Ok(model.to_bytes())
 }
 
@@ -259,14 +262,14 @@ fn solve_ridge(
     let apply = |v: &[f64], out: &mut Vec<f64>| {
         out.clear();
         out.extend(v.iter().zip(penalty).map(|(x, l)| x * l));
-        for i in 0..design.rows() {
+        for (i, &weight) in weights.iter().enumerate() {
             let (columns, values) = design.row(i);
             let dot: f64 = columns
                 .iter()
                 .zip(values)
                 .map(|(&c, &x)| v[c as usize] * f64::from(x))
                 .sum();
-            let scaled = dot * weights[i];
+            let scaled = dot * weight;
             for (&c, &x) in columns.iter().zip(values) {
                 out[c as usize] += scaled * f64::from(x);
             }
@@ -393,7 +396,7 @@ mod tests {
             for (column, value) in row {
                 let column = column as usize;
                 let weights = if column < buckets {
-                    model.buckets[column]
+                    model.bucket_weights(column)
                 } else if column < buckets + DENSE_FEATURES {
                     model.dense[column - buckets]
                 } else {
