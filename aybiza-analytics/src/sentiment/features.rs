@@ -1,16 +1,16 @@
-//! Features of the learned model: word unigrams and bigrams (with a negation
-//! mark inside negation scope) and character 4-grams within words, all
+//! Features of the learned model: word unigrams and bigrams (marked as distinct
+//! features inside a negation scope) and character 4-grams within words, all
 //! hashed into a fixed number of buckets on the fly, plus a few dense features
 //! taken from the lexicon-and-rules pass.
 
-use super::rules::{FLAG_NEGATED, RuleAnalysis};
+use super::rules::{FLAG_IDIOM_REST, FLAG_IDIOM_START, FLAG_NEGATED, RuleAnalysis};
 use super::tokenize::{Token, TokenKind};
 
 /// Number of dense (lexicon) features, see [`dense_features`].
 pub(crate) const DENSE_FEATURES: usize = 16;
 
 /// Version of the feature definition; the weights file records it and must match.
-pub(crate) const FEATURE_VERSION: u32 = 3;
+pub(crate) const FEATURE_VERSION: u32 = 5;
 
 /// The two hashed feature families; each is L2-normalised on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,10 @@ pub(crate) enum Family {
 
 const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
 const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
+const IDIOM_SALT: u64 = 0x6a09_e667_f3bc_c908;
 const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
 const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
+const CHAR4_NEGATED_SALT: u64 = 0x3c6e_f372_fe94_f82b;
 
 /// A strong 64-bit mixer (the finaliser of SplitMix64).
 #[inline]
@@ -67,31 +69,58 @@ pub(crate) fn for_each_hashed(
 ) {
     let mut bucket = |family: Family, key: u64| emit(family, (mix(key) & bucket_mask) as u32);
     let mut previous: Option<u64> = None;
+    // A lexicon idiom ("not bad", "on hold for an hour") is one feature, not its words.
+    let mut idiom: Option<u64> = None;
     for token in tokens {
         let unit = match token.kind {
             TokenKind::Word | TokenKind::Emoticon | TokenKind::Emoji => token.squeezed_two,
             TokenKind::Exclamation | TokenKind::Question => token.hash,
             TokenKind::ClauseBreak | TokenKind::SentenceEnd => continue,
         };
-        bucket(Family::Word, unit ^ UNIGRAM_SALT);
-        if token.flags & FLAG_NEGATED != 0 {
-            bucket(Family::Word, unit ^ NEGATED_SALT);
+        if token.flags & FLAG_IDIOM_REST != 0 {
+            idiom = Some(idiom.unwrap_or(IDIOM_SALT).rotate_left(23) ^ token.hash);
+            continue;
         }
+        if let Some(whole) = idiom.take() {
+            bucket(Family::Word, whole);
+            previous = Some(whole);
+        }
+        if token.flags & FLAG_IDIOM_START != 0 {
+            idiom = Some(IDIOM_SALT.rotate_left(23) ^ token.hash);
+            continue;
+        }
+        // Inside a negation scope, words and their character grams become distinct features.
+        let negated = token.flags & FLAG_NEGATED != 0;
+        let salt = if negated { NEGATED_SALT } else { UNIGRAM_SALT };
+        bucket(Family::Word, unit ^ salt);
         if let Some(before) = previous {
             bucket(Family::Word, before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
         }
         previous = Some(unit);
         if token.kind == TokenKind::Word {
-            char_grams(&text[token.start as usize..token.end as usize], &mut bucket);
+            let salt = if negated {
+                CHAR4_NEGATED_SALT
+            } else {
+                CHAR4_SALT
+            };
+            char_grams(
+                &text[token.start as usize..token.end as usize],
+                salt,
+                &mut bucket,
+            );
         }
+    }
+    if let Some(whole) = idiom {
+        bucket(Family::Word, whole);
     }
 }
 
 /// Character 4-grams of one word padded with a space on each side;
 /// calls `key(family, hash)` for each.
 #[inline]
-fn char_grams(word: &str, key: &mut impl FnMut(Family, u64)) {
+fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
     let mut grams = CharGrams {
+        salt,
         window: [u64::from(b' '); 4],
         seen: 1,
     };
@@ -119,6 +148,7 @@ fn char_grams(word: &str, key: &mut impl FnMut(Family, u64)) {
 
 /// A sliding window over the last four characters (code points fit in 21 bits).
 struct CharGrams {
+    salt: u64,
     window: [u64; 4],
     seen: usize,
 }
@@ -132,7 +162,7 @@ impl CharGrams {
         if self.seen >= 4 {
             let four = (w[0] << 42 | w[1] << 21 | w[2]).rotate_left(9)
                 ^ w[3].wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            key(Family::Char, four ^ CHAR4_SALT);
+            key(Family::Char, four ^ self.salt);
         }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::tokenize::{Token, TokenKind, tokenize};
+use super::tokenize::{FLAG_CONTRACTED_NEGATION, Token, TokenKind, tokenize};
 use crate::{Error, Result};
 
 /// The lexicon source shipped with the crate.
@@ -193,6 +193,16 @@ impl Lexicon {
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Whether the token is a negation on its own ("not", "never", "don't").
+    pub(crate) fn is_negator(&self, token: &Token) -> bool {
+        token.has(FLAG_CONTRACTED_NEGATION)
+            || self
+                .terms
+                .get(&token.hash)
+                .and_then(|slot| slot.single)
+                .is_some_and(|id| self.entries[id as usize].negator)
     }
 
     /// The longest term starting at `tokens[at]`, if any.

@@ -13,6 +13,10 @@ use super::tokenize::{
 
 /// Set by [`analyze`] on every token inside a negation scope.
 pub(crate) const FLAG_NEGATED: u8 = 16;
+/// Set by [`analyze`] on the first token of a multi-word lexicon idiom with a valence.
+pub(crate) const FLAG_IDIOM_START: u8 = 32;
+/// Set by [`analyze`] on the other tokens of such an idiom.
+pub(crate) const FLAG_IDIOM_REST: u8 = 64;
 
 /// How many words after a negator it reaches (a clause end stops it sooner).
 const NEGATION_SCOPE_WORDS: u32 = 3;
@@ -136,6 +140,11 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
             for t in &mut tokens[at..at + length] {
                 t.flags |= FLAG_NEGATED;
             }
+        } else if length > 1 && lexicon.is_negator(&token) {
+            // An idiom led by a negation ("not bad", "no problems"): its other words are negated.
+            for t in &mut tokens[at + 1..at + length] {
+                t.flags |= FLAG_NEGATED;
+            }
         }
         let unit_caps = tokens[at..at + length].iter().all(|t| t.has(FLAG_ALL_CAPS));
         let unit_elongated = tokens[at..at + length]
@@ -154,6 +163,12 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
             continue;
         };
         let entry = found.entry;
+        if length > 1 && entry.valence.is_some() {
+            tokens[at].flags |= FLAG_IDIOM_START;
+            for t in &mut tokens[at + 1..next] {
+                t.flags |= FLAG_IDIOM_REST;
+            }
+        }
 
         if let Some(contrast) = entry.contrast {
             result.has_contrast = true;
