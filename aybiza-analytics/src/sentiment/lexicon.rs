@@ -171,6 +171,7 @@ impl Lexicon {
                 },
             }
         }
+        inherit_cues(&mut keyed);
         let mut lexicon = Lexicon::default();
         let mut keyed: Vec<(Vec<u64>, Entry)> = keyed.into_iter().collect();
         // Deterministic layout, longest phrases first within each first token.
@@ -247,6 +248,44 @@ impl Lexicon {
     }
 }
 
+/// A phrase with a valence takes the emotion and urgency cues of its words that
+/// agree with its polarity ("this is ridiculous" is angry like "ridiculous";
+/// "not great" does not become happy), unless it names its own.
+fn inherit_cues(keyed: &mut HashMap<Vec<u64>, Entry>) {
+    let positive_emotion = |slot: usize| slot == SATISFIED || slot == HAPPY;
+    let mut inherited: Vec<(Vec<u64>, [f32; EMOTION_COUNT], f32)> = Vec::new();
+    for (key, entry) in keyed.iter() {
+        let Some(valence) = entry.valence else {
+            continue;
+        };
+        if key.len() < 2 {
+            continue;
+        }
+        let mut emotions = entry.emotions;
+        let mut urgency = entry.urgency;
+        for word in key
+            .iter()
+            .filter_map(|hash| keyed.get(std::slice::from_ref(hash)))
+        {
+            for (slot, cue) in emotions.iter_mut().enumerate() {
+                if entry.emotions[slot] == 0.0 && positive_emotion(slot) == (valence > 0.0) {
+                    *cue = cue.max(word.emotions[slot]);
+                }
+            }
+            if entry.urgency == 0.0 {
+                urgency = urgency.max(word.urgency);
+            }
+        }
+        inherited.push((key.clone(), emotions, urgency));
+    }
+    for (key, emotions, urgency) in inherited {
+        if let Some(entry) = keyed.get_mut(&key) {
+            entry.emotions = emotions;
+            entry.urgency = urgency;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +318,12 @@ mod tests {
         assert_eq!(match_text("loooove").unwrap().0.valence, Some(3.1));
         assert_eq!(match_text("BEAUTIFULLY").unwrap().0.valence, Some(2.8));
         assert_eq!(match_text("disappointments").unwrap().0.valence, Some(-2.4));
+    }
+
+    #[test]
+    fn phrases_inherit_agreeing_cues_of_their_words() {
+        assert!(match_text("this is ridiculous").unwrap().0.emotions[ANGRY] > 0.5);
+        assert_eq!(match_text("not great").unwrap().0.emotions[HAPPY], 0.0);
     }
 
     #[test]
