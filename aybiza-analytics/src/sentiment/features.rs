@@ -10,9 +10,25 @@ use super::tokenize::{Token, TokenKind};
 pub(crate) const DENSE_FEATURES: usize = 16;
 
 /// Version of the feature definition; the weights file records it and must match.
-pub(crate) const FEATURE_VERSION: u32 = 5;
+pub(crate) const FEATURE_VERSION: u32 = 7;
 
-/// The two hashed feature families; each is L2-normalised on its own.
+/// Occurrences up to which a family is scaled like an L2 norm (1/sqrt(n)); beyond, like a mean.
+const NORM_KNEE: u32 = 256;
+
+/// The divisor of a family's summed weights, given how many feature occurrences it has:
+/// sqrt(n) for short texts (the L2 norm when no feature repeats), n / sqrt(256) beyond
+/// 256 occurrences, so that the hashed part of a long text is a mean and cannot drift
+/// to the extremes as the text grows. Continuous at the knee.
+#[inline]
+pub(crate) fn family_norm(occurrences: u32) -> f32 {
+    if occurrences <= NORM_KNEE {
+        (occurrences.max(1) as f32).sqrt()
+    } else {
+        occurrences as f32 / (NORM_KNEE as f32).sqrt()
+    }
+}
+
+/// The two hashed feature families; each is normalised on its own by [`family_norm`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Family {
     /// Word unigrams and bigrams.
@@ -25,15 +41,15 @@ const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
 const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
 const IDIOM_SALT: u64 = 0x6a09_e667_f3bc_c908;
 const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
+const CHAR_GRAMS: bool = true;
 const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
 const CHAR4_NEGATED_SALT: u64 = 0x3c6e_f372_fe94_f82b;
 
-/// A strong 64-bit mixer (the finaliser of SplitMix64).
+/// The bucket of a feature key among 2^`bits`: multiply-shift (Fibonacci) hashing, whose
+/// top bits mix every bit of the key.
 #[inline]
-pub(crate) fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
+pub(crate) fn bucket_of(key: u64, bits: u32) -> u32 {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as u32
 }
 
 /// The dense features: lexicon polarity and its parts, evidence, coverage,
@@ -60,14 +76,14 @@ pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
 }
 
 /// Calls `emit(family, bucket)` once per occurrence of every hashed feature of
-/// the tokenized `text`; `bucket_mask` is the bucket count minus one.
+/// the tokenized `text`, among 2^`bucket_bits` buckets (1..=32).
 pub(crate) fn for_each_hashed(
     text: &str,
     tokens: &[Token],
-    bucket_mask: u64,
+    bucket_bits: u32,
     mut emit: impl FnMut(Family, u32),
 ) {
-    let mut bucket = |family: Family, key: u64| emit(family, (mix(key) & bucket_mask) as u32);
+    let mut bucket = |family: Family, key: u64| emit(family, bucket_of(key, bucket_bits));
     let mut previous: Option<u64> = None;
     // A lexicon idiom ("not bad", "on hold for an hour") is one feature, not its words.
     let mut idiom: Option<u64> = None;
@@ -97,7 +113,7 @@ pub(crate) fn for_each_hashed(
             bucket(Family::Word, before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
         }
         previous = Some(unit);
-        if token.kind == TokenKind::Word {
+        if token.kind == TokenKind::Word && CHAR_GRAMS {
             let salt = if negated {
                 CHAR4_NEGATED_SALT
             } else {

@@ -90,6 +90,9 @@ pub(crate) struct Lexicon {
     entries: Vec<Entry>,
     /// Terms by the hash of their first token.
     terms: PrehashedMap<Slot>,
+    /// One bit per value of a hash's top 16 bits: clear means no term starts with that token,
+    /// which settles most look-ups of ordinary words without touching the map.
+    present: Vec<u64>,
 }
 
 /// A lexicon match: the entry and how many tokens it spans.
@@ -179,6 +182,7 @@ impl Lexicon {
         for (key, entry) in keyed {
             let id = lexicon.entries.len() as u32;
             lexicon.entries.push(entry);
+            lexicon.mark_present(key[0]);
             let slot = lexicon.terms.entry(key[0]).or_default();
             if key.len() == 1 {
                 slot.single = Some(id);
@@ -196,12 +200,30 @@ impl Lexicon {
         self.entries.len()
     }
 
+    fn mark_present(&mut self, hash: u64) {
+        if self.present.is_empty() {
+            self.present = vec![0; 1 << 10];
+        }
+        let bit = (hash >> 48) as usize;
+        self.present[bit >> 6] |= 1 << (bit & 63);
+    }
+
+    /// The terms starting with a token of this hash.
+    #[inline]
+    fn slot(&self, hash: u64) -> Option<&Slot> {
+        let bit = (hash >> 48) as usize;
+        let maybe = self
+            .present
+            .get(bit >> 6)
+            .is_some_and(|word| word & (1 << (bit & 63)) != 0);
+        if maybe { self.terms.get(&hash) } else { None }
+    }
+
     /// Whether the token is a negation on its own ("not", "never", "don't").
     pub(crate) fn is_negator(&self, token: &Token) -> bool {
         token.has(FLAG_CONTRACTED_NEGATION)
             || self
-                .terms
-                .get(&token.hash)
+                .slot(token.hash)
                 .and_then(|slot| slot.single)
                 .is_some_and(|id| self.entries[id as usize].negator)
     }
@@ -212,7 +234,7 @@ impl Lexicon {
     /// word also matches through its squeezed and suffix-stripped forms.
     pub(crate) fn match_at(&self, tokens: &[Token], at: usize) -> Option<Match<'_>> {
         let first = tokens.get(at)?;
-        let slot = self.terms.get(&first.hash);
+        let slot = self.slot(first.hash);
         if let Some(slot) = slot {
             for phrase in &slot.phrases {
                 let end = at + 1 + phrase.rest.len();
@@ -242,7 +264,7 @@ impl Lexicon {
                 .into_iter()
                 .filter(|&h| h != first.hash)
                 .chain(first.stems.into_iter().filter(|&h| h != 0))
-                .find_map(|h| single(self.terms.get(&h)))
+                .find_map(|h| single(self.slot(h)))
         })?;
         Some(Match { entry, length: 1 })
     }

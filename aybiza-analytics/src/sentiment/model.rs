@@ -19,9 +19,7 @@
 //! | 2 × outputs × 2^b | bucket weights, row per bucket (i16; weight = value × scale) |
 //! | 8 | FNV-1a checksum of every byte before it (u64) |
 
-use std::cell::RefCell;
-
-use super::features::{DENSE_FEATURES, FEATURE_VERSION, for_each_hashed};
+use super::features::{DENSE_FEATURES, FEATURE_VERSION, family_norm, for_each_hashed};
 use super::tokenize::Token;
 use crate::{Error, Result};
 
@@ -110,11 +108,6 @@ impl LinearModel {
     #[cfg(test)]
     pub(crate) fn bucket_weights(&self, bucket: usize) -> [f32; OUTPUTS] {
         std::array::from_fn(|o| f32::from(self.buckets[bucket][o]) * self.bucket_scale[o])
-    }
-
-    /// Mask that maps a mixed hash to a bucket.
-    pub(crate) fn bucket_mask(&self) -> u64 {
-        (1u64 << self.bucket_bits) - 1
     }
 
     /// Serialises the model (see the module docs for the layout).
@@ -253,11 +246,7 @@ impl LinearModel {
                 *o += w * value;
             }
         }
-        let hashed = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => scratch.hashed_sum(self, text, tokens),
-            // Only reachable through re-entrancy, which this module never does; stay correct anyway.
-            Err(_) => Scratch::default().hashed_sum(self, text, tokens),
-        });
+        let hashed = self.hashed_sum(text, tokens);
         for (o, h) in out.iter_mut().zip(hashed) {
             *o += h;
         }
@@ -265,55 +254,25 @@ impl LinearModel {
     }
 }
 
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
-/// Per-thread scratch: occurrence counts per (family, bucket), so each
-/// prediction normalises exactly without allocating. Counting is branch-free:
-/// every occurrence is recorded in `touched`, which then resets its counter.
-#[derive(Default)]
-struct Scratch {
-    /// Family-major: `counts[family * buckets + bucket]`; exact up to 65 535 repeats.
-    counts: Vec<u16>,
-    touched: Vec<u32>,
-}
-
-impl Scratch {
-    fn hashed_sum(&mut self, model: &LinearModel, text: &str, tokens: &[Token]) -> [f32; OUTPUTS] {
-        let buckets = model.buckets.len();
-        if self.counts.len() != 2 * buckets {
-            self.counts = vec![0; 2 * buckets];
-        }
-        // Upper bound on occurrences: two character grams per byte plus padding, three word features per token.
-        self.touched.clear();
-        self.touched.reserve(2 * text.len() + 3 * tokens.len() + 8);
-        let counts = &mut self.counts;
-        let touched = &mut self.touched;
-        // Per family: sum of weights over occurrences, and sum of squared counts.
-        let mut sums = [[0i32; OUTPUTS]; 2];
-        let mut squares = [0u64; 2];
-        for_each_hashed(text, tokens, model.bucket_mask(), |family, bucket| {
+impl LinearModel {
+    /// Sums of the bucket weights per family, each divided by its [`family_norm`].
+    fn hashed_sum(&self, text: &str, tokens: &[Token]) -> [f32; OUTPUTS] {
+        let mut sums = [[0i64; OUTPUTS]; 2];
+        let mut occurrences = [0u32; 2];
+        for_each_hashed(text, tokens, self.bucket_bits, |family, bucket| {
             let family = family as usize;
-            let index = family * buckets + bucket as usize;
-            touched.push(index as u32);
-            let count = counts[index];
-            counts[index] = count.saturating_add(1);
-            squares[family] += 2 * u64::from(count) + 1;
-            let weights = &model.buckets[bucket as usize];
+            occurrences[family] += 1;
+            let weights = &self.buckets[bucket as usize];
             for (s, &w) in sums[family].iter_mut().zip(weights) {
-                *s = s.saturating_add(i32::from(w));
+                *s += i64::from(w);
             }
         });
-        for &index in touched.iter() {
-            counts[index as usize] = 0;
-        }
         let mut out = [0f32; OUTPUTS];
-        for (sum, &square) in sums.iter().zip(&squares) {
-            if square > 0 {
-                let norm = 1.0 / (square as f64).sqrt();
-                for ((o, &s), scale) in out.iter_mut().zip(sum).zip(model.bucket_scale) {
-                    *o += (f64::from(s) * norm) as f32 * scale;
+        for (sum, &n) in sums.iter().zip(&occurrences) {
+            if n > 0 {
+                let norm = family_norm(n);
+                for ((o, &s), scale) in out.iter_mut().zip(sum).zip(self.bucket_scale) {
+                    *o += s as f32 / norm * scale;
                 }
             }
         }

@@ -291,6 +291,9 @@ fn age_modifier(pending: &mut f32, age: &mut u32) {
 /// Squashes a non-negative cue sum into [0, 1), discounting long texts so a
 /// cue's weight is per chunk of speech rather than per text.
 fn squash(cues: f32, words: u32) -> f32 {
+    if cues <= 0.0 {
+        return 0.0;
+    }
     let per_chunk = cues / (1.0 + words as f32 / CUE_CHUNK_WORDS).sqrt();
     (1.0 - (-per_chunk.max(0.0)).exp()).clamp(0.0, 1.0)
 }

@@ -151,7 +151,12 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut pos = 0usize;
     let mut prev_char: Option<char> = None;
     while pos < text.len() {
-        // Safe: `pos` always sits on a char boundary.
+        if bytes[pos] == b' ' {
+            prev_char = Some(' ');
+            pos += 1;
+            continue;
+        }
+        // `pos` always sits on a char boundary.
         let c = text[pos..].chars().next().unwrap_or(' ');
         let width = c.len_utf8();
         if c.is_whitespace() {
@@ -228,6 +233,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
 
 /// Length in bytes of a URL starting at `rest`, if one starts there.
 fn url_length(rest: &[u8]) -> Option<usize> {
+    if !matches!(rest.first(), Some(b'h' | b'H' | b'w' | b'W')) {
+        return None;
+    }
     let starts = |prefix: &[u8]| {
         rest.len() >= prefix.len() && rest[..prefix.len()].eq_ignore_ascii_case(prefix)
     };
@@ -329,18 +337,16 @@ fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
     }
     let WordHasher {
         hash,
-        mut squeezed_two,
-        prefix_hashes,
         tail,
         length,
         mut flags,
         ..
     } = word;
-    let squeezed_one = if flags & FLAG_ELONGATED != 0 {
-        squeeze_to_one(&text[start..end])
+    let word_text = &text[start..end];
+    let (squeezed_two, squeezed_one) = if flags & FLAG_ELONGATED != 0 {
+        (squeeze(word_text, 2), squeeze(word_text, 1))
     } else {
-        squeezed_two = hash;
-        hash
+        (hash, hash)
     };
     if letters > 0 {
         flags |= FLAG_HAS_LETTER;
@@ -352,7 +358,7 @@ fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
         flags |= FLAG_CONTRACTED_NEGATION;
     }
     let stems = if length >= 4 {
-        suffix_stems(&tail, &prefix_hashes)
+        suffix_stems(word_text, length, &tail)
     } else {
         [0, 0]
     };
@@ -369,12 +375,9 @@ fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
     end
 }
 
-/// Running hashes of one word, fed its lowercased characters.
+/// Running hash of one word, fed its lowercased characters.
 struct WordHasher {
     hash: u64,
-    squeezed_two: u64,
-    /// Hashes of the prefixes without the last 1, 2, 3 and 4 characters.
-    prefix_hashes: [u64; 4],
     /// The last three characters, last first.
     tail: [char; 3],
     length: usize,
@@ -387,8 +390,6 @@ impl Default for WordHasher {
     fn default() -> Self {
         WordHasher {
             hash: HASH_SEED,
-            squeezed_two: HASH_SEED,
-            prefix_hashes: [HASH_SEED; 4],
             tail: ['\0'; 3],
             length: 0,
             run_char: '\0',
@@ -401,33 +402,36 @@ impl Default for WordHasher {
 impl WordHasher {
     #[inline]
     fn push(&mut self, lower: char) {
-        let p = self.prefix_hashes;
-        self.prefix_hashes = [self.hash, p[0], p[1], p[2]];
         self.tail = [lower, self.tail[0], self.tail[1]];
         self.hash = hash_char(self.hash, lower);
         if lower == self.run_char {
             self.run_length += 1;
+            if self.run_length == 3 && lower.is_alphabetic() {
+                self.flags |= FLAG_ELONGATED;
+            }
         } else {
             self.run_char = lower;
             self.run_length = 1;
-        }
-        if self.run_length <= 2 {
-            self.squeezed_two = hash_char(self.squeezed_two, lower);
-        }
-        if self.run_length == 3 && lower.is_alphabetic() {
-            self.flags |= FLAG_ELONGATED;
         }
         self.length += 1;
     }
 }
 
-/// Hash of a word with every run of equal letters cut to one letter.
-fn squeeze_to_one(word: &str) -> u64 {
+/// The lowercased characters of a word, apostrophes folded.
+fn lowered(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_apostrophe)
+}
+
+/// Hash of a word with every run of equal characters cut to at most `longest`.
+fn squeeze(word: &str, longest: usize) -> u64 {
     let mut hash = HASH_SEED;
     let mut last = '\0';
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let c = fold_apostrophe(c);
-        if c != last {
+    let mut run = 0;
+    for c in lowered(word) {
+        run = if c == last { run + 1 } else { 1 };
+        if run <= longest {
             hash = hash_char(hash, c);
         }
         last = c;
@@ -435,15 +439,32 @@ fn squeeze_to_one(word: &str) -> u64 {
     hash
 }
 
-/// Base-form hashes for the common English suffixes; `tail` holds the last three characters, last first.
-fn suffix_stems(tail: &[char; 3], prefix: &[u64; 4]) -> [u64; 2] {
+/// Hash of the first `keep` lowercased characters of a word, then of `extra` if given.
+fn prefix_hash(word: &str, keep: usize, extra: Option<char>) -> u64 {
+    let hash = if word.is_ascii() {
+        // ASCII lowercases one byte to one character.
+        word.as_bytes()[..keep.min(word.len())]
+            .iter()
+            .fold(HASH_SEED, |hash, &b| {
+                hash_char(hash, fold_apostrophe(char::from(b.to_ascii_lowercase())))
+            })
+    } else {
+        lowered(word).take(keep).fold(HASH_SEED, hash_char)
+    };
+    extra.map_or(hash, |c| hash_char(hash, c))
+}
+
+/// Base-form hashes for the common English suffixes (-ing, -ily, -ed, -es, -ly, -s) of a
+/// word of `length` lowercased characters whose last three are `tail` (last first); 0 = none.
+fn suffix_stems(word: &str, length: usize, tail: &[char; 3]) -> [u64; 2] {
+    let cut = |n: usize, extra: Option<char>| prefix_hash(word, length - n, extra);
     match (tail[2], tail[1], tail[0]) {
-        ('i', 'n', 'g') => [prefix[2], hash_char(prefix[2], 'e')],
-        ('i', 'l', 'y') => [hash_char(prefix[2], 'y'), prefix[1]],
-        (_, 'e', 'd') => [prefix[1], prefix[0]],
-        (_, 'e', 's') => [prefix[0], prefix[1]],
-        (_, 'l', 'y') => [prefix[1], 0],
-        (_, c, 's') if c != 's' && c != '\'' => [prefix[0], 0],
+        ('i', 'n', 'g') => [cut(3, None), cut(3, Some('e'))],
+        ('i', 'l', 'y') => [cut(3, Some('y')), cut(2, None)],
+        (_, 'e', 'd') => [cut(2, None), cut(1, None)],
+        (_, 'e', 's') => [cut(1, None), cut(2, None)],
+        (_, 'l', 'y') => [cut(2, None), 0],
+        (_, c, 's') if c != 's' && c != '\'' => [cut(1, None), 0],
         _ => [0, 0],
     }
 }

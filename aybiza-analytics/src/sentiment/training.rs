@@ -11,7 +11,7 @@
 //! normal equations, so training is deterministic: same data, same bytes.
 
 use super::SentimentLabel;
-use super::features::{DENSE_FEATURES, Family, dense_features, for_each_hashed};
+use super::features::{DENSE_FEATURES, Family, dense_features, family_norm, for_each_hashed};
 use super::lexicon::Lexicon;
 use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo, fnv1a};
 use super::rules;
@@ -97,30 +97,19 @@ pub(crate) fn feature_row(lexicon: &Lexicon, text: &str, bucket_bits: u32) -> Ve
     let analysis = rules::analyze(lexicon, &mut tokens);
     let dense = dense_features(&analysis);
     let mut occurrences: Vec<(u32, u8)> = Vec::new();
-    for_each_hashed(
-        text,
-        &tokens,
-        (1u64 << bucket_bits) - 1,
-        |family, bucket| {
-            occurrences.push((bucket, family as u8));
-        },
-    );
+    for_each_hashed(text, &tokens, bucket_bits, |family, bucket| {
+        occurrences.push((bucket, family as u8));
+    });
+    let mut totals = [0u32; 2];
+    for &(_, family) in &occurrences {
+        totals[family as usize] += 1;
+    }
+    let scale = totals.map(|n| 1.0 / family_norm(n));
     occurrences.sort_unstable();
-    // Counts per (bucket, family), then each family scaled to unit L2 norm.
-    let mut runs: Vec<(u32, u8, f32)> = Vec::new();
-    for &(bucket, family) in &occurrences {
-        match runs.last_mut() {
-            Some(last) if last.0 == bucket && last.1 == family => last.2 += 1.0,
-            _ => runs.push((bucket, family, 1.0)),
-        }
-    }
-    let mut norms = [0f32; 2];
-    for &(_, family, count) in &runs {
-        norms[family as usize] += count * count;
-    }
-    let mut row: Vec<(u32, f32)> = Vec::with_capacity(runs.len() + DENSE_FEATURES + 1);
-    for (bucket, family, count) in runs {
-        let value = count / norms[family as usize].sqrt();
+    // Each occurrence weighs 1 / family_norm(occurrences of its family); same bucket, summed.
+    let mut row: Vec<(u32, f32)> = Vec::with_capacity(occurrences.len() + DENSE_FEATURES + 1);
+    for (bucket, family) in occurrences {
+        let value = scale[family as usize];
         match row.last_mut() {
             Some(last) if last.0 == bucket => last.1 += value,
             _ => row.push((bucket, value)),
