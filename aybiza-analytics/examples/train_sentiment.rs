@@ -181,6 +181,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "--regression-penalty" => options.regression_penalty = value()?.parse()?,
             "--class-penalty" => options.class_penalty = value()?.parse()?,
             "--dense-penalty-ratio" => options.dense_penalty_ratio = value()?.parse()?,
+            "--class-balance" => options.class_balance = value()?.parse()?,
             "--cv" => folds = value()?.parse()?,
             other => return Err(format!("unknown argument {other}").into()),
         }

@@ -40,6 +40,8 @@ pub struct TrainingOptions {
     pub class_penalty: f32,
     /// Penalty on the dense lexicon features, relative to the others.
     pub dense_penalty_ratio: f32,
+    /// Class weights are (n / (3 n_class))^`class_balance`: 0 = unweighted, 1 = fully balanced.
+    pub class_balance: f32,
     /// Conjugate-gradient iterations at most, per output.
     pub max_iterations: usize,
     /// Stop when the residual norm falls below this share of the right-hand side's.
@@ -53,6 +55,7 @@ impl Default for TrainingOptions {
             regression_penalty: 2.0,
             class_penalty: 2.0,
             dense_penalty_ratio: 0.01,
+            class_balance: 1.0,
             max_iterations: 400,
             tolerance: 1e-5,
         }
@@ -193,8 +196,9 @@ pub fn train(examples: &[TrainingExample<'_>], options: &TrainingOptions) -> Res
                 .iter()
                 .map(|e| {
                     let index = classes.iter().position(|&c| c == e.label).unwrap_or(0);
-                    let balance = examples.len() as f64
-                        / (classes.len() as f64 * class_counts[index].max(1) as f64);
+                    let balance = (examples.len() as f64
+                        / (classes.len() as f64 * class_counts[index].max(1) as f64))
+                        .powf(f64::from(options.class_balance));
                     (balance, if e.label == class { 1.0 } else { -1.0 })
                 })
                 .unzip()
