@@ -73,6 +73,9 @@ type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 /// A phrase: the hashes of its tokens after the first, and its entry.
 #[derive(Debug)]
 struct Phrase {
+    /// Hash of the second token, kept inline so most candidates are rejected without a pointer chase.
+    second: u64,
+    /// Hashes of the tokens after the second.
     rest: Box<[u64]>,
     entry: u32,
 }
@@ -187,8 +190,12 @@ impl Lexicon {
             if key.len() == 1 {
                 slot.single = Some(id);
             } else {
-                let rest = key[1..].to_vec().into_boxed_slice();
-                slot.phrases.push(Phrase { rest, entry: id });
+                let rest = key[2..].to_vec().into_boxed_slice();
+                slot.phrases.push(Phrase {
+                    second: key[1],
+                    rest,
+                    entry: id,
+                });
             }
         }
         Ok(lexicon)
@@ -236,10 +243,14 @@ impl Lexicon {
         let first = tokens.get(at)?;
         let slot = self.slot(first.hash);
         if let Some(slot) = slot {
-            for phrase in &slot.phrases {
-                let end = at + 1 + phrase.rest.len();
+            let second = tokens
+                .get(at + 1)
+                .filter(|t| t.kind.is_lexical())
+                .map(|t| t.hash);
+            for phrase in slot.phrases.iter().filter(|p| Some(p.second) == second) {
+                let end = at + 2 + phrase.rest.len();
                 if end <= tokens.len()
-                    && tokens[at + 1..end]
+                    && tokens[at + 2..end]
                         .iter()
                         .zip(phrase.rest.iter())
                         .all(|(token, &hash)| token.kind.is_lexical() && token.hash == hash)

@@ -283,58 +283,10 @@ fn emoticon_at(text: &str, pos: usize, prev: Option<char>) -> Option<usize> {
 
 /// Reads one word starting at `start`, pushes its token and returns the byte offset after it.
 fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
-    let mut word = WordHasher::default();
-    let mut letters = 0usize;
-    let mut uppercase = 0usize;
-    // Fast path over ASCII bytes; the general loop below takes over at the first other byte.
-    let bytes = text.as_bytes();
-    let mut end = start;
-    while let Some(&b) = bytes.get(end) {
-        let accept = b.is_ascii_alphanumeric()
-            || (b == b'\''
-                && word.length > 0
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric));
-        if !accept {
-            break;
-        }
-        if b.is_ascii_alphabetic() {
-            letters += 1;
-            uppercase += usize::from(b.is_ascii_uppercase());
-        }
-        word.push(char::from(b.to_ascii_lowercase()));
-        end += 1;
-    }
-    let slow_start = end;
-    let mut chars = text[slow_start..].char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        let accept = if is_word_char(c) {
-            true
-        } else if is_apostrophe(c) {
-            // An apostrophe belongs to the word only between two word characters.
-            word.length > 0 && chars.peek().is_some_and(|&(_, next)| is_word_char(next))
-        } else {
-            false
-        };
-        if !accept {
-            break;
-        }
-        end = slow_start + offset + c.len_utf8();
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
-                letters += 1;
-                uppercase += usize::from(c.is_ascii_uppercase());
-            }
-            word.push(fold_apostrophe(c.to_ascii_lowercase()));
-        } else {
-            if c.is_alphabetic() {
-                letters += 1;
-                uppercase += usize::from(c.is_uppercase());
-            }
-            for lower in c.to_lowercase() {
-                word.push(fold_apostrophe(lower));
-            }
-        }
-    }
+    let (word, end, letters, uppercase) = match scan_ascii_word(text.as_bytes(), start) {
+        Some(scanned) => scanned,
+        None => scan_word(text, start),
+    };
     let WordHasher {
         hash,
         tail,
@@ -373,6 +325,126 @@ fn read_word(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
         flags,
     });
     end
+}
+
+/// Byte classes for the ASCII fast path.
+const ALNUM: u8 = 1;
+const ALPHA: u8 = 2;
+const UPPER: u8 = 4;
+const ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            ALNUM | ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Reads a word made only of ASCII bytes: (hasher, end, letters, uppercase letters).
+/// `None` when a non-ASCII byte belongs to the word, which the general [`scan_word`] reads.
+#[inline]
+fn scan_ascii_word(bytes: &[u8], start: usize) -> Option<(WordHasher, usize, usize, usize)> {
+    let mut hash = HASH_SEED;
+    let mut end = start;
+    let mut letters = 0usize;
+    let mut uppercase = 0usize;
+    let mut previous = 0u8;
+    let mut run = 0usize;
+    let mut flags = 0u8;
+    while let Some(&b) = bytes.get(end) {
+        if b >= 0x80 {
+            return None;
+        }
+        let class = ASCII_CLASS[b as usize];
+        if class & ALNUM == 0 {
+            // An apostrophe belongs to the word only between two word characters.
+            let inner_apostrophe = b == b'\''
+                && end > start
+                && bytes
+                    .get(end + 1)
+                    .is_some_and(|&n| n >= 0x80 || ASCII_CLASS[n as usize] & ALNUM != 0);
+            if !inner_apostrophe {
+                break;
+            }
+            if bytes[end + 1] >= 0x80 {
+                return None;
+            }
+        }
+        letters += usize::from(class & ALPHA != 0);
+        uppercase += usize::from(class & UPPER != 0);
+        // Uppercase letters get the 0x20 bit: UPPER (4) shifted left by 3.
+        let lower = b | ((class & UPPER) << 3);
+        hash = (hash ^ u64::from(lower)).wrapping_mul(HASH_PRIME);
+        if lower == previous {
+            run += 1;
+            if run == 3 && class & ALPHA != 0 {
+                flags |= FLAG_ELONGATED;
+            }
+        } else {
+            previous = lower;
+            run = 1;
+        }
+        end += 1;
+    }
+    let length = end - start;
+    let lower_at = |back: usize| {
+        if length >= back {
+            char::from(bytes[end - back].to_ascii_lowercase())
+        } else {
+            '\0'
+        }
+    };
+    let tail = [lower_at(1), lower_at(2), lower_at(3)];
+    let word = WordHasher {
+        hash,
+        tail,
+        length,
+        run_char: char::from(previous),
+        run_length: run,
+        flags,
+    };
+    Some((word, end, letters, uppercase))
+}
+
+/// Reads a word of any characters: (hasher, end, letters, uppercase letters).
+fn scan_word(text: &str, start: usize) -> (WordHasher, usize, usize, usize) {
+    let mut word = WordHasher::default();
+    let mut letters = 0usize;
+    let mut uppercase = 0usize;
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let accept = if is_word_char(c) {
+            true
+        } else if is_apostrophe(c) {
+            // An apostrophe belongs to the word only between two word characters.
+            word.length > 0 && chars.peek().is_some_and(|&(_, next)| is_word_char(next))
+        } else {
+            false
+        };
+        if !accept {
+            break;
+        }
+        end = start + offset + c.len_utf8();
+        if c.is_alphabetic() {
+            letters += 1;
+            uppercase += usize::from(c.is_uppercase());
+        }
+        for lower in c.to_lowercase() {
+            word.push(fold_apostrophe(lower));
+        }
+    }
+    (word, end, letters, uppercase)
 }
 
 /// Running hash of one word, fed its lowercased characters.
@@ -493,6 +565,41 @@ mod tests {
         assert!(t[0].has(FLAG_CONTRACTED_NEGATION));
         assert!(t[1].has(FLAG_ALL_CAPS));
         assert!(!t[0].has(FLAG_ALL_CAPS));
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_the_general_path() {
+        for word in [
+            "Don't",
+            "HELLO",
+            "goooood",
+            "x",
+            "a1b2",
+            "it's",
+            "rock'n'roll",
+            "ABC'",
+            "'quote",
+            "Works!",
+            "USA.",
+        ] {
+            let bytes = word.as_bytes();
+            let (fast, fast_end, fast_letters, fast_upper) = scan_ascii_word(bytes, 0).unwrap();
+            let (slow, slow_end, slow_letters, slow_upper) = scan_word(word, 0);
+            assert_eq!(fast.hash, slow.hash, "{word}");
+            assert_eq!(fast.tail, slow.tail, "{word}");
+            assert_eq!(
+                (fast.length, fast.flags),
+                (slow.length, slow.flags),
+                "{word}"
+            );
+            assert_eq!(
+                (fast_end, fast_letters, fast_upper),
+                (slow_end, slow_letters, slow_upper),
+                "{word}"
+            );
+        }
+        assert!(scan_ascii_word("café".as_bytes(), 0).is_none());
+        assert!(scan_ascii_word("don'é".as_bytes(), 0).is_none());
     }
 
     #[test]
