@@ -2,9 +2,11 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod export;
 pub mod forecast;
 pub mod insights;
 pub mod journey;
+pub mod llm;
 pub mod model;
 pub mod patterns;
 pub mod privacy;

@@ -46,8 +46,6 @@ mod volume;
 #[cfg(test)]
 mod tests;
 
-use std::io::Write;
-
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -327,19 +325,4 @@ pub fn simulate(config: &SimConfig) -> Result<SimOutput> {
     Ok(SimOutput { records, truth })
 }
 
-/// Writes records as JSON Lines (one record per line, tagged by `type`), the format the stores ingest.
-pub fn write_jsonl(records: &[Record], out: impl Write) -> Result<()> {
-    let mut out = std::io::BufWriter::new(out);
-    for record in records {
-        serde_json::to_writer(&mut out, record).map_err(|e| {
-            if e.is_io() {
-                Error::Io(e.into())
-            } else {
-                Error::Json(e)
-            }
-        })?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
-}
+pub use crate::export::write_jsonl;

@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own file; `main` parses arguments, runs one,
 //! and turns any error into one line on stderr and a non-zero exit.
 
+mod export;
 mod ingest;
 mod input;
 mod journey;
@@ -28,6 +29,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Load JSON Lines records into a store file, reporting any line that is rejected.
     Ingest(ingest::Args),
+    /// Write a tenant's records from a store as JSON Lines (the ingest format).
+    Export(export::Args),
     /// Write the analysis report (HTML and JSON) for a store.
     Report(report::Args),
     /// Journey map of an event log: variants, directly-follows graph, start and end activities.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Simulate(args) => simulate::run(args),
             Command::Ingest(args) => ingest::run(args).await,
+            Command::Export(args) => export::run(args).await,
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),
