@@ -31,6 +31,10 @@ pub enum Error {
     /// JSON encoding or decoding failed.
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+    /// Training, evaluating, saving or applying a prediction model failed.
+    #[cfg(feature = "predict")]
+    #[error("prediction: {0}")]
+    Predict(#[from] crate::predict::PredictError),
     /// A background task was cancelled or panicked.
     #[error("background task failed: {0}")]
     Task(String),

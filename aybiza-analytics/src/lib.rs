@@ -7,6 +7,8 @@ pub mod insights;
 pub mod journey;
 pub mod model;
 pub mod patterns;
+#[cfg(feature = "predict")]
+pub mod predict;
 pub mod privacy;
 pub mod report;
 pub mod sentiment;
