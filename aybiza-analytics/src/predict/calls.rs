@@ -280,7 +280,7 @@ impl<'a> CallFeatureExtractor<'a> {
                 .then_with(|| a.id.cmp(&b.id))
         });
         let window = chrono::TimeDelta::days(self.options.history_days as i64);
-        let mut agent_calls: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut agent_calls: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         let mut customer_calls: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         let mut result = vec![History::default(); calls.len()];
         for index in order {
@@ -289,8 +289,23 @@ impl<'a> CallFeatureExtractor<'a> {
             let mut history = History::default();
             if let Some(agent) = &call.agent_id {
                 let seen = agent_calls.entry((&call.tenant, agent)).or_default();
-                history.agent_prior_calls = Some(*seen);
-                *seen += 1;
+                history.agent_prior_calls = Some(seen.len());
+                let (mut served, mut resolved) = (0usize, 0usize);
+                for &e in seen.iter() {
+                    let prior = &calls[e].call;
+                    if prior.ended_at.is_some_and(|end| end <= start) {
+                        match prior.outcome {
+                            Some(CallOutcome::Resolved) => {
+                                (served, resolved) = (served + 1, resolved + 1)
+                            }
+                            Some(CallOutcome::Unresolved | CallOutcome::FollowUp) => served += 1,
+                            _ => {}
+                        }
+                    }
+                }
+                history.agent_resolution_rate =
+                    (served > 0).then(|| resolved as f64 / served as f64);
+                seen.push(index);
             }
             let earlier = customer_calls
                 .entry((&call.tenant, &call.customer_id))
@@ -376,6 +391,7 @@ impl<'a> CallFeatureExtractor<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 struct History {
     agent_prior_calls: Option<usize>,
+    agent_resolution_rate: Option<f64>,
     customer_prior_calls: usize,
     customer_prior_escalations: usize,
     customer_prior_unresolved: usize,
