@@ -147,6 +147,7 @@ export type ErrorCode =
   | 'Io'
   | 'Json'
   | 'Task'
+  | 'Predict'
 
 
 /** What to simulate; every count is per tenant. Every field may be left out and takes its default. */

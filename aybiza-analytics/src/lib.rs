@@ -9,6 +9,8 @@ pub mod journey;
 pub mod llm;
 pub mod model;
 pub mod patterns;
+#[cfg(feature = "predict")]
+pub mod predict;
 pub mod privacy;
 pub mod report;
 pub mod sentiment;

@@ -3,6 +3,8 @@
 //! Each subcommand lives in its own file; `main` parses arguments, runs one,
 //! and turns any error into one line on stderr and a non-zero exit.
 
+#[cfg(feature = "predict")]
+mod classify;
 mod export;
 mod ingest;
 mod input;
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Contact-center call analytics: simulate, ingest and report.
+/// Contact-center call analytics: simulate, ingest, report and predict.
 #[derive(Debug, Parser)]
 #[command(name = "aybiza", version, about, long_about = None)]
 struct Cli {
@@ -37,6 +39,9 @@ enum Command {
     JourneyMap(journey::MapArgs),
     /// Multi-touch attribution of aggregated paths: heuristic, Markov and Shapley models.
     Attribution(journey::AttributionArgs),
+    /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
+    #[cfg(feature = "predict")]
+    Classify(classify::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),
+            #[cfg(feature = "predict")]
+            Command::Classify(args) => classify::run(args),
         }
     });
     match outcome {
