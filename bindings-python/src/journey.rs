@@ -250,7 +250,7 @@ impl PyJourneyTracker {
         if update.retention_triggered
             && let Some(hook) = &self.on_retention_risk
         {
-            hook.call1(py, (update_py.clone(),))?;
+            hook.call1(py, (to_py(py, &update)?,))?;
         }
         Ok(update_py)
     }

@@ -185,7 +185,7 @@ def test_tracker_risk_next_action_and_hook():
     assert seen == []
     second = tracker.track(event("e2", "c1", "support", datetime(2026, 3, 1, 10, 5), sentiment=-0.5))
     assert second["abandonment_risk"] == pytest.approx(case["support_risk"])
-    assert second["retention_triggered"] and seen == [second]
+    assert second["retention_triggered"] and seen == [second] and seen[0] is not second
     assert tracker.open_journeys() == 1
     assert tracker.track(event("e2", "c1", "support", "2026-03-01T10:05:00Z"))["duplicate"]
     done = tracker.track(event("e3", "c1", "purchase", "2026-03-01T10:09:00Z"))

@@ -699,10 +699,10 @@ def fit_bg_nbd(customers: Sequence[CustomerRfm]) -> BgNbdParams:
     """
 
 def fit_gamma_gamma(customers: Sequence[CustomerRfm]) -> GammaGammaParams:
-    """Maximum-likelihood Gamma-Gamma spend fit on customers with repeat transactions.
+    """Maximum-likelihood Gamma-Gamma spend fit on the customers with repeat transactions and value.
 
     Raises:
-        InvalidArgumentError: no customer with repeat transactions and positive spend, or a bad summary.
+        InvalidArgumentError: fewer than two customers with repeat transactions and value, or a bad summary.
     """
 
 def bg_nbd_probability_alive(params: BgNbdParams, customer: CustomerRfm) -> float:
