@@ -382,3 +382,196 @@ export interface Redacted {
   text: string
   entities: PiiEntity[]
 }
+
+/** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
+export interface PathInput {
+  path: ReadonlyArray<string> | string
+  conversions: number
+  value?: number
+  nulls?: number
+}
+
+/** Attribution settings; every field may be left out and takes its default (2, 1, `' > '`). */
+export interface AttributionOptions {
+  time_decay_half_life?: number
+  markov_order?: number
+  separator?: string
+}
+
+/** Columns of an aggregated-paths CSV (defaults `path`, `' > '`, `total_conversions`, `total_conversion_value`, `total_null`; `null` for no value/nulls column). */
+export interface PathColumns {
+  path?: string
+  separator?: string
+  conversions?: string
+  value?: string | null
+  nulls?: string | null
+}
+
+/** Conversions and value credited to each channel by one model. */
+export interface Credit {
+  model: string
+  conversions: number[]
+  value: number[]
+}
+
+/** Every attribution model side by side; vectors are in `channels` order. */
+export interface AttributionReport {
+  channels: string[]
+  models: Credit[]
+  removal_effects: number[]
+  value_removal_effects: number[]
+  conversion_probability: number
+}
+
+/** One event of an event log; `timestamp` is a `Date` or an ISO string (`2026-01-05T09:00:00Z`, `2026-01-05 09:00:00` as UTC). */
+export interface CaseEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+}
+
+/** Columns of a CSV event log (defaults `case_id`, `activity`, `timestamp`). */
+export interface LogColumns {
+  case?: string
+  activity?: string
+  timestamp?: string
+}
+
+/** One distinct path through the activities and how many cases took it. */
+export interface Variant {
+  path: string[]
+  count: number
+  share: number
+}
+
+/** A directly-follows transition between two activities. */
+export interface Edge {
+  from: string
+  to: string
+  count: number
+  median_seconds: number
+}
+
+/** Case durations in seconds. */
+export interface DurationStats {
+  mean: number
+  p50: number
+  p90: number
+  p95: number
+  max: number
+}
+
+/** Variants, edges, start and end activities and case durations of an event log. */
+export interface JourneyMap {
+  cases: number
+  events: number
+  variants: Variant[]
+  edges: Edge[]
+  start_activities: { [activity: string]: number }
+  end_activities: { [activity: string]: number }
+  durations: DurationStats
+}
+
+/** How many cases reached one funnel stage. */
+export interface FunnelStep {
+  stage: string
+  cases: number
+  conversion_from_previous: number
+}
+
+/** One activity of a customer; `value` defaults to 0. */
+export interface Activity {
+  customer: string
+  timestamp: Date | string
+  value?: number
+}
+
+/** One cohort followed period by period since its start. */
+export interface Cohort {
+  label: string
+  size: number
+  active: number[]
+  retention: number[]
+  value: number[]
+  cumulative_value_per_customer: number[]
+  activities_per_active: number[]
+}
+
+/** Cohorts by period. */
+export interface CohortTable {
+  period: 'day' | 'week' | 'month'
+  cohorts: Cohort[]
+}
+
+/** A customer's repeat transactions, time of the last one and age (in one time unit), and mean spend. */
+export interface CustomerRfm {
+  frequency: number
+  recency: number
+  age: number
+  monetary_value: number
+}
+
+/** Fitted BG/NBD parameters. */
+export interface BgNbdParams {
+  r: number
+  alpha: number
+  a: number
+  b: number
+  log_likelihood: number
+}
+
+/** Fitted Gamma-Gamma parameters. */
+export interface GammaGammaParams {
+  p: number
+  q: number
+  v: number
+  log_likelihood: number
+}
+
+/** Actions that put a journey in a stage. */
+export interface StageRule {
+  stage: string
+  actions: string[]
+}
+
+/** How journeys are staged, opened and closed; defaults: no stages, `['purchase']`, `['cancel']`, 30 days, 0.7, 5. */
+export interface JourneyConfig {
+  stages?: StageRule[]
+  conversion_actions?: string[]
+  churn_actions?: string[]
+  inactivity_secs?: number
+  retention_risk_threshold?: number
+  min_support?: number
+}
+
+/** A journey event for `JourneyTracker.track`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
+export type JourneyEventInput = Omit<JourneyEvent, 'tenant' | 'channel' | 'timestamp'> & {
+  type?: 'journey_event'
+  tenant?: string
+  channel?: string
+  timestamp: Date | string
+}
+
+/** A step that took far longer than in past journeys (beyond the 90th percentile). */
+export interface Bottleneck {
+  from: string
+  to: string
+  seconds: number
+  typical_seconds: number
+}
+
+/** What the tracker knows about a journey right after one of its events. */
+export interface JourneyUpdate {
+  customer_id: string
+  stage: string | null
+  touchpoints: number
+  abandonment_risk: number
+  next_best_action: string | null
+  satisfaction_trend: number | null
+  bottleneck: Bottleneck | null
+  duration_secs: number
+  ended: JourneyOutcome | null
+  previous_ended: JourneyOutcome | null
+  retention_triggered: boolean
+  duplicate: boolean
+}

@@ -383,6 +383,199 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
+/** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
+export interface PathInput {
+  path: ReadonlyArray<string> | string
+  conversions: number
+  value?: number
+  nulls?: number
+}
+
+/** Attribution settings; every field may be left out and takes its default (2, 1, `' > '`). */
+export interface AttributionOptions {
+  time_decay_half_life?: number
+  markov_order?: number
+  separator?: string
+}
+
+/** Columns of an aggregated-paths CSV (defaults `path`, `' > '`, `total_conversions`, `total_conversion_value`, `total_null`; `null` for no value/nulls column). */
+export interface PathColumns {
+  path?: string
+  separator?: string
+  conversions?: string
+  value?: string | null
+  nulls?: string | null
+}
+
+/** Conversions and value credited to each channel by one model. */
+export interface Credit {
+  model: string
+  conversions: number[]
+  value: number[]
+}
+
+/** Every attribution model side by side; vectors are in `channels` order. */
+export interface AttributionReport {
+  channels: string[]
+  models: Credit[]
+  removal_effects: number[]
+  value_removal_effects: number[]
+  conversion_probability: number
+}
+
+/** One event of an event log; `timestamp` is a `Date` or an ISO string (`2026-01-05T09:00:00Z`, `2026-01-05 09:00:00` as UTC). */
+export interface CaseEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+}
+
+/** Columns of a CSV event log (defaults `case_id`, `activity`, `timestamp`). */
+export interface LogColumns {
+  case?: string
+  activity?: string
+  timestamp?: string
+}
+
+/** One distinct path through the activities and how many cases took it. */
+export interface Variant {
+  path: string[]
+  count: number
+  share: number
+}
+
+/** A directly-follows transition between two activities. */
+export interface Edge {
+  from: string
+  to: string
+  count: number
+  median_seconds: number
+}
+
+/** Case durations in seconds. */
+export interface DurationStats {
+  mean: number
+  p50: number
+  p90: number
+  p95: number
+  max: number
+}
+
+/** Variants, edges, start and end activities and case durations of an event log. */
+export interface JourneyMap {
+  cases: number
+  events: number
+  variants: Variant[]
+  edges: Edge[]
+  start_activities: { [activity: string]: number }
+  end_activities: { [activity: string]: number }
+  durations: DurationStats
+}
+
+/** How many cases reached one funnel stage. */
+export interface FunnelStep {
+  stage: string
+  cases: number
+  conversion_from_previous: number
+}
+
+/** One activity of a customer; `value` defaults to 0. */
+export interface Activity {
+  customer: string
+  timestamp: Date | string
+  value?: number
+}
+
+/** One cohort followed period by period since its start. */
+export interface Cohort {
+  label: string
+  size: number
+  active: number[]
+  retention: number[]
+  value: number[]
+  cumulative_value_per_customer: number[]
+  activities_per_active: number[]
+}
+
+/** Cohorts by period. */
+export interface CohortTable {
+  period: 'day' | 'week' | 'month'
+  cohorts: Cohort[]
+}
+
+/** A customer's repeat transactions, time of the last one and age (in one time unit), and mean spend. */
+export interface CustomerRfm {
+  frequency: number
+  recency: number
+  age: number
+  monetary_value: number
+}
+
+/** Fitted BG/NBD parameters. */
+export interface BgNbdParams {
+  r: number
+  alpha: number
+  a: number
+  b: number
+  log_likelihood: number
+}
+
+/** Fitted Gamma-Gamma parameters. */
+export interface GammaGammaParams {
+  p: number
+  q: number
+  v: number
+  log_likelihood: number
+}
+
+/** Actions that put a journey in a stage. */
+export interface StageRule {
+  stage: string
+  actions: string[]
+}
+
+/** How journeys are staged, opened and closed; defaults: no stages, `['purchase']`, `['cancel']`, 30 days, 0.7, 5. */
+export interface JourneyConfig {
+  stages?: StageRule[]
+  conversion_actions?: string[]
+  churn_actions?: string[]
+  inactivity_secs?: number
+  retention_risk_threshold?: number
+  min_support?: number
+}
+
+/** A journey event for `JourneyTracker.track`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
+export type JourneyEventInput = Omit<JourneyEvent, 'tenant' | 'channel' | 'timestamp'> & {
+  type?: 'journey_event'
+  tenant?: string
+  channel?: string
+  timestamp: Date | string
+}
+
+/** A step that took far longer than in past journeys (beyond the 90th percentile). */
+export interface Bottleneck {
+  from: string
+  to: string
+  seconds: number
+  typical_seconds: number
+}
+
+/** What the tracker knows about a journey right after one of its events. */
+export interface JourneyUpdate {
+  customer_id: string
+  stage: string | null
+  touchpoints: number
+  abandonment_risk: number
+  next_best_action: string | null
+  satisfaction_trend: number | null
+  bottleneck: Bottleneck | null
+  duration_secs: number
+  ended: JourneyOutcome | null
+  previous_ended: JourneyOutcome | null
+  retention_triggered: boolean
+  duplicate: boolean
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -390,6 +583,38 @@ export interface Redacted {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Follows customers' journeys event by event: stage, abandonment risk, next
+ * best action, satisfaction trend and bottlenecks, compared with a transition
+ * model learned from past journeys.
+ */
+export declare class JourneyTracker {
+  /**
+   * A tracker configured by `config` (defaults for missing fields) whose
+   * model is learned from `history`: `{case, activity, timestamp}` events,
+   * one case per past journey. `onRetentionRisk` is called synchronously by
+   * `track` with each update whose risk crosses `retention_risk_threshold`.
+   * Throws an `Error` with code `InvalidArgument` for a bad config or event,
+   * or a callback that is not a function.
+   */
+  constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
+  /**
+   * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
+   * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
+   * customer's journey and returns the journey's new state. When
+   * `retention_triggered`, the callback is called first with the update; an
+   * exception it throws propagates (the event stays tracked).
+   */
+  track(event: JourneyEventInput): JourneyUpdate
+  /** Number of open journeys. */
+  openJourneys(): number
+  /**
+   * Closes, as abandoned, journeys idle for longer than the inactivity
+   * window before `now`; returns their customers, sorted.
+   */
+  evictIdle(now: Date | string): Array<string>
+}
 
 /**
  * Finds and redacts personal data in text: payment cards, US Social Security
@@ -474,6 +699,53 @@ export declare class Store {
    */
   writeReport(dir: string, start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<ReportPaths>
 }
+
+/**
+ * Every attribution model (first/last touch, linear, time decay, position
+ * based, Markov, Shapley) on aggregated paths. Rejects with code
+ * `InvalidArgument` for a missing, unknown or mistyped field, a negative
+ * count or a Markov order outside 1..3.
+ */
+export declare function attribution(paths: ReadonlyArray<PathInput>, options?: AttributionOptions | null): Promise<AttributionReport>
+
+/**
+ * `attribution` with default options on the aggregated paths of a CSV file
+ * (header row; a name ending `.gz` is decompressed).
+ */
+export declare function attributionCsv(path: string, columns?: PathColumns | null): Promise<AttributionReport>
+
+/** Expected transactions of `customer` in the next `t` time units under fitted BG/NBD `params`. */
+export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer: CustomerRfm, t: number): number
+
+/** Probability that `customer` is still active under fitted BG/NBD `params`. */
+export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
+
+/**
+ * The cohort table of `{customer, timestamp, value?}` activities by `period`
+ * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
+ */
+export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
+
+/** Maximum-likelihood BG/NBD fit to `{frequency, recency, age, monetary_value}` customers. */
+export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise<BgNbdParams>
+
+/** Maximum-likelihood Gamma-Gamma spend fit to customers with repeat transactions. */
+export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Promise<GammaGammaParams>
+
+/** How many cases reach each of `stages` in order. */
+export declare function funnel(events: ReadonlyArray<CaseEvent>, stages: ReadonlyArray<string>): Promise<FunnelStep[]>
+
+/** Expected mean spend per transaction of `customer` under fitted Gamma-Gamma `params`. */
+export declare function gammaGammaExpectedSpend(params: GammaGammaParams, customer: CustomerRfm): number
+
+/**
+ * The journey map (variants, edges, start and end activities, case
+ * durations) of `{case, activity, timestamp}` events.
+ */
+export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<JourneyMap>
+
+/** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
+export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.

@@ -1,7 +1,15 @@
 // Compiled (never run) by types.test.js: the published types accept the documented uses
 // and refuse wrong ones (each @ts-expect-error must be an error, or tsc fails).
 import {
+  JourneyTracker,
   Redactor,
+  attribution,
+  attributionCsv,
+  bgNbdProbabilityAlive,
+  cohorts,
+  fitBgNbd,
+  funnel,
+  journeyMap,
   Store,
   parseJsonl,
   renderReportHtml,
@@ -18,6 +26,11 @@ import {
   type Report,
   type ReportPaths,
   type SimOutput,
+  type AttributionReport,
+  type CohortTable,
+  type FunnelStep,
+  type JourneyMap,
+  type JourneyUpdate,
 } from '../index'
 
 export async function documentedUses(): Promise<number> {
@@ -69,7 +82,27 @@ export async function newCapabilities(store: Store): Promise<number> {
     batch.length + (entities[0]?.char_start ?? 0)
 }
 
+export async function journeyUses(): Promise<number> {
+  const report: AttributionReport = await attribution([{ path: ['a', 'b'], conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }], { markov_order: 2 })
+  const fromFile: AttributionReport = await attributionCsv('paths.csv.gz', { value: null })
+  const events = [{ case: '1', activity: 'visit', timestamp: new Date() }, { case: '1', activity: 'buy', timestamp: '2026-01-05T09:00:00Z' }]
+  const map: JourneyMap = await journeyMap(events)
+  const steps: FunnelStep[] = await funnel(events, ['visit', 'buy'])
+  const table: CohortTable = await cohorts([{ customer: 'c', timestamp: new Date() }], 'week', null)
+  const customer = { frequency: 1, recency: 2, age: 3, monetary_value: 4 }
+  const alive = bgNbdProbabilityAlive(await fitBgNbd([customer]), customer)
+  const tracker = new JourneyTracker({ min_support: 1 }, events, (update: JourneyUpdate) => update.abandonment_risk)
+  const update: JourneyUpdate = tracker.track({ id: 'e', customer_id: 'c', action: 'visit', timestamp: new Date() })
+  const closed: string[] = tracker.evictIdle(new Date())
+  return report.models.length + fromFile.channels.length + map.edges.length + steps.length + table.cohorts.length +
+    alive + update.touchpoints + closed.length + tracker.openJourneys() + (map.edges[0]?.from.length ?? 0)
+}
+
 export async function refusedUses(store: Store): Promise<void> {
+  // @ts-expect-error cohort periods are day, week or month
+  await cohorts([], 'year')
+  // @ts-expect-error a tracked event needs a customer
+  new JourneyTracker().track({ id: 'e', action: 'visit', timestamp: new Date() })
   // @ts-expect-error unknown simulation config field
   await simulate({ calls_a_day: 10 })
   // @ts-expect-error a PII kind is one of the documented names

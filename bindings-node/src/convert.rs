@@ -131,6 +131,43 @@ pub fn object_json(name: &str, value: Unknown) -> napi::Result<Checked<Value>> {
     })
 }
 
+/// An array argument (of plain objects) as a JSON array, converted as
+/// [`object_json`] converts objects (`Date`s become RFC 3339 strings).
+pub fn array_json(name: &str, value: Unknown) -> napi::Result<Checked<Value>> {
+    let value_type = value.get_type()?;
+    if value_type != ValueType::Object || !value.is_array()? {
+        return Ok(Err(invalid(format!(
+            "{name} must be an array, got {}",
+            describe(value_type)
+        ))));
+    }
+    let mut builder = JsonBuilder::default();
+    let json = builder.value(value)?;
+    Ok(match builder.problem {
+        None => Ok(json),
+        Some(Problem {
+            field: Some(field),
+            message,
+        }) => Err(invalid(format!("{name}{field}: {message}"))),
+        Some(Problem {
+            field: None,
+            message,
+        }) => Err(invalid(format!("{name}: {message}"))),
+    })
+}
+
+/// An optional object argument: `null` or `undefined` give `None`.
+pub fn optional_object_json(
+    name: &str,
+    value: Option<Unknown>,
+) -> napi::Result<Checked<Option<Value>>> {
+    match value {
+        None => Ok(Ok(None)),
+        Some(value) if value.get_type()? == ValueType::Null => Ok(Ok(None)),
+        Some(value) => Ok(object_json(name, value)?.map(Some)),
+    }
+}
+
 /// Reads a library type from the JSON of the argument `name`; a missing,
 /// unknown or mistyped field is an `InvalidArgument` error naming it.
 pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> Checked<T> {
@@ -181,7 +218,7 @@ pub fn time_range(
 }
 
 /// One time bound: a `Date`, an RFC 3339 string, or nothing (`null`/`undefined`).
-fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
+pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
     let Some(value) = value else {
         return Ok(Ok(None));
     };

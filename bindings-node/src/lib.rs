@@ -8,7 +8,8 @@
 //!
 //! Modules: [`store`] (the `Store` class, queries and reports), [`sim`] (the
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
-//! class), and the helpers [`convert`], [`errors`] and [`promise`].
+//! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
+//! `JourneyTracker` class), and the helpers [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return
@@ -19,6 +20,7 @@
 
 pub mod convert;
 pub mod errors;
+pub mod journey;
 pub mod privacy;
 pub mod promise;
 pub mod report;

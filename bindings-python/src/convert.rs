@@ -376,3 +376,28 @@ pub fn jsonl_bytes<'a>(input: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
         type_name(input)
     )))
 }
+
+/// A list argument (a list or tuple of dicts) as a JSON array, converted as
+/// [`dict_to_json`] converts dicts (`datetime`s become RFC 3339 strings).
+///
+/// Raises `TypeError` when `object` is neither a list nor a tuple.
+pub fn list_to_json(name: &str, object: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if !(object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>()) {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a list, got {}",
+            type_name(object)
+        )));
+    }
+    let converted = record_to_json(object);
+    match converted.problem {
+        None => Ok(converted.value),
+        Some(ConversionProblem {
+            field: Some(field),
+            message,
+        }) => Err(invalid_argument(format!("{name}{field}: {message}"))),
+        Some(ConversionProblem {
+            field: None,
+            message,
+        }) => Err(invalid_argument(format!("{name}: {message}"))),
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod cohort;
+pub mod json;
 pub mod ltv;
 pub mod map;
 mod optimize;

@@ -10,7 +10,7 @@ Errors: every exception raised for bad input or a failed store is an
 :class:`AybizaError`. Arguments of the wrong Python type raise ``TypeError``.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from os import PathLike
 from typing import Any, Literal, TypeAlias, TypedDict, final
@@ -392,11 +392,358 @@ def parse_jsonl(input: str | bytes | bytearray) -> tuple[list[Record], list[Reco
         TypeError: ``input`` is not ``str``, ``bytes`` or ``bytearray``.
     """
 
+
+class PathInput(TypedDict, total=False):
+    """One aggregated path: ``path`` (channel names, or one string joined by
+    the separator) and ``conversions`` are required; ``value`` and ``nulls`` default to 0."""
+
+    path: list[str] | str
+    conversions: float
+    value: float
+    nulls: float
+
+
+class AttributionOptions(TypedDict, total=False):
+    """Attribution settings; every field may be left out and takes its default."""
+
+    time_decay_half_life: float
+    markov_order: int
+    separator: str
+
+
+class PathColumns(TypedDict, total=False):
+    """Columns of an aggregated-paths CSV (defaults: ``path``, ``" > "``,
+    ``total_conversions``, ``total_conversion_value``, ``total_null``; ``None`` for no value/nulls column)."""
+
+    path: str
+    separator: str
+    conversions: str
+    value: str | None
+    nulls: str | None
+
+
+class Credit(TypedDict):
+    """Conversions and value credited to each channel by one model."""
+
+    model: str
+    conversions: list[float]
+    value: list[float]
+
+
+class AttributionReport(TypedDict):
+    """Every attribution model side by side; vectors are in ``channels`` order."""
+
+    channels: list[str]
+    models: list[Credit]
+    removal_effects: list[float]
+    value_removal_effects: list[float]
+    conversion_probability: float
+
+
+class CaseEvent(TypedDict):
+    """One event of an event log."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+
+
+class LogColumns(TypedDict, total=False):
+    """Columns of a CSV event log (defaults: ``case_id``, ``activity``, ``timestamp``)."""
+
+    case: str
+    activity: str
+    timestamp: str
+
+
+class Variant(TypedDict):
+    """One distinct path through the activities and how many cases took it."""
+
+    path: list[str]
+    count: int
+    share: float
+
+
+Edge = TypedDict("Edge", {"from": str, "to": str, "count": int, "median_seconds": float})
+"""A directly-follows transition between two activities."""
+
+
+class DurationStats(TypedDict):
+    """Case durations in seconds."""
+
+    mean: float
+    p50: float
+    p90: float
+    p95: float
+    max: float
+
+
+class JourneyMap(TypedDict):
+    """Variants, edges, start and end activities and case durations of an event log."""
+
+    cases: int
+    events: int
+    variants: list[Variant]
+    edges: list[Edge]
+    start_activities: dict[str, int]
+    end_activities: dict[str, int]
+    durations: DurationStats
+
+
+class FunnelStep(TypedDict):
+    """How many cases reached one funnel stage."""
+
+    stage: str
+    cases: int
+    conversion_from_previous: float
+
+
+class Activity(TypedDict, total=False):
+    """One activity of a customer; ``value`` defaults to 0."""
+
+    customer: str
+    timestamp: datetime | str
+    value: float
+
+
+class Cohort(TypedDict):
+    """One cohort followed period by period since its start."""
+
+    label: str
+    size: int
+    active: list[int]
+    retention: list[float]
+    value: list[float]
+    cumulative_value_per_customer: list[float]
+    activities_per_active: list[float]
+
+
+class CohortTable(TypedDict):
+    """Cohorts by period."""
+
+    period: Literal["day", "week", "month"]
+    cohorts: list[Cohort]
+
+
+class CustomerRfm(TypedDict):
+    """A customer's repeat transactions, time of the last one and age (in one time unit), and mean spend."""
+
+    frequency: float
+    recency: float
+    age: float
+    monetary_value: float
+
+
+class BgNbdParams(TypedDict):
+    """Fitted BG/NBD parameters."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+    log_likelihood: float
+
+
+class GammaGammaParams(TypedDict):
+    """Fitted Gamma-Gamma parameters."""
+
+    p: float
+    q: float
+    v: float
+    log_likelihood: float
+
+
+class StageRule(TypedDict):
+    """Actions that put a journey in a stage."""
+
+    stage: str
+    actions: list[str]
+
+
+class JourneyConfig(TypedDict, total=False):
+    """How journeys are staged, opened and closed; every field may be left out
+    (defaults: no stages, ``["purchase"]``, ``["cancel"]``, 30 days, 0.7, 5)."""
+
+    stages: list[StageRule]
+    conversion_actions: list[str]
+    churn_actions: list[str]
+    inactivity_secs: int
+    retention_risk_threshold: float
+    min_support: int
+
+
+Bottleneck = TypedDict(
+    "Bottleneck", {"from": str, "to": str, "seconds": float, "typical_seconds": float}
+)
+"""A step that took far longer than in past journeys (beyond the 90th percentile)."""
+
+
+class JourneyUpdate(TypedDict):
+    """What the tracker knows about a journey right after one of its events."""
+
+    customer_id: str
+    stage: str | None
+    touchpoints: int
+    abandonment_risk: float
+    next_best_action: str | None
+    satisfaction_trend: float | None
+    bottleneck: Bottleneck | None
+    duration_secs: float
+    ended: Literal["converted", "churned", "abandoned"] | None
+    previous_ended: Literal["converted", "churned", "abandoned"] | None
+    retention_triggered: bool
+    duplicate: bool
+
+
+@final
+class JourneyTracker:
+    """Follows customers' journeys event by event: stage, abandonment risk,
+    next best action, satisfaction trend and bottlenecks, compared with a
+    transition model learned from past journeys. Thread-safe."""
+
+    def __new__(
+        cls,
+        config: JourneyConfig | None = None,
+        history: Sequence[CaseEvent] | None = None,
+        on_retention_risk: Callable[[JourneyUpdate], object] | None = None,
+    ) -> JourneyTracker:
+        """A tracker configured by ``config`` (defaults for missing fields)
+        whose model is learned from ``history``: ``{case, activity, timestamp}``
+        events, one case per past journey. ``on_retention_risk`` is called
+        with each update whose risk crosses ``retention_risk_threshold``.
+
+        Raises:
+            InvalidArgumentError: an unknown or mistyped config field, a
+                threshold outside [0, 1], a non-positive inactivity window, or a bad event.
+            TypeError: ``config`` is not a dict, ``history`` not a list, or the callback not callable.
+        """
+    def track(self, event: Record) -> JourneyUpdate:
+        """Appends a journey event (``id``, ``customer_id``, ``action``,
+        ``timestamp``; ``tenant``, ``channel``, ``value``, ``sentiment``,
+        ``attributes`` optional) to its customer's journey and returns the
+        journey's new state. When ``retention_triggered``, the callback is
+        called first with the update, and an exception it raises propagates
+        (the event stays tracked).
+
+        Raises:
+            InvalidArgumentError: a missing or mistyped field, an empty customer or action, sentiment outside [-1, 1].
+        """
+    def open_journeys(self) -> int:
+        """Number of open journeys."""
+    def evict_idle(self, now: datetime | str) -> list[str]:
+        """Closes, as abandoned, journeys idle for longer than the inactivity
+        window before ``now``; returns their customers, sorted."""
+    def __repr__(self) -> str: ...
+
+def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
+    """Every attribution model (first touch, last touch, linear, time decay,
+    position based, Markov of ``markov_order``, Shapley) on aggregated paths.
+    The GIL is released while it computes.
+
+    Raises:
+        InvalidArgumentError: a missing, unknown or mistyped field, a negative
+            count, an empty channel name, or a Markov order outside 1..3.
+        TypeError: ``paths`` is not a list or ``options`` not a dict.
+    """
+
+def attribution_csv(path: str | PathLike[str], columns: PathColumns | None = None) -> AttributionReport:
+    """:func:`attribution` with default options on the aggregated paths of a
+    CSV file (header row; a name ending ``.gz`` is decompressed).
+
+    Raises:
+        InvalidArgumentError: a missing column or a bad number (naming row and column).
+        AybizaError: the file cannot be read.
+    """
+
+def journey_map(events: Sequence[CaseEvent]) -> JourneyMap:
+    """The journey map of an event log: variants, directly-follows edges with
+    median times, start and end activities, case durations.
+
+    Raises:
+        InvalidArgumentError: a missing field or a timestamp that cannot be read.
+        TypeError: ``events`` is not a list.
+    """
+
+def journey_map_csv(path: str | PathLike[str], columns: LogColumns | None = None) -> JourneyMap:
+    """:func:`journey_map` of a CSV event log (a name ending ``.gz`` is decompressed).
+
+    Raises:
+        InvalidArgumentError: a missing column or a bad timestamp (naming row and column).
+        AybizaError: the file cannot be read.
+    """
+
+def funnel(events: Sequence[CaseEvent], stages: Sequence[str]) -> list[FunnelStep]:
+    """How many cases reach each of ``stages`` in order (each after the previous one).
+
+    Raises:
+        InvalidArgumentError: no stages, or a bad event.
+    """
+
+def cohorts(
+    activities: Sequence[Activity],
+    period: Literal["day", "week", "month"] = "month",
+    until: datetime | str | None = None,
+) -> CohortTable:
+    """Customers grouped by the period of their first activity and followed
+    period by period up to ``until`` (default: the latest activity).
+
+    Raises:
+        InvalidArgumentError: an unknown period, a bad timestamp or value.
+    """
+
+def fit_bg_nbd(customers: Sequence[CustomerRfm]) -> BgNbdParams:
+    """Maximum-likelihood BG/NBD fit (Fader, Hardie & Lee 2005).
+
+    Raises:
+        InvalidArgumentError: no customers, an inconsistent summary, or no repeat transactions.
+    """
+
+def fit_gamma_gamma(customers: Sequence[CustomerRfm]) -> GammaGammaParams:
+    """Maximum-likelihood Gamma-Gamma spend fit on the customers with repeat transactions and value.
+
+    Raises:
+        InvalidArgumentError: fewer than two customers with repeat transactions and value, or a bad summary.
+    """
+
+def bg_nbd_probability_alive(params: BgNbdParams, customer: CustomerRfm) -> float:
+    """Probability that ``customer`` is still active under fitted BG/NBD ``params``."""
+
+def bg_nbd_expected_transactions(params: BgNbdParams, customer: CustomerRfm, t: float) -> float:
+    """Expected transactions of ``customer`` in the next ``t`` time units under ``params``.
+
+    Raises:
+        InvalidArgumentError: ``t`` is negative or not finite.
+    """
+
+def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) -> float:
+    """Expected mean spend per transaction of ``customer`` under fitted Gamma-Gamma ``params``."""
+
 __all__ = [
+    "Activity",
+    "AttributionOptions",
+    "AttributionReport",
     "AybizaError",
+    "BgNbdParams",
+    "Bottleneck",
+    "CaseEvent",
+    "Cohort",
+    "CohortTable",
+    "Credit",
+    "CustomerRfm",
+    "DurationStats",
+    "Edge",
+    "FunnelStep",
+    "GammaGammaParams",
     "IngestReport",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "JourneyConfig",
+    "JourneyMap",
+    "JourneyTracker",
+    "JourneyUpdate",
+    "LogColumns",
+    "PathColumns",
+    "PathInput",
     "PiiEntity",
     "Record",
     "RecordError",
@@ -406,11 +753,24 @@ __all__ = [
     "ReportPaths",
     "SimConfig",
     "SimOutput",
+    "StageRule",
     "Store",
     "StoreError",
     "TimeBound",
+    "Variant",
     "WriteCounts",
     "__version__",
+    "attribution",
+    "attribution_csv",
+    "bg_nbd_expected_transactions",
+    "bg_nbd_probability_alive",
+    "cohorts",
+    "fit_bg_nbd",
+    "fit_gamma_gamma",
+    "funnel",
+    "gamma_gamma_expected_spend",
+    "journey_map",
+    "journey_map_csv",
     "parse_jsonl",
     "render_report_html",
     "simulate",
