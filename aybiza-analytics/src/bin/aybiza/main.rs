@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own file; `main` parses arguments, runs one,
 //! and turns any error into one line on stderr and a non-zero exit.
 
+mod forecast;
 mod ingest;
 mod input;
 mod journey;
@@ -34,6 +35,8 @@ enum Command {
     JourneyMap(journey::MapArgs),
     /// Multi-touch attribution of aggregated paths: heuristic, Markov and Shapley models.
     Attribution(journey::AttributionArgs),
+    /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
+    Forecast(forecast::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),
+            Command::Forecast(args) => forecast::run(args),
         }
     });
     match outcome {
