@@ -17,6 +17,7 @@ mod calibrate;
 mod models;
 mod seasons;
 mod series;
+pub mod staffing;
 
 use serde::{Deserialize, Serialize};
 
