@@ -1,8 +1,87 @@
-//! Call-volume forecasting: the [`Forecaster`] seam.
+//! Call-volume forecasting, anomaly detection and staffing.
+//!
+//! - [`Forecaster`] is the seam: fit a regularly spaced history, forecast `horizon` steps with
+//!   prediction intervals. Implementations: [`Ets`] (non-seasonal AutoETS), [`MstlEts`] (MSTL
+//!   decomposition with an AutoETS trend, for one or more seasonalities), [`SeasonalNaive`],
+//!   the interval calibrator [`Calibrated`] and [`AutoForecaster`], which picks the model
+//!   (detecting seasonal periods when none are given) and calibrates its intervals.
+//! - [`RegularSeries`] turns timestamped points or event times into a regular grid.
+//! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
+//!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
+//! - [`staffing`] turns forecast volume into agents required (Erlang C and Erlang A).
+//!
+//! `docs/forecasting.md` explains the methods and their measured accuracy.
+
+mod auto;
+mod calibrate;
+mod models;
+mod seasons;
+mod series;
+pub mod staffing;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+pub use auto::{AutoForecaster, ForecastOptions};
+pub use calibrate::Calibrated;
+pub use models::{Ets, MstlEts, SeasonalNaive};
+pub use seasons::detect_periods;
+pub use series::{Aggregation, GapFill, RegularSeries};
+
+use crate::Error;
+
+/// Largest horizon any forecaster accepts.
+pub const MAX_HORIZON: usize = 100_000;
+/// The horizon may be at most this many times the history's length.
+pub const MAX_HORIZON_RATIO: usize = 10;
+
+/// Why a forecast could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ForecastError {
+    /// The history is shorter than the method needs.
+    #[error("series has {len} values; at least {min} are needed")]
+    TooShort {
+        /// Values given.
+        len: usize,
+        /// Values needed.
+        min: usize,
+    },
+    /// A history value is NaN or infinite.
+    #[error("series value {index} is not a finite number ({value})")]
+    NonFinite {
+        /// Position of the first such value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The horizon is 0 or too long for the history.
+    #[error(
+        "horizon must be between 1 and {max} (at most {MAX_HORIZON} and {MAX_HORIZON_RATIO} times the history), got {horizon}"
+    )]
+    Horizon {
+        /// The horizon asked for.
+        horizon: usize,
+        /// The longest horizon allowed for this history.
+        max: usize,
+    },
+    /// An interval level is not strictly between 0 and 1.
+    #[error("interval levels must be strictly between 0 and 1, got {0}")]
+    Level(f64),
+    /// A seasonal period is below 2.
+    #[error("seasonal periods must be at least 2, got {0}")]
+    Period(usize),
+    /// Timestamped input could not be put on a regular grid.
+    #[error("cannot resample the series: {0}")]
+    Resample(String),
+    /// The underlying model failed on this data.
+    #[error("the series cannot be modelled: {0}")]
+    Model(String),
+}
+
+impl From<ForecastError> for Error {
+    fn from(error: ForecastError) -> Self {
+        Error::InvalidArgument(error.to_string())
+    }
+}
 
 /// A prediction interval at one confidence level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,12 +101,33 @@ pub struct Forecast {
     pub point: Vec<f64>,
     /// One interval per requested level, in the order requested.
     pub intervals: Vec<ForecastInterval>,
+    /// The model that produced it, e.g. `MSTL(48,336)+ETS(AAdN) calibrated on 4 windows`.
+    pub model: String,
+}
+
+impl Forecast {
+    /// The interval at `level`, if it was requested.
+    pub fn interval(&self, level: f64) -> Option<&ForecastInterval> {
+        self.intervals
+            .iter()
+            .find(|interval| (interval.level - level).abs() < 1e-9)
+    }
 }
 
 /// Forecasts a regularly spaced series.
 pub trait Forecaster: Send + Sync {
     /// Fits to `history` and forecasts `horizon` steps with intervals at `levels` (each in (0, 1)).
-    fn forecast(&self, history: &[f64], horizon: usize, levels: &[f64]) -> Result<Forecast>;
+    fn forecast(
+        &self,
+        history: &[f64],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError>;
+}
+
+/// The longest horizon allowed after a history of `len` values.
+pub fn max_horizon(len: usize) -> usize {
+    MAX_HORIZON.min(len.saturating_mul(MAX_HORIZON_RATIO))
 }
 
 /// Checks the arguments every [`Forecaster`] shares: a finite history of at least `min_len`
@@ -38,30 +138,49 @@ pub fn check_forecast_args(
     horizon: usize,
     max_horizon: usize,
     levels: &[f64],
-) -> Result<()> {
+) -> Result<(), ForecastError> {
     if history.len() < min_len {
-        return Err(Error::InvalidArgument(format!(
-            "series has {} values; at least {min_len} are needed",
-            history.len()
-        )));
+        return Err(ForecastError::TooShort {
+            len: history.len(),
+            min: min_len,
+        });
     }
-    if let Some(i) = history.iter().position(|v| !v.is_finite()) {
-        return Err(Error::InvalidArgument(format!(
-            "series value {i} is not a finite number ({})",
-            history[i]
-        )));
+    if let Some(index) = history.iter().position(|v| !v.is_finite()) {
+        return Err(ForecastError::NonFinite {
+            index,
+            value: history[index],
+        });
     }
     if horizon == 0 || horizon > max_horizon {
-        return Err(Error::InvalidArgument(format!(
-            "horizon must be between 1 and {max_horizon}, got {horizon}"
-        )));
+        return Err(ForecastError::Horizon {
+            horizon,
+            max: max_horizon,
+        });
     }
     if let Some(level) = levels.iter().find(|l| !(**l > 0.0 && **l < 1.0)) {
-        return Err(Error::InvalidArgument(format!(
-            "interval levels must be strictly between 0 and 1, got {level}"
-        )));
+        return Err(ForecastError::Level(*level));
     }
     Ok(())
+}
+
+/// The standard normal quantile at probability `p` in (0, 1).
+pub(crate) fn normal_quantile(p: f64) -> f64 {
+    distrs::Normal::ppf(p, 0.0, 1.0)
+}
+
+/// Intervals `point ± z(level) · sd` for each level.
+pub(crate) fn normal_intervals(point: &[f64], sd: &[f64], levels: &[f64]) -> Vec<ForecastInterval> {
+    levels
+        .iter()
+        .map(|&level| {
+            let z = normal_quantile(0.5 + level / 2.0);
+            ForecastInterval {
+                level,
+                lower: point.iter().zip(sd).map(|(p, s)| p - z * s).collect(),
+                upper: point.iter().zip(sd).map(|(p, s)| p + z * s).collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -72,12 +191,37 @@ mod tests {
     fn bad_forecast_arguments_are_named() {
         let ok = [1.0; 10];
         assert!(check_forecast_args(&ok, 4, 3, 100, &[0.8, 0.95]).is_ok());
-        let short = check_forecast_args(&ok[..2], 4, 3, 100, &[]).unwrap_err();
-        assert!(short.to_string().contains("at least 4"));
+        assert_eq!(
+            check_forecast_args(&ok[..2], 4, 3, 100, &[]),
+            Err(ForecastError::TooShort { len: 2, min: 4 })
+        );
         let nan = check_forecast_args(&[1.0, f64::NAN, 2.0, 3.0], 4, 3, 100, &[]).unwrap_err();
+        assert!(matches!(nan, ForecastError::NonFinite { index: 1, .. }));
         assert!(nan.to_string().contains("value 1"));
-        assert!(check_forecast_args(&ok, 4, 0, 100, &[]).is_err());
-        assert!(check_forecast_args(&ok, 4, 101, 100, &[]).is_err());
-        assert!(check_forecast_args(&ok, 4, 3, 100, &[95.0]).is_err());
+        assert_eq!(
+            check_forecast_args(&ok, 4, 0, 100, &[]),
+            Err(ForecastError::Horizon {
+                horizon: 0,
+                max: 100
+            })
+        );
+        assert!(matches!(
+            check_forecast_args(&ok, 4, 101, 100, &[]),
+            Err(ForecastError::Horizon { .. })
+        ));
+        assert_eq!(
+            check_forecast_args(&ok, 4, 3, 100, &[95.0]),
+            Err(ForecastError::Level(95.0))
+        );
+        assert_eq!(max_horizon(5), 50);
+        assert_eq!(max_horizon(1_000_000), MAX_HORIZON);
+        let as_crate_error: Error = ForecastError::Level(2.0).into();
+        assert!(matches!(as_crate_error, Error::InvalidArgument(_)));
+    }
+
+    #[test]
+    fn normal_quantiles_are_the_textbook_ones() {
+        assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-5);
+        assert!((normal_quantile(0.9) - 1.281552).abs() < 1e-5);
     }
 }

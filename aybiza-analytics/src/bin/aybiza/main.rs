@@ -6,6 +6,7 @@
 #[cfg(feature = "predict")]
 mod classify;
 mod export;
+mod forecast;
 mod ingest;
 mod input;
 mod journey;
@@ -42,6 +43,8 @@ enum Command {
     /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
     #[cfg(feature = "predict")]
     Classify(classify::Args),
+    /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
+    Forecast(forecast::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
             Command::Attribution(args) => journey::attribution(args),
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
+            Command::Forecast(args) => forecast::run(args),
         }
     });
     match outcome {

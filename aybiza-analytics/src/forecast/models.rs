@@ -1,0 +1,524 @@
+//! The base forecasters: non-seasonal AutoETS, MSTL with an AutoETS trend, and seasonal naive.
+//!
+//! Each produces a point forecast and a standard error per step (from the model's own
+//! Gaussian intervals); [`super::Calibrated`] replaces those intervals by empirically
+//! calibrated ones.
+
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+use augurs_core::{Fit, Predict};
+use augurs_ets::AutoETS;
+use augurs_ets::model::{Model, ModelType, Unfit};
+use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
+
+use super::{
+    Forecast, ForecastError, Forecaster, check_forecast_args, max_horizon, normal_intervals,
+    normal_quantile,
+};
+
+/// The level whose interval width the base models are asked for; widths at other levels are
+/// derived from the standard error it implies.
+const REFERENCE_LEVEL: f64 = 0.8;
+
+/// Shortest history [`Ets`] accepts.
+pub(crate) const MIN_ETS_HISTORY: usize = 10;
+
+/// A point forecast with one standard error per step.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PointAndSpread {
+    pub point: Vec<f64>,
+    pub sd: Vec<f64>,
+    pub model: String,
+}
+
+impl PointAndSpread {
+    fn into_forecast(self, levels: &[f64]) -> Forecast {
+        Forecast {
+            intervals: normal_intervals(&self.point, &self.sd, levels),
+            point: self.point,
+            model: self.model,
+        }
+    }
+}
+
+/// A base model: point forecasts and standard errors for the steps after `history`.
+pub(crate) trait BaseModel: Send + Sync {
+    /// Shortest history the model can be fitted to.
+    fn min_history(&self) -> usize;
+    /// Fits and forecasts; the arguments are already checked.
+    fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError>;
+}
+
+/// Whether every value equals the first.
+pub(crate) fn is_constant(history: &[f64]) -> bool {
+    history.iter().all(|v| *v == history[0])
+}
+
+/// The forecast of a constant history: the constant, with zero spread (nothing has ever varied).
+fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
+    PointAndSpread {
+        point: vec![history[history.len() - 1]; horizon],
+        sd: vec![0.0; horizon],
+        model: "constant".into(),
+    }
+}
+
+/// An ETS model shape: error, trend and season components, and whether the trend is damped.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EtsSpec {
+    model_type: ModelType,
+    damped: bool,
+}
+
+impl std::fmt::Display for EtsSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ModelType {
+            error,
+            trend,
+            season,
+        } = self.model_type;
+        let damped = if self.damped { "d" } else { "" };
+        write!(f, "ETS({error}{trend}{damped}{season})")
+    }
+}
+
+/// Fits a non-seasonal ETS model: the given shape, or the best by AICc among ANN, AAN, AAdN and
+/// (for positive data) MNN, MAN, MAdN. Falls back to ANN when the search finds nothing.
+fn fit_ets(y: &[f64], spec: Option<EtsSpec>) -> Result<(Model, EtsSpec), ForecastError> {
+    let model_error = |e: augurs_ets::Error| ForecastError::Model(format!("ETS: {e}"));
+    if let Some(spec) = spec
+        && let Ok(model) = Unfit::new(spec.model_type).damped(spec.damped).fit(y)
+    {
+        return Ok((model, spec));
+    }
+    let fitted = match AutoETS::non_seasonal().fit(y) {
+        Ok(fitted) => fitted,
+        Err(_) => AutoETS::new(1, "ANN")
+            .map_err(model_error)?
+            .fit(y)
+            .map_err(model_error)?,
+    };
+    let model = fitted.model().clone();
+    let spec = EtsSpec {
+        model_type: model.model_type(),
+        damped: model.damped(),
+    };
+    Ok((model, spec))
+}
+
+/// Point forecast and standard errors of a fitted ETS model (or MSTL around it).
+fn predict_with_sd<P: Predict>(
+    model: &P,
+    horizon: usize,
+) -> Result<(Vec<f64>, Vec<f64>), ForecastError>
+where
+    P::Error: std::fmt::Display,
+{
+    let forecast = model
+        .predict(horizon, REFERENCE_LEVEL)
+        .map_err(|e| ForecastError::Model(e.to_string()))?;
+    let z = normal_quantile(0.5 + REFERENCE_LEVEL / 2.0);
+    let sd = match &forecast.intervals {
+        Some(intervals) => intervals
+            .upper
+            .iter()
+            .zip(&intervals.lower)
+            .map(|(u, l)| {
+                let sd = (u - l) / (2.0 * z);
+                if sd.is_finite() {
+                    sd.max(0.0)
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect(),
+        None => vec![f64::NAN; horizon],
+    };
+    if forecast.point.len() != horizon || forecast.point.iter().any(|p| !p.is_finite()) {
+        return Err(ForecastError::Model(
+            "the model produced a non-finite forecast".into(),
+        ));
+    }
+    Ok((forecast.point, fill_spread(sd)))
+}
+
+/// Replaces non-finite standard errors by the last finite one before them (or the first after).
+fn fill_spread(mut sd: Vec<f64>) -> Vec<f64> {
+    let Some(first) = sd.iter().copied().find(|s| s.is_finite()) else {
+        return vec![0.0; sd.len()];
+    };
+    let mut last = first;
+    for s in &mut sd {
+        if s.is_finite() {
+            last = *s;
+        } else {
+            *s = last;
+        }
+    }
+    sd
+}
+
+/// Non-seasonal exponential smoothing with automatic model selection (augurs-ets AutoETS, `ZZN`):
+/// the best of ANN, AAN, AAdN, MNN, MAN and MAdN by AICc. For short or non-seasonal series.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ets;
+
+impl BaseModel for Ets {
+    fn min_history(&self) -> usize {
+        MIN_ETS_HISTORY
+    }
+
+    fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
+        Ok(Self::predict_with_spec(history, horizon, None)?.0)
+    }
+}
+
+impl Ets {
+    /// Fits (the given shape, or the best by AICc) and forecasts, also returning the shape.
+    pub(crate) fn predict_with_spec(
+        history: &[f64],
+        horizon: usize,
+        spec: Option<EtsSpec>,
+    ) -> Result<(PointAndSpread, Option<EtsSpec>), ForecastError> {
+        if is_constant(history) {
+            return Ok((constant_forecast(history, horizon), None));
+        }
+        let (model, spec) = fit_ets(history, spec)?;
+        let (point, sd) = predict_with_sd(&model, horizon)?;
+        let model_name = spec.to_string();
+        Ok((
+            PointAndSpread {
+                point,
+                sd,
+                model: model_name,
+            },
+            Some(spec),
+        ))
+    }
+}
+
+impl Forecaster for Ets {
+    fn forecast(
+        &self,
+        history: &[f64],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        check_forecast_args(
+            history,
+            MIN_ETS_HISTORY,
+            horizon,
+            max_horizon(history.len()),
+            levels,
+        )?;
+        Ok(self.predict(history, horizon)?.into_forecast(levels))
+    }
+}
+
+/// The AutoETS trend model handed to augurs-mstl; it remembers the ETS shape it chose so that
+/// refits (in backtests) can reuse it instead of searching again.
+#[derive(Debug)]
+struct EtsTrend {
+    fixed: Option<EtsSpec>,
+    chosen: Mutex<Option<EtsSpec>>,
+}
+
+#[derive(Debug)]
+struct FittedEtsTrend(Model);
+
+impl TrendModel for EtsTrend {
+    fn name(&self) -> Cow<'_, str> {
+        Cow::Borrowed("AutoETS")
+    }
+
+    fn fit(
+        &self,
+        y: &[f64],
+    ) -> Result<
+        Box<dyn FittedTrendModel + Sync + Send>,
+        Box<dyn std::error::Error + Send + Sync + 'static>,
+    > {
+        let (model, spec) = fit_ets(y, self.fixed)?;
+        if let Ok(mut chosen) = self.chosen.lock() {
+            *chosen = Some(spec);
+        }
+        Ok(Box::new(FittedEtsTrend(model)))
+    }
+}
+
+impl FittedTrendModel for FittedEtsTrend {
+    fn predict_inplace(
+        &self,
+        horizon: usize,
+        level: Option<f64>,
+        forecast: &mut augurs_core::Forecast,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
+        Ok(self.0.predict_inplace(horizon, level, forecast)?)
+    }
+
+    fn predict_in_sample_inplace(
+        &self,
+        level: Option<f64>,
+        forecast: &mut augurs_core::Forecast,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
+        Ok(self.0.predict_in_sample_inplace(level, forecast)?)
+    }
+
+    fn training_data_size(&self) -> Option<usize> {
+        Some(self.0.training_data_size())
+    }
+}
+
+/// MSTL decomposition (augurs-mstl: STL per seasonal period, iterated twice) with the
+/// deseasonalised series (trend plus remainder) forecast by non-seasonal AutoETS and the last
+/// cycle of each seasonal component repeated. For series with one or more seasonalities, e.g.
+/// periods 48 and 336 for half-hourly data. Needs at least two cycles of the longest period.
+#[derive(Debug, Clone)]
+pub struct MstlEts {
+    periods: Vec<usize>,
+    trend: Option<EtsSpec>,
+}
+
+impl MstlEts {
+    /// An MSTL model with these seasonal periods (each at least 2), in steps.
+    pub fn new(periods: Vec<usize>) -> Result<Self, ForecastError> {
+        if periods.is_empty() {
+            return Err(ForecastError::Model(
+                "MSTL needs at least one period".into(),
+            ));
+        }
+        if let Some(&period) = periods.iter().find(|p| **p < 2) {
+            return Err(ForecastError::Period(period));
+        }
+        let mut periods = periods;
+        periods.sort_unstable();
+        periods.dedup();
+        Ok(Self {
+            periods,
+            trend: None,
+        })
+    }
+
+    /// The seasonal periods, shortest first.
+    pub fn periods(&self) -> &[usize] {
+        &self.periods
+    }
+
+    /// The same decomposition with the trend model fixed to `spec` (no AutoETS search).
+    pub(crate) fn with_trend(&self, spec: EtsSpec) -> Self {
+        Self {
+            periods: self.periods.clone(),
+            trend: Some(spec),
+        }
+    }
+
+    /// Fits and forecasts, also returning the ETS shape the trend model chose.
+    pub(crate) fn predict_with_spec(
+        &self,
+        history: &[f64],
+        horizon: usize,
+    ) -> Result<(PointAndSpread, Option<EtsSpec>), ForecastError> {
+        if is_constant(history) {
+            return Ok((constant_forecast(history, horizon), None));
+        }
+        let trend = EtsTrend {
+            fixed: self.trend,
+            chosen: Mutex::new(None),
+        };
+        let mstl = MSTLModel::new(self.periods.clone(), trend);
+        let fitted = mstl
+            .fit(history)
+            .map_err(|e| ForecastError::Model(e.to_string()))?;
+        let (point, sd) = predict_with_sd(&fitted, horizon)?;
+        let spec = mstl.trend_model().chosen.lock().ok().and_then(|c| *c);
+        let periods: Vec<String> = self.periods.iter().map(usize::to_string).collect();
+        let model = match spec {
+            Some(spec) => format!("MSTL({})+{spec}", periods.join(",")),
+            None => format!("MSTL({})+ETS", periods.join(",")),
+        };
+        Ok((PointAndSpread { point, sd, model }, spec))
+    }
+}
+
+impl BaseModel for MstlEts {
+    fn min_history(&self) -> usize {
+        (2 * self.periods.iter().max().copied().unwrap_or(1)).max(MIN_ETS_HISTORY)
+    }
+
+    fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
+        Ok(self.predict_with_spec(history, horizon)?.0)
+    }
+}
+
+impl Forecaster for MstlEts {
+    fn forecast(
+        &self,
+        history: &[f64],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        check_forecast_args(
+            history,
+            self.min_history(),
+            horizon,
+            max_horizon(history.len()),
+            levels,
+        )?;
+        Ok(self.predict(history, horizon)?.into_forecast(levels))
+    }
+}
+
+/// Repeats the last seasonal cycle: step `h` is the value one (or more) periods before it.
+/// Its standard error is that of the in-sample seasonal differences, growing with the square
+/// root of the number of cycles ahead.
+#[derive(Debug, Clone, Copy)]
+pub struct SeasonalNaive {
+    period: usize,
+}
+
+impl SeasonalNaive {
+    /// A seasonal naive forecaster with this period (at least 1; 1 is the plain naive method).
+    pub fn new(period: usize) -> Result<Self, ForecastError> {
+        if period == 0 {
+            return Err(ForecastError::Period(0));
+        }
+        Ok(Self { period })
+    }
+}
+
+impl BaseModel for SeasonalNaive {
+    fn min_history(&self) -> usize {
+        self.period + 1
+    }
+
+    fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
+        let n = history.len();
+        let m = self.period;
+        let last_cycle = &history[n - m..];
+        let point = (0..horizon).map(|h| last_cycle[h % m]).collect();
+        let squares: f64 = (m..n).map(|t| (history[t] - history[t - m]).powi(2)).sum();
+        let sigma = (squares / (n - m) as f64).sqrt();
+        let sd = (0..horizon)
+            .map(|h| sigma * ((h / m + 1) as f64).sqrt())
+            .collect();
+        Ok(PointAndSpread {
+            point,
+            sd,
+            model: format!("SeasonalNaive({m})"),
+        })
+    }
+}
+
+impl Forecaster for SeasonalNaive {
+    fn forecast(
+        &self,
+        history: &[f64],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        check_forecast_args(
+            history,
+            self.min_history(),
+            horizon,
+            max_horizon(history.len()),
+            levels,
+        )?;
+        Ok(self.predict(history, horizon)?.into_forecast(levels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two seasonalities (12 and 84 steps), a slight trend and deterministic noise.
+    fn seasonal_series(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|t| {
+                let t = t as f64;
+                100.0
+                    + 0.01 * t
+                    + 10.0 * (2.0 * std::f64::consts::PI * t / 12.0).sin()
+                    + 5.0 * (2.0 * std::f64::consts::PI * t / 84.0).cos()
+                    + ((t * 7.31).sin() * 1.7)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mstl_follows_both_seasonalities() {
+        let y = seasonal_series(84 * 8 + 24);
+        let (train, test) = y.split_at(84 * 8);
+        let model = MstlEts::new(vec![84, 12]).unwrap();
+        assert_eq!(model.periods(), &[12, 84]);
+        let forecast = model.forecast(train, 24, &[0.8, 0.95]).unwrap();
+        assert!(
+            forecast.model.starts_with("MSTL(12,84)+ETS("),
+            "{}",
+            forecast.model
+        );
+        let mae: f64 = forecast
+            .point
+            .iter()
+            .zip(test)
+            .map(|(p, y)| (p - y).abs())
+            .sum::<f64>()
+            / 24.0;
+        assert!(mae < 2.5, "MAE {mae}");
+        let (i80, i95) = (&forecast.intervals[0], &forecast.intervals[1]);
+        for h in 0..24 {
+            assert!(i95.lower[h] <= i80.lower[h] && i80.lower[h] <= forecast.point[h]);
+            assert!(i95.upper[h] >= i80.upper[h] && i80.upper[h] >= forecast.point[h]);
+        }
+    }
+
+    #[test]
+    fn ets_extrapolates_a_trend() {
+        let y: Vec<f64> = (0..40).map(|t| 5.0 + 2.0 * t as f64).collect();
+        let forecast = Ets.forecast(&y, 3, &[0.9]).unwrap();
+        for (h, p) in forecast.point.iter().enumerate() {
+            assert!((p - (5.0 + 2.0 * (40 + h) as f64)).abs() < 0.5, "{p}");
+        }
+    }
+
+    #[test]
+    fn constant_series_forecast_a_flat_line_with_zero_width() {
+        let y = [7.0; 50];
+        for forecast in [
+            Ets.forecast(&y, 5, &[0.8]).unwrap(),
+            MstlEts::new(vec![7])
+                .unwrap()
+                .forecast(&y, 5, &[0.8])
+                .unwrap(),
+        ] {
+            assert_eq!(forecast.point, vec![7.0; 5]);
+            assert_eq!(forecast.intervals[0].lower, vec![7.0; 5]);
+            assert_eq!(forecast.intervals[0].upper, vec![7.0; 5]);
+        }
+    }
+
+    #[test]
+    fn seasonal_naive_repeats_the_last_cycle() {
+        let y = [1.0, 2.0, 3.0, 1.0, 2.0, 4.0];
+        let forecast = SeasonalNaive::new(3)
+            .unwrap()
+            .forecast(&y, 4, &[0.8])
+            .unwrap();
+        assert_eq!(forecast.point, vec![1.0, 2.0, 4.0, 1.0]);
+        let width = |h: usize| forecast.intervals[0].upper[h] - forecast.intervals[0].lower[h];
+        // One cycle ahead the error variance doubles.
+        assert!((width(3) / width(0) - 2f64.sqrt()).abs() < 1e-12);
+        assert_eq!(SeasonalNaive::new(0).unwrap_err(), ForecastError::Period(0));
+    }
+
+    #[test]
+    fn mstl_rejects_bad_periods_and_short_histories() {
+        assert_eq!(MstlEts::new(vec![1]).unwrap_err(), ForecastError::Period(1));
+        let model = MstlEts::new(vec![48]).unwrap();
+        assert_eq!(
+            model.forecast(&[1.0; 50], 4, &[]).unwrap_err(),
+            ForecastError::TooShort { len: 50, min: 96 }
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Seasonal period detection: a Welch periodogram (augurs-seasons) proposes periods, and each is
+//! snapped to the lag with the highest autocorrelation between its neighbouring frequency bins,
+//! since the periodogram's frequency grid gives periods only approximately (with a 512-point
+//! transform, a weekly cycle of 336 half-hours falls between the bins of periods 256 and 512).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use augurs_seasons::PeriodogramDetector;
+
+/// Most periods returned.
+const MAX_PERIODS: usize = 3;
+/// Fewest values the periodogram is run on.
+const MIN_VALUES: usize = 16;
+/// Lowest autocorrelation at a period for it to count as a seasonality.
+const MIN_AUTOCORRELATION: f64 = 0.2;
+/// Periodogram peaks considered: those with at least this share of the highest power.
+const PEAK_THRESHOLD: f64 = 0.01;
+/// Lags scanned directly for the strongest autocorrelation peak (the periodogram of a short
+/// series is too coarse to find, say, a weekly cycle in a year of daily values).
+const SCAN_LAGS: usize = 400;
+
+/// Seasonal periods of `series`, shortest first: up to three, each between 2 and a third of the
+/// series' length. Candidates are the periodogram's peaks (snapped to the best lag between the
+/// neighbouring frequency bins) and the strongest autocorrelation peak among the first 400 lags.
+/// A candidate is kept when its autocorrelation is at least 0.2 and a local maximum, and, when
+/// it is a multiple of a shorter kept period (336 = 7 · 48), when its autocorrelation also beats
+/// the multiples either side of it (so 336 is kept for a weekly cycle, 35 = 5 · 7 is not).
+/// Empty when the series is short (under 16 values), constant or not seasonal.
+pub fn detect_periods(series: &[f64]) -> Vec<usize> {
+    let n = series.len();
+    if n < MIN_VALUES || series.iter().any(|v| !v.is_finite()) {
+        return Vec::new();
+    }
+    let mean = series.iter().sum::<f64>() / n as f64;
+    let centered: Vec<f64> = series.iter().map(|v| v - mean).collect();
+    let variance = centered.iter().map(|v| v * v).sum::<f64>();
+    if variance <= 0.0 {
+        return Vec::new();
+    }
+    let max_period = n / 3;
+    let acf = Autocorrelation {
+        centered,
+        variance,
+        cache: RefCell::new(HashMap::new()),
+    };
+    let mut candidates: Vec<usize> = Vec::new();
+    let detector = PeriodogramDetector::builder()
+        .min_period(2)
+        .max_period(max_period.min(u32::MAX as usize) as u32)
+        .build();
+    // (period, the neighbouring bins' periods), weakest first.
+    let peaks: Vec<(usize, usize, usize)> = detector
+        .periodogram(series)
+        .peaks(PEAK_THRESHOLD)
+        .map(|p| {
+            (
+                p.period as usize,
+                p.next_period as usize,
+                p.prev_period as usize,
+            )
+        })
+        .collect();
+    for (period, next, previous) in peaks.into_iter().rev() {
+        // The true period lies between the neighbouring frequency bins' periods.
+        let low = next.min(previous).max(2);
+        let mut high = next.max(previous);
+        if high <= period {
+            high = 2 * period;
+        }
+        let best = (low..=high.min(max_period))
+            .map(|lag| (lag, acf.at(lag)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((lag, _)) = best
+            && acf.is_peak(lag)
+        {
+            candidates.push(lag);
+        }
+    }
+    let strongest_early = (2..=max_period.min(SCAN_LAGS))
+        .filter(|&lag| acf.is_peak(lag))
+        .max_by(|&a, &b| acf.at(a).total_cmp(&acf.at(b)));
+    candidates.extend(strongest_early);
+    candidates.sort_unstable();
+    candidates.dedup();
+
+    let mut kept: Vec<usize> = Vec::new();
+    for q in candidates {
+        let near = |a: usize, b: usize| a.abs_diff(b) <= (a.max(b) / 50).max(1);
+        if kept.iter().any(|&p| near(p, q)) {
+            continue;
+        }
+        let beaten = kept.iter().any(|&p| {
+            let k = (q as f64 / p as f64).round() as usize;
+            k >= 2 && near(q, k * p) && {
+                let here = acf.at(q);
+                here <= acf.at(q - p) || here <= acf.at(q + p)
+            }
+        });
+        if !beaten {
+            kept.push(q);
+        }
+    }
+    kept.sort_by(|a, b| acf.at(*b).total_cmp(&acf.at(*a)));
+    kept.truncate(MAX_PERIODS);
+    kept.sort_unstable();
+    kept
+}
+
+/// The sample autocorrelation of a series, computed per lag on demand.
+struct Autocorrelation {
+    centered: Vec<f64>,
+    variance: f64,
+    cache: RefCell<HashMap<usize, f64>>,
+}
+
+impl Autocorrelation {
+    /// The autocorrelation at `lag`; minus infinity past the series' end.
+    fn at(&self, lag: usize) -> f64 {
+        if lag >= self.centered.len() {
+            return f64::NEG_INFINITY;
+        }
+        *self.cache.borrow_mut().entry(lag).or_insert_with(|| {
+            self.centered[lag..]
+                .iter()
+                .zip(&self.centered)
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                / self.variance
+        })
+    }
+
+    /// Whether `lag` is a local maximum of at least [`MIN_AUTOCORRELATION`].
+    fn is_peak(&self, lag: usize) -> bool {
+        let here = self.at(lag);
+        lag >= 2
+            && here >= MIN_AUTOCORRELATION
+            && here > self.at(lag - 1)
+            && here > self.at(lag + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Uniform noise in [-0.5, 0.5) from a linear congruential generator.
+    fn noise(len: usize) -> Vec<f64> {
+        let mut state = 42u64;
+        (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_daily_and_weekly_cycles_of_half_hourly_data() {
+        let y: Vec<f64> = noise(48 * 7 * 6)
+            .into_iter()
+            .enumerate()
+            .map(|(t, e)| {
+                let t = t as f64;
+                10.0 + 4.0 * (2.0 * std::f64::consts::PI * t / 48.0).sin()
+                    + 3.0 * (2.0 * std::f64::consts::PI * t / 336.0).sin()
+                    + 2.0 * e
+            })
+            .collect();
+        let periods = detect_periods(&y);
+        assert!(periods.contains(&48), "{periods:?}");
+        assert!(periods.contains(&336), "{periods:?}");
+    }
+
+    #[test]
+    fn noise_constant_and_short_series_have_no_period() {
+        assert!(detect_periods(&[3.0; 500]).is_empty());
+        assert!(detect_periods(&[1.0, 2.0, 1.0]).is_empty());
+        let noise = noise(2000);
+        assert!(
+            detect_periods(&noise).is_empty(),
+            "{:?}",
+            detect_periods(&noise)
+        );
+    }
+}

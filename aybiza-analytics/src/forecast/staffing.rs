@@ -1,0 +1,745 @@
+//! Agents required per interval from forecast call volume: Erlang C, and Erlang A when callers
+//! hang up after a while.
+//!
+//! Traffic in Erlangs is `A = calls · handle time / interval length`. With `N` agents:
+//!
+//! - Erlang B by the recursion `B(0) = 1`, `B(n) = A·B(n−1) / (n + A·B(n−1))`, which never
+//!   forms a factorial or a power and is stable for any traffic (`O(N)` steps).
+//! - Erlang C (callers wait as long as needed; needs `N > A`): probability of waiting
+//!   `C = N·B / (N − A·(1 − B))`; service level (share answered within `t`)
+//!   `1 − C·exp(−(N − A)·t / AHT)`; average speed of answer `C·AHT / (N − A)`; occupancy `A / N`.
+//! - Erlang A (M/M/N+M: callers abandon after an exponential patience with mean `P`): the
+//!   birth–death chain with arrival rate `λ` and departure rate `min(k, N)·μ + max(k − N, 0)·θ`
+//!   (`μ = 1/AHT`, `θ = 1/P`), its stationary distribution summed relative to state `N`
+//!   (`Σ_{k≤N} π_k / π_N = 1/B`); the waiting time of an arrival that finds `j` callers queued
+//!   is a pure-death chain (rates `N·μ + i·θ` ahead of it, `θ` for its own patience), solved by
+//!   uniformization for the share answered within `t`.
+//!
+//! [`staffing_plan`] turns a forecast into one [`IntervalStaffing`] per interval.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// Most agents any interval may need before the inputs are taken as absurd.
+pub const MAX_AGENTS: u32 = 1_000_000;
+
+/// Why a staffing computation was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StaffingError {
+    /// An input is outside its domain.
+    #[error("{name} must be {expected}, got {value}")]
+    InvalidInput {
+        /// Which input.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// Meeting the target would take more than [`MAX_AGENTS`] agents.
+    #[error("the target needs more than {MAX_AGENTS} agents at {traffic} Erlangs")]
+    TooManyAgents {
+        /// Offered traffic in Erlangs.
+        traffic: f64,
+    },
+}
+
+impl From<StaffingError> for Error {
+    fn from(error: StaffingError) -> Self {
+        Error::InvalidArgument(error.to_string())
+    }
+}
+
+fn check(
+    name: &'static str,
+    value: f64,
+    ok: bool,
+    expected: &'static str,
+) -> Result<(), StaffingError> {
+    if ok && value.is_finite() {
+        Ok(())
+    } else {
+        Err(StaffingError::InvalidInput {
+            name,
+            value,
+            expected,
+        })
+    }
+}
+
+/// What an interval must achieve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ServiceTarget {
+    /// Share of calls to answer within [`Self::answer_within_secs`], in (0, 1), e.g. 0.8.
+    pub service_level: f64,
+    /// The answer-time threshold in seconds, e.g. 20.
+    pub answer_within_secs: f64,
+    /// Highest acceptable occupancy (share of agent time busy), in (0, 1]; 1 for no limit.
+    pub max_occupancy: f64,
+}
+
+impl Default for ServiceTarget {
+    /// 80% of calls answered within 20 seconds, no occupancy limit.
+    fn default() -> Self {
+        Self {
+            service_level: 0.8,
+            answer_within_secs: 20.0,
+            max_occupancy: 1.0,
+        }
+    }
+}
+
+impl ServiceTarget {
+    fn validate(&self) -> Result<(), StaffingError> {
+        let level = self.service_level;
+        check(
+            "service level",
+            level,
+            level > 0.0 && level < 1.0,
+            "in (0, 1)",
+        )?;
+        let within = self.answer_within_secs;
+        check("answer time", within, within >= 0.0, "at least 0 seconds")?;
+        let occupancy = self.max_occupancy;
+        check(
+            "max occupancy",
+            occupancy,
+            occupancy > 0.0 && occupancy <= 1.0,
+            "in (0, 1]",
+        )
+    }
+}
+
+/// The queue's behaviour with a given number of agents.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct QueueMetrics {
+    /// Agents on the phones.
+    pub agents: u32,
+    /// Offered traffic in Erlangs.
+    pub traffic_erlangs: f64,
+    /// Share of agent time spent handling calls (carried traffic / agents).
+    pub occupancy: f64,
+    /// Probability that a caller has to wait.
+    pub probability_of_waiting: f64,
+    /// Share of all offered calls answered within the target time.
+    pub service_level: f64,
+    /// Average speed of answer in seconds: Erlang C's mean wait of all callers; Erlang A's mean
+    /// time in queue of all callers (those who hang up count until they do).
+    pub average_speed_of_answer_secs: f64,
+    /// Probability that a caller hangs up before being answered (0 under Erlang C).
+    pub probability_of_abandoning: f64,
+}
+
+/// Erlang B: the probability that all `agents` are busy (blocking in a loss system), by the
+/// stable recursion.
+pub fn erlang_b(traffic: f64, agents: u32) -> f64 {
+    let mut b = 1.0;
+    for n in 1..=agents {
+        b = traffic * b / (n as f64 + traffic * b);
+    }
+    b
+}
+
+/// Erlang C from Erlang B at the same number of agents: the probability of waiting (1 when
+/// `agents <= traffic`, where the queue grows without bound).
+fn erlang_c_from_b(traffic: f64, agents: u32, b: f64) -> f64 {
+    let n = agents as f64;
+    if n <= traffic {
+        return 1.0;
+    }
+    n * b / (n - traffic * (1.0 - b))
+}
+
+/// Erlang C: the probability that a caller waits, with `agents` agents and `traffic` Erlangs.
+pub fn erlang_c(traffic: f64, agents: u32) -> f64 {
+    erlang_c_from_b(traffic, agents, erlang_b(traffic, agents))
+}
+
+/// Erlang C metrics for `agents` agents, `traffic` Erlangs, handle time `aht_secs`.
+fn erlang_c_metrics(traffic: f64, agents: u32, b: f64, aht_secs: f64, within: f64) -> QueueMetrics {
+    let n = agents as f64;
+    let c = erlang_c_from_b(traffic, agents, b);
+    let (service_level, asa) = if n > traffic {
+        (
+            1.0 - c * (-(n - traffic) * within / aht_secs).exp(),
+            c * aht_secs / (n - traffic),
+        )
+    } else {
+        (0.0, f64::INFINITY)
+    };
+    QueueMetrics {
+        agents,
+        traffic_erlangs: traffic,
+        occupancy: if n > 0.0 { (traffic / n).min(1.0) } else { 1.0 },
+        probability_of_waiting: c,
+        service_level,
+        average_speed_of_answer_secs: asa,
+        probability_of_abandoning: 0.0,
+    }
+}
+
+/// Erlang C metrics for a given number of agents: `calls` arriving over `interval_secs`, each
+/// handled in `aht_secs` on average.
+pub fn erlang_c_metrics_for(
+    calls: f64,
+    interval_secs: f64,
+    aht_secs: f64,
+    agents: u32,
+    answer_within_secs: f64,
+) -> Result<QueueMetrics, StaffingError> {
+    let traffic = traffic(calls, interval_secs, aht_secs)?;
+    check(
+        "answer time",
+        answer_within_secs,
+        answer_within_secs >= 0.0,
+        "at least 0 seconds",
+    )?;
+    Ok(erlang_c_metrics(
+        traffic,
+        agents,
+        erlang_b(traffic, agents),
+        aht_secs,
+        answer_within_secs,
+    ))
+}
+
+/// Offered traffic in Erlangs, after checking the inputs.
+fn traffic(calls: f64, interval_secs: f64, aht_secs: f64) -> Result<f64, StaffingError> {
+    check("calls", calls, calls >= 0.0, "at least 0")?;
+    check("interval", interval_secs, interval_secs > 0.0, "positive")?;
+    check("handle time", aht_secs, aht_secs > 0.0, "positive")?;
+    let traffic = calls * aht_secs / interval_secs;
+    check("traffic", traffic, traffic.is_finite(), "finite")?;
+    Ok(traffic)
+}
+
+/// The fewest agents meeting `target` under Erlang C for `calls` arriving over
+/// `interval_secs` with average handle time `aht_secs`, and the queue's metrics with them.
+/// No calls need no agents.
+pub fn erlang_c_staffing(
+    calls: f64,
+    interval_secs: f64,
+    aht_secs: f64,
+    target: &ServiceTarget,
+) -> Result<QueueMetrics, StaffingError> {
+    target.validate()?;
+    let traffic = traffic(calls, interval_secs, aht_secs)?;
+    if traffic == 0.0 {
+        return Ok(erlang_c_metrics(
+            0.0,
+            0,
+            1.0,
+            aht_secs,
+            target.answer_within_secs,
+        ));
+    }
+    let mut b = 1.0;
+    for agents in 1..=MAX_AGENTS {
+        b = traffic * b / (agents as f64 + traffic * b);
+        if (agents as f64) <= traffic {
+            continue;
+        }
+        let metrics = erlang_c_metrics(traffic, agents, b, aht_secs, target.answer_within_secs);
+        if metrics.service_level >= target.service_level
+            && metrics.occupancy <= target.max_occupancy
+        {
+            return Ok(metrics);
+        }
+    }
+    Err(StaffingError::TooManyAgents { traffic })
+}
+
+/// Relative weight below which Erlang A's queue states are ignored.
+const NEGLIGIBLE: f64 = 1e-16;
+/// Most queue states Erlang A sums over.
+const MAX_QUEUE_STATES: usize = 1_000_000;
+
+/// Erlang A metrics: `agents` agents, arrival rate `lambda` per second, service rate `mu` and
+/// abandonment rate `theta` per second, Erlang B `b` at `agents`.
+fn erlang_a_metrics(
+    agents: u32,
+    lambda: f64,
+    mu: f64,
+    theta: f64,
+    b: f64,
+    within: f64,
+) -> QueueMetrics {
+    let n = agents as f64;
+    let traffic = lambda / mu;
+    // Queue states relative to state N: t_j = Π_{i=1..j} λ / (Nμ + iθ). Once the ratio of
+    // successive terms r is below 1 the rest is at most t_j · r / (1 − r): stop when negligible.
+    let mut weights = Vec::new();
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for j in 1..=MAX_QUEUE_STATES {
+        term *= lambda / (n * mu + j as f64 * theta);
+        weights.push(term);
+        sum += term;
+        let ratio = lambda / (n * mu + (j + 1) as f64 * theta);
+        if ratio < 1.0 && term * ratio / (1.0 - ratio) < NEGLIGIBLE * sum {
+            break;
+        }
+    }
+    let queued: f64 = weights.iter().sum();
+    let below_n = if agents == 0 { 0.0 } else { 1.0 / b - 1.0 };
+    // Total mass relative to π_N: states 0..N−1, state N, queue states.
+    let total = below_n + 1.0 + queued;
+    let probability_of_waiting = (1.0 + queued) / total;
+    let mean_queue: f64 = weights
+        .iter()
+        .enumerate()
+        .map(|(j, w)| (j + 1) as f64 * w)
+        .sum::<f64>()
+        / total;
+    let probability_of_abandoning = theta * mean_queue / lambda;
+    let busy = {
+        // Mean busy agents: Σ min(k, N) π_k = carried traffic λ(1 − P(abandon)) / μ.
+        traffic * (1.0 - probability_of_abandoning)
+    };
+    // An arrival finding state N + j (j = 0 when all agents are just busy) waits behind j callers.
+    let arrival_states: Vec<f64> = std::iter::once(1.0)
+        .chain(weights.iter().copied())
+        .map(|w| w / total)
+        .collect();
+    let answered_late = answered_after(&arrival_states, n * mu, theta, within);
+    let answered_in_time = (1.0 - probability_of_waiting)
+        + (probability_of_waiting - probability_of_abandoning - answered_late).max(0.0);
+    QueueMetrics {
+        agents,
+        traffic_erlangs: traffic,
+        occupancy: if agents == 0 {
+            1.0
+        } else {
+            (busy / n).min(1.0)
+        },
+        probability_of_waiting,
+        service_level: answered_in_time.clamp(0.0, 1.0),
+        average_speed_of_answer_secs: mean_queue / lambda,
+        probability_of_abandoning,
+    }
+}
+
+/// The probability of being answered after waiting longer than `within`, for arrivals that find
+/// `initial[j]` (already weighted by its probability) callers ahead of them in the queue.
+///
+/// The state is the number of callers ahead; with `i` ahead the caller moves up at rate
+/// `service + i·θ` (an agent frees up or a caller ahead hangs up; from 0 ahead it is
+/// answered) and hangs up at rate `θ`. Uniformization at rate `Λ` turns the chain into a
+/// Poisson number of jumps of the embedded discrete chain; the mass still waiting at `within`
+/// is then answered with probability `service / (service + θ)` per step ahead.
+fn answered_after(initial: &[f64], service: f64, theta: f64, within: f64) -> f64 {
+    let states = initial.len();
+    let rate = |i: usize| service + i as f64 * theta + theta;
+    let uniform = rate(states.saturating_sub(1)).max(f64::MIN_POSITIVE);
+    // Distribution over "callers ahead" among those still waiting.
+    let mut waiting = initial.to_vec();
+    let poisson_mean = uniform * within;
+    // Poisson weights in log space: jumps k with probability e^{−m} m^k / k!.
+    let max_jumps = (poisson_mean + 12.0 * poisson_mean.sqrt() + 30.0).ceil() as usize;
+    let mut still_waiting = vec![0.0; states];
+    let mut log_weight = -poisson_mean;
+    for k in 0..=max_jumps {
+        if k > 0 {
+            log_weight += poisson_mean.ln() - (k as f64).ln();
+            // One jump of the embedded chain.
+            let mut next = vec![0.0; states];
+            for (i, &mass) in waiting.iter().enumerate() {
+                if mass == 0.0 {
+                    continue;
+                }
+                let up = if i == 0 {
+                    0.0
+                } else {
+                    service + i as f64 * theta
+                };
+                if i > 0 {
+                    next[i - 1] += mass * up / uniform;
+                }
+                // Answered (from 0) and hang-ups leave; the rest stays put.
+                let stay = 1.0 - rate(i) / uniform;
+                next[i] += mass * stay;
+            }
+            waiting = next;
+        }
+        let weight = log_weight.exp();
+        for (total, mass) in still_waiting.iter_mut().zip(&waiting) {
+            *total += weight * mass;
+        }
+    }
+    // Of those still waiting with i ahead, the share eventually answered.
+    let answer_share = service / (service + theta);
+    still_waiting
+        .iter()
+        .enumerate()
+        .map(|(i, mass)| {
+            let eventually: f64 = (1..=i)
+                .map(|a| (service + a as f64 * theta) / (service + a as f64 * theta + theta))
+                .product();
+            mass * eventually * answer_share
+        })
+        .sum()
+}
+
+/// Erlang A metrics for a given number of agents: `calls` arriving over `interval_secs`,
+/// handle time `aht_secs`, callers' mean patience `patience_secs`.
+pub fn erlang_a_metrics_for(
+    calls: f64,
+    interval_secs: f64,
+    aht_secs: f64,
+    patience_secs: f64,
+    agents: u32,
+    answer_within_secs: f64,
+) -> Result<QueueMetrics, StaffingError> {
+    let traffic = traffic(calls, interval_secs, aht_secs)?;
+    check("patience", patience_secs, patience_secs > 0.0, "positive")?;
+    check(
+        "answer time",
+        answer_within_secs,
+        answer_within_secs >= 0.0,
+        "at least 0 seconds",
+    )?;
+    if traffic == 0.0 {
+        return Ok(erlang_c_metrics(
+            0.0,
+            agents,
+            1.0,
+            aht_secs,
+            answer_within_secs,
+        ));
+    }
+    Ok(erlang_a_metrics(
+        agents,
+        calls / interval_secs,
+        1.0 / aht_secs,
+        1.0 / patience_secs,
+        erlang_b(traffic, agents),
+        answer_within_secs,
+    ))
+}
+
+/// The fewest agents meeting `target` under Erlang A (callers hang up after a mean patience of
+/// `patience_secs`), and the queue's metrics with them.
+pub fn erlang_a_staffing(
+    calls: f64,
+    interval_secs: f64,
+    aht_secs: f64,
+    patience_secs: f64,
+    target: &ServiceTarget,
+) -> Result<QueueMetrics, StaffingError> {
+    target.validate()?;
+    let traffic = traffic(calls, interval_secs, aht_secs)?;
+    check("patience", patience_secs, patience_secs > 0.0, "positive")?;
+    if traffic == 0.0 {
+        return Ok(erlang_c_metrics(
+            0.0,
+            0,
+            1.0,
+            aht_secs,
+            target.answer_within_secs,
+        ));
+    }
+    let (lambda, mu, theta) = (calls / interval_secs, 1.0 / aht_secs, 1.0 / patience_secs);
+    let with = |agents: u32| {
+        erlang_a_metrics(
+            agents,
+            lambda,
+            mu,
+            theta,
+            erlang_b(traffic, agents),
+            target.answer_within_secs,
+        )
+    };
+    let meets = |m: &QueueMetrics| {
+        m.service_level >= target.service_level && m.occupancy <= target.max_occupancy
+    };
+    // Service level rises and occupancy falls with every agent added: double until the target
+    // is met, then bisect.
+    let mut high = 1u32;
+    let mut best = with(high);
+    while !meets(&best) {
+        if high >= MAX_AGENTS {
+            return Err(StaffingError::TooManyAgents { traffic });
+        }
+        high = high.saturating_mul(2).min(MAX_AGENTS);
+        best = with(high);
+    }
+    let mut low = high / 2; // fails (or is 0)
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        let metrics = with(middle);
+        if meets(&metrics) {
+            high = middle;
+            best = metrics;
+        } else {
+            low = middle;
+        }
+    }
+    Ok(best)
+}
+
+/// How callers behave while they wait.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "model")]
+pub enum QueueModel {
+    /// Erlang C: callers wait as long as it takes.
+    ErlangC,
+    /// Erlang A: callers hang up after an exponential patience with this mean, in seconds.
+    ErlangA {
+        /// Mean patience in seconds.
+        patience_secs: f64,
+    },
+}
+
+/// The staffing of one forecast interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct IntervalStaffing {
+    /// Position of the interval in the forecast (0 first).
+    pub interval: usize,
+    /// Forecast calls in the interval (negative forecasts count as 0).
+    pub calls: f64,
+    /// The queue with the fewest agents that meet the target.
+    pub metrics: QueueMetrics,
+}
+
+/// Agents required per interval for a volume forecast (`calls[i]` in interval `i`, each
+/// `interval_secs` long), average handle time `aht_secs`, the target and the queue model.
+pub fn staffing_plan(
+    calls: &[f64],
+    interval_secs: f64,
+    aht_secs: f64,
+    target: &ServiceTarget,
+    model: QueueModel,
+) -> Result<Vec<IntervalStaffing>, StaffingError> {
+    calls
+        .iter()
+        .enumerate()
+        .map(|(interval, &forecast)| {
+            check("forecast calls", forecast, true, "finite")?;
+            let calls = forecast.max(0.0);
+            let metrics = match model {
+                QueueModel::ErlangC => erlang_c_staffing(calls, interval_secs, aht_secs, target)?,
+                QueueModel::ErlangA { patience_secs } => {
+                    erlang_a_staffing(calls, interval_secs, aht_secs, patience_secs, target)?
+                }
+            };
+            Ok(IntervalStaffing {
+                interval,
+                calls,
+                metrics,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Erlang C by direct summation, `A^N/N! · N/(N−A) / (Σ_{k<N} A^k/k! + A^N/N! · N/(N−A))`.
+    fn erlang_c_direct(traffic: f64, agents: u32) -> f64 {
+        let mut term = 1.0; // A^k / k!
+        let mut below = 0.0;
+        for k in 0..agents {
+            below += term;
+            term *= traffic / (k + 1) as f64;
+        }
+        let top = term * agents as f64 / (agents as f64 - traffic);
+        top / (below + top)
+    }
+
+    #[test]
+    fn erlang_c_matches_direct_summation_and_published_tables() {
+        // Published Erlang C table for 10 Erlangs, 11 to 15 agents.
+        let published = [0.6821, 0.4494, 0.2853, 0.1741, 0.1020];
+        for (agents, table) in (11..=15).zip(published) {
+            let c = erlang_c(10.0, agents);
+            assert!(
+                (c - erlang_c_direct(10.0, agents)).abs() < 1e-12,
+                "{agents}: {c}"
+            );
+            assert!((c - table).abs() < 5e-5, "{agents}: {c} vs {table}");
+        }
+        for (traffic, agents) in [(0.5, 1), (2.3, 4), (25.0, 30), (60.0, 75)] {
+            let c = erlang_c(traffic, agents);
+            assert!((c - erlang_c_direct(traffic, agents)).abs() < 1e-10);
+        }
+        assert_eq!(erlang_c(10.0, 10), 1.0);
+        assert_eq!(erlang_b(3.0, 0), 1.0);
+    }
+
+    /// The textbook example: 100 calls in 30 minutes, 180 s handle time (10 Erlangs), 80% in
+    /// 20 s. 13 agents answer 79.6% in time, so 14 are needed: 88.8%, ASA 7.8 s, occupancy 71.4%.
+    #[test]
+    fn textbook_example_needs_fourteen_agents() {
+        let target = ServiceTarget::default();
+        let staffing = erlang_c_staffing(100.0, 1800.0, 180.0, &target).unwrap();
+        assert_eq!(staffing.agents, 14);
+        assert!((staffing.traffic_erlangs - 10.0).abs() < 1e-12);
+        assert!(
+            (staffing.service_level - 0.8884).abs() < 1e-4,
+            "{staffing:?}"
+        );
+        assert!((staffing.average_speed_of_answer_secs - 7.84).abs() < 0.01);
+        assert!((staffing.occupancy - 10.0 / 14.0).abs() < 1e-12);
+        assert!((staffing.probability_of_waiting - 0.1741).abs() < 1e-4);
+        let thirteen = erlang_c_metrics_for(100.0, 1800.0, 180.0, 13, 20.0).unwrap();
+        assert!((thirteen.service_level - 0.7956).abs() < 1e-4);
+        // An occupancy cap of 70% forces a 15th agent.
+        let capped = ServiceTarget {
+            max_occupancy: 0.7,
+            ..target
+        };
+        assert_eq!(
+            erlang_c_staffing(100.0, 1800.0, 180.0, &capped)
+                .unwrap()
+                .agents,
+            15
+        );
+    }
+
+    #[test]
+    fn large_traffic_is_stable() {
+        // 20,000 Erlangs: the factorial form overflows; the recursion does not.
+        let staffing =
+            erlang_c_staffing(400_000.0, 3600.0, 180.0, &ServiceTarget::default()).unwrap();
+        let agents = staffing.agents as f64;
+        assert!(agents > 20_000.0 && agents < 20_200.0, "{staffing:?}");
+        assert!(staffing.service_level >= 0.8 && staffing.service_level.is_finite());
+        let fewer =
+            erlang_c_metrics_for(400_000.0, 3600.0, 180.0, staffing.agents - 1, 20.0).unwrap();
+        assert!(fewer.service_level < 0.8);
+        assert!(erlang_b(1e6, 1_000_100).is_finite());
+    }
+
+    #[test]
+    fn bad_inputs_and_empty_intervals() {
+        let target = ServiceTarget::default();
+        assert!(matches!(
+            erlang_c_staffing(-1.0, 1800.0, 180.0, &target),
+            Err(StaffingError::InvalidInput { name: "calls", .. })
+        ));
+        assert!(erlang_c_staffing(10.0, 0.0, 180.0, &target).is_err());
+        assert!(erlang_c_staffing(10.0, 1800.0, f64::NAN, &target).is_err());
+        let bad_target = ServiceTarget {
+            service_level: 1.0,
+            ..target
+        };
+        assert!(erlang_c_staffing(10.0, 1800.0, 180.0, &bad_target).is_err());
+        assert!(erlang_a_staffing(10.0, 1800.0, 180.0, 0.0, &target).is_err());
+        assert!(matches!(
+            erlang_c_staffing(1e12, 1.0, 1e6, &target),
+            Err(StaffingError::TooManyAgents { .. })
+        ));
+        let none = erlang_c_staffing(0.0, 1800.0, 180.0, &target).unwrap();
+        assert_eq!(none.agents, 0);
+        let plan = staffing_plan(
+            &[0.0, -2.0, 100.0],
+            1800.0,
+            180.0,
+            &target,
+            QueueModel::ErlangC,
+        )
+        .unwrap();
+        assert_eq!(
+            plan.iter().map(|p| p.metrics.agents).collect::<Vec<_>>(),
+            vec![0, 0, 14]
+        );
+        assert!(staffing_plan(&[f64::NAN], 1800.0, 180.0, &target, QueueModel::ErlangC).is_err());
+    }
+
+    #[test]
+    fn erlang_a_tends_to_erlang_c_with_endless_patience() {
+        let a = erlang_a_metrics_for(100.0, 1800.0, 180.0, 1e9, 14, 20.0).unwrap();
+        let c = erlang_c_metrics_for(100.0, 1800.0, 180.0, 14, 20.0).unwrap();
+        assert!(
+            (a.probability_of_waiting - c.probability_of_waiting).abs() < 1e-5,
+            "{a:?}"
+        );
+        assert!(
+            (a.service_level - c.service_level).abs() < 1e-4,
+            "{a:?} {c:?}"
+        );
+        assert!((a.average_speed_of_answer_secs - c.average_speed_of_answer_secs).abs() < 1e-2);
+        assert!(a.probability_of_abandoning < 1e-6);
+    }
+
+    /// Exponential variate with the given mean.
+    fn exponential(state: &mut u64, mean: f64) -> f64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let u = ((*state >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        -mean * u.ln()
+    }
+
+    /// Erlang A against a simulation of the M/M/N+M queue: callers in arrival order take the
+    /// first agent to free up, unless their patience runs out first (FIFO; callers who hang up
+    /// never hold an agent).
+    #[test]
+    fn erlang_a_matches_a_queue_simulation() {
+        let (calls, interval, aht, patience, agents, within) =
+            (100.0, 1800.0, 180.0, 60.0, 10, 20.0);
+        let model = erlang_a_metrics_for(calls, interval, aht, patience, agents, within).unwrap();
+        let mut state = 2024u64;
+        let mut free_at = vec![0.0f64; agents as usize];
+        let (mut now, mut waited, mut abandoned, mut in_time, mut queue_time) = (0.0, 0, 0, 0, 0.0);
+        let customers = 400_000;
+        for _ in 0..customers {
+            now += exponential(&mut state, interval / calls);
+            let service = exponential(&mut state, aht);
+            let patience = exponential(&mut state, patience);
+            let (agent, &free) = free_at
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap();
+            let wait = (free - now).max(0.0);
+            if wait > 0.0 {
+                waited += 1;
+            }
+            if wait > patience {
+                abandoned += 1;
+                queue_time += patience;
+                continue;
+            }
+            queue_time += wait;
+            if wait <= within {
+                in_time += 1;
+            }
+            free_at[agent] = now + wait + service;
+        }
+        let share = |count: usize| count as f64 / customers as f64;
+        assert!(
+            (share(waited) - model.probability_of_waiting).abs() < 0.006,
+            "{model:?} {}",
+            share(waited)
+        );
+        assert!(
+            (share(abandoned) - model.probability_of_abandoning).abs() < 0.005,
+            "{model:?} {}",
+            share(abandoned)
+        );
+        assert!(
+            (share(in_time) - model.service_level).abs() < 0.006,
+            "{model:?} {}",
+            share(in_time)
+        );
+        let mean_queue = queue_time / customers as f64;
+        assert!(
+            (mean_queue - model.average_speed_of_answer_secs).abs() < 0.4,
+            "{model:?} {mean_queue}"
+        );
+        // Callers who hang up relieve the queue: no more agents than Erlang C's 14.
+        let staffed =
+            erlang_a_staffing(calls, interval, aht, patience, &ServiceTarget::default()).unwrap();
+        assert!(
+            staffed.agents <= 14 && staffed.service_level >= 0.8,
+            "{staffed:?}"
+        );
+        let one_fewer =
+            erlang_a_metrics_for(calls, interval, aht, patience, staffed.agents - 1, within)
+                .unwrap();
+        assert!(one_fewer.service_level < 0.8);
+    }
+}
