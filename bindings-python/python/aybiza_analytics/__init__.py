@@ -15,6 +15,7 @@ from aybiza_analytics._native import (
     InvalidRecordError,
     RecordError,
     Redactor,
+    SentimentAnalyzer,
     Store,
     StoreError,
     WriteCounts,
@@ -83,6 +84,40 @@ class Redacted(TypedDict):
 
     text: str
     entities: list[PiiEntity]
+
+
+class Emotions(TypedDict):
+    """Emotion strengths of a text, each in [0, 1]."""
+
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+
+
+class Sentiment(TypedDict):
+    """The sentiment of one text, as ``SentimentAnalyzer.analyze`` returns it."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    emotions: Emotions
+    urgency: float
+
+
+class SentimentRow(TypedDict):
+    """One row of ``SentimentAnalyzer.analyze_batch(..., output="pandas"|"arrow")``: the emotions as columns."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+    urgency: float
 
 
 class ReportPaths(TypedDict):
@@ -308,6 +343,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "Emotions",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -327,6 +363,9 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "Sentiment",
+    "SentimentAnalyzer",
+    "SentimentRow",
     "SimConfig",
     "SimOutput",
     "StageRule",

@@ -13,7 +13,7 @@ Errors: every exception raised for bad input or a failed store is an
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from os import PathLike
-from typing import Any, Literal, TypeAlias, TypedDict, final
+from typing import Any, Literal, TypeAlias, TypedDict, final, overload
 
 __version__: str
 """The version of the library."""
@@ -93,6 +93,41 @@ class Redacted(TypedDict):
     """The text with every entity replaced by its kind's placeholder (``[CARD]``, ``[EMAIL]``, ...)."""
     entities: list[PiiEntity]
     """The replaced entities, sorted, with offsets into the ORIGINAL text."""
+
+class Emotions(TypedDict):
+    """Emotion strengths of a text, each in [0, 1]."""
+
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+
+class Sentiment(TypedDict):
+    """The sentiment of one text (the JSON shape of the Rust ``Sentiment``)."""
+
+    score: float
+    """Polarity in [-1, 1]; ``label`` follows it with a neutral band of +-0.05."""
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    """How strongly the sentiment is expressed, in [0, 1], whatever its sign."""
+    emotions: Emotions
+    urgency: float
+    """How urgent the speaker sounds, in [0, 1]."""
+
+class SentimentRow(TypedDict):
+    """One row of :meth:`SentimentAnalyzer.analyze_batch` with ``output="pandas"`` or
+    ``"arrow"``: the fields of :class:`Sentiment` with the emotions as columns."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+    urgency: float
 
 class ReportPaths(TypedDict):
     """Where :meth:`Store.write_report` wrote the report."""
@@ -348,6 +383,61 @@ class Redactor:
     def __eq__(self, other: object, /) -> bool: ...
     def __repr__(self) -> str:
         """E.g. ``Redactor(kinds=['card', 'email'])``."""
+
+@final
+class SentimentAnalyzer:
+    """Scores the sentiment, emotions and urgency of text offline, with the
+    lexicon, rules and learned weights shipped in the library (how it works
+    and how it compares with VADER: ``docs/sentiment.md``). Immutable; share
+    one between threads."""
+
+    def __new__(cls, max_text_bytes: int | None = None) -> SentimentAnalyzer:
+        """The analyzer with the shipped weights; texts longer than
+        ``max_text_bytes`` bytes of UTF-8 (default 16384) are refused.
+
+        Raises:
+            InvalidArgumentError: ``max_text_bytes`` is 0.
+            OverflowError: ``max_text_bytes`` is negative.
+        """
+    @property
+    def max_text_bytes(self) -> int:
+        """The longest accepted text, in bytes of UTF-8."""
+    def analyze(self, text: str | bytes | bytearray) -> Sentiment:
+        """The sentiment of one text; ``bytes`` must hold UTF-8.
+
+        Raises:
+            InvalidArgumentError: the text is empty or only whitespace, is
+                longer than ``max_text_bytes``, or is not valid UTF-8 (bytes that
+                do not decode, or a ``str`` with a lone surrogate).
+            TypeError: ``text`` is neither ``str`` nor bytes.
+        """
+    @overload
+    def analyze_batch(
+        self, texts: Any, *, text_column: str = "text", output: Literal["rows"] = "rows"
+    ) -> list[Sentiment]:
+        """:meth:`analyze` for every text of a column, in order, with the GIL
+        released while scoring.
+
+        ``texts`` is a list or tuple of ``str``/``bytes``, a pandas Series, a
+        pyarrow Array, or a table (pandas DataFrame, pyarrow Table, dict of
+        columns, list of row dicts) whose ``text_column`` holds the texts.
+        ``output="rows"`` returns a list of :class:`Sentiment` dicts;
+        ``"pandas"`` and ``"arrow"`` return a DataFrame / Table with the
+        columns of :class:`SentimentRow`, one row per text.
+
+        Raises:
+            InvalidArgumentError: a text is empty, too long or not UTF-8; the
+                message names its index (``texts[3]: text is empty``).
+            TypeError: ``texts`` is a single ``str``/``bytes``, or an item is
+                not a text (``None`` or NaN in a DataFrame column, a number).
+            KeyError: a table has no ``text_column``.
+            ValueError: ``output`` is not ``"rows"``, ``"pandas"`` or ``"arrow"``.
+        """
+    @overload
+    def analyze_batch(self, texts: Any, *, text_column: str = "text", output: Literal["pandas", "arrow"]) -> Any:
+        """The same as a DataFrame (``"pandas"``) or a pyarrow Table (``"arrow"``)."""
+    def __repr__(self) -> str:
+        """E.g. ``SentimentAnalyzer(max_text_bytes=16384)``."""
 
 def simulate(config: SimConfig | None = None) -> SimOutput:
     """Simulates contact-center data for several tenants: tenants, calls with
@@ -732,6 +822,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "Emotions",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -751,6 +842,9 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "Sentiment",
+    "SentimentAnalyzer",
+    "SentimentRow",
     "SimConfig",
     "SimOutput",
     "StageRule",
