@@ -383,6 +383,24 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
+/** Emotion strengths of a text, each in [0, 1]. */
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+/** The sentiment of one text: `score` in [-1, 1] (label band +-0.05), `intensity` and `urgency` in [0, 1]. */
+export interface Sentiment {
+  score: number
+  label: 'negative' | 'neutral' | 'positive'
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
 /** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
 export interface PathInput {
   path: ReadonlyArray<string> | string

@@ -383,6 +383,24 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
+/** Emotion strengths of a text, each in [0, 1]. */
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+/** The sentiment of one text: `score` in [-1, 1] (label band +-0.05), `intensity` and `urgency` in [0, 1]. */
+export interface Sentiment {
+  score: number
+  label: 'negative' | 'neutral' | 'positive'
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
 /** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
 export interface PathInput {
   path: ReadonlyArray<string> | string
@@ -644,6 +662,34 @@ export declare class Redactor {
   redact(text: string): Redacted
   /** `redact` for every text, in order, off the JS thread. */
   redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
+}
+
+/**
+ * Scores the sentiment, emotions and urgency of text offline, with the
+ * lexicon, rules and learned weights shipped in the library (see
+ * `docs/sentiment.md`).
+ */
+export declare class SentimentAnalyzer {
+  /**
+   * The analyzer with the shipped weights; `options.maxTextBytes` (default
+   * 16384) is the longest accepted text in bytes of UTF-8. Throws an
+   * `Error` with code `InvalidArgument` for a bad option.
+   */
+  constructor(options?: { maxTextBytes?: number } | null)
+  /** The longest accepted text, in bytes of UTF-8. */
+  get maxTextBytes(): number
+  /**
+   * `{score, label, intensity, emotions, urgency}` of one text (a string,
+   * or a `Buffer`/`Uint8Array` of UTF-8). Throws an `Error` with code
+   * `InvalidArgument` for empty or whitespace-only text, text over
+   * `maxTextBytes`, bytes that are not UTF-8, or a value of another type.
+   */
+  analyze(text: string | Uint8Array): Sentiment
+  /**
+   * `analyze` for every text, in order, off the JS thread. Rejects with
+   * code `InvalidArgument` naming the index of the first bad text.
+   */
+  analyzeBatch(texts: ReadonlyArray<string | Uint8Array>): Promise<Sentiment[]>
 }
 
 /**

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
 module.exports.Redactor = nativeBinding.Redactor
+module.exports.SentimentAnalyzer = nativeBinding.SentimentAnalyzer
 module.exports.Store = nativeBinding.Store
 module.exports.attribution = nativeBinding.attribution
 module.exports.attributionCsv = nativeBinding.attributionCsv
