@@ -5,8 +5,7 @@ use aybiza_analytics::sentiment::{
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyList, PyString};
-use serde::Serialize;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
 use crate::convert::{to_py, type_name};
 use crate::errors::{invalid_argument, to_py_err};
@@ -43,35 +42,24 @@ fn text_of(name: &str, item: &Bound<'_, PyAny>) -> PyResult<String> {
     )))
 }
 
-/// One flat table row: the sentiment with the emotions as columns of their own.
-#[derive(Serialize)]
-struct FlatRow {
-    score: f64,
-    label: aybiza_analytics::sentiment::SentimentLabel,
-    intensity: f64,
-    frustrated: f64,
-    angry: f64,
-    confused: f64,
-    satisfied: f64,
-    happy: f64,
-    urgency: f64,
-}
-
-impl From<&Sentiment> for FlatRow {
-    fn from(s: &Sentiment) -> Self {
-        let e = &s.emotions;
-        FlatRow {
-            score: s.score,
-            label: s.label,
-            intensity: s.intensity,
-            frustrated: e.frustrated,
-            angry: e.angry,
-            confused: e.confused,
-            satisfied: e.satisfied,
-            happy: e.happy,
-            urgency: s.urgency,
-        }
+/// One flat table row as a dict, in column order: the sentiment with the emotions as columns of their own.
+fn flat_row<'py>(py: Python<'py>, s: &Sentiment) -> PyResult<Bound<'py, PyDict>> {
+    let e = &s.emotions;
+    let row = PyDict::new(py);
+    row.set_item("score", s.score)?;
+    row.set_item("label", to_py(py, &s.label)?)?;
+    row.set_item("intensity", s.intensity)?;
+    for (name, value) in [
+        ("frustrated", e.frustrated),
+        ("angry", e.angry),
+        ("confused", e.confused),
+        ("satisfied", e.satisfied),
+        ("happy", e.happy),
+        ("urgency", s.urgency),
+    ] {
+        row.set_item(name, value)?;
     }
+    Ok(row)
 }
 
 /// Scores the sentiment, emotions and urgency of text, offline, with the
@@ -162,8 +150,11 @@ impl PySentimentAnalyzer {
         if output == "rows" {
             return to_py(py, &scored);
         }
-        let flat: Vec<FlatRow> = scored.iter().map(FlatRow::from).collect();
-        frames.call_method1("to_table", (to_py(py, &flat)?, output))
+        let rows = PyList::empty(py);
+        for sentiment in &scored {
+            rows.append(flat_row(py, sentiment)?)?;
+        }
+        frames.call_method1("to_table", (rows, output))
     }
 
     fn __repr__(&self) -> String {
