@@ -54,6 +54,11 @@ test('invalid UTF-8 is an InvalidArgument error, not a crash', async () => {
   await expectCode(analyzer.analyzeBatch(['fine', Buffer.from([0xc3, 0x28])]), 'InvalidArgument', /texts\[1\].*UTF-8/)
 })
 
+test('a lone surrogate is scored as U+FFFD; other typed arrays are refused', () => {
+  assert.deepEqual(analyzer.analyze('\ud800 great service'), analyzer.analyze('\ufffd great service'))
+  throwsCode(() => analyzer.analyze(new Float32Array(3)), 'InvalidArgument', /Buffer or a Uint8Array, got object/)
+})
+
 test('empty and whitespace-only text are InvalidArgument errors', () => {
   throwsCode(() => analyzer.analyze(''), 'InvalidArgument', /empty/)
   throwsCode(() => analyzer.analyze(' \n\t'), 'InvalidArgument', /empty/)
