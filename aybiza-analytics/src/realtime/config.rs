@@ -8,6 +8,7 @@ use super::RealtimeError;
 /// They need not sum to 1: the fused value is divided by the sum of the weights of
 /// the signals present, so an utterance without voice features uses text and context only.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FusionWeights {
     /// Weight of the text sentiment score. Default 0.60.
     pub text: f64,
@@ -30,6 +31,7 @@ impl Default for FusionWeights {
 /// Thresholds turning the fused state into recommendations (see [`super::recommend`]).
 /// The tone thresholds are those of the design (frustration 0.7, confusion 0.6, satisfaction 0.8).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RecommendationThresholds {
     /// Frustration (the larger of frustrated and angry) above which the tone is apologetic-understanding. Default 0.7.
     pub frustration: f64,
@@ -71,7 +73,9 @@ impl Default for RecommendationThresholds {
 }
 
 /// Configuration of [`super::CallSession`] and [`super::LiveCallTracker`].
+/// Deserializes from partial JSON: missing fields take their defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RealtimeConfig {
     /// Longest accepted utterance text in bytes of UTF-8. Default 4 096.
     pub max_text_bytes: usize,

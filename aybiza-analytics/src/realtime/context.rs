@@ -8,7 +8,7 @@
 //! * **Repetition**: a customer turn with at least `min_content_words` content words
 //!   whose Jaccard similarity |A∩B| / |A∪B| with one of the customer's last
 //!   [`RECENT_CUSTOMER_TURNS`] turns is at least `repetition_similarity` (default 0.6).
-//! * **Topic change**: a customer turn (not a repetition) with at least `min_content_words` content
+//! * **Topic change**: a customer turn (not the customer's first, not a repetition) with at least `min_content_words` content
 //!   words whose overlap coefficient |A∩U| / min(|A|, |U|) with the union U of the
 //!   previous two turns (either speaker, at least `min_content_words` words) is below
 //!   `topic_change_overlap` (default 0.1).
@@ -332,8 +332,12 @@ impl ConversationContext {
 
         let [older, newer] = &self.previous_turns;
         let union_len = older.len() + newer.len() - older.intersection(newer);
-        let topic_change =
-            customer && !repetition && scan.words.len() >= min_words && union_len >= min_words && {
+        let topic_change = customer
+            && self.recent_customer_len > 0
+            && !repetition
+            && scan.words.len() >= min_words
+            && union_len >= min_words
+            && {
                 let shared = scan
                     .words
                     .as_slice()

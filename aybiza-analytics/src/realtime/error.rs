@@ -79,6 +79,25 @@ pub enum RealtimeError {
     Sentiment(String),
 }
 
+impl RealtimeError {
+    /// The variant's snake_case name (`empty_text`, `out_of_order`, `unknown_call`, ...), for bindings and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RealtimeError::EmptyText => "empty_text",
+            RealtimeError::TextTooLong { .. } => "text_too_long",
+            RealtimeError::InvalidVoiceFeature { .. } => "invalid_voice_feature",
+            RealtimeError::InvalidTiming { .. } => "invalid_timing",
+            RealtimeError::OutOfOrder { .. } => "out_of_order",
+            RealtimeError::UnknownCall { .. } => "unknown_call",
+            RealtimeError::CallEnded { .. } => "call_ended",
+            RealtimeError::AlreadyLive { .. } => "already_live",
+            RealtimeError::InvalidCall { .. } => "invalid_call",
+            RealtimeError::InvalidConfig(_) => "invalid_config",
+            RealtimeError::Sentiment(_) => "sentiment",
+        }
+    }
+}
+
 impl From<RealtimeError> for crate::Error {
     fn from(error: RealtimeError) -> Self {
         crate::Error::InvalidArgument(error.to_string())

@@ -42,6 +42,6 @@ pub mod voice;
 
 pub use config::{FusionWeights, RealtimeConfig, RecommendationThresholds};
 pub use error::RealtimeError;
-pub use session::{CallSession, LiveInput, SentimentPoint, Update, UtteranceFacts};
-pub use summary::{CallSummary, EndReason, QuarterSentiment};
+pub use session::{CallSession, LiveInput, SentimentPoint, Update, UtteranceFacts, UtteranceInput};
+pub use summary::{CallSummary, EndReason, JourneyPoint, QuarterSentiment};
 pub use tracker::{FlushReport, LiveCallTracker, SubscriptionId, UpdateNotice};

@@ -63,6 +63,40 @@ impl<'a> LiveInput<'a> {
     }
 }
 
+/// An owned utterance, as bindings and JSON callers send it
+/// (`{seq, speaker, text, start_ms, end_ms, voice?}`); [`UtteranceInput::as_live`] borrows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UtteranceInput {
+    /// Position in the call.
+    pub seq: u32,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// What was said.
+    pub text: String,
+    /// Start offset in milliseconds.
+    pub start_ms: u64,
+    /// End offset in milliseconds.
+    pub end_ms: u64,
+    /// Acoustic features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceFeatures>,
+}
+
+impl UtteranceInput {
+    /// The borrowed view [`CallSession::on_utterance`] takes.
+    pub fn as_live(&self) -> LiveInput<'_> {
+        LiveInput {
+            seq: self.seq,
+            speaker: self.speaker,
+            text: &self.text,
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            voice: self.voice.as_ref(),
+        }
+    }
+}
+
 /// The facts of an accepted utterance that rule engines and hosts key on
 /// (together with the text they already hold): who, when, how it sounded.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -679,3 +679,123 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod shared_cases {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::realtime::UtteranceInput;
+    use crate::sentiment::HybridSentimentAnalyzer;
+
+    fn cases() -> Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/realtime_cases.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn run(tracker: &LiveCallTracker, case: &Value) -> Vec<Update> {
+        let call: Call = serde_json::from_value(case["call"].clone()).unwrap();
+        let (tenant, id) = (call.tenant.clone(), call.id.clone());
+        tracker.start_call(call).unwrap();
+        case["utterances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                let input: UtteranceInput = serde_json::from_value(u.clone()).unwrap();
+                tracker
+                    .on_utterance(&tenant, &id, &input.as_live())
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    fn tracker() -> LiveCallTracker {
+        LiveCallTracker::new(
+            Arc::new(HybridSentimentAnalyzer::new().unwrap()),
+            RealtimeConfig::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn calls_end_as_the_fixture_expects() {
+        for case in cases()["calls"].as_array().unwrap() {
+            let t = tracker();
+            let last = *run(&t, case).last().unwrap();
+            let json = serde_json::to_value(last).unwrap();
+            let (state, recs, expect) = (&json["state"], &json["recommendations"], &case["expect"]);
+            let name = &case["name"];
+            assert_eq!(
+                state["context"]["repetitions"], expect["repetitions"],
+                "{name}: {state}"
+            );
+            assert_eq!(
+                state["context"]["escalation_requests"], expect["escalation_requests"],
+                "{name}"
+            );
+            for key in ["next_best_action", "escalation_warning", "tone"] {
+                if let Some(want) = expect.get(key) {
+                    assert_eq!(&recs[key], want, "{name}: {key}: {state}");
+                }
+            }
+            let num = |v: &Value| v.as_f64().unwrap();
+            if let Some(min) = expect.get("min_escalation_risk") {
+                assert!(
+                    num(&state["escalation_risk"]) >= num(min),
+                    "{name}: {state}"
+                );
+            }
+            if let Some(max) = expect.get("max_escalation_risk") {
+                assert!(
+                    num(&state["escalation_risk"]) <= num(max),
+                    "{name}: {state}"
+                );
+            }
+            if let Some(max) = expect.get("max_current_sentiment") {
+                assert!(
+                    num(&state["current_sentiment"]) <= num(max),
+                    "{name}: {state}"
+                );
+            }
+            if let Some(min) = expect.get("min_current_sentiment") {
+                assert!(
+                    num(&state["current_sentiment"]) >= num(min),
+                    "{name}: {state}"
+                );
+            }
+            if let Some(min) = expect.get("min_satisfaction") {
+                assert!(num(&state["satisfaction"]) >= num(min), "{name}: {state}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_inputs_raise_the_fixture_kinds() {
+        let cases = cases();
+        for bad in cases["bad_inputs"].as_array().unwrap() {
+            let t = tracker();
+            run(&t, &cases["calls"][1]);
+            let before = t.state("t1", "ok-1").unwrap();
+            let mut input: UtteranceInput =
+                serde_json::from_value(bad["utterance"].clone()).unwrap();
+            if let Some(repeat) = bad.get("repeat_text") {
+                input.text = repeat["unit"]
+                    .as_str()
+                    .unwrap()
+                    .repeat(repeat["times"].as_u64().unwrap() as usize);
+            }
+            let error = t.on_utterance("t1", "ok-1", &input.as_live()).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                bad["kind"].as_str().unwrap(),
+                "{}",
+                bad["name"]
+            );
+            assert_eq!(t.state("t1", "ok-1").unwrap(), before);
+        }
+    }
+}
