@@ -85,7 +85,12 @@ impl PyCallTracker {
     }
 
     /// The current state dict of a live call.
-    fn state<'py>(&self, py: Python<'py>, tenant: &str, call_id: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn state<'py>(
+        &self,
+        py: Python<'py>,
+        tenant: &str,
+        call_id: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let state = self
             .tracker
             .state(tenant, call_id)
