@@ -366,23 +366,29 @@ impl ConversationContext {
             GapKind::Silence => s.silence_ms = s.silence_ms.saturating_add(gap_ms),
             GapKind::None => {}
         }
-        s.repetitions += u32::from(repetition);
-        s.topic_changes += u32::from(topic_change);
+        s.repetitions = s.repetitions.saturating_add(u32::from(repetition));
+        s.topic_changes = s.topic_changes.saturating_add(u32::from(topic_change));
         s.time_on_call_ms = s.time_on_call_ms.max(end_ms);
         let escalation_request = customer && scan.escalation_cue;
         let resolution_cue = !customer && scan.resolution_cue;
-        s.escalation_requests += u32::from(escalation_request);
+        s.escalation_requests = s
+            .escalation_requests
+            .saturating_add(u32::from(escalation_request));
         if customer {
-            s.customer_turns += 1;
-            s.customer_interruptions += u32::from(interruption);
+            s.customer_turns = s.customer_turns.saturating_add(1);
+            s.customer_interruptions = s
+                .customer_interruptions
+                .saturating_add(u32::from(interruption));
             let slot = usize::from(self.next_customer_slot);
             self.recent_customer[slot] = scan.words;
             self.next_customer_slot = ((slot + 1) % RECENT_CUSTOMER_TURNS) as u8;
             self.recent_customer_len =
                 (self.recent_customer_len + 1).min(RECENT_CUSTOMER_TURNS as u8);
         } else {
-            s.agent_turns += 1;
-            s.agent_interruptions += u32::from(interruption);
+            s.agent_turns = s.agent_turns.saturating_add(1);
+            s.agent_interruptions = s
+                .agent_interruptions
+                .saturating_add(u32::from(interruption));
         }
         self.previous_turns = [self.previous_turns[1], scan.words];
         self.last_end_ms = Some(self.last_end_ms.map_or(end_ms, |last| last.max(end_ms)));

@@ -282,7 +282,7 @@ impl CallSession {
             Smoothing::of(config),
         );
         self.last_seq = Some(input.seq);
-        self.utterances += 1;
+        self.utterances = self.utterances.saturating_add(1);
         let at_ms = input.start_ms + (input.end_ms - input.start_ms) / 2;
         if self.journey.len() < config.max_journey_points {
             self.journey.push(StoredPoint {
@@ -292,7 +292,7 @@ impl CallSession {
                 speaker: input.speaker,
             });
         } else {
-            self.journey_dropped += 1;
+            self.journey_dropped = self.journey_dropped.saturating_add(1);
         }
         let state = self.fusion.snapshot(self.context.state(), self.utterances);
         let recommendations = recommend(&state, &signals, &config.thresholds);
