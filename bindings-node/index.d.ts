@@ -594,6 +594,203 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** Weights of text, voice and context in the fused sentiment. */
+export interface FusionWeights {
+  text: number
+  voice: number
+  context: number
+}
+
+/** Thresholds turning the fused state into recommendations. */
+export interface RecommendationThresholds {
+  frustration: number
+  confusion: number
+  satisfaction: number
+  slow_down: number
+  speed_up_energy: number
+  escalation_watch: number
+  escalation_warning: number
+  repetitions: number
+  hold_ms: number
+  resolution: number
+}
+
+/** Configuration of `CallTracker`; missing fields take their defaults (docs/realtime.md). */
+export interface RealtimeConfig {
+  max_text_bytes?: number
+  max_journey_points?: number
+  baseline_min_utterances?: number
+  repetition_similarity?: number
+  topic_change_overlap?: number
+  min_content_words?: number
+  silence_min_ms?: number
+  hold_min_ms?: number
+  smoothing?: number
+  attack?: number
+  weights?: Partial<FusionWeights>
+  thresholds?: Partial<RecommendationThresholds>
+  shards?: number
+  idle_timeout_secs?: number
+  ended_memory?: number
+}
+
+/** One utterance handed to `CallTracker.onUtterance`. */
+export interface UtteranceInput {
+  seq: number
+  speaker: Speaker
+  text: string
+  start_ms: number
+  end_ms: number
+  voice?: Partial<VoiceFeatures>
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive'
+
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+export interface Sentiment {
+  score: number
+  label: SentimentLabel
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
+export interface VoiceSignals {
+  stress: number
+  energy: number
+  features_present: number
+  baseline_ready: boolean
+}
+
+export interface ContextSignals {
+  repetition: boolean
+  similarity: number
+  topic_change: boolean
+  resolution_cue: boolean
+  escalation_request: boolean
+  gap_ms: number
+  gap_kind: 'none' | 'silence' | 'hold'
+}
+
+export interface ContextState {
+  repetitions: number
+  topic_changes: number
+  resolution_progress: number
+  escalation_requests: number
+  time_on_call_ms: number
+  hold_ms: number
+  silence_ms: number
+  customer_interruptions: number
+  agent_interruptions: number
+  customer_turns: number
+  agent_turns: number
+}
+
+export interface RiskDrivers {
+  negative_sentiment: number
+  anger: number
+  frustration: number
+  voice_stress: number
+  repetition: number
+  hold: number
+  escalation_request: number
+  resolution: number
+}
+
+export interface CallState {
+  current_sentiment: number
+  label: SentimentLabel
+  emotions: Emotions
+  dominant_emotion: 'calm' | 'frustrated' | 'angry' | 'confused' | 'satisfied' | 'happy'
+  stress: number
+  energy: number
+  satisfaction: number
+  escalation_risk: number
+  peak_escalation_risk: number
+  risk_drivers: RiskDrivers
+  context: ContextState
+  utterances: number
+}
+
+export interface Recommendations {
+  tone: 'apologetic_understanding' | 'patient_explanatory' | 'friendly_efficient' | 'professional_neutral'
+  pacing: 'slow_down' | 'maintain' | 'speed_up'
+  empathy_level: number
+  empathy: 'low' | 'medium' | 'high'
+  next_best_action:
+    | 'escalate_to_supervisor'
+    | 'acknowledge_and_apologize'
+    | 'clarify_and_confirm'
+    | 'thank_for_holding_and_update'
+    | 'confirm_resolution'
+    | 'continue_resolution'
+  escalation_warning: 'none' | 'watch' | 'warning'
+  escalation_risk: number
+}
+
+/** What one utterance produced. */
+export interface RealtimeUpdate {
+  utterance: {
+    seq: number
+    speaker: Speaker
+    start_ms: number
+    end_ms: number
+    sentiment_score: number
+    silence_ms: number
+    interruption: boolean
+  }
+  point: {
+    seq: number
+    speaker: Speaker
+    at_ms: number
+    text_score: number
+    fused_score: number
+    label: SentimentLabel
+  }
+  sentiment: Sentiment
+  voice: VoiceSignals | null
+  context: ContextSignals
+  state: CallState
+  recommendations: Recommendations
+}
+
+/** What a `CallTracker` subscriber receives. */
+export interface RealtimeEvent {
+  tenant: string
+  call_id: string
+  update: RealtimeUpdate
+}
+
+export interface QuarterSentiment {
+  quarter: number
+  customer: number | null
+  agent: number | null
+  customer_utterances: number
+  agent_utterances: number
+}
+
+/** The summary of an ended call. */
+export interface CallSummary {
+  call: Call
+  reason: 'ended' | 'idle'
+  state: CallState
+  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
+  journey_dropped: number
+  quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
+}
+
+export interface FlushReport {
+  calls: number
+  written: WriteCounts
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -601,6 +798,49 @@ export interface JourneyUpdate {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Tracks live calls utterance by utterance: sentiment, voice stress, context,
+ * escalation risk and agent recommendations after every utterance.
+ */
+export declare class CallTracker {
+  /**
+   * A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults).
+   * Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config.
+   */
+  constructor(config?: RealtimeConfig | null)
+  /** Starts tracking a live call (a call record without `ended_at`). */
+  startCall(call: Omit<Call, 'escalated' | 'transferred'> & Partial<Pick<Call, 'escalated' | 'transferred'>>): void
+  /**
+   * Folds one utterance (`{seq, speaker, text, start_ms, end_ms, voice?}`) into a
+   * live call and returns the update; subscribers are called before it returns.
+   */
+  onUtterance(tenant: string, callId: string, utterance: UtteranceInput): RealtimeUpdate
+  /** The current state of a live call. */
+  state(tenant: string, callId: string): CallState
+  /**
+   * Ends a live call and returns its summary (also queued for `flushEnded` / `takeEnded`).
+   * `endedAt` defaults to the start plus the latest utterance end.
+   */
+  endCall(tenant: string, callId: string, outcome?: CallOutcome | null, endedAt?: Date | string | null): CallSummary
+  /** Ends calls idle for longer than `idle_timeout_secs`; returns how many. */
+  evictIdle(): number
+  /** Hands over (and forgets) the summaries of ended and evicted calls. */
+  takeEnded(): CallSummary[]
+  /** Writes the summaries of ended and evicted calls to `store`; resolves to `{calls, written}`. */
+  flushEnded(store: Store): Promise<FlushReport>
+  /** Number of live calls. */
+  liveCalls(): number
+  /**
+   * Registers `callback`, called with `{tenant, call_id, update}` for every accepted
+   * utterance; returns the subscription id. Throws `InvalidArgument` if it is not a function.
+   */
+  subscribe(callback: (event: RealtimeEvent) => unknown): number
+  /** Removes a subscription; false if it was not registered. */
+  unsubscribe(subscription: number): boolean
+  /** Messages of the exceptions subscribers threw (the latest 100). */
+  get subscriberErrors(): Array<string>
+}
 
 /**
  * Follows customers' journeys event by event: stage, abandonment risk, next

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CallTracker = nativeBinding.CallTracker
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.SentimentAnalyzer = nativeBinding.SentimentAnalyzer

@@ -134,3 +134,41 @@ export async function refusedUses(store: Store): Promise<void> {
   // @ts-expect-error stores are made by Store.open or Store.memory, not from a path
   new Store('calls.db')
 }
+
+import {
+  CallTracker,
+  type CallState,
+  type CallSummary,
+  type RealtimeEvent,
+  type RealtimeUpdate,
+} from '../index'
+
+export async function realtimeUses(): Promise<number> {
+  const tracker = new CallTracker({ max_text_bytes: 2048, thresholds: { escalation_warning: 0.7 } })
+  tracker.startCall({
+    id: 'c1',
+    tenant: 'acme',
+    customer_id: 'u1',
+    channel: 'voice',
+    direction: 'inbound',
+    started_at: '2026-01-05T09:00:00Z',
+  })
+  const id: number = tracker.subscribe((event: RealtimeEvent) => event.update.recommendations.tone)
+  const update: RealtimeUpdate = tracker.onUtterance('acme', 'c1', {
+    seq: 0,
+    speaker: 'customer',
+    text: 'Where is my order?',
+    start_ms: 0,
+    end_ms: 1800,
+    voice: { energy: 0.4, interruption: false },
+  })
+  const state: CallState = tracker.state('acme', 'c1')
+  const summary: CallSummary = tracker.endCall('acme', 'c1', 'resolved', new Date())
+  const flushed = await tracker.flushEnded(Store.memory())
+  tracker.unsubscribe(id)
+  // @ts-expect-error an utterance needs its sequence number
+  tracker.onUtterance('acme', 'c2', { speaker: 'customer', text: 'Hi', start_ms: 0, end_ms: 1 })
+  // @ts-expect-error unknown config field
+  new CallTracker({ shard_count: 4 })
+  return update.state.escalation_risk + state.satisfaction + summary.quarters[0].quarter + flushed.calls + tracker.subscriberErrors.length
+}

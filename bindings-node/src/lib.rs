@@ -10,7 +10,8 @@
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class), [`sentiment`] (the `SentimentAnalyzer`
-//! class), and the helpers [`convert`], [`errors`] and [`promise`].
+//! class), [`realtime`] (the `CallTracker` class), and the helpers
+//! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return
@@ -24,6 +25,7 @@ pub mod errors;
 pub mod journey;
 pub mod privacy;
 pub mod promise;
+pub mod realtime;
 pub mod report;
 pub mod sentiment;
 pub mod sim;

@@ -6,7 +6,8 @@
 //! the `Store` class (queries and reports), [`report`] the report helpers and
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class. A new function goes in the file of its area and is
+//! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
+//! [`realtime`] the `CallTracker` class and `RealtimeError`. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -15,6 +16,7 @@ mod errors;
 mod ingest;
 mod journey;
 mod privacy;
+mod realtime;
 mod report;
 mod runtime;
 mod sentiment;
@@ -35,6 +37,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
     module.add_class::<sentiment::PySentimentAnalyzer>()?;
+    realtime::register(module)?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -9,10 +9,12 @@ from typing import Any, Literal, TypedDict
 
 from aybiza_analytics._native import (
     AybizaError,
+    CallTracker,
     IngestReport,
     JourneyTracker,
     InvalidArgumentError,
     InvalidRecordError,
+    RealtimeError,
     RecordError,
     Redactor,
     SentimentAnalyzer,
@@ -45,6 +47,30 @@ TimeBound = datetime | str | None
 
 Report = dict[str, Any]
 """The analysis report as a dict (the JSON shape of the Rust ``Report``)."""
+
+RealtimeConfig = dict[str, Any]
+"""Configuration of :class:`CallTracker`: a dict of the Rust ``RealtimeConfig`` fields
+(``max_text_bytes``, ``weights``, ``thresholds``, ``idle_timeout_secs``, ...; docs/realtime.md);
+missing fields take their defaults."""
+
+RealtimeUpdate = dict[str, Any]
+"""What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
+``context``, ``state`` and ``recommendations`` (the JSON shape of the Rust ``Update``)."""
+
+CallState = dict[str, Any]
+"""The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
+
+CallSummary = dict[str, Any]
+"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
+``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+
+
+class RealtimeEvent(TypedDict):
+    """What a :class:`CallTracker` subscriber receives for every accepted utterance."""
+
+    tenant: str
+    call_id: str
+    update: RealtimeUpdate
 
 
 
@@ -335,6 +361,9 @@ __all__ = [
     "AttributionReport",
     "AybizaError",
     "BgNbdParams",
+    "CallState",
+    "CallSummary",
+    "CallTracker",
     "Bottleneck",
     "CaseEvent",
     "Cohort",
@@ -357,6 +386,10 @@ __all__ = [
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "RealtimeConfig",
+    "RealtimeError",
+    "RealtimeEvent",
+    "RealtimeUpdate",
     "Record",
     "RecordError",
     "Redacted",

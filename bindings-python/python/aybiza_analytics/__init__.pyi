@@ -155,6 +155,14 @@ class InvalidArgumentError(AybizaError):
     converted to UTC, an invalid simulation config or report dict, an unknown
     tenant or PII kind."""
 
+class RealtimeError(InvalidArgumentError):
+    """A refused utterance or call operation of :class:`CallTracker`. Its
+    ``kind`` attribute (a str) names the reason: ``empty_text``,
+    ``text_too_long``, ``invalid_voice_feature``, ``invalid_timing``,
+    ``out_of_order``, ``unknown_call``, ``call_ended``, ``already_live``,
+    ``invalid_call``, ``invalid_config``, ``sentiment``. The call's state is
+    unchanged and no other call is affected."""
+
 class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
     opened), a corrupt stored record, or a file written by a newer schema."""
@@ -725,6 +733,104 @@ class JourneyTracker:
         window before ``now``; returns their customers, sorted."""
     def __repr__(self) -> str: ...
 
+RealtimeConfig: TypeAlias = dict[str, Any]
+"""Configuration of :class:`CallTracker`: a dict of the Rust ``RealtimeConfig`` fields
+(``max_text_bytes``, ``weights``, ``thresholds``, ``idle_timeout_secs``, ...; docs/realtime.md);
+missing fields take their defaults."""
+
+RealtimeUpdate: TypeAlias = dict[str, Any]
+"""What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
+``context``, ``state`` and ``recommendations`` (the JSON shape of the Rust ``Update``)."""
+
+CallState: TypeAlias = dict[str, Any]
+"""The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
+
+CallSummary: TypeAlias = dict[str, Any]
+"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
+``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+
+class RealtimeEvent(TypedDict):
+    """What a :class:`CallTracker` subscriber receives for every accepted utterance."""
+
+    tenant: str
+    call_id: str
+    update: RealtimeUpdate
+
+@final
+class CallTracker:
+    """Tracks live calls utterance by utterance: text sentiment, voice stress
+    and energy against each speaker's baseline, conversation context, fused
+    state (current sentiment, emotions, satisfaction, escalation risk) and agent
+    recommendations. Thread-safe; formulas and defaults in docs/realtime.md."""
+
+    def __new__(cls, config: RealtimeConfig | None = None) -> CallTracker:
+        """A tracker with ``config`` (missing fields take their defaults).
+
+        Raises:
+            RealtimeError: a value outside its domain (kind ``invalid_config``).
+            InvalidArgumentError: an unknown or mistyped field.
+            TypeError: ``config`` is not a dict.
+        """
+    def start_call(self, call: Record) -> None:
+        """Starts tracking a live call (a call record dict without ``ended_at``).
+
+        Raises:
+            RealtimeError: kinds ``already_live``, ``call_ended``, ``invalid_call``.
+            InvalidArgumentError: a missing or mistyped field.
+        """
+    def on_utterance(self, tenant: str, call_id: str, utterance: Record) -> RealtimeUpdate:
+        """Folds one utterance (``seq``, ``speaker``, ``text``, ``start_ms``,
+        ``end_ms``, optional ``voice`` features) into a live call and returns
+        the update; subscribers are called before it returns.
+
+        Raises:
+            RealtimeError: kinds ``empty_text``, ``text_too_long``,
+                ``invalid_voice_feature``, ``invalid_timing``, ``out_of_order``,
+                ``unknown_call``, ``call_ended``.
+            InvalidArgumentError: a missing or mistyped field, or a NaN or infinite number.
+        """
+    def state(self, tenant: str, call_id: str) -> CallState:
+        """The current state of a live call.
+
+        Raises:
+            RealtimeError: kinds ``unknown_call``, ``call_ended``.
+        """
+    def end_call(
+        self, tenant: str, call_id: str, outcome: str | None = None, ended_at: TimeBound = None
+    ) -> CallSummary:
+        """Ends a live call and returns its summary (also queued for
+        :meth:`flush_ended` and :meth:`take_ended`). ``ended_at`` defaults to
+        the start plus the latest utterance end.
+
+        Raises:
+            RealtimeError: kinds ``unknown_call``, ``call_ended``.
+            InvalidArgumentError: an unknown outcome or a malformed time.
+        """
+    def evict_idle(self) -> int:
+        """Ends calls without an utterance for ``idle_timeout_secs``; returns how many."""
+    def take_ended(self) -> list[CallSummary]:
+        """Hands over (and forgets) the summaries of ended and evicted calls."""
+    def flush_ended(self, store: Store) -> dict[str, Any]:
+        """Writes the summaries of ended and evicted calls to ``store`` as call
+        records with ``realtime.*`` attributes; returns ``{calls, written}``.
+        If the store fails they stay queued and the error is raised."""
+    def live_calls(self) -> int:
+        """Number of live calls."""
+    def subscribe(self, callback: Callable[[RealtimeEvent], object]) -> int:
+        """Registers ``callback``, called with every accepted utterance's
+        event; an exception it raises is caught and kept in
+        :attr:`subscriber_errors`. Returns the subscription id.
+
+        Raises:
+            TypeError: ``callback`` is not callable.
+        """
+    def unsubscribe(self, subscription: int) -> bool:
+        """Removes a subscription; False if it was not registered."""
+    @property
+    def subscriber_errors(self) -> list[str]:
+        """Messages of the exceptions subscribers raised (the latest 100)."""
+    def __repr__(self) -> str: ...
+
 def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
     """Every attribution model (first touch, last touch, linear, time decay,
     position based, Markov of ``markov_order``, Shapley) on aggregated paths.
@@ -814,6 +920,9 @@ __all__ = [
     "AttributionReport",
     "AybizaError",
     "BgNbdParams",
+    "CallState",
+    "CallSummary",
+    "CallTracker",
     "Bottleneck",
     "CaseEvent",
     "Cohort",
@@ -836,6 +945,10 @@ __all__ = [
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "RealtimeConfig",
+    "RealtimeError",
+    "RealtimeEvent",
+    "RealtimeUpdate",
     "Record",
     "RecordError",
     "Redacted",
