@@ -479,6 +479,49 @@ export interface FunnelStep {
   conversion_from_previous: number
 }
 
+/** One event of a segmented event log; `segment` missing or null is the blank segment. */
+export interface SegmentEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+  segment?: string | null
+}
+
+/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
+export interface SegmentOptions {
+  conversion_activities?: string[]
+  funnel?: string[]
+  top_variants?: number
+}
+
+/** Cases of a segment that stopped at an activity without converting. */
+export interface ActivityShare {
+  activity: string
+  cases: number
+  share: number
+}
+
+/** The journey-map metrics of one segment. */
+export interface SegmentSummary {
+  segment: string
+  cases: number
+  events: number
+  share_of_cases: number
+  variant_count: number
+  variants: Variant[]
+  converted: number
+  conversion_rate: number
+  durations: DurationStats
+  drop_offs: ActivityShare[]
+  funnel: FunnelStep[]
+}
+
+/** Segments side by side, most cases first. */
+export interface SegmentComparison {
+  cases: number
+  segments: SegmentSummary[]
+}
+
 /** One activity of a customer; `value` defaults to 0. */
 export interface Activity {
   customer: string

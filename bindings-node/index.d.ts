@@ -479,6 +479,49 @@ export interface FunnelStep {
   conversion_from_previous: number
 }
 
+/** One event of a segmented event log; `segment` missing or null is the blank segment. */
+export interface SegmentEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+  segment?: string | null
+}
+
+/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
+export interface SegmentOptions {
+  conversion_activities?: string[]
+  funnel?: string[]
+  top_variants?: number
+}
+
+/** Cases of a segment that stopped at an activity without converting. */
+export interface ActivityShare {
+  activity: string
+  cases: number
+  share: number
+}
+
+/** The journey-map metrics of one segment. */
+export interface SegmentSummary {
+  segment: string
+  cases: number
+  events: number
+  share_of_cases: number
+  variant_count: number
+  variants: Variant[]
+  converted: number
+  conversion_rate: number
+  durations: DurationStats
+  drop_offs: ActivityShare[]
+  funnel: FunnelStep[]
+}
+
+/** Segments side by side, most cases first. */
+export interface SegmentComparison {
+  cases: number
+  segments: SegmentSummary[]
+}
+
 /** One activity of a customer; `value` defaults to 0. */
 export interface Activity {
   customer: string
@@ -599,6 +642,14 @@ export declare class JourneyTracker {
    * or a callback that is not a function.
    */
   constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
+  /**
+   * A tracker whose model is learned from the past journeys of `tenant` in
+   * `[start, end)` held by `store`: its journey events, cut into journeys at
+   * `config`'s conversion and churn actions and after its inactivity window.
+   * Rejects with code `InvalidArgument` when the tenant has no journey
+   * events there or the config is bad.
+   */
+  static fromStore(store: Store, tenant: string, config?: JourneyConfig | null, start?: TimeBound, end?: TimeBound, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null): Promise<JourneyTracker>
   /**
    * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
    * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
@@ -746,6 +797,19 @@ export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<Jo
 
 /** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
 export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
+
+/**
+ * The journey-map metrics (variants, conversion rate, durations, drop-offs,
+ * funnel) side by side per segment of `{case, activity, timestamp, segment}`
+ * events; a case belongs to the segment of its earliest event.
+ */
+export declare function journeySegments(events: ReadonlyArray<SegmentEvent>, options?: SegmentOptions | null): Promise<SegmentComparison>
+
+/**
+ * `journeySegments` of a CSV event log (a name ending `.gz` is
+ * decompressed), segments read from `segmentColumn`.
+ */
+export declare function journeySegmentsCsv(path: string, segmentColumn: string, columns?: LogColumns | null, options?: SegmentOptions | null): Promise<SegmentComparison>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.

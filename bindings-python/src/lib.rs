@@ -39,6 +39,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(journey::journey_map, module)?)?;
     module.add_function(wrap_pyfunction!(journey::journey_map_csv, module)?)?;
     module.add_function(wrap_pyfunction!(journey::funnel, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journey_segments, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journey_segments_csv, module)?)?;
     module.add_function(wrap_pyfunction!(journey::cohorts, module)?)?;
     module.add_function(wrap_pyfunction!(journey::fit_bg_nbd, module)?)?;
     module.add_function(wrap_pyfunction!(journey::fit_gamma_gamma, module)?)?;

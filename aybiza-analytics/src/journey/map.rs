@@ -40,13 +40,19 @@ impl EventLog {
     }
 
     /// A log of journey events: one case per customer, the activity named by `activity`
-    /// (for example the event's action, or its channel).
+    /// (for example the event's action, or its channel). Events may come in any order; a
+    /// repeated event id (same tenant) counts once, the first in input order. To cut each
+    /// customer's events into journeys first, see [`super::split`].
     pub fn from_journey_events(
         events: &[JourneyEvent],
         activity: impl Fn(&JourneyEvent) -> &str,
     ) -> Self {
         let mut log = Self::new();
+        let mut seen: rustc_hash::FxHashSet<(&str, &str)> = Default::default();
         for event in events {
+            if !seen.insert((event.tenant.as_str(), event.id.as_str())) {
+                continue;
+            }
             log.push(
                 &event.customer_id,
                 activity(event),
@@ -556,6 +562,21 @@ mod tests {
         assert_eq!(map.end_activities["c"], 1);
         assert_eq!(map.durations.max, 600.0);
         assert_eq!(map.durations.p50, 300.0);
+    }
+
+    #[test]
+    fn journey_events_out_of_order_and_repeated_ids() {
+        use crate::journey::split::tests::event;
+        let events = vec![
+            event("2", "a", "pricing", 1),
+            event("1", "a", "visit", 0),
+            event("2", "a", "pricing", 1),
+            event("3", "b", "visit", 0),
+        ];
+        let map = journey_map(&EventLog::from_journey_events(&events, |e| &e.action));
+        assert_eq!((map.cases, map.events), (2, 3));
+        assert_eq!(map.variants[0].path, ["visit"]);
+        assert_eq!(map.variants[1].path, ["visit", "pricing"]);
     }
 
     #[test]

@@ -7,6 +7,13 @@ The classes and functions are implemented in Rust (``aybiza_analytics._native``)
 from datetime import datetime
 from typing import Any, Literal, TypedDict
 
+from aybiza_analytics.journey_tables import (
+    attribution,
+    cohorts,
+    funnel,
+    journey_map,
+    journey_segments,
+)
 from aybiza_analytics._native import (
     AybizaError,
     IngestReport,
@@ -19,17 +26,14 @@ from aybiza_analytics._native import (
     StoreError,
     WriteCounts,
     __version__,
-    attribution,
     attribution_csv,
     bg_nbd_expected_transactions,
     bg_nbd_probability_alive,
-    cohorts,
     fit_bg_nbd,
     fit_gamma_gamma,
-    funnel,
     gamma_gamma_expected_spend,
-    journey_map,
     journey_map_csv,
+    journey_segments_csv,
     parse_jsonl,
     render_report_html,
     simulate,
@@ -197,6 +201,54 @@ class FunnelStep(TypedDict):
     conversion_from_previous: float
 
 
+class SegmentEvent(TypedDict, total=False):
+    """One event of a segmented event log; ``segment`` missing or ``None`` is the blank segment."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+    segment: str | None
+
+
+class SegmentOptions(TypedDict, total=False):
+    """Segment comparison settings (defaults: ``["purchase"]``, no funnel, 10 variants)."""
+
+    conversion_activities: list[str]
+    funnel: list[str]
+    top_variants: int
+
+
+class ActivityShare(TypedDict):
+    """Cases of a segment that stopped at an activity without converting."""
+
+    activity: str
+    cases: int
+    share: float
+
+
+class SegmentSummary(TypedDict):
+    """The journey-map metrics of one segment."""
+
+    segment: str
+    cases: int
+    events: int
+    share_of_cases: float
+    variant_count: int
+    variants: list[Variant]
+    converted: int
+    conversion_rate: float
+    durations: DurationStats
+    drop_offs: list[ActivityShare]
+    funnel: list[FunnelStep]
+
+
+class SegmentComparison(TypedDict):
+    """Segments side by side, most cases first."""
+
+    cases: int
+    segments: list[SegmentSummary]
+
+
 class Activity(TypedDict, total=False):
     """One activity of a customer; ``value`` defaults to 0."""
 
@@ -296,6 +348,7 @@ class JourneyUpdate(TypedDict):
 
 __all__ = [
     "Activity",
+    "ActivityShare",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",
@@ -327,6 +380,10 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "SegmentComparison",
+    "SegmentEvent",
+    "SegmentOptions",
+    "SegmentSummary",
     "SimConfig",
     "SimOutput",
     "StageRule",
@@ -347,6 +404,8 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_segments",
+    "journey_segments_csv",
     "parse_jsonl",
     "render_report_html",
     "simulate",

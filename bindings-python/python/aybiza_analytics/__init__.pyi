@@ -10,10 +10,10 @@ Errors: every exception raised for bad input or a failed store is an
 :class:`AybizaError`. Arguments of the wrong Python type raise ``TypeError``.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
-from typing import Any, Literal, TypeAlias, TypedDict, final
+from typing import Any, Literal, TypeAlias, TypedDict, final, overload
 
 __version__: str
 """The version of the library."""
@@ -35,6 +35,10 @@ see ``aybiza_analytics::report`` for every field)."""
 _PiiKindName: TypeAlias = Literal["card", "ssn", "phone", "email", "iban", "dob", "spoken_digits"]
 """The name of a kind of personal data the redactor finds (stub only: stubtest
 cannot match a ``Literal`` alias with its runtime value)."""
+
+
+_TableKind: TypeAlias = Literal["pandas", "arrow", "columns", "rows"]
+"""The table kinds the journey functions return with ``output=`` (stub only): a pandas DataFrame, a pyarrow Table, a dict of columns, or a list of row dicts."""
 
 class SimConfig(TypedDict, total=False):
     """What to simulate; every count is per tenant. Every field may be left
@@ -617,6 +621,24 @@ class JourneyTracker:
                 threshold outside [0, 1], a non-positive inactivity window, or a bad event.
             TypeError: ``config`` is not a dict, ``history`` not a list, or the callback not callable.
         """
+    @staticmethod
+    def from_store(
+        store: Store,
+        tenant: str,
+        config: JourneyConfig | None = None,
+        start: TimeBound = None,
+        end: TimeBound = None,
+        on_retention_risk: Callable[[JourneyUpdate], object] | None = None,
+    ) -> JourneyTracker:
+        """A tracker whose model is learned from the past journeys of
+        ``tenant`` in ``[start, end)`` held by ``store``: its journey events,
+        cut into journeys at ``config``'s conversion and churn actions and
+        after its inactivity window, actions in time order.
+
+        Raises:
+            InvalidArgumentError: the tenant has no journey events there, or a bad config.
+            StoreError: the store cannot be read.
+        """
     def track(self, event: Record) -> JourneyUpdate:
         """Appends a journey event (``id``, ``customer_id``, ``action``,
         ``timestamp``; ``tenant``, ``channel``, ``value``, ``sentiment``,
@@ -635,7 +657,20 @@ class JourneyTracker:
         window before ``now``; returns their customers, sorted."""
     def __repr__(self) -> str: ...
 
-def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
+@overload
+def attribution(
+    paths: Sequence[PathInput] | Any, options: AttributionOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> AttributionReport: ...
+@overload
+def attribution(
+    paths: Sequence[PathInput] | Any, options: AttributionOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """Every attribution model (first touch, last touch, linear, time decay,
     position based, Markov of ``markov_order``, Shapley) on aggregated paths.
     The GIL is released while it computes.
@@ -655,7 +690,20 @@ def attribution_csv(path: str | PathLike[str], columns: PathColumns | None = Non
         AybizaError: the file cannot be read.
     """
 
-def journey_map(events: Sequence[CaseEvent]) -> JourneyMap:
+@overload
+def journey_map(
+    events: Sequence[CaseEvent] | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> JourneyMap: ...
+@overload
+def journey_map(
+    events: Sequence[CaseEvent] | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """The journey map of an event log: variants, directly-follows edges with
     median times, start and end activities, case durations.
 
@@ -672,18 +720,128 @@ def journey_map_csv(path: str | PathLike[str], columns: LogColumns | None = None
         AybizaError: the file cannot be read.
     """
 
-def funnel(events: Sequence[CaseEvent], stages: Sequence[str]) -> list[FunnelStep]:
+class SegmentEvent(TypedDict, total=False):
+    """One event of a segmented event log; ``segment`` missing or ``None`` is the blank segment."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+    segment: str | None
+
+
+class SegmentOptions(TypedDict, total=False):
+    """Segment comparison settings (defaults: ``["purchase"]``, no funnel, 10 variants)."""
+
+    conversion_activities: list[str]
+    funnel: list[str]
+    top_variants: int
+
+
+class ActivityShare(TypedDict):
+    """Cases of a segment that stopped at an activity without converting."""
+
+    activity: str
+    cases: int
+    share: float
+
+
+class SegmentSummary(TypedDict):
+    """The journey-map metrics of one segment."""
+
+    segment: str
+    cases: int
+    events: int
+    share_of_cases: float
+    variant_count: int
+    variants: list[Variant]
+    converted: int
+    conversion_rate: float
+    durations: DurationStats
+    drop_offs: list[ActivityShare]
+    funnel: list[FunnelStep]
+
+
+class SegmentComparison(TypedDict):
+    """Segments side by side, most cases first."""
+
+    cases: int
+    segments: list[SegmentSummary]
+
+
+@overload
+def journey_segments(
+    events: Sequence[SegmentEvent] | Any, options: SegmentOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> SegmentComparison: ...
+@overload
+def journey_segments(
+    events: Sequence[SegmentEvent] | Any, options: SegmentOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
+    """The journey-map metrics (variants, conversion rate, durations,
+    drop-offs, funnel) side by side for each segment; a case belongs to the
+    segment of its earliest event ((blank) for an empty one).
+
+    Raises:
+        InvalidArgumentError: a missing or unknown field, a bad timestamp, an empty funnel stage.
+        TypeError: ``events`` is not a list or ``options`` not a dict.
+    """
+
+def journey_segments_csv(
+    path: str | PathLike[str],
+    segment_column: str,
+    columns: LogColumns | None = None,
+    options: SegmentOptions | None = None,
+) -> SegmentComparison:
+    """:func:`journey_segments` of a CSV event log, segments read from ``segment_column``.
+
+    Raises:
+        InvalidArgumentError: a missing column or a bad timestamp (naming row and column).
+        AybizaError: the file cannot be read.
+    """
+
+@overload
+def funnel(
+    events: Sequence[CaseEvent] | Any, stages: Sequence[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> list[FunnelStep]: ...
+@overload
+def funnel(
+    events: Sequence[CaseEvent] | Any, stages: Sequence[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """How many cases reach each of ``stages`` in order (each after the previous one).
 
     Raises:
         InvalidArgumentError: no stages, or a bad event.
     """
 
+@overload
 def cohorts(
-    activities: Sequence[Activity],
+    activities: Sequence[Activity] | Any,
     period: Literal["day", "week", "month"] = "month",
     until: datetime | str | None = None,
-) -> CohortTable:
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> CohortTable: ...
+@overload
+def cohorts(
+    activities: Sequence[Activity] | Any,
+    period: Literal["day", "week", "month"] = "month",
+    until: datetime | str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """Customers grouped by the period of their first activity and followed
     period by period up to ``until`` (default: the latest activity).
 
@@ -720,6 +878,7 @@ def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) 
 
 __all__ = [
     "Activity",
+    "ActivityShare",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",
@@ -751,6 +910,10 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "SegmentComparison",
+    "SegmentEvent",
+    "SegmentOptions",
+    "SegmentSummary",
     "SimConfig",
     "SimOutput",
     "StageRule",
@@ -771,6 +934,8 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_segments",
+    "journey_segments_csv",
     "parse_jsonl",
     "render_report_html",
     "simulate",
