@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod ingest;
 mod journey;
+mod predict;
 mod privacy;
 mod report;
 mod runtime;
@@ -33,6 +34,10 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyRecordError>()?;
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
+    module.add_class::<predict::PyOutcomeModels>()?;
+    module.add_function(wrap_pyfunction!(predict::classify_csv, module)?)?;
+    module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
+    module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -14,10 +14,13 @@ from aybiza_analytics.journey_tables import (
     journey_map,
     journey_segments,
 )
+from aybiza_analytics.predict_tables import call_features, classify_table
 from aybiza_analytics._native import (
     AybizaError,
     IngestReport,
     JourneyTracker,
+    OutcomeModels,
+    PredictError,
     InvalidArgumentError,
     InvalidRecordError,
     RecordError,
@@ -27,6 +30,8 @@ from aybiza_analytics._native import (
     WriteCounts,
     __version__,
     attribution_csv,
+    classify_csv,
+    classify_csv_bytes,
     bg_nbd_expected_transactions,
     bg_nbd_probability_alive,
     fit_bg_nbd,
@@ -346,6 +351,24 @@ class JourneyUpdate(TypedDict):
     duplicate: bool
 
 
+
+class ForestSettings(TypedDict, total=False):
+    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
+
+    trees: int
+    seed: int
+    max_samples_per_tree: int
+
+
+class OutcomePredictions(TypedDict):
+    """Predictions for one call."""
+
+    call_id: str
+    resolution_probability: float
+    escalation_probability: float
+    expected_duration_secs: float
+    expected_satisfaction: float | None
+
 __all__ = [
     "Activity",
     "ActivityShare",
@@ -361,6 +384,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -371,9 +395,12 @@ __all__ = [
     "JourneyTracker",
     "JourneyUpdate",
     "LogColumns",
+    "OutcomeModels",
+    "OutcomePredictions",
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "PredictError",
     "Record",
     "RecordError",
     "Redacted",
@@ -397,6 +424,10 @@ __all__ = [
     "attribution_csv",
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
+    "call_features",
+    "classify_csv",
+    "classify_csv_bytes",
+    "classify_table",
     "cohorts",
     "fit_bg_nbd",
     "fit_gamma_gamma",

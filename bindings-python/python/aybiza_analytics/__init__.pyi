@@ -124,6 +124,11 @@ class InvalidArgumentError(AybizaError):
     converted to UTC, an invalid simulation config or report dict, an unknown
     tenant or PII kind."""
 
+class PredictError(AybizaError):
+    """A prediction model could not be trained, loaded or applied: a feature
+    schema that does not match the model's, a single class, a corrupt or
+    unsupported model file, ..."""
+
 class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
     opened), a corrupt stored record, or a file written by a newer schema."""
@@ -876,6 +881,122 @@ def bg_nbd_expected_transactions(params: BgNbdParams, customer: CustomerRfm, t: 
 def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) -> float:
     """Expected mean spend per transaction of ``customer`` under fitted Gamma-Gamma ``params``."""
 
+
+class ForestSettings(TypedDict, total=False):
+    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
+
+    trees: int
+    seed: int
+    max_samples_per_tree: int
+
+
+class OutcomePredictions(TypedDict):
+    """Predictions for one call."""
+
+    call_id: str
+    resolution_probability: float
+    escalation_probability: float
+    expected_duration_secs: float
+    expected_satisfaction: float | None
+
+
+def classify_csv(
+    path: str | PathLike[str], target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """Cross-validates a random forest on any CSV (``.gz`` decompressed) with
+    ``folds`` stratified folds and returns the ``aybiza classify`` report:
+    ``rows``, typed ``columns``, ``classes``, per-fold metrics and times,
+    ``mean_accuracy``, ``mean_roc_auc``, ``pooled`` metrics.
+
+    Raises:
+        InvalidArgumentError: an unknown or mistyped setting.
+        PredictError: a missing target column, a single class, fewer rows than folds.
+        AybizaError: the file cannot be read.
+    """
+
+def classify_csv_bytes(
+    csv: bytes, target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """:func:`classify_csv` of UTF-8 CSV text in memory."""
+
+def classify_table(
+    table: Any, target: str, folds: int = 5, settings: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`classify_csv` of a table (pandas DataFrame, pyarrow Table, dict of
+    columns, list of row dicts); ``None``/NaN cells are missing.
+
+    Raises:
+        KeyError: ``target`` is not a column.
+        PredictError: as :func:`classify_csv`.
+    """
+
+def call_features(
+    store: Store,
+    tenant: str,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    feature_set: Literal["context", "full"] = "full",
+    *,
+    output: Literal["pandas", "arrow", "columns", "rows"] = "rows",
+) -> Any:
+    """The call features of the calls of ``tenant`` in ``[start, end)``: one
+    row per call (``call_id`` and each feature, ``None`` when missing) as the
+    table kind ``output`` names.
+
+    Raises:
+        InvalidArgumentError: an unknown feature set or a bad time bound.
+    """
+
+@final
+class OutcomeModels:
+    """The four call-outcome models (random forests): resolution, escalation,
+    duration and satisfaction; see ``docs/prediction.md``."""
+
+    @staticmethod
+    def train(
+        store: Store,
+        tenant: str,
+        start: TimeBound = None,
+        end: TimeBound = None,
+        settings: ForestSettings | None = None,
+    ) -> OutcomeModels:
+        """Trains the models on the calls of ``tenant`` in ``[start, end)``.
+
+        Raises:
+            InvalidArgumentError: no calls there, or a bad setting.
+            PredictError: a model cannot be trained (e.g. a single class).
+        """
+    def predict(
+        self, store: Store, tenant: str, start: TimeBound = None, end: TimeBound = None
+    ) -> list[OutcomePredictions]:
+        """Predictions for every call of ``tenant`` in ``[start, end)`` (their
+        predecessors in the range feed the history features)."""
+    def evaluate(
+        self, store: Store, tenant: str, start: TimeBound = None, end: TimeBound = None
+    ) -> dict[str, Any]:
+        """Metrics on the calls of ``tenant`` in ``[start, end)``: ``calls``,
+        ``resolution`` and ``escalation`` (accuracy, ROC AUC, F1, Brier,
+        reliability), ``duration`` and ``satisfaction`` (MAE, RMSE, R²)."""
+    def to_bytes(self) -> bytes:
+        """The models in the versioned JSON file format."""
+    @staticmethod
+    def from_bytes(data: bytes) -> OutcomeModels:
+        """Models from :meth:`to_bytes` output.
+
+        Raises:
+            PredictError: a corrupt file, another model kind, an unsupported version.
+            InvalidArgumentError: the bytes are not UTF-8.
+        """
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the models to a file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> OutcomeModels:
+        """Reads models written by :meth:`save`."""
+    @property
+    def has_satisfaction(self) -> bool:
+        """Whether a satisfaction model was trained (it needs enough surveyed calls)."""
+    def __repr__(self) -> str: ...
+
 __all__ = [
     "Activity",
     "ActivityShare",
@@ -891,6 +1012,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -901,9 +1023,12 @@ __all__ = [
     "JourneyTracker",
     "JourneyUpdate",
     "LogColumns",
+    "OutcomeModels",
+    "OutcomePredictions",
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "PredictError",
     "Record",
     "RecordError",
     "Redacted",
@@ -927,6 +1052,10 @@ __all__ = [
     "attribution_csv",
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
+    "call_features",
+    "classify_csv",
+    "classify_csv_bytes",
+    "classify_table",
     "cohorts",
     "fit_bg_nbd",
     "fit_gamma_gamma",
