@@ -619,6 +619,85 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
+export interface ForestSettings {
+  trees?: number
+  seed?: number
+  max_samples_per_tree?: number
+}
+
+/** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
+export interface ReliabilityBin {
+  lower: number
+  upper: number
+  count: number
+  mean_predicted: number
+  observed: number
+}
+
+/** Metrics of a classifier on labelled rows. */
+export interface ClassificationMetrics {
+  rows: number
+  accuracy: number
+  majority_accuracy: number
+  roc_auc: number | null
+  f1: number
+  brier: number
+  reliability: ReliabilityBin[]
+}
+
+/** Metrics of a regressor on rows with known targets. */
+export interface RegressionMetrics {
+  rows: number
+  mae: number
+  rmse: number
+  r2: number
+  mean_baseline_mae: number
+}
+
+/** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
+export interface ClassifyReport {
+  rows: number
+  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
+  classes: string[]
+  trees: number
+  folds: Array<{
+    fold: number
+    train_rows: number
+    test_rows: number
+    accuracy: number
+    roc_auc: number | null
+    f1: number
+    brier: number
+    fit_seconds: number
+    predict_seconds: number
+    predict_seconds_per_1000_rows: number
+  }>
+  mean_accuracy: number
+  mean_roc_auc: number | null
+  mean_fit_seconds: number
+  predict_seconds_per_1000_rows: number
+  pooled: ClassificationMetrics
+}
+
+/** Predictions for one call. */
+export interface OutcomePredictions {
+  call_id: string
+  resolution_probability: number
+  escalation_probability: number
+  expected_duration_secs: number
+  expected_satisfaction: number | null
+}
+
+/** How the outcome models score on a set of calls. */
+export interface OutcomeEvaluation {
+  calls: number
+  resolution: ClassificationMetrics
+  escalation: ClassificationMetrics
+  duration: RegressionMetrics
+  satisfaction: RegressionMetrics | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -665,6 +744,33 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/** The four call-outcome models: resolution, escalation, duration and satisfaction. */
+export declare class OutcomeModels {
+  /**
+   * Trains the models on the calls of `tenant` in `[start, end)` held by
+   * `store`. Rejects with code `InvalidArgument` when the tenant has no
+   * calls there or a setting is bad, `Predict` when a model cannot be trained.
+   */
+  static train(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, settings?: ForestSettings | null): Promise<OutcomeModels>
+  /** Predictions for every call of `tenant` in `[start, end)`. */
+  predict(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomePredictions[]>
+  /** Metrics of the models on the calls of `tenant` in `[start, end)`. */
+  evaluate(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomeEvaluation>
+  /** The models in the versioned JSON file format, as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
+   * or string). Throws with code `Predict` for a corrupt or unsupported model.
+   */
+  static fromBytes(data: Uint8Array | string): OutcomeModels
+  /** Writes the models to a file. */
+  save(path: string): void
+  /** Reads models from a file written by `save`. */
+  static load(path: string): OutcomeModels
+  /** Whether a satisfaction model was trained (it needs enough surveyed calls). */
+  get hasSatisfaction(): boolean
 }
 
 /**
@@ -770,6 +876,21 @@ export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer:
 
 /** Probability that `customer` is still active under fitted BG/NBD `params`. */
 export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
+
+/**
+ * The call features (`'context'` or default `'full'`) of the calls of
+ * `tenant` in `[start, end)`, one object per call (`call_id` and each
+ * feature; `null` when missing).
+ */
+export declare function callFeatures(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, featureSet?: 'context' | 'full' | null): Promise<Array<Record<string, number | string | null>>>
+
+/**
+ * Cross-validates a random forest on any CSV (`.gz` decompressed) with
+ * `folds` stratified folds (default 5) and resolves to the `aybiza classify`
+ * report. Rejects with code `InvalidArgument` for a bad setting and
+ * `Predict` for data a forest cannot learn from (one class, a missing target column).
+ */
+export declare function classifyCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
 
 /**
  * The cohort table of `{customer, timestamp, value?}` activities by `period`

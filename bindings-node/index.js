@@ -836,12 +836,15 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
+module.exports.OutcomeModels = nativeBinding.OutcomeModels
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.Store = nativeBinding.Store
 module.exports.attribution = nativeBinding.attribution
 module.exports.attributionCsv = nativeBinding.attributionCsv
 module.exports.bgNbdExpectedTransactions = nativeBinding.bgNbdExpectedTransactions
 module.exports.bgNbdProbabilityAlive = nativeBinding.bgNbdProbabilityAlive
+module.exports.callFeatures = nativeBinding.callFeatures
+module.exports.classifyCsv = nativeBinding.classifyCsv
 module.exports.cohorts = nativeBinding.cohorts
 module.exports.fitBgNbd = nativeBinding.fitBgNbd
 module.exports.fitGammaGamma = nativeBinding.fitGammaGamma
