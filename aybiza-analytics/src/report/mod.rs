@@ -460,9 +460,11 @@ pub async fn build_report(
                 Some(first_call_at.map_or(first.started_at, |t| t.min(first.started_at)));
             last_call_at = Some(last_call_at.map_or(last.started_at, |t| t.max(last.started_at)));
         }
+        let journeys_started = std::time::Instant::now();
         journey_sections.extend(journeys::tenant_journeys(&tenant_id, &events)?);
+        let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
         let metrics = tally.finish(timezone, options.max_daily_points);
-        tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, "tenant summarised");
+        tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");
         progress(ReportProgress::TenantFinished {
             index,
             tenant: tenant_id.clone(),
