@@ -497,6 +497,49 @@ export interface FunnelStep {
   conversion_from_previous: number
 }
 
+/** One event of a segmented event log; `segment` missing or null is the blank segment. */
+export interface SegmentEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+  segment?: string | null
+}
+
+/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
+export interface SegmentOptions {
+  conversion_activities?: string[]
+  funnel?: string[]
+  top_variants?: number
+}
+
+/** Cases of a segment that stopped at an activity without converting. */
+export interface ActivityShare {
+  activity: string
+  cases: number
+  share: number
+}
+
+/** The journey-map metrics of one segment. */
+export interface SegmentSummary {
+  segment: string
+  cases: number
+  events: number
+  share_of_cases: number
+  variant_count: number
+  variants: Variant[]
+  converted: number
+  conversion_rate: number
+  durations: DurationStats
+  drop_offs: ActivityShare[]
+  funnel: FunnelStep[]
+}
+
+/** Segments side by side, most cases first. */
+export interface SegmentComparison {
+  cases: number
+  segments: SegmentSummary[]
+}
+
 /** One activity of a customer; `value` defaults to 0. */
 export interface Activity {
   customer: string
@@ -789,4 +832,82 @@ export interface CallSummary {
 export interface FlushReport {
   calls: number
   written: WriteCounts
+
+/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
+export interface ForestSettings {
+  trees?: number
+  seed?: number
+  max_samples_per_tree?: number
+}
+
+/** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
+export interface ReliabilityBin {
+  lower: number
+  upper: number
+  count: number
+  mean_predicted: number
+  observed: number
+}
+
+/** Metrics of a classifier on labelled rows. */
+export interface ClassificationMetrics {
+  rows: number
+  accuracy: number
+  majority_accuracy: number
+  roc_auc: number | null
+  f1: number
+  brier: number
+  reliability: ReliabilityBin[]
+}
+
+/** Metrics of a regressor on rows with known targets. */
+export interface RegressionMetrics {
+  rows: number
+  mae: number
+  rmse: number
+  r2: number
+  mean_baseline_mae: number
+}
+
+/** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
+export interface ClassifyReport {
+  rows: number
+  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
+  classes: string[]
+  trees: number
+  folds: Array<{
+    fold: number
+    train_rows: number
+    test_rows: number
+    accuracy: number
+    roc_auc: number | null
+    f1: number
+    brier: number
+    fit_seconds: number
+    predict_seconds: number
+    predict_seconds_per_1000_rows: number
+  }>
+  mean_accuracy: number
+  mean_roc_auc: number | null
+  mean_fit_seconds: number
+  predict_seconds_per_1000_rows: number
+  pooled: ClassificationMetrics
+}
+
+/** Predictions for one call. */
+export interface OutcomePredictions {
+  call_id: string
+  resolution_probability: number
+  escalation_probability: number
+  expected_duration_secs: number
+  expected_satisfaction: number | null
+}
+
+/** How the outcome models score on a set of calls. */
+export interface OutcomeEvaluation {
+  calls: number
+  resolution: ClassificationMetrics
+  escalation: ClassificationMetrics
+  duration: RegressionMetrics
+  satisfaction: RegressionMetrics | null
 }

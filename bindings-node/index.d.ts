@@ -383,24 +383,6 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
-/** Emotion strengths of a text, each in [0, 1]. */
-export interface Emotions {
-  frustrated: number
-  angry: number
-  confused: number
-  satisfied: number
-  happy: number
-}
-
-/** The sentiment of one text: `score` in [-1, 1] (label band +-0.05), `intensity` and `urgency` in [0, 1]. */
-export interface Sentiment {
-  score: number
-  label: 'negative' | 'neutral' | 'positive'
-  intensity: number
-  emotions: Emotions
-  urgency: number
-}
-
 /** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
 export interface PathInput {
   path: ReadonlyArray<string> | string
@@ -495,6 +477,49 @@ export interface FunnelStep {
   stage: string
   cases: number
   conversion_from_previous: number
+}
+
+/** One event of a segmented event log; `segment` missing or null is the blank segment. */
+export interface SegmentEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+  segment?: string | null
+}
+
+/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
+export interface SegmentOptions {
+  conversion_activities?: string[]
+  funnel?: string[]
+  top_variants?: number
+}
+
+/** Cases of a segment that stopped at an activity without converting. */
+export interface ActivityShare {
+  activity: string
+  cases: number
+  share: number
+}
+
+/** The journey-map metrics of one segment. */
+export interface SegmentSummary {
+  segment: string
+  cases: number
+  events: number
+  share_of_cases: number
+  variant_count: number
+  variants: Variant[]
+  converted: number
+  conversion_rate: number
+  durations: DurationStats
+  drop_offs: ActivityShare[]
+  funnel: FunnelStep[]
+}
+
+/** Segments side by side, most cases first. */
+export interface SegmentComparison {
+  cases: number
+  segments: SegmentSummary[]
 }
 
 /** One activity of a customer; `value` defaults to 0. */
@@ -594,201 +619,83 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
-/** Weights of text, voice and context in the fused sentiment. */
-export interface FusionWeights {
-  text: number
-  voice: number
-  context: number
+/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
+export interface ForestSettings {
+  trees?: number
+  seed?: number
+  max_samples_per_tree?: number
 }
 
-/** Thresholds turning the fused state into recommendations. */
-export interface RecommendationThresholds {
-  frustration: number
-  confusion: number
-  satisfaction: number
-  slow_down: number
-  speed_up_energy: number
-  escalation_watch: number
-  escalation_warning: number
-  repetitions: number
-  hold_ms: number
-  resolution: number
+/** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
+export interface ReliabilityBin {
+  lower: number
+  upper: number
+  count: number
+  mean_predicted: number
+  observed: number
 }
 
-/** Configuration of `CallTracker`; missing fields take their defaults (docs/realtime.md). */
-export interface RealtimeConfig {
-  max_text_bytes?: number
-  max_journey_points?: number
-  baseline_min_utterances?: number
-  repetition_similarity?: number
-  topic_change_overlap?: number
-  min_content_words?: number
-  silence_min_ms?: number
-  hold_min_ms?: number
-  smoothing?: number
-  attack?: number
-  weights?: Partial<FusionWeights>
-  thresholds?: Partial<RecommendationThresholds>
-  shards?: number
-  idle_timeout_secs?: number
-  ended_memory?: number
+/** Metrics of a classifier on labelled rows. */
+export interface ClassificationMetrics {
+  rows: number
+  accuracy: number
+  majority_accuracy: number
+  roc_auc: number | null
+  f1: number
+  brier: number
+  reliability: ReliabilityBin[]
 }
 
-/** One utterance handed to `CallTracker.onUtterance`. */
-export interface UtteranceInput {
-  seq: number
-  speaker: Speaker
-  text: string
-  start_ms: number
-  end_ms: number
-  voice?: Partial<VoiceFeatures>
+/** Metrics of a regressor on rows with known targets. */
+export interface RegressionMetrics {
+  rows: number
+  mae: number
+  rmse: number
+  r2: number
+  mean_baseline_mae: number
 }
 
-export type SentimentLabel = 'negative' | 'neutral' | 'positive'
-
-export interface Emotions {
-  frustrated: number
-  angry: number
-  confused: number
-  satisfied: number
-  happy: number
+/** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
+export interface ClassifyReport {
+  rows: number
+  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
+  classes: string[]
+  trees: number
+  folds: Array<{
+    fold: number
+    train_rows: number
+    test_rows: number
+    accuracy: number
+    roc_auc: number | null
+    f1: number
+    brier: number
+    fit_seconds: number
+    predict_seconds: number
+    predict_seconds_per_1000_rows: number
+  }>
+  mean_accuracy: number
+  mean_roc_auc: number | null
+  mean_fit_seconds: number
+  predict_seconds_per_1000_rows: number
+  pooled: ClassificationMetrics
 }
 
-export interface Sentiment {
-  score: number
-  label: SentimentLabel
-  intensity: number
-  emotions: Emotions
-  urgency: number
-}
-
-export interface VoiceSignals {
-  stress: number
-  energy: number
-  features_present: number
-  baseline_ready: boolean
-}
-
-export interface ContextSignals {
-  repetition: boolean
-  similarity: number
-  topic_change: boolean
-  resolution_cue: boolean
-  escalation_request: boolean
-  gap_ms: number
-  gap_kind: 'none' | 'silence' | 'hold'
-}
-
-export interface ContextState {
-  repetitions: number
-  topic_changes: number
-  resolution_progress: number
-  escalation_requests: number
-  time_on_call_ms: number
-  hold_ms: number
-  silence_ms: number
-  customer_interruptions: number
-  agent_interruptions: number
-  customer_turns: number
-  agent_turns: number
-}
-
-export interface RiskDrivers {
-  negative_sentiment: number
-  anger: number
-  frustration: number
-  voice_stress: number
-  repetition: number
-  hold: number
-  escalation_request: number
-  resolution: number
-}
-
-export interface CallState {
-  current_sentiment: number
-  label: SentimentLabel
-  emotions: Emotions
-  dominant_emotion: 'calm' | 'frustrated' | 'angry' | 'confused' | 'satisfied' | 'happy'
-  stress: number
-  energy: number
-  satisfaction: number
-  escalation_risk: number
-  peak_escalation_risk: number
-  risk_drivers: RiskDrivers
-  context: ContextState
-  utterances: number
-}
-
-export interface Recommendations {
-  tone: 'apologetic_understanding' | 'patient_explanatory' | 'friendly_efficient' | 'professional_neutral'
-  pacing: 'slow_down' | 'maintain' | 'speed_up'
-  empathy_level: number
-  empathy: 'low' | 'medium' | 'high'
-  next_best_action:
-    | 'escalate_to_supervisor'
-    | 'acknowledge_and_apologize'
-    | 'clarify_and_confirm'
-    | 'thank_for_holding_and_update'
-    | 'confirm_resolution'
-    | 'continue_resolution'
-  escalation_warning: 'none' | 'watch' | 'warning'
-  escalation_risk: number
-}
-
-/** What one utterance produced. */
-export interface RealtimeUpdate {
-  utterance: {
-    seq: number
-    speaker: Speaker
-    start_ms: number
-    end_ms: number
-    sentiment_score: number
-    silence_ms: number
-    interruption: boolean
-  }
-  point: {
-    seq: number
-    speaker: Speaker
-    at_ms: number
-    text_score: number
-    fused_score: number
-    label: SentimentLabel
-  }
-  sentiment: Sentiment
-  voice: VoiceSignals | null
-  context: ContextSignals
-  state: CallState
-  recommendations: Recommendations
-}
-
-/** What a `CallTracker` subscriber receives. */
-export interface RealtimeEvent {
-  tenant: string
+/** Predictions for one call. */
+export interface OutcomePredictions {
   call_id: string
-  update: RealtimeUpdate
+  resolution_probability: number
+  escalation_probability: number
+  expected_duration_secs: number
+  expected_satisfaction: number | null
 }
 
-export interface QuarterSentiment {
-  quarter: number
-  customer: number | null
-  agent: number | null
-  customer_utterances: number
-  agent_utterances: number
-}
-
-/** The summary of an ended call. */
-export interface CallSummary {
-  call: Call
-  reason: 'ended' | 'idle'
-  state: CallState
-  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
-  journey_dropped: number
-  quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
-}
-
-export interface FlushReport {
+/** How the outcome models score on a set of calls. */
+export interface OutcomeEvaluation {
   calls: number
-  written: WriteCounts
+  resolution: ClassificationMetrics
+  escalation: ClassificationMetrics
+  duration: RegressionMetrics
+  satisfaction: RegressionMetrics | null
 }
 
 /**
@@ -798,49 +705,6 @@ export interface FlushReport {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
-/**
- * Tracks live calls utterance by utterance: sentiment, voice stress, context,
- * escalation risk and agent recommendations after every utterance.
- */
-export declare class CallTracker {
-  /**
-   * A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults).
-   * Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config.
-   */
-  constructor(config?: RealtimeConfig | null)
-  /** Starts tracking a live call (a call record without `ended_at`). */
-  startCall(call: Omit<Call, 'escalated' | 'transferred'> & Partial<Pick<Call, 'escalated' | 'transferred'>>): void
-  /**
-   * Folds one utterance (`{seq, speaker, text, start_ms, end_ms, voice?}`) into a
-   * live call and returns the update; subscribers are called before it returns.
-   */
-  onUtterance(tenant: string, callId: string, utterance: UtteranceInput): RealtimeUpdate
-  /** The current state of a live call. */
-  state(tenant: string, callId: string): CallState
-  /**
-   * Ends a live call and returns its summary (also queued for `flushEnded` / `takeEnded`).
-   * `endedAt` defaults to the start plus the latest utterance end.
-   */
-  endCall(tenant: string, callId: string, outcome?: CallOutcome | null, endedAt?: Date | string | null): CallSummary
-  /** Ends calls idle for longer than `idle_timeout_secs`; returns how many. */
-  evictIdle(): number
-  /** Hands over (and forgets) the summaries of ended and evicted calls. */
-  takeEnded(): CallSummary[]
-  /** Writes the summaries of ended and evicted calls to `store`; resolves to `{calls, written}`. */
-  flushEnded(store: Store): Promise<FlushReport>
-  /** Number of live calls. */
-  liveCalls(): number
-  /**
-   * Registers `callback`, called with `{tenant, call_id, update}` for every accepted
-   * utterance; returns the subscription id. Throws `InvalidArgument` if it is not a function.
-   */
-  subscribe(callback: (event: RealtimeEvent) => unknown): number
-  /** Removes a subscription; false if it was not registered. */
-  unsubscribe(subscription: number): boolean
-  /** Messages of the exceptions subscribers threw (the latest 100). */
-  get subscriberErrors(): Array<string>
-}
 
 /**
  * Follows customers' journeys event by event: stage, abandonment risk, next
@@ -858,6 +722,14 @@ export declare class JourneyTracker {
    */
   constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
   /**
+   * A tracker whose model is learned from the past journeys of `tenant` in
+   * `[start, end)` held by `store`: its journey events, cut into journeys at
+   * `config`'s conversion and churn actions and after its inactivity window.
+   * Rejects with code `InvalidArgument` when the tenant has no journey
+   * events there or the config is bad.
+   */
+  static fromStore(store: Store, tenant: string, config?: JourneyConfig | null, start?: TimeBound, end?: TimeBound, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null): Promise<JourneyTracker>
+  /**
    * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
    * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
    * customer's journey and returns the journey's new state. When
@@ -872,6 +744,33 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/** The four call-outcome models: resolution, escalation, duration and satisfaction. */
+export declare class OutcomeModels {
+  /**
+   * Trains the models on the calls of `tenant` in `[start, end)` held by
+   * `store`. Rejects with code `InvalidArgument` when the tenant has no
+   * calls there or a setting is bad, `Predict` when a model cannot be trained.
+   */
+  static train(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, settings?: ForestSettings | null): Promise<OutcomeModels>
+  /** Predictions for every call of `tenant` in `[start, end)`. */
+  predict(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomePredictions[]>
+  /** Metrics of the models on the calls of `tenant` in `[start, end)`. */
+  evaluate(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomeEvaluation>
+  /** The models in the versioned JSON file format, as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
+   * or string). Throws with code `Predict` for a corrupt or unsupported model.
+   */
+  static fromBytes(data: Uint8Array | string): OutcomeModels
+  /** Writes the models to a file. */
+  save(path: string): void
+  /** Reads models from a file written by `save`. */
+  static load(path: string): OutcomeModels
+  /** Whether a satisfaction model was trained (it needs enough surveyed calls). */
+  get hasSatisfaction(): boolean
 }
 
 /**
@@ -902,34 +801,6 @@ export declare class Redactor {
   redact(text: string): Redacted
   /** `redact` for every text, in order, off the JS thread. */
   redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
-}
-
-/**
- * Scores the sentiment, emotions and urgency of text offline, with the
- * lexicon, rules and learned weights shipped in the library (see
- * `docs/sentiment.md`).
- */
-export declare class SentimentAnalyzer {
-  /**
-   * The analyzer with the shipped weights; `options.maxTextBytes` (default
-   * 16384) is the longest accepted text in bytes of UTF-8. Throws an
-   * `Error` with code `InvalidArgument` for a bad option.
-   */
-  constructor(options?: { maxTextBytes?: number } | null)
-  /** The longest accepted text, in bytes of UTF-8. */
-  get maxTextBytes(): number
-  /**
-   * `{score, label, intensity, emotions, urgency}` of one text (a string,
-   * or a `Buffer`/`Uint8Array` of UTF-8). Throws an `Error` with code
-   * `InvalidArgument` for empty or whitespace-only text, text over
-   * `maxTextBytes`, bytes that are not UTF-8, or a value of another type.
-   */
-  analyze(text: string | Uint8Array): Sentiment
-  /**
-   * `analyze` for every text, in order, off the JS thread. Rejects with
-   * code `InvalidArgument` naming the index of the first bad text.
-   */
-  analyzeBatch(texts: ReadonlyArray<string | Uint8Array>): Promise<Sentiment[]>
 }
 
 /**
@@ -1007,6 +878,21 @@ export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer:
 export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
 
 /**
+ * The call features (`'context'` or default `'full'`) of the calls of
+ * `tenant` in `[start, end)`, one object per call (`call_id` and each
+ * feature; `null` when missing).
+ */
+export declare function callFeatures(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, featureSet?: 'context' | 'full' | null): Promise<Array<Record<string, number | string | null>>>
+
+/**
+ * Cross-validates a random forest on any CSV (`.gz` decompressed) with
+ * `folds` stratified folds (default 5) and resolves to the `aybiza classify`
+ * report. Rejects with code `InvalidArgument` for a bad setting and
+ * `Predict` for data a forest cannot learn from (one class, a missing target column).
+ */
+export declare function classifyCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
+
+/**
  * The cohort table of `{customer, timestamp, value?}` activities by `period`
  * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
  */
@@ -1032,6 +918,19 @@ export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<Jo
 
 /** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
 export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
+
+/**
+ * The journey-map metrics (variants, conversion rate, durations, drop-offs,
+ * funnel) side by side per segment of `{case, activity, timestamp, segment}`
+ * events; a case belongs to the segment of its earliest event.
+ */
+export declare function journeySegments(events: ReadonlyArray<SegmentEvent>, options?: SegmentOptions | null): Promise<SegmentComparison>
+
+/**
+ * `journeySegments` of a CSV event log (a name ending `.gz` is
+ * decompressed), segments read from `segmentColumn`.
+ */
+export declare function journeySegmentsCsv(path: string, segmentColumn: string, columns?: LogColumns | null, options?: SegmentOptions | null): Promise<SegmentComparison>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.

@@ -107,3 +107,41 @@ fn errors_are_one_line_with_a_non_zero_exit() {
     assert_eq!(bad_range.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad_range.stderr).contains("tenants"));
 }
+
+#[test]
+fn journey_map_compares_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    std::fs::write(
+        &log,
+        "case_id,activity,timestamp,source\n\
+         a,visit,2026-01-05 09:00:00,ads\n\
+         a,buy,2026-01-05 10:00:00,ads\n\
+         b,visit,2026-01-05 09:00:00,ads\n\
+         c,visit,2026-01-05 09:00:00,email\n\
+         c,pricing,2026-01-05 09:10:00,email\n",
+    )
+    .unwrap();
+    let out = dir.path().join("segments.json");
+    let run = aybiza(&[
+        "journey-map",
+        "--input",
+        &log.to_string_lossy(),
+        "--segment-column",
+        "source",
+        "--conversion-activity",
+        "buy",
+        "--funnel",
+        "visit,buy",
+        "--output",
+        &out.to_string_lossy(),
+    ]);
+    assert!(run.status.success(), "{run:?}");
+    let json: serde_json::Value = serde_json::from_str(&text(&out)).unwrap();
+    let segments = json["segments"].as_array().unwrap();
+    assert_eq!(segments[0]["segment"], "ads");
+    assert_eq!(segments[0]["conversion_rate"], 0.5);
+    assert_eq!(segments[0]["funnel"][1]["cases"], 1);
+    assert_eq!(segments[1]["segment"], "email");
+    assert_eq!(segments[1]["drop_offs"][0]["activity"], "pricing");
+}

@@ -194,3 +194,47 @@ test('JourneyTracker bad input', () => {
   expectSyncCode(() => tracker.track(event('e', 'c', 'visit', 'later')), 'InvalidArgument', /timestamp/)
   expectSyncCode(() => tracker.evictIdle(42), 'InvalidArgument', /now/)
 })
+
+function checkSegments(comparison) {
+  const c = CASES.segments
+  assert.equal(comparison.cases, 4)
+  assert.deepEqual(comparison.segments.map((s) => s.segment), c.expected.map((e) => e.segment))
+  comparison.segments.forEach((summary, i) => {
+    const expected = c.expected[i]
+    assert.equal(summary.cases, expected.cases)
+    assert.equal(summary.converted, expected.converted)
+    assert.equal(summary.conversion_rate, expected.conversion_rate)
+    assert.deepEqual(summary.funnel.map((s) => s.cases), expected.funnel_cases)
+    assert.deepEqual(summary.variants[0].path, expected.top_path)
+    assert.equal(summary.drop_offs.length ? summary.drop_offs[0].activity : null, expected.first_drop_off)
+    assert.equal(summary.durations.max, expected.max_duration)
+  })
+}
+
+test('journeySegments side by side, from events and from CSV', async () => {
+  const c = CASES.segments
+  checkSegments(await aa.journeySegments(c.events, c.options))
+  const dir = tempDir()
+  const file = path.join(dir, 'log.csv')
+  const lines = ['case_id,activity,timestamp,source'].concat(
+    c.events.map((e) => `${e.case},${e.activity},${e.timestamp},${e.segment ?? ''}`))
+  fs.writeFileSync(file, lines.join('\n') + '\n')
+  checkSegments(await aa.journeySegmentsCsv(file, 'source', null, c.options))
+  await expectCode(aa.journeySegments(c.events, { funnel: [''] }), 'InvalidArgument', /stage/)
+  await expectCode(aa.journeySegmentsCsv(file, 'nope'), 'InvalidArgument', /nope/)
+})
+
+test('JourneyTracker.fromStore learns from the tenant\'s journeys', async () => {
+  const c = CASES.tracker_from_store
+  const store = aa.Store.memory()
+  await store.ingest(c.records)
+  const seen = []
+  const tracker = await aa.JourneyTracker.fromStore(store, c.tenant, null, null, null, (u) => seen.push(u))
+  const update = tracker.track(event('n1', 'new', 'visit', '2026-02-01T09:00:00Z'))
+  assert.ok(Math.abs(update.abandonment_risk - c.visit_risk) < 1e-12)
+  assert.equal(update.next_best_action, c.visit_next_best_action)
+  assert.equal(tracker.track(event('n2', 'new', 'support', '2026-02-01T09:05:00Z')).retention_triggered, true)
+  assert.equal(seen.length, 1)
+  await expectCode(aa.JourneyTracker.fromStore(store, 'nobody'), 'InvalidArgument', /no journey events/)
+  await expectCode(aa.JourneyTracker.fromStore(store, c.tenant, null, null, '2025-01-01T00:00:00Z'), 'InvalidArgument', /no journey events/)
+})

@@ -11,6 +11,9 @@ import {
   fitBgNbd,
   funnel,
   journeyMap,
+  journeySegments,
+  classifyCsv,
+  OutcomeModels,
   Store,
   parseJsonl,
   renderReportHtml,
@@ -33,6 +36,9 @@ import {
   type FunnelStep,
   type JourneyMap,
   type JourneyUpdate,
+  type SegmentComparison,
+  type OutcomePredictions,
+  type ClassifyReport,
 } from '../index'
 
 export async function documentedUses(): Promise<number> {
@@ -133,6 +139,17 @@ export async function refusedUses(store: Store): Promise<void> {
   await store.ingest([{ type: 'fax', id: 'f1' }])
   // @ts-expect-error stores are made by Store.open or Store.memory, not from a path
   new Store('calls.db')
+  // Segments, trackers from a store and outcome models.
+  const comparison: SegmentComparison = await journeySegments([{ case: 'a', activity: 'visit', timestamp: '2026-01-01T00:00:00Z', segment: 'ads' }])
+  const rate: number = comparison.segments[0].conversion_rate
+  const fromStore: JourneyTracker = await JourneyTracker.fromStore(store, 'acme', { min_support: 2 })
+  const trained: OutcomeModels = await OutcomeModels.train(store, 'acme', null, null, { trees: 10 })
+  const predicted: OutcomePredictions[] = await trained.predict(store, 'acme')
+  const bytes: Uint8Array = trained.toBytes()
+  const report: ClassifyReport = await classifyCsv('data.csv', 'label', 5)
+  void [rate, fromStore, predicted, bytes, report]
+  // @ts-expect-error segment options are typed
+  await journeySegments([], { top: 3 })
 }
 
 import {

@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::convert::{self, Checked};
+use crate::store::Store;
 use crate::{errors, promise};
 
 /// Runs `work` on its checked input on a blocking thread and returns a Promise of its result's JSON.
@@ -104,6 +105,43 @@ pub fn journey_map_csv<'env>(
     let input = path.and_then(|path| Ok((path, columns?)));
     blocking(env, input, |(path, columns)| {
         json::event_log_csv(&path, columns).map(|log| map::journey_map(&log))
+    })
+}
+
+/// The journey-map metrics (variants, conversion rate, durations, drop-offs,
+/// funnel) side by side per segment of `{case, activity, timestamp, segment}`
+/// events; a case belongs to the segment of its earliest event.
+#[napi(catch_unwind, ts_return_type = "Promise<SegmentComparison>")]
+pub fn journey_segments<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ReadonlyArray<SegmentEvent>")] events: Unknown,
+    #[napi(ts_arg_type = "SegmentOptions | null")] options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let events = convert::array_json("events", events)?;
+    let options = convert::optional_object_json("options", options)?;
+    let input = events.and_then(|events| Ok((events, options?)));
+    blocking(env, input, |(events, options)| {
+        json::segments(events, options)
+    })
+}
+
+/// `journeySegments` of a CSV event log (a name ending `.gz` is
+/// decompressed), segments read from `segmentColumn`.
+#[napi(catch_unwind, ts_return_type = "Promise<SegmentComparison>")]
+pub fn journey_segments_csv<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "string")] path: Unknown,
+    #[napi(ts_arg_type = "string")] segment_column: Unknown,
+    #[napi(ts_arg_type = "LogColumns | null")] columns: Option<Unknown>,
+    #[napi(ts_arg_type = "SegmentOptions | null")] options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let path = file_path(path)?;
+    let segment_column = convert::string_arg("segmentColumn", segment_column)?;
+    let columns = convert::optional_object_json("columns", columns)?;
+    let options = convert::optional_object_json("options", options)?;
+    let input = path.and_then(|path| Ok((path, segment_column?, columns?, options?)));
+    blocking(env, input, |(path, segment_column, columns, options)| {
+        json::segments_csv(&path, &segment_column, columns, options)
     })
 }
 
@@ -227,6 +265,20 @@ pub fn gamma_gamma_expected_spend(
 /// The retention callback: called with a journey update, its result ignored.
 type RetentionCallback = FunctionRef<Value, Unknown<'static>>;
 
+/// The retention callback argument, when given; not a function is `InvalidArgument`.
+fn retention_callback(hook: Option<Unknown>) -> napi::Result<Checked<Option<RetentionCallback>>> {
+    Ok(match hook {
+        None => Ok(None),
+        Some(hook) if hook.get_type()? == ValueType::Function => {
+            // SAFETY: the value was just checked to be a function.
+            Ok(Some(unsafe { hook.cast::<RetentionCallback>() }?))
+        }
+        Some(_) => Err(Error::InvalidArgument(
+            "onRetentionRisk must be a function".into(),
+        )),
+    })
+}
+
 /// Follows customers' journeys event by event: stage, abandonment risk, next
 /// best action, satisfaction trend and bottlenecks, compared with a transition
 /// model learned from past journeys.
@@ -257,16 +309,7 @@ impl JourneyTracker {
             Some(history) => convert::array_json("history", history)?,
             None => Ok(Value::Array(Vec::new())),
         };
-        let callback = match on_retention_risk {
-            None => Ok(None),
-            Some(hook) if hook.get_type()? == ValueType::Function => {
-                // SAFETY: the value was just checked to be a function.
-                Ok(Some(unsafe { hook.cast::<RetentionCallback>() }?))
-            }
-            Some(_) => Err(Error::InvalidArgument(
-                "onRetentionRisk must be a function".into(),
-            )),
-        };
+        let callback = retention_callback(on_retention_risk)?;
         let built = config.and_then(|config| {
             let callback = callback?;
             Ok((json::tracker(config, history?)?, callback))
@@ -276,6 +319,47 @@ impl JourneyTracker {
             tracker,
             on_retention_risk,
         })
+    }
+
+    /// A tracker whose model is learned from the past journeys of `tenant` in
+    /// `[start, end)` held by `store`: its journey events, cut into journeys at
+    /// `config`'s conversion and churn actions and after its inactivity window.
+    /// Rejects with code `InvalidArgument` when the tenant has no journey
+    /// events there or the config is bad.
+    #[napi(catch_unwind, ts_return_type = "Promise<JourneyTracker>")]
+    pub fn from_store<'env>(
+        env: &'env Env,
+        store: &Store,
+        #[napi(ts_arg_type = "string")] tenant: Unknown,
+        #[napi(ts_arg_type = "JourneyConfig | null")] config: Option<Unknown>,
+        #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+        #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+        #[napi(ts_arg_type = "((update: JourneyUpdate) => unknown) | null")]
+        on_retention_risk: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, JourneyTracker>> {
+        let tenant = convert::string_arg("tenant", tenant)?;
+        let config = convert::optional_object_json("config", config)?;
+        let range = convert::time_range(start, end)?;
+        let callback = retention_callback(on_retention_risk)?;
+        let shared = store.shared();
+        let work = async move {
+            let (tenant, range) = (tenant?, range?);
+            let config = json::tracker_config(config?)?;
+            let callback = callback?;
+            let tracker =
+                LiveJourneyTracker::from_store(shared.as_ref(), &tenant, range, config).await?;
+            Ok((tracker, callback))
+        };
+        env.spawn_future_with_callback(
+            async move { Ok(work.await) },
+            |env, built: aybiza_analytics::Result<_>| {
+                let (tracker, on_retention_risk) = built.map_err(|e| errors::to_napi(env, &e))?;
+                Ok(JourneyTracker {
+                    tracker,
+                    on_retention_risk,
+                })
+            },
+        )
     }
 
     /// Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;

@@ -23,6 +23,7 @@
 pub mod convert;
 pub mod errors;
 pub mod journey;
+pub mod predict;
 pub mod privacy;
 pub mod promise;
 pub mod realtime;

@@ -17,7 +17,7 @@ use crate::promise;
 use crate::report::{paths_json, report_options};
 
 /// The library's store behind the class, shared with the tasks that use it.
-type SharedStore = Arc<dyn aybiza_analytics::Store>;
+pub(crate) type SharedStore = Arc<dyn aybiza_analytics::Store>;
 
 /// A tenant-scoped store, in a SQLite file (`Store.open`) or in memory (`Store.memory`).
 ///

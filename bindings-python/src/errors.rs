@@ -30,6 +30,13 @@ create_exception!(
     "The store failed: SQLite error, corrupt stored record, or a file written by a newer schema."
 );
 
+create_exception!(
+    aybiza_analytics,
+    PredictError,
+    AybizaError,
+    "A prediction model could not be trained, loaded or applied: a feature schema that does not match the model's, a single class, a corrupt or unsupported model file, ..."
+);
+
 /// Converts a core error into the Python exception of its kind, keeping the core's message.
 pub fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
@@ -39,9 +46,8 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Sqlite(_) | Error::CorruptRecord(_) | Error::UnsupportedSchema { .. } => {
             StoreError::new_err(message)
         }
-        Error::Io(_) | Error::Json(_) | Error::Task(_) | Error::Predict(_) => {
-            AybizaError::new_err(message)
-        }
+        Error::Predict(_) => PredictError::new_err(message),
+        Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
     }
 }
 
@@ -60,5 +66,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<InvalidArgumentError>(),
     )?;
     module.add("StoreError", py.get_type::<StoreError>())?;
+    module.add("PredictError", py.get_type::<PredictError>())?;
     Ok(())
 }

@@ -14,8 +14,10 @@ use aybiza_analytics::journey::tracker::LiveJourneyTracker;
 use pyo3::prelude::*;
 use serde_json::Value;
 
-use crate::convert::{dict_to_json, list_to_json, time_bound, to_py};
+use crate::convert::{dict_to_json, list_to_json, time_bound, time_range, to_py};
 use crate::errors::{invalid_argument, to_py_err};
+use crate::runtime::run;
+use crate::store::PyStore;
 
 /// The optional dict argument `name` as JSON.
 fn optional_dict(name: &str, object: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
@@ -82,6 +84,40 @@ pub fn journey_map_csv<'py>(
         .detach(|| json::event_log_csv(&path, columns).map(|log| map::journey_map(&log)))
         .map_err(to_py_err)?;
     to_py(py, &journey_map)
+}
+
+/// The journey-map metrics side by side per segment of `{case, activity, timestamp, segment}` events.
+#[pyfunction]
+#[pyo3(signature = (events, options=None))]
+pub fn journey_segments<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let events = list_to_json("events", events)?;
+    let options = optional_dict("options", options)?;
+    let comparison = py
+        .detach(|| json::segments(events, options))
+        .map_err(to_py_err)?;
+    to_py(py, &comparison)
+}
+
+/// The journey-map metrics per segment of a CSV event log (`.gz` decompressed), segments read from `segment_column`.
+#[pyfunction]
+#[pyo3(signature = (path, segment_column, columns=None, options=None))]
+pub fn journey_segments_csv<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    segment_column: &str,
+    columns: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let columns = optional_dict("columns", columns)?;
+    let options = optional_dict("options", options)?;
+    let comparison = py
+        .detach(|| json::segments_csv(&path, segment_column, columns, options))
+        .map_err(to_py_err)?;
+    to_py(py, &comparison)
 }
 
 /// How many cases reach each stage, in order, of `{case, activity, timestamp}` events.
@@ -191,6 +227,16 @@ pub fn gamma_gamma_expected_spend(
     Ok(params.expected_spend(&customer))
 }
 
+/// The retention callback, when one is given; a `TypeError` when it is not callable.
+fn callable_hook(hook: Option<Bound<'_, PyAny>>) -> PyResult<Option<Py<PyAny>>> {
+    match hook.filter(|hook| !hook.is_none()) {
+        Some(hook) if !hook.is_callable() => Err(pyo3::exceptions::PyTypeError::new_err(
+            "on_retention_risk must be callable",
+        )),
+        hook => Ok(hook.map(Bound::unbind)),
+    }
+}
+
 /// Follows customers' journeys event by event (Python class `JourneyTracker`).
 #[pyclass(name = "JourneyTracker", module = "aybiza_analytics", frozen)]
 pub struct PyJourneyTracker {
@@ -215,20 +261,39 @@ impl PyJourneyTracker {
             Some(history) => list_to_json("history", history)?,
             None => Value::Array(Vec::new()),
         };
-        let on_retention_risk = on_retention_risk.filter(|hook| !hook.is_none());
-        if let Some(hook) = &on_retention_risk
-            && !hook.is_callable()
-        {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
-                "on_retention_risk must be callable",
-            ));
-        }
+        let on_retention_risk = callable_hook(on_retention_risk)?;
         let tracker = py
             .detach(|| json::tracker(config, history))
             .map_err(to_py_err)?;
         Ok(Self {
             tracker,
-            on_retention_risk: on_retention_risk.map(Bound::unbind),
+            on_retention_risk,
+        })
+    }
+
+    /// A tracker configured by `config` whose model is learned from the past journeys of
+    /// `tenant` in `[start, end)` held by `store` (its journey events, cut into journeys by `config`).
+    #[staticmethod]
+    #[pyo3(signature = (store, tenant, config=None, start=None, end=None, on_retention_risk=None))]
+    fn from_store(
+        py: Python<'_>,
+        store: &PyStore,
+        tenant: String,
+        config: Option<&Bound<'_, PyAny>>,
+        start: Option<&Bound<'_, PyAny>>,
+        end: Option<&Bound<'_, PyAny>>,
+        on_retention_risk: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let config = json::tracker_config(optional_dict("config", config)?).map_err(to_py_err)?;
+        let range = time_range(start, end)?;
+        let on_retention_risk = callable_hook(on_retention_risk)?;
+        let shared = store.shared();
+        let tracker = run(py, async move {
+            LiveJourneyTracker::from_store(shared.as_ref(), &tenant, range, config).await
+        })?;
+        Ok(Self {
+            tracker,
+            on_retention_risk,
         })
     }
 

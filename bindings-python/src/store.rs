@@ -23,6 +23,13 @@ pub struct PyStore {
     origin: String,
 }
 
+impl PyStore {
+    /// The store itself, for functions that read from it.
+    pub(crate) fn shared(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.inner)
+    }
+}
+
 #[pymethods]
 impl PyStore {
     /// Opens (creating if needed) the SQLite store file at `path`.

@@ -223,3 +223,96 @@ def test_tracker_bad_input():
         tracker.track(event("e", "c", "visit", "2026-03-01", sentiment=3))
     with pytest.raises(aa.InvalidArgumentError, match="timestamp"):
         tracker.track(event("e", "c", "visit", "later"))
+
+
+def check_segments(comparison):
+    case = CASES["segments"]
+    assert comparison["cases"] == 4
+    assert [s["segment"] for s in comparison["segments"]] == [e["segment"] for e in case["expected"]]
+    for summary, expected in zip(comparison["segments"], case["expected"]):
+        assert summary["cases"] == expected["cases"]
+        assert summary["converted"] == expected["converted"]
+        assert summary["conversion_rate"] == expected["conversion_rate"]
+        assert [s["cases"] for s in summary["funnel"]] == expected["funnel_cases"]
+        assert summary["variants"][0]["path"] == expected["top_path"]
+        first_drop = summary["drop_offs"][0]["activity"] if summary["drop_offs"] else None
+        assert first_drop == expected["first_drop_off"]
+        assert summary["durations"]["max"] == expected["max_duration"]
+
+
+def test_journey_segments_side_by_side(tmp_path):
+    case = CASES["segments"]
+    check_segments(aa.journey_segments(case["events"], case["options"]))
+    path = tmp_path / "log.csv"
+    lines = ["case_id,activity,timestamp,source"] + [
+        f'{e["case"]},{e["activity"]},{e["timestamp"]},{e.get("segment") or ""}' for e in case["events"]
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    check_segments(aa.journey_segments_csv(path, "source", None, case["options"]))
+
+
+def test_journey_segments_errors(tmp_path):
+    with pytest.raises(aa.InvalidArgumentError, match="stage"):
+        aa.journey_segments(CASES["segments"]["events"], {"funnel": [""]})
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.journey_segments([{"case": "a", "activity": "x", "timestamp": "2026-01-01", "segmnt": "s"}])
+    path = tmp_path / "log.csv"
+    path.write_text("case_id,activity,timestamp\na,x,2026-01-01\n")
+    with pytest.raises(aa.InvalidArgumentError, match="source"):
+        aa.journey_segments_csv(path, "source")
+
+
+def test_tracker_learns_from_a_store():
+    case = CASES["tracker_from_store"]
+    store = aa.Store.memory()
+    store.ingest(case["records"])
+    seen = []
+    tracker = aa.JourneyTracker.from_store(store, case["tenant"], on_retention_risk=seen.append)
+    update = tracker.track(event("n1", "new", "visit", "2026-02-01T09:00:00Z"))
+    assert update["abandonment_risk"] == pytest.approx(case["visit_risk"])
+    assert update["next_best_action"] == case["visit_next_best_action"]
+    assert tracker.track(event("n2", "new", "support", "2026-02-01T09:05:00Z"))["retention_triggered"]
+    assert len(seen) == 1
+    with pytest.raises(aa.InvalidArgumentError, match="no journey events"):
+        aa.JourneyTracker.from_store(store, "nobody")
+    with pytest.raises(aa.InvalidArgumentError, match="no journey events"):
+        aa.JourneyTracker.from_store(store, case["tenant"], end="2025-01-01")
+
+
+def test_journey_functions_take_and_return_tables():
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    case = CASES["segments"]
+    frame = pd.DataFrame(case["events"]).rename(columns={"case": "case_id", "segment": "source"})
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    names = {"case": "case_id", "segment": "source"}
+    table = aa.journey_segments(frame, case["options"], columns=names, output="pandas")
+    assert list(table["segment"]) == [e["segment"] for e in case["expected"]]
+    assert list(table["conversion_rate"]) == [e["conversion_rate"] for e in case["expected"]]
+    assert list(table["top_drop_off"]) == [e["first_drop_off"] for e in case["expected"]]
+    check_segments(aa.journey_segments(pa.Table.from_pandas(frame), case["options"], columns=names))
+
+    plain = aa.journey_map([{k: e[k] for k in ("case", "activity", "timestamp")} for e in case["events"]])
+    mapped = aa.journey_map(pa.Table.from_pandas(frame), columns={"case": "case_id"}, output="arrow")
+    assert mapped["variants"].num_rows == len(plain["variants"])
+    assert mapped["edges"].column("count").to_pylist() == [e["count"] for e in plain["edges"]]
+    steps = aa.funnel(frame, ["visit", "purchase"], columns={"case": "case_id"}, output="pandas")
+    assert list(steps["cases"]) == [4, 2]
+
+    paths = pd.DataFrame({"path": ["a > b", "b"], "conversions": [1.0, 1.0], "nulls": [0.0, 2.0]})
+    by_channel = aa.attribution(paths, output="pandas").set_index("channel")
+    assert by_channel.loc["b", "last_touch_conversions"] == 2.0
+    assert by_channel.loc["a", "first_touch_conversions"] == 1.0
+    assert aa.attribution(paths)["channels"] == ["a", "b"]
+
+    activities = pd.DataFrame({"who": ["x", "y", "x"], "timestamp": ["2026-01-01", "2026-01-01", "2026-02-03"]})
+    long = aa.cohorts(activities, "month", columns={"customer": "who"}, output="rows")
+    assert [(r["cohort"], r["period"], r["active"]) for r in long] == [("2026-01-01", 0, 2), ("2026-01-01", 1, 1)]
+
+    with pytest.raises(KeyError, match="nope"):
+        aa.funnel(frame, ["visit"], columns={"case": "nope"})
+    with pytest.raises(ValueError, match="unknown output"):
+        aa.funnel(frame, ["visit"], columns={"case": "case_id"}, output="excel")
+    nan_paths = pd.DataFrame({"path": ["a"], "conversions": [float("nan")]})
+    with pytest.raises(aa.InvalidArgumentError, match="conversions"):
+        aa.attribution(nan_paths)

@@ -213,7 +213,9 @@ impl PathData {
     /// Aggregated channel paths of journeys: each customer's events (in time order) are cut into
     /// journeys at conversion and churn actions and after `config.inactivity_secs` without
     /// events; a journey ending in a conversion action counts one conversion worth the sum of its
-    /// events' values, any other journey one null.
+    /// events' values, any other journey one null. Events may come in any order; a repeated
+    /// event id (same tenant) counts once, the first in input order. Channel names are free-form
+    /// (there is no list of known channels); a blank channel is an error naming the event.
     pub fn from_journey_events(events: &[JourneyEvent], config: &JourneyConfig) -> Result<Self> {
         // One sequential pass interns customers and channels and classifies actions; the sort
         // and the walk in journey order then touch only these small arrays.
@@ -221,10 +223,24 @@ impl PathData {
         let mut customers: FxHashMap<&str, u32> = FxHashMap::default();
         let mut keys: Vec<(u32, i64, u32)> = Vec::with_capacity(events.len());
         let mut touches: Vec<(u32, f64, Terminal)> = Vec::with_capacity(events.len());
-        for (i, e) in events.iter().enumerate() {
+        let mut seen: rustc_hash::FxHashSet<(&str, &str)> = Default::default();
+        for e in events {
+            if !seen.insert((e.tenant.as_str(), e.id.as_str())) {
+                continue;
+            }
+            if e.channel.trim().is_empty() {
+                return Err(Error::InvalidArgument(format!(
+                    "journey event {}: the channel is empty",
+                    e.id
+                )));
+            }
             let next = customers.len() as u32;
             let customer = *customers.entry(e.customer_id.as_str()).or_insert(next);
-            keys.push((customer, e.timestamp.timestamp_micros(), i as u32));
+            keys.push((
+                customer,
+                e.timestamp.timestamp_micros(),
+                touches.len() as u32,
+            ));
             let terminal = if config.conversion_actions.contains(&e.action) {
                 Terminal::Conversion
             } else if config.churn_actions.contains(&e.action) {
@@ -842,6 +858,18 @@ mod tests {
         assert!(named.contains(&(vec!["web"], 0.0, 0.0, 2.0)));
         assert!(named.contains(&(vec!["email"], 0.0, 0.0, 1.0)));
         assert_eq!(data.paths.len(), 3);
+
+        // A repeated id counts once; a blank channel is an error naming the event.
+        let mut repeated = events.clone();
+        repeated.push(event("3", "a", "voice", "purchase", 2, Some(50.0)));
+        assert_eq!(
+            PathData::from_journey_events(&repeated, &JourneyConfig::default()).unwrap(),
+            data
+        );
+        let mut blank = events;
+        blank[2].channel = " ".into();
+        let error = PathData::from_journey_events(&blank, &JourneyConfig::default()).unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(m) if m.contains("journey event 2")));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use super::attribution::{AttributionOptions, AttributionReport, PathColumns, Pat
 use super::cohort::{CohortBuilder, CohortTable, Period};
 use super::ltv::CustomerRfm;
 use super::map::{EventLog, LogColumns, parse_timestamp_micros};
+use super::segment::{SegmentComparison, SegmentOptions, SegmentedLog, compare_segments};
 use super::tracker::{JourneyConfig, LiveJourneyTracker, TransitionModel};
 use crate::model::JourneyEvent;
 use crate::{Error, Result};
@@ -211,6 +212,56 @@ pub fn event_log(events: Value) -> Result<EventLog> {
 pub fn event_log_csv(path: &Path, columns: Option<Value>) -> Result<EventLog> {
     let columns: LogColumns = with_defaults("columns", columns)?;
     EventLog::read_csv(open_csv(path)?, &columns)
+}
+
+/// One event of a segmented event log as the bindings take it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentEvent {
+    case: String,
+    activity: String,
+    timestamp: String,
+    #[serde(default)]
+    segment: Option<String>,
+}
+
+/// The journey-map metrics of every segment of `events`, a list of
+/// `{case, activity, timestamp, segment}` (a missing or null segment is blank);
+/// `options` holds [`SegmentOptions`] fields, defaults for the missing ones.
+pub fn segments(events: Value, options: Option<Value>) -> Result<SegmentComparison> {
+    let options: SegmentOptions = with_defaults("options", options)?;
+    let mut log = SegmentedLog::new();
+    for (i, item) in items("events", events)?.into_iter().enumerate() {
+        let name = format!("events[{i}]");
+        let event: SegmentEvent = read(&name, item)?;
+        let micros = parse_timestamp_micros(&event.timestamp).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "{name}.timestamp: `{}` is not a timestamp",
+                event.timestamp
+            ))
+        })?;
+        log.push(
+            &event.case,
+            &event.activity,
+            micros,
+            event.segment.as_deref().unwrap_or_default(),
+        );
+    }
+    compare_segments(&log, &options)
+}
+
+/// [`segments`] of the CSV event log at `path` (`.gz` decompressed), the segment read from
+/// `segment_column`; `columns` holds [`LogColumns`] fields, defaults for the missing ones.
+pub fn segments_csv(
+    path: &Path,
+    segment_column: &str,
+    columns: Option<Value>,
+    options: Option<Value>,
+) -> Result<SegmentComparison> {
+    let columns: LogColumns = with_defaults("columns", columns)?;
+    let options: SegmentOptions = with_defaults("options", options)?;
+    let log = SegmentedLog::read_csv(open_csv(path)?, &columns, segment_column)?;
+    compare_segments(&log, &options)
 }
 
 /// One activity of a customer as the bindings take it.

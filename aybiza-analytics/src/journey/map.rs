@@ -40,13 +40,19 @@ impl EventLog {
     }
 
     /// A log of journey events: one case per customer, the activity named by `activity`
-    /// (for example the event's action, or its channel).
+    /// (for example the event's action, or its channel). Events may come in any order; a
+    /// repeated event id (same tenant) counts once, the first in input order. To cut each
+    /// customer's events into journeys first, see [`super::split`].
     pub fn from_journey_events(
         events: &[JourneyEvent],
         activity: impl Fn(&JourneyEvent) -> &str,
     ) -> Self {
         let mut log = Self::new();
+        let mut seen: rustc_hash::FxHashSet<(&str, &str)> = Default::default();
         for event in events {
+            if !seen.insert((event.tenant.as_str(), event.id.as_str())) {
+                continue;
+            }
             log.push(
                 &event.customer_id,
                 activity(event),
@@ -60,47 +66,10 @@ impl EventLog {
     /// taking the case, activity and timestamp from the named columns. A bad timestamp or a
     /// missing column is an error naming the row and column.
     pub fn read_csv(reader: impl std::io::Read, columns: &LogColumns) -> Result<Self> {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(reader);
-        let headers = csv.byte_headers().map_err(csv_error)?.clone();
-        let find = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name.as_bytes())
-                .ok_or_else(|| {
-                    Error::InvalidArgument(format!("the event log has no column `{name}`"))
-                })
-        };
-        let (case, activity, timestamp) = (
-            find(&columns.case)?,
-            find(&columns.activity)?,
-            find(&columns.timestamp)?,
-        );
         let mut log = Self::new();
-        let mut record = csv::ByteRecord::new();
-        let mut row = 1;
-        while csv.read_byte_record(&mut record).map_err(csv_error)? {
-            row += 1;
-            let field = |index: usize, name: &str| -> Result<&str> {
-                let bytes = record.get(index).unwrap_or_default();
-                std::str::from_utf8(bytes).map_err(|_| {
-                    Error::InvalidArgument(format!("row {row}, column `{name}`: not valid UTF-8"))
-                })
-            };
-            let stamp = field(timestamp, &columns.timestamp)?;
-            let micros = parse_timestamp_micros(stamp).ok_or_else(|| {
-                Error::InvalidArgument(format!(
-                    "row {row}, column `{}`: `{stamp}` is not a timestamp",
-                    columns.timestamp
-                ))
-            })?;
-            log.push(
-                field(case, &columns.case)?,
-                field(activity, &columns.activity)?,
-                micros,
-            );
-        }
+        read_csv_rows(reader, columns, None, |case, activity, micros, _| {
+            log.push(case, activity, micros);
+        })?;
         Ok(log)
     }
 
@@ -117,6 +86,16 @@ impl EventLog {
     /// Activity names, by id.
     pub fn activities(&self) -> &[String] {
         &self.activities
+    }
+
+    /// Case names, by id.
+    pub fn cases(&self) -> &[String] {
+        &self.cases
+    }
+
+    /// Every event as (case id, activity id, timestamp in microseconds), in input order.
+    pub(crate) fn raw_events(&self) -> &[(u32, u32, i64)] {
+        &self.events
     }
 
     /// Activity ids of every case in timestamp order, concatenated, with each case's
@@ -167,6 +146,63 @@ impl Default for LogColumns {
             timestamp: "timestamp".into(),
         }
     }
+}
+
+/// Reads the rows of a CSV event log, calling `on_row` with each row's case, activity,
+/// timestamp (microseconds) and the field of the `extra` column (empty without one).
+pub(crate) fn read_csv_rows(
+    reader: impl std::io::Read,
+    columns: &LogColumns,
+    extra: Option<&str>,
+    mut on_row: impl FnMut(&str, &str, i64, &str),
+) -> Result<()> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let headers = csv.byte_headers().map_err(csv_error)?.clone();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name.as_bytes())
+            .ok_or_else(|| Error::InvalidArgument(format!("the event log has no column `{name}`")))
+    };
+    let (case, activity, timestamp) = (
+        find(&columns.case)?,
+        find(&columns.activity)?,
+        find(&columns.timestamp)?,
+    );
+    let extra = extra
+        .map(|name| find(name).map(|i| (i, name)))
+        .transpose()?;
+    let mut record = csv::ByteRecord::new();
+    let mut row = 1;
+    while csv.read_byte_record(&mut record).map_err(csv_error)? {
+        row += 1;
+        let field = |index: usize, name: &str| -> Result<&str> {
+            let bytes = record.get(index).unwrap_or_default();
+            std::str::from_utf8(bytes).map_err(|_| {
+                Error::InvalidArgument(format!("row {row}, column `{name}`: not valid UTF-8"))
+            })
+        };
+        let stamp = field(timestamp, &columns.timestamp)?;
+        let micros = parse_timestamp_micros(stamp).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "row {row}, column `{}`: `{stamp}` is not a timestamp",
+                columns.timestamp
+            ))
+        })?;
+        let extra_field = match extra {
+            Some((index, name)) => field(index, name)?,
+            None => "",
+        };
+        on_row(
+            field(case, &columns.case)?,
+            field(activity, &columns.activity)?,
+            micros,
+            extra_field,
+        );
+    }
+    Ok(())
 }
 
 pub(crate) fn csv_error(error: csv::Error) -> Error {
@@ -526,6 +562,21 @@ mod tests {
         assert_eq!(map.end_activities["c"], 1);
         assert_eq!(map.durations.max, 600.0);
         assert_eq!(map.durations.p50, 300.0);
+    }
+
+    #[test]
+    fn journey_events_out_of_order_and_repeated_ids() {
+        use crate::journey::split::tests::event;
+        let events = vec![
+            event("2", "a", "pricing", 1),
+            event("1", "a", "visit", 0),
+            event("2", "a", "pricing", 1),
+            event("3", "b", "visit", 0),
+        ];
+        let map = journey_map(&EventLog::from_journey_events(&events, |e| &e.action));
+        assert_eq!((map.cases, map.events), (2, 3));
+        assert_eq!(map.variants[0].path, ["visit"]);
+        assert_eq!(map.variants[1].path, ["visit", "pricing"]);
     }
 
     #[test]

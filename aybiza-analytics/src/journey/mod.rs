@@ -7,6 +7,8 @@ pub mod json;
 pub mod ltv;
 pub mod map;
 mod optimize;
+pub mod segment;
+pub mod split;
 pub mod tracker;
 
 use serde::{Deserialize, Serialize};

@@ -9,8 +9,10 @@ use rustc_hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 
 use super::map::EventLog;
+use super::split::{journey_log, split_journeys};
 use super::{JourneyTracker, JourneyUpdate};
-use crate::model::JourneyEvent;
+use crate::model::{JourneyEvent, TimeRange};
+use crate::store::Store;
 use crate::{Error, Result};
 
 /// Maps actions to a stage.
@@ -90,6 +92,8 @@ pub struct TransitionModel {
     gaps: FxHashMap<(u32, u32), (f64, f64)>,
     /// Share of all past journeys that converted.
     baseline: f64,
+    /// Number of past journeys.
+    journeys: u64,
 }
 
 impl TransitionModel {
@@ -146,12 +150,45 @@ impl TransitionModel {
             next,
             through,
             gaps,
+            journeys,
             baseline: if journeys == 0 {
                 0.0
             } else {
                 converted_journeys as f64 / journeys as f64
             },
         }
+    }
+
+    /// Learns from journey events (any order, any customers): they are cut into journeys by
+    /// `config` (see [`split_journeys`]), each journey's actions in time order.
+    pub fn from_journey_events(events: &[JourneyEvent], config: &JourneyConfig) -> Self {
+        let journeys = split_journeys(events, config);
+        Self::learn(
+            &journey_log(events, &journeys, |e| e.action.as_str()),
+            config,
+        )
+    }
+
+    /// Learns from the journey events of `tenant` in `range` held by `store`. A tenant without
+    /// journey events there is [`Error::InvalidArgument`]: there is nothing to learn from.
+    pub async fn from_store(
+        store: &dyn Store,
+        tenant: &str,
+        range: TimeRange,
+        config: &JourneyConfig,
+    ) -> Result<Self> {
+        let events = store.journey_events(tenant, range).await?;
+        if events.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "tenant `{tenant}` has no journey events in the store for this period to learn from"
+            )));
+        }
+        Ok(Self::from_journey_events(&events, config))
+    }
+
+    /// Past journeys learned from.
+    pub fn journeys(&self) -> u64 {
+        self.journeys
     }
 
     /// Probability that a journey that reached `action` converts (the baseline for unseen actions).
@@ -245,6 +282,23 @@ impl LiveJourneyTracker {
                 .collect(),
             hook: None,
         })
+    }
+
+    /// A tracker with `config` whose model is learned from the past journeys of `tenant` in
+    /// `range` held by `store` (see [`TransitionModel::from_store`]).
+    pub async fn from_store(
+        store: &dyn Store,
+        tenant: &str,
+        range: TimeRange,
+        config: JourneyConfig,
+    ) -> Result<Self> {
+        let model = TransitionModel::from_store(store, tenant, range, &config).await?;
+        Self::new(config, model)
+    }
+
+    /// The transition model live journeys are compared with.
+    pub fn model(&self) -> &TransitionModel {
+        &self.model
     }
 
     /// Sets the hook fired when a journey's abandonment risk exceeds the threshold.
@@ -534,6 +588,53 @@ mod tests {
         assert!(again.duplicate);
         assert_eq!(again.touchpoints, 2);
         assert_eq!(fired.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_tracker_learns_from_the_tenants_journeys_in_a_store() {
+        use crate::store::{MemoryStore, Store};
+        let store = MemoryStore::new();
+        let mut past = Vec::new();
+        for i in 0..10 {
+            let (buyer, leaver) = (format!("b{i}"), format!("l{i}"));
+            past.push(event(&format!("{buyer}-1"), &buyer, "visit", 0, None));
+            past.push(event(&format!("{buyer}-2"), &buyer, "pricing", 1, None));
+            past.push(event(&format!("{buyer}-3"), &buyer, "purchase", 2, None));
+            past.push(event(&format!("{leaver}-1"), &leaver, "visit", 0, None));
+            past.push(event(&format!("{leaver}-2"), &leaver, "support", 1, None));
+        }
+        let mut other_tenant = event("x", "z", "support", 0, None);
+        other_tenant.tenant = "other".into();
+        past.push(other_tenant);
+        let records = past
+            .into_iter()
+            .map(crate::model::Record::JourneyEvent)
+            .collect();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(store.put(records)).unwrap();
+        let tracker = runtime
+            .block_on(LiveJourneyTracker::from_store(
+                &store,
+                "t",
+                TimeRange::all(),
+                JourneyConfig::default(),
+            ))
+            .unwrap();
+        assert_eq!(tracker.model().journeys(), 20);
+        let update = tracker
+            .track(&event("n1", "new", "visit", 0, None))
+            .unwrap();
+        assert!((update.abandonment_risk - 0.5).abs() < 1e-12);
+        assert_eq!(update.next_best_action.as_deref(), Some("pricing"));
+        let missing = runtime.block_on(LiveJourneyTracker::from_store(
+            &store,
+            "nobody",
+            TimeRange::all(),
+            JourneyConfig::default(),
+        ));
+        assert!(matches!(missing, Err(Error::InvalidArgument(_))));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod calls;
 pub mod customer;
 pub mod evaluate;
 mod forest;
+pub mod json;
 pub mod metrics;
 pub mod model;
 pub mod outcome;

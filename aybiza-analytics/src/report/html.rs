@@ -80,6 +80,7 @@ pub fn render_html(report: &Report) -> String {
     for (index, tenant) in report.tenants.iter().enumerate() {
         page.push_str(&tenant_section(index, tenant));
     }
+    page.push_str(&super::journeys::render(report));
     page.push_str(&definitions());
     page.push_str("</main>\n</body>\n</html>\n");
     page

@@ -29,6 +29,7 @@
 mod charts;
 mod format;
 mod html;
+pub mod journeys;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -62,6 +63,9 @@ pub struct Report {
     pub overall: OverallReport,
     /// One entry per tenant, ordered by tenant id.
     pub tenants: Vec<TenantReport>,
+    /// Journey analysis of every tenant with journey events, ordered by tenant id.
+    #[serde(default)]
+    pub journeys: Vec<journeys::TenantJourneys>,
 }
 
 impl Report {
@@ -417,6 +421,7 @@ pub async fn build_report(
     let mut first_call_at: Option<DateTime<Utc>> = None;
     let mut last_call_at: Option<DateTime<Utc>> = None;
     let mut tenants_with_calls = 0;
+    let mut journey_sections = Vec::new();
 
     for (index, tenant_id) in tenant_ids.into_iter().enumerate() {
         progress(ReportProgress::TenantStarted {
@@ -455,8 +460,11 @@ pub async fn build_report(
                 Some(first_call_at.map_or(first.started_at, |t| t.min(first.started_at)));
             last_call_at = Some(last_call_at.map_or(last.started_at, |t| t.max(last.started_at)));
         }
+        let journeys_started = std::time::Instant::now();
+        journey_sections.extend(journeys::tenant_journeys(&tenant_id, &events)?);
+        let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
         let metrics = tally.finish(timezone, options.max_daily_points);
-        tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, "tenant summarised");
+        tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");
         progress(ReportProgress::TenantFinished {
             index,
             tenant: tenant_id.clone(),
@@ -487,6 +495,7 @@ pub async fn build_report(
             ),
         },
         tenants,
+        journeys: journey_sections,
     };
     progress(ReportProgress::Finished);
     Ok(report)

@@ -7,11 +7,21 @@ The classes and functions are implemented in Rust (``aybiza_analytics._native``)
 from datetime import datetime
 from typing import Any, Literal, TypedDict
 
+from aybiza_analytics.journey_tables import (
+    attribution,
+    cohorts,
+    funnel,
+    journey_map,
+    journey_segments,
+)
+from aybiza_analytics.predict_tables import call_features, classify_table
 from aybiza_analytics._native import (
     AybizaError,
     CallTracker,
     IngestReport,
     JourneyTracker,
+    OutcomeModels,
+    PredictError,
     InvalidArgumentError,
     InvalidRecordError,
     RealtimeError,
@@ -22,17 +32,16 @@ from aybiza_analytics._native import (
     StoreError,
     WriteCounts,
     __version__,
-    attribution,
     attribution_csv,
+    classify_csv,
+    classify_csv_bytes,
     bg_nbd_expected_transactions,
     bg_nbd_probability_alive,
-    cohorts,
     fit_bg_nbd,
     fit_gamma_gamma,
-    funnel,
     gamma_gamma_expected_spend,
-    journey_map,
     journey_map_csv,
+    journey_segments_csv,
     parse_jsonl,
     render_report_html,
     simulate,
@@ -258,6 +267,54 @@ class FunnelStep(TypedDict):
     conversion_from_previous: float
 
 
+class SegmentEvent(TypedDict, total=False):
+    """One event of a segmented event log; ``segment`` missing or ``None`` is the blank segment."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+    segment: str | None
+
+
+class SegmentOptions(TypedDict, total=False):
+    """Segment comparison settings (defaults: ``["purchase"]``, no funnel, 10 variants)."""
+
+    conversion_activities: list[str]
+    funnel: list[str]
+    top_variants: int
+
+
+class ActivityShare(TypedDict):
+    """Cases of a segment that stopped at an activity without converting."""
+
+    activity: str
+    cases: int
+    share: float
+
+
+class SegmentSummary(TypedDict):
+    """The journey-map metrics of one segment."""
+
+    segment: str
+    cases: int
+    events: int
+    share_of_cases: float
+    variant_count: int
+    variants: list[Variant]
+    converted: int
+    conversion_rate: float
+    durations: DurationStats
+    drop_offs: list[ActivityShare]
+    funnel: list[FunnelStep]
+
+
+class SegmentComparison(TypedDict):
+    """Segments side by side, most cases first."""
+
+    cases: int
+    segments: list[SegmentSummary]
+
+
 class Activity(TypedDict, total=False):
     """One activity of a customer; ``value`` defaults to 0."""
 
@@ -355,8 +412,27 @@ class JourneyUpdate(TypedDict):
     duplicate: bool
 
 
+
+class ForestSettings(TypedDict, total=False):
+    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
+
+    trees: int
+    seed: int
+    max_samples_per_tree: int
+
+
+class OutcomePredictions(TypedDict):
+    """Predictions for one call."""
+
+    call_id: str
+    resolution_probability: float
+    escalation_probability: float
+    expected_duration_secs: float
+    expected_satisfaction: float | None
+
 __all__ = [
     "Activity",
+    "ActivityShare",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",
@@ -373,6 +449,7 @@ __all__ = [
     "DurationStats",
     "Edge",
     "Emotions",
+    "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -383,9 +460,12 @@ __all__ = [
     "JourneyTracker",
     "JourneyUpdate",
     "LogColumns",
+    "OutcomeModels",
+    "OutcomePredictions",
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "PredictError",
     "RealtimeConfig",
     "RealtimeError",
     "RealtimeEvent",
@@ -396,6 +476,10 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "SegmentComparison",
+    "SegmentEvent",
+    "SegmentOptions",
+    "SegmentSummary",
     "Sentiment",
     "SentimentAnalyzer",
     "SentimentRow",
@@ -412,6 +496,10 @@ __all__ = [
     "attribution_csv",
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
+    "call_features",
+    "classify_csv",
+    "classify_csv_bytes",
+    "classify_table",
     "cohorts",
     "fit_bg_nbd",
     "fit_gamma_gamma",
@@ -419,6 +507,8 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_segments",
+    "journey_segments_csv",
     "parse_jsonl",
     "render_report_html",
     "simulate",

@@ -10,7 +10,7 @@ Errors: every exception raised for bad input or a failed store is an
 :class:`AybizaError`. Arguments of the wrong Python type raise ``TypeError``.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
 from typing import Any, Literal, TypeAlias, TypedDict, final, overload
@@ -35,6 +35,10 @@ see ``aybiza_analytics::report`` for every field)."""
 _PiiKindName: TypeAlias = Literal["card", "ssn", "phone", "email", "iban", "dob", "spoken_digits"]
 """The name of a kind of personal data the redactor finds (stub only: stubtest
 cannot match a ``Literal`` alias with its runtime value)."""
+
+
+_TableKind: TypeAlias = Literal["pandas", "arrow", "columns", "rows"]
+"""The table kinds the journey functions return with ``output=`` (stub only): a pandas DataFrame, a pyarrow Table, a dict of columns, or a list of row dicts."""
 
 class SimConfig(TypedDict, total=False):
     """What to simulate; every count is per tenant. Every field may be left
@@ -162,6 +166,11 @@ class RealtimeError(InvalidArgumentError):
     ``out_of_order``, ``unknown_call``, ``call_ended``, ``already_live``,
     ``invalid_call``, ``invalid_config``, ``sentiment``. The call's state is
     unchanged and no other call is affected."""
+
+class PredictError(AybizaError):
+    """A prediction model could not be trained, loaded or applied: a feature
+    schema that does not match the model's, a single class, a corrupt or
+    unsupported model file, ..."""
 
 class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
@@ -715,6 +724,24 @@ class JourneyTracker:
                 threshold outside [0, 1], a non-positive inactivity window, or a bad event.
             TypeError: ``config`` is not a dict, ``history`` not a list, or the callback not callable.
         """
+    @staticmethod
+    def from_store(
+        store: Store,
+        tenant: str,
+        config: JourneyConfig | None = None,
+        start: TimeBound = None,
+        end: TimeBound = None,
+        on_retention_risk: Callable[[JourneyUpdate], object] | None = None,
+    ) -> JourneyTracker:
+        """A tracker whose model is learned from the past journeys of
+        ``tenant`` in ``[start, end)`` held by ``store``: its journey events,
+        cut into journeys at ``config``'s conversion and churn actions and
+        after its inactivity window, actions in time order.
+
+        Raises:
+            InvalidArgumentError: the tenant has no journey events there, or a bad config.
+            StoreError: the store cannot be read.
+        """
     def track(self, event: Record) -> JourneyUpdate:
         """Appends a journey event (``id``, ``customer_id``, ``action``,
         ``timestamp``; ``tenant``, ``channel``, ``value``, ``sentiment``,
@@ -832,6 +859,21 @@ class CallTracker:
     def __repr__(self) -> str: ...
 
 def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
+
+@overload
+def attribution(
+    paths: Sequence[PathInput] | Any, options: AttributionOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> AttributionReport: ...
+@overload
+def attribution(
+    paths: Sequence[PathInput] | Any, options: AttributionOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """Every attribution model (first touch, last touch, linear, time decay,
     position based, Markov of ``markov_order``, Shapley) on aggregated paths.
     The GIL is released while it computes.
@@ -851,7 +893,20 @@ def attribution_csv(path: str | PathLike[str], columns: PathColumns | None = Non
         AybizaError: the file cannot be read.
     """
 
-def journey_map(events: Sequence[CaseEvent]) -> JourneyMap:
+@overload
+def journey_map(
+    events: Sequence[CaseEvent] | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> JourneyMap: ...
+@overload
+def journey_map(
+    events: Sequence[CaseEvent] | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """The journey map of an event log: variants, directly-follows edges with
     median times, start and end activities, case durations.
 
@@ -868,18 +923,128 @@ def journey_map_csv(path: str | PathLike[str], columns: LogColumns | None = None
         AybizaError: the file cannot be read.
     """
 
-def funnel(events: Sequence[CaseEvent], stages: Sequence[str]) -> list[FunnelStep]:
+class SegmentEvent(TypedDict, total=False):
+    """One event of a segmented event log; ``segment`` missing or ``None`` is the blank segment."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+    segment: str | None
+
+
+class SegmentOptions(TypedDict, total=False):
+    """Segment comparison settings (defaults: ``["purchase"]``, no funnel, 10 variants)."""
+
+    conversion_activities: list[str]
+    funnel: list[str]
+    top_variants: int
+
+
+class ActivityShare(TypedDict):
+    """Cases of a segment that stopped at an activity without converting."""
+
+    activity: str
+    cases: int
+    share: float
+
+
+class SegmentSummary(TypedDict):
+    """The journey-map metrics of one segment."""
+
+    segment: str
+    cases: int
+    events: int
+    share_of_cases: float
+    variant_count: int
+    variants: list[Variant]
+    converted: int
+    conversion_rate: float
+    durations: DurationStats
+    drop_offs: list[ActivityShare]
+    funnel: list[FunnelStep]
+
+
+class SegmentComparison(TypedDict):
+    """Segments side by side, most cases first."""
+
+    cases: int
+    segments: list[SegmentSummary]
+
+
+@overload
+def journey_segments(
+    events: Sequence[SegmentEvent] | Any, options: SegmentOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> SegmentComparison: ...
+@overload
+def journey_segments(
+    events: Sequence[SegmentEvent] | Any, options: SegmentOptions | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
+    """The journey-map metrics (variants, conversion rate, durations,
+    drop-offs, funnel) side by side for each segment; a case belongs to the
+    segment of its earliest event ((blank) for an empty one).
+
+    Raises:
+        InvalidArgumentError: a missing or unknown field, a bad timestamp, an empty funnel stage.
+        TypeError: ``events`` is not a list or ``options`` not a dict.
+    """
+
+def journey_segments_csv(
+    path: str | PathLike[str],
+    segment_column: str,
+    columns: LogColumns | None = None,
+    options: SegmentOptions | None = None,
+) -> SegmentComparison:
+    """:func:`journey_segments` of a CSV event log, segments read from ``segment_column``.
+
+    Raises:
+        InvalidArgumentError: a missing column or a bad timestamp (naming row and column).
+        AybizaError: the file cannot be read.
+    """
+
+@overload
+def funnel(
+    events: Sequence[CaseEvent] | Any, stages: Sequence[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> list[FunnelStep]: ...
+@overload
+def funnel(
+    events: Sequence[CaseEvent] | Any, stages: Sequence[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """How many cases reach each of ``stages`` in order (each after the previous one).
 
     Raises:
         InvalidArgumentError: no stages, or a bad event.
     """
 
+@overload
 def cohorts(
-    activities: Sequence[Activity],
+    activities: Sequence[Activity] | Any,
     period: Literal["day", "week", "month"] = "month",
     until: datetime | str | None = None,
-) -> CohortTable:
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: Literal["dict"] = "dict",
+) -> CohortTable: ...
+@overload
+def cohorts(
+    activities: Sequence[Activity] | Any,
+    period: Literal["day", "week", "month"] = "month",
+    until: datetime | str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    output: _TableKind,
+) -> Any:
     """Customers grouped by the period of their first activity and followed
     period by period up to ``until`` (default: the latest activity).
 
@@ -914,8 +1079,125 @@ def bg_nbd_expected_transactions(params: BgNbdParams, customer: CustomerRfm, t: 
 def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) -> float:
     """Expected mean spend per transaction of ``customer`` under fitted Gamma-Gamma ``params``."""
 
+
+class ForestSettings(TypedDict, total=False):
+    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
+
+    trees: int
+    seed: int
+    max_samples_per_tree: int
+
+
+class OutcomePredictions(TypedDict):
+    """Predictions for one call."""
+
+    call_id: str
+    resolution_probability: float
+    escalation_probability: float
+    expected_duration_secs: float
+    expected_satisfaction: float | None
+
+
+def classify_csv(
+    path: str | PathLike[str], target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """Cross-validates a random forest on any CSV (``.gz`` decompressed) with
+    ``folds`` stratified folds and returns the ``aybiza classify`` report:
+    ``rows``, typed ``columns``, ``classes``, per-fold metrics and times,
+    ``mean_accuracy``, ``mean_roc_auc``, ``pooled`` metrics.
+
+    Raises:
+        InvalidArgumentError: an unknown or mistyped setting.
+        PredictError: a missing target column, a single class, fewer rows than folds.
+        AybizaError: the file cannot be read.
+    """
+
+def classify_csv_bytes(
+    csv: bytes, target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """:func:`classify_csv` of UTF-8 CSV text in memory."""
+
+def classify_table(
+    table: Any, target: str, folds: int = 5, settings: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`classify_csv` of a table (pandas DataFrame, pyarrow Table, dict of
+    columns, list of row dicts); ``None``/NaN cells are missing.
+
+    Raises:
+        KeyError: ``target`` is not a column.
+        PredictError: as :func:`classify_csv`.
+    """
+
+def call_features(
+    store: Store,
+    tenant: str,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    feature_set: Literal["context", "full"] = "full",
+    *,
+    output: Literal["pandas", "arrow", "columns", "rows"] = "rows",
+) -> Any:
+    """The call features of the calls of ``tenant`` in ``[start, end)``: one
+    row per call (``call_id`` and each feature, ``None`` when missing) as the
+    table kind ``output`` names.
+
+    Raises:
+        InvalidArgumentError: an unknown feature set or a bad time bound.
+    """
+
+@final
+class OutcomeModels:
+    """The four call-outcome models (random forests): resolution, escalation,
+    duration and satisfaction; see ``docs/prediction.md``."""
+
+    @staticmethod
+    def train(
+        store: Store,
+        tenant: str,
+        start: TimeBound = None,
+        end: TimeBound = None,
+        settings: ForestSettings | None = None,
+    ) -> OutcomeModels:
+        """Trains the models on the calls of ``tenant`` in ``[start, end)``.
+
+        Raises:
+            InvalidArgumentError: no calls there, or a bad setting.
+            PredictError: a model cannot be trained (e.g. a single class).
+        """
+    def predict(
+        self, store: Store, tenant: str, start: TimeBound = None, end: TimeBound = None
+    ) -> list[OutcomePredictions]:
+        """Predictions for every call of ``tenant`` in ``[start, end)`` (their
+        predecessors in the range feed the history features)."""
+    def evaluate(
+        self, store: Store, tenant: str, start: TimeBound = None, end: TimeBound = None
+    ) -> dict[str, Any]:
+        """Metrics on the calls of ``tenant`` in ``[start, end)``: ``calls``,
+        ``resolution`` and ``escalation`` (accuracy, ROC AUC, F1, Brier,
+        reliability), ``duration`` and ``satisfaction`` (MAE, RMSE, R²)."""
+    def to_bytes(self) -> bytes:
+        """The models in the versioned JSON file format."""
+    @staticmethod
+    def from_bytes(data: bytes) -> OutcomeModels:
+        """Models from :meth:`to_bytes` output.
+
+        Raises:
+            PredictError: a corrupt file, another model kind, an unsupported version.
+            InvalidArgumentError: the bytes are not UTF-8.
+        """
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the models to a file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> OutcomeModels:
+        """Reads models written by :meth:`save`."""
+    @property
+    def has_satisfaction(self) -> bool:
+        """Whether a satisfaction model was trained (it needs enough surveyed calls)."""
+    def __repr__(self) -> str: ...
+
 __all__ = [
     "Activity",
+    "ActivityShare",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",
@@ -932,6 +1214,7 @@ __all__ = [
     "DurationStats",
     "Edge",
     "Emotions",
+    "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -942,9 +1225,12 @@ __all__ = [
     "JourneyTracker",
     "JourneyUpdate",
     "LogColumns",
+    "OutcomeModels",
+    "OutcomePredictions",
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "PredictError",
     "RealtimeConfig",
     "RealtimeError",
     "RealtimeEvent",
@@ -955,6 +1241,10 @@ __all__ = [
     "Redactor",
     "Report",
     "ReportPaths",
+    "SegmentComparison",
+    "SegmentEvent",
+    "SegmentOptions",
+    "SegmentSummary",
     "Sentiment",
     "SentimentAnalyzer",
     "SentimentRow",
@@ -971,6 +1261,10 @@ __all__ = [
     "attribution_csv",
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
+    "call_features",
+    "classify_csv",
+    "classify_csv_bytes",
+    "classify_table",
     "cohorts",
     "fit_bg_nbd",
     "fit_gamma_gamma",
@@ -978,6 +1272,8 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_segments",
+    "journey_segments_csv",
     "parse_jsonl",
     "render_report_html",
     "simulate",

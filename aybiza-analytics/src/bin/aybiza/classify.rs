@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aybiza_analytics::Result;
-use aybiza_analytics::predict::evaluate::{cross_validate_classifier, stratified_folds};
+use aybiza_analytics::predict::evaluate::stratified_folds;
+use aybiza_analytics::predict::json::classify_report;
 use aybiza_analytics::predict::table::CsvFrame;
 use aybiza_analytics::predict::{Classifier, ForestParams, PredictError};
 use serde_json::json;
@@ -69,38 +70,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         max_samples_per_tree: (args.max_samples_per_tree > 0).then_some(args.max_samples_per_tree),
         ..ForestParams::default()
     };
-    let report = cross_validate_classifier(&table, &labels, &folds, &params)?;
-    let folds_json: Vec<_> = report
-        .folds
-        .iter()
-        .map(|f| {
-            json!({
-                "fold": f.fold,
-                "train_rows": f.train_rows,
-                "test_rows": f.metrics.rows,
-                "accuracy": f.metrics.accuracy,
-                "roc_auc": f.metrics.roc_auc,
-                "f1": f.metrics.f1,
-                "brier": f.metrics.brier,
-                "fit_seconds": f.fit_seconds,
-                "predict_seconds": f.predict_seconds,
-                "predict_seconds_per_1000_rows": f.predict_seconds * 1000.0 / f.metrics.rows.max(1) as f64,
-            })
-        })
-        .collect();
-    let n = report.folds.len().max(1) as f64;
-    let mut out = json!({
-        "rows": table.len(),
-        "columns": table.schema().columns,
-        "classes": report.classes,
-        "trees": params.trees,
-        "folds": folds_json,
-        "mean_accuracy": report.mean_accuracy,
-        "mean_roc_auc": report.mean_roc_auc,
-        "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
-        "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
-        "pooled": report.pooled,
-    });
+    let mut out = classify_report(&table, &labels, &folds, &params)?;
     if let Some(path) = &args.save_model {
         Classifier::fit(&table, &labels, &params)?.save(path)?;
         out["saved_model"] = json!(path.display().to_string());

@@ -10,6 +10,7 @@ use aybiza_analytics::journey::attribution::{
     AttributionOptions, PathColumns, PathData, attribute,
 };
 use aybiza_analytics::journey::map::{EventLog, LogColumns, journey_map};
+use aybiza_analytics::journey::segment::{SegmentOptions, SegmentedLog, compare_segments};
 
 use crate::input;
 
@@ -31,6 +32,19 @@ pub struct MapArgs {
     /// Where to write the map as JSON; standard output by default.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Compare segments instead: each case belongs to the value of this column on its
+    /// earliest event; writes the metrics of every segment side by side.
+    #[arg(long)]
+    segment_column: Option<String>,
+    /// With --segment-column: an activity that makes a case converted (repeatable).
+    #[arg(long, default_values_t = SegmentOptions::default().conversion_activities)]
+    conversion_activity: Vec<String>,
+    /// With --segment-column: funnel stages, comma-separated, in order.
+    #[arg(long, value_delimiter = ',')]
+    funnel: Vec<String>,
+    /// With --segment-column: variants listed per segment.
+    #[arg(long, default_value_t = SegmentOptions::default().top_variants)]
+    top_variants: usize,
 }
 
 /// Reads the log, computes variants, the directly-follows graph and endpoints, writes JSON.
@@ -40,6 +54,29 @@ pub fn map(args: MapArgs) -> Result<ExitCode> {
         activity: args.activity_column,
         timestamp: args.timestamp_column,
     };
+    if let Some(segment_column) = &args.segment_column {
+        let log = SegmentedLog::read_csv(input::open(&args.input)?, &columns, segment_column)?;
+        let options = SegmentOptions {
+            conversion_activities: args.conversion_activity,
+            funnel: args.funnel,
+            top_variants: args.top_variants,
+        };
+        let comparison = compare_segments(&log, &options)?;
+        let json = serde_json::to_string_pretty(&comparison)?;
+        match &args.output {
+            Some(path) => {
+                std::fs::write(path, json)?;
+                eprintln!(
+                    "{} cases in {} segments: {}",
+                    comparison.cases,
+                    comparison.segments.len(),
+                    path.display()
+                );
+            }
+            None => println!("{json}"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let log = EventLog::read_csv(input::open(&args.input)?, &columns)?;
     let map = journey_map(&log);
     match &args.output {

@@ -1,0 +1,70 @@
+"""Prediction functions that take and return tables.
+
+``call_features`` returns the call features as the table kind asked for;
+``classify_table`` cross-validates a forest on any table (a pandas DataFrame,
+a pyarrow Table, a dict of columns or a list of row dicts) exactly as
+``classify_csv`` does on a CSV file: the table is written as CSV in memory,
+so a column whose present values are all numbers is numeric, any other
+categorical, and ``None``/NaN cells are missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from aybiza_analytics.frames import columns as table_columns
+from aybiza_analytics.frames import to_table
+
+# The compiled module (typed by the package's stubs, not here).
+_native: Any = importlib.import_module("aybiza_analytics._native")
+
+
+def call_features(
+    store: Any,
+    tenant: str,
+    start: Any = None,
+    end: Any = None,
+    feature_set: str = "full",
+    *,
+    output: str = "rows",
+) -> Any:
+    """The call features (``"context"`` or ``"full"``) of the calls of ``tenant`` in
+    ``[start, end)``: one row per call (``call_id`` and each feature, ``None`` when
+    missing), as ``output`` (``"rows"``, ``"columns"``, ``"pandas"`` or ``"arrow"``)."""
+    rows = _native.call_features(store, tenant, start, end, feature_set)
+    return to_table(rows, output)
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def classify_table(
+    table: Any,
+    target: str,
+    folds: int = 5,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Cross-validates a random forest on ``table`` with the column ``target`` as
+    the class and returns the ``classify_csv`` report."""
+    data = table_columns(table)
+    if target not in data:
+        raise KeyError(f"column {target!r} not found; columns are {sorted(data)}")
+    names = list(data)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    count = len(data[names[0]]) if names else 0
+    for i in range(count):
+        writer.writerow([_cell(data[name][i]) for name in names])
+    report: dict[str, Any] = _native.classify_csv_bytes(buffer.getvalue().encode("utf-8"), target, folds, settings)
+    return report

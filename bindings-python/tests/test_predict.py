@@ -1,0 +1,99 @@
+"""Prediction: classify_csv / classify_table, OutcomeModels on a store, call features, save and load.
+
+The same checks run in the Node suite (__test__/predict.test.js).
+"""
+
+import pytest
+
+import aybiza_analytics as aa
+
+SIM = {"tenants": 1, "days": 3, "calls_per_day": 120, "anomaly_days": 0}
+
+
+@pytest.fixture(scope="module")
+def store_and_tenant():
+    output = aa.simulate(SIM)
+    store = aa.Store.memory()
+    store.ingest(output["records"])
+    return store, store.tenant_ids()[0]
+
+
+@pytest.fixture(scope="module")
+def models(store_and_tenant):
+    store, tenant = store_and_tenant
+    return aa.OutcomeModels.train(store, tenant, settings={"trees": 10})
+
+
+def separable_rows():
+    rows = []
+    for i in range(60):
+        rows.append({"x": i if i % 2 == 0 else -i, "colour": "red" if i % 3 == 0 else None, "label": "yes" if i % 2 == 0 else "no"})
+    return rows
+
+
+def test_classify_csv_mirrors_the_cli(tmp_path):
+    path = tmp_path / "data.csv"
+    lines = ["x,colour,label"] + [f'{r["x"]},{r["colour"] or ""},{r["label"]}' for r in separable_rows()]
+    path.write_text("\n".join(lines) + "\n")
+    report = aa.classify_csv(path, "label", 3, {"trees": 20})
+    assert report["rows"] == 60 and len(report["folds"]) == 3
+    assert report["classes"] == ["no", "yes"]
+    assert [c["kind"] for c in report["columns"]] == ["numeric", "categorical"]
+    assert report["mean_accuracy"] > 0.9 and 0.0 <= report["pooled"]["brier"] <= 1.0
+    with pytest.raises(aa.PredictError):
+        aa.classify_csv(path, "nope")
+    with pytest.raises(aa.InvalidArgumentError, match="tres"):
+        aa.classify_csv(path, "label", 3, {"tres": 1})
+
+
+def test_classify_table_takes_pandas_and_arrow():
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(separable_rows())
+    report = aa.classify_table(frame, "label", 3, {"trees": 20})
+    assert report["rows"] == 60 and report["mean_accuracy"] > 0.9
+    assert [c["kind"] for c in report["columns"]] == ["numeric", "categorical"]
+    assert aa.classify_table(pa.Table.from_pandas(frame), "label", 3, {"trees": 20})["rows"] == 60
+    with pytest.raises(KeyError):
+        aa.classify_table(frame, "target")
+
+
+def test_outcome_models_predict_evaluate_and_round_trip(store_and_tenant, models, tmp_path):
+    store, tenant = store_and_tenant
+    predictions = models.predict(store, tenant)
+    assert len(predictions) > 300
+    assert all(0.0 <= p["escalation_probability"] <= 1.0 for p in predictions)
+    evaluation = models.evaluate(store, tenant)
+    assert evaluation["calls"] == len(predictions)
+    assert evaluation["escalation"]["roc_auc"] > 0.8
+    assert evaluation["duration"]["mae"] > 0.0
+    again = aa.OutcomeModels.from_bytes(models.to_bytes()).predict(store, tenant)
+    assert again == predictions
+    path = tmp_path / "models.json"
+    models.save(path)
+    assert aa.OutcomeModels.load(path).predict(store, tenant) == predictions
+    assert "OutcomeModels(trees=10" in repr(models)
+
+
+def test_mismatched_schema_and_bad_files_are_typed_errors(store_and_tenant, models):
+    store, tenant = store_and_tenant
+    renamed = models.to_bytes().replace(b'"hour_of_day"', b'"hour_of_the_day"')
+    with pytest.raises(aa.PredictError, match="schema mismatch"):
+        aa.OutcomeModels.from_bytes(renamed).predict(store, tenant)
+    with pytest.raises(aa.PredictError):
+        aa.OutcomeModels.from_bytes(b'{"format": "aybiza-forest", "format_version": 99, "kind": "outcome_models", "model": {}}')
+    with pytest.raises(aa.InvalidArgumentError):
+        aa.OutcomeModels.from_bytes(b"\xff\xfe")
+    with pytest.raises(aa.InvalidArgumentError, match="no calls"):
+        aa.OutcomeModels.train(store, "nobody")
+
+
+def test_call_features_as_tables(store_and_tenant):
+    pd = pytest.importorskip("pandas")
+    store, tenant = store_and_tenant
+    rows = aa.call_features(store, tenant, feature_set="context")
+    assert "hour_of_day" in rows[0] and "turns" not in rows[0]
+    frame = aa.call_features(store, tenant, output="pandas")
+    assert len(frame) == len(rows) and "turns" in frame.columns
+    with pytest.raises(aa.InvalidArgumentError, match="feature set"):
+        aa.call_features(store, tenant, feature_set="everything")
