@@ -858,8 +858,6 @@ class CallTracker:
         """Messages of the exceptions subscribers raised (the latest 100)."""
     def __repr__(self) -> str: ...
 
-def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
-
 @overload
 def attribution(
     paths: Sequence[PathInput] | Any, options: AttributionOptions | None = None,
