@@ -18,7 +18,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests"
 cargo test -p aybiza-analytics
 
-step "LLM layer with the bedrock feature: clippy, unit tests, real SDK against a local Bedrock server"
+step "bedrock feature: clippy, and the real SDK client against a local Bedrock server"
 cargo clippy -p aybiza-analytics --features bedrock --lib --tests -- -D warnings
 # (the llm:: unit tests need no feature and ran above; a name filter here would also skip this binary's tests)
 cargo test -p aybiza-analytics --features bedrock --test llm_bedrock
