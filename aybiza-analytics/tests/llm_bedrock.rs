@@ -510,3 +510,33 @@ async fn deepening_keeps_successes_and_reports_failed_groups() {
     );
     assert!(paths.contains(&HAIKU_CONVERSE), "{paths:?}");
 }
+
+#[test]
+fn settings_from_json_map_to_backend_and_client_configs() {
+    use aybiza_analytics::llm::bedrock::BedrockClientSettings;
+    let settings: BedrockClientSettings = serde_json::from_value(json!({
+        "region": "eu-west-1", "endpoint_url": "http://127.0.0.1:9", "api": "invoke_model",
+        "large_model": "anthropic.claude-sonnet-4", "timeout_seconds": 2.5, "max_attempts": 2,
+        "prices": {"anthropic.claude-sonnet-4": {"input_per_million": 3.0, "output_per_million": 15.0}},
+        "redact_prompts": false
+    }))
+    .unwrap();
+    let (backend, client) = settings.split().unwrap();
+    assert_eq!(backend.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(backend.api, BedrockApi::InvokeModel);
+    assert_eq!(backend.routing.model(ModelTier::Small), CLAUDE_3_HAIKU);
+    assert_eq!(
+        backend.routing.model(ModelTier::Large),
+        "anthropic.claude-sonnet-4"
+    );
+    assert_eq!(backend.prices.models.len(), 3);
+    assert_eq!(client.timeout, Duration::from_millis(2500));
+    assert_eq!(client.retry.max_attempts, 2);
+    assert!(!client.redact_prompts);
+    assert!(serde_json::from_value::<BedrockClientSettings>(json!({"regoin": "x"})).is_err());
+    let negative = BedrockClientSettings {
+        timeout_seconds: -1.0,
+        ..BedrockClientSettings::default()
+    };
+    assert_eq!(negative.split().unwrap_err().kind(), "config");
+}

@@ -258,3 +258,111 @@ impl LlmBackend for BedrockBackend {
         self.config.routing.model(tier).to_owned()
     }
 }
+
+/// Everything needed to build an [`LlmClient`](crate::llm::LlmClient) on
+/// Bedrock, as one JSON-friendly object (the bindings take it as a dict /
+/// object). Durations are in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BedrockClientSettings {
+    /// AWS region; from the AWS chain when unset.
+    pub region: Option<String>,
+    /// Named AWS profile.
+    pub profile: Option<String>,
+    /// Endpoint override.
+    pub endpoint_url: Option<String>,
+    /// `converse` or `invoke_model`.
+    pub api: BedrockApi,
+    /// Model id of the small tier (Claude 3 Haiku by default).
+    pub small_model: Option<String>,
+    /// Model id of the large tier (Claude 3.7 Sonnet by default).
+    pub large_model: Option<String>,
+    /// Prices for models other than the two default ones, by model id.
+    pub prices: std::collections::BTreeMap<String, super::ModelPrice>,
+    /// Seconds allowed per attempt.
+    pub timeout_seconds: f64,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// Upper bound of the first backoff, in seconds.
+    pub initial_backoff_seconds: f64,
+    /// Upper bound of any backoff, in seconds.
+    pub max_backoff_seconds: f64,
+    /// Most requests in flight.
+    pub max_concurrency: usize,
+    /// Whether prompts are redacted of PII before they are sent.
+    pub redact_prompts: bool,
+}
+
+impl Default for BedrockClientSettings {
+    fn default() -> Self {
+        let client = super::LlmClientConfig::default();
+        Self {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            api: BedrockApi::default(),
+            small_model: None,
+            large_model: None,
+            prices: std::collections::BTreeMap::new(),
+            timeout_seconds: client.timeout.as_secs_f64(),
+            max_attempts: client.retry.max_attempts,
+            initial_backoff_seconds: client.retry.initial_backoff.as_secs_f64(),
+            max_backoff_seconds: client.retry.max_backoff.as_secs_f64(),
+            max_concurrency: client.max_concurrency,
+            redact_prompts: client.redact_prompts,
+        }
+    }
+}
+
+fn seconds(name: &str, value: f64) -> Result<std::time::Duration, LlmError> {
+    std::time::Duration::try_from_secs_f64(value).map_err(|_| {
+        LlmError::Config(format!(
+            "{name} must be a non-negative number of seconds, got {value}"
+        ))
+    })
+}
+
+impl BedrockClientSettings {
+    /// The backend and client configurations these settings describe.
+    pub fn split(&self) -> Result<(BedrockConfig, super::LlmClientConfig), LlmError> {
+        let mut routing = ModelRouting::default();
+        if let Some(model) = &self.small_model {
+            routing.small_model = model.clone();
+        }
+        if let Some(model) = &self.large_model {
+            routing.large_model = model.clone();
+        }
+        let mut prices = PriceTable::default();
+        prices
+            .models
+            .extend(self.prices.iter().map(|(k, v)| (k.clone(), *v)));
+        let backend = BedrockConfig {
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            api: self.api,
+            routing,
+            prices,
+        };
+        let client = super::LlmClientConfig {
+            timeout: seconds("timeout_seconds", self.timeout_seconds)?,
+            retry: super::RetryPolicy {
+                max_attempts: self.max_attempts,
+                initial_backoff: seconds("initial_backoff_seconds", self.initial_backoff_seconds)?,
+                max_backoff: seconds("max_backoff_seconds", self.max_backoff_seconds)?,
+            },
+            max_concurrency: self.max_concurrency,
+            redact_prompts: self.redact_prompts,
+            ..super::LlmClientConfig::default()
+        };
+        Ok((backend, client))
+    }
+
+    /// Connects to Bedrock (credentials and region from the AWS chain, with
+    /// these overrides) and wraps the backend in an [`LlmClient`](crate::llm::LlmClient).
+    pub async fn connect(&self) -> Result<super::LlmClient, LlmError> {
+        let (backend, client) = self.split()?;
+        let backend = BedrockBackend::connect(backend).await?;
+        super::LlmClient::new(std::sync::Arc::new(backend), client)
+    }
+}

@@ -85,25 +85,36 @@ pub struct LlmRequest {
     /// The user content ([`LlmClient`] redacts PII before it is sent).
     pub user: String,
     /// JSON schema the answer must follow, when structured output is wanted.
+    #[serde(default)]
     pub json_schema: Option<serde_json::Value>,
-    /// Most tokens to generate.
+    /// Most tokens to generate (1024 when absent from JSON).
+    #[serde(default = "default_max_tokens")]
     pub max_tokens: u32,
-    /// Sampling temperature.
+    /// Sampling temperature (0.2 when absent from JSON).
+    #[serde(default = "default_temperature")]
     pub temperature: f32,
     /// Which class of model to use.
     #[serde(default)]
     pub tier: ModelTier,
 }
 
+fn default_max_tokens() -> u32 {
+    1024
+}
+
+fn default_temperature() -> f32 {
+    0.2
+}
+
 impl LlmRequest {
-    /// A free-text request for the small tier.
+    /// A free-text request for the small tier (1024 tokens, temperature 0.2).
     pub fn new(system: impl Into<String>, user: impl Into<String>) -> Self {
         Self {
             system: system.into(),
             user: user.into(),
             json_schema: None,
-            max_tokens: 1024,
-            temperature: 0.2,
+            max_tokens: default_max_tokens(),
+            temperature: default_temperature(),
             tier: ModelTier::Small,
         }
     }
