@@ -153,14 +153,20 @@ impl LlmClient {
         tenant: &str,
         request: &LlmRequest,
     ) -> Result<LlmResponse, LlmError> {
-        let mut outgoing = request.clone();
+        // Redact what came from the caller (and, below, the validation error,
+        // which may quote the answer); the schema is ours and is left intact.
+        let mut outgoing = LlmRequest {
+            system: self.redact(&request.system),
+            user: self.redact(&request.user),
+            ..request.clone()
+        };
         if let Some(schema) = &request.json_schema {
             outgoing.system = format!(
                 "{}\n\nAnswer with a single JSON value and nothing else. It must follow this JSON schema:\n{}",
-                request.system, schema
+                outgoing.system, schema
             );
         }
-        let original_user = request.user.clone();
+        let redacted_user = outgoing.user.clone();
         let _permit =
             self.inner.permits.acquire().await.map_err(|_| {
                 LlmError::Config("the client's concurrency limit was closed".into())
@@ -172,8 +178,7 @@ impl LlmClient {
         let mut validation_attempt = 0;
         loop {
             validation_attempt += 1;
-            let prepared = self.redacted(&outgoing);
-            let response = self.send_with_retries(tenant, &prepared).await?;
+            let response = self.send_with_retries(tenant, &outgoing).await?;
             usage = usage.plus(response.usage);
             let Some(schema) = &request.json_schema else {
                 return Ok(LlmResponse { usage, ..response });
@@ -194,8 +199,9 @@ impl LlmClient {
                 Err(reason) if validation_attempt < VALIDATION_ATTEMPTS => {
                     tracing::warn!(model = %response.model, %reason, "invalid structured answer; asking again");
                     outgoing.user = format!(
-                        "{original_user}\n\nYour previous answer was rejected: {reason}. \
-                         Reply again with only a JSON value that follows the schema."
+                        "{redacted_user}\n\nYour previous answer was rejected: {}. \
+                         Reply again with only a JSON value that follows the schema.",
+                        self.redact(&reason)
                     );
                 }
                 Err(reason) => {
@@ -209,15 +215,13 @@ impl LlmClient {
         }
     }
 
-    fn redacted(&self, request: &LlmRequest) -> LlmRequest {
+    /// `text` redacted of PII, or unchanged when redaction is off.
+    fn redact(&self, text: &str) -> String {
         let config = &self.inner.config;
-        if !config.redact_prompts {
-            return request.clone();
-        }
-        LlmRequest {
-            system: config.redactor.redact(&request.system).text,
-            user: config.redactor.redact(&request.user).text,
-            ..request.clone()
+        if config.redact_prompts {
+            config.redactor.redact(text).text
+        } else {
+            text.to_owned()
         }
     }
 
