@@ -30,6 +30,13 @@ create_exception!(
     "The store failed: SQLite error, corrupt stored record, or a file written by a newer schema."
 );
 
+create_exception!(
+    aybiza_analytics,
+    LlmError,
+    AybizaError,
+    "A call to a large language model failed (throttled, timed out, rejected, or an invalid answer)."
+);
+
 /// Converts a core error into the Python exception of its kind, keeping the core's message.
 pub fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
@@ -39,6 +46,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Sqlite(_) | Error::CorruptRecord(_) | Error::UnsupportedSchema { .. } => {
             StoreError::new_err(message)
         }
+        Error::Llm(_) => LlmError::new_err(message),
         Error::Io(_) | Error::Json(_) | Error::Task(_) | Error::Predict(_) => {
             AybizaError::new_err(message)
         }
@@ -60,5 +68,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<InvalidArgumentError>(),
     )?;
     module.add("StoreError", py.get_type::<StoreError>())?;
+    module.add("LlmError", py.get_type::<LlmError>())?;
     Ok(())
 }

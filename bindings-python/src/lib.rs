@@ -6,7 +6,7 @@
 //! the `Store` class (queries and reports), [`report`] the report helpers and
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class. A new function goes in the file of its area and is
+//! `JourneyTracker` class, [`llm`] the `LlmClient` class (Bedrock). A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod ingest;
 mod journey;
+mod llm;
 mod privacy;
 mod report;
 mod runtime;
@@ -33,6 +34,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyRecordError>()?;
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
+    module.add_class::<llm::PyLlmClient>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;
