@@ -576,6 +576,122 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
+export interface BedrockSettings {
+  region?: string
+  profile?: string
+  endpoint_url?: string
+  api?: 'converse' | 'invoke_model'
+  small_model?: string
+  large_model?: string
+  prices?: Record<string, { input_per_million: number; output_per_million: number }>
+  timeout_seconds?: number
+  max_attempts?: number
+  initial_backoff_seconds?: number
+  max_backoff_seconds?: number
+  max_concurrency?: number
+  redact_prompts?: boolean
+}
+
+/** One request to a model. */
+export interface LlmRequest {
+  system: string
+  user: string
+  json_schema?: Record<string, unknown> | null
+  max_tokens?: number
+  temperature?: number
+  tier?: 'small' | 'large'
+}
+
+/** Tokens used and their cost in US dollars (`null` when the model has no price). */
+export interface LlmUsage {
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number | null
+}
+
+/** A model's answer; `json` is the validated value when the request had a schema. */
+export interface LlmResponse {
+  model: string
+  text: string
+  json: unknown
+  usage: LlmUsage
+}
+
+/** What the model is told about one pattern group. */
+export interface GroupBrief {
+  group_id: string
+  label: string
+  size: number
+  top_terms?: string[]
+  share_of_calls?: number | null
+  escalation_rate?: number | null
+  resolution_rate?: number | null
+  average_sentiment?: number | null
+  samples?: string[]
+}
+
+/** Settings of `LlmClient.deepen`. */
+export interface DeepenOptions {
+  large_group_threshold?: number
+  max_samples?: number
+  max_sample_chars?: number
+  max_findings?: number
+  max_tokens?: number
+  temperature?: number
+}
+
+/** One finding with the model's confidence (0–1). */
+export interface Finding {
+  text: string
+  confidence: number
+}
+
+/** What the model found in one group. */
+export interface GroupInsights {
+  common_issues: Finding[]
+  faqs: Finding[]
+  friction_points: Finding[]
+  resolution_patterns: Finding[]
+  automation_ideas: Finding[]
+  training_gaps: Finding[]
+  product_suggestions: Finding[]
+}
+
+/** Per-group insights and per-group failures of `LlmClient.deepen`. */
+export interface DeepenResult {
+  groups: Array<{ group_id: string; label: string; model: string; insights: GroupInsights; usage: LlmUsage }>
+  failures: Array<{ group_id: string; label: string; kind: string; message: string }>
+  usage: LlmUsage
+}
+
+/** An executive summary with the model that wrote it and its cost. */
+export interface SummaryResult {
+  summary: {
+    key_findings: string[]
+    business_impact: string
+    recommended_actions: string[]
+    risk_factors: string[]
+  }
+  model: string
+  usage: LlmUsage
+}
+
+/** Tokens and dollars of one model (or all models) for a tenant. */
+export interface ModelCost {
+  calls: number
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number
+  unpriced_calls: number
+}
+
+/** What LLM calls cost one tenant. */
+export interface TenantCost {
+  total: ModelCost
+  by_model: Record<string, ModelCost>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -614,6 +730,28 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/**
+ * A model client on AWS Bedrock: `new LlmClient(settings)`. It connects on the
+ * first call (credentials and region from the AWS chain, with the overrides in
+ * `settings`); every call returns a Promise that rejects with an `Error` of
+ * `code` `Llm` when the model fails, or `InvalidArgument` for bad arguments.
+ */
+export declare class LlmClient {
+  /**
+   * A client for Bedrock with `settings` (region, profile, endpointUrl-style
+   * snake_case keys as in the Rust `BedrockClientSettings`; all optional).
+   */
+  constructor(settings?: BedrockSettings)
+  /** Sends one request (`system`, `user`, optional `json_schema`, `max_tokens`, `temperature`, `tier`). */
+  complete(request: LlmRequest, tenant?: string | undefined | null): Promise<LlmResponse>
+  /** Asks the model about each pattern group; failed groups are listed in `failures`. */
+  deepen(groups: ReadonlyArray<GroupBrief>, tenant?: string | undefined | null, options?: DeepenOptions): Promise<DeepenResult>
+  /** An executive summary of `keyFigures` (any JSON-shaped object) from the large model. */
+  summarize(keyFigures: Record<string, unknown>, tenant?: string | undefined | null): Promise<SummaryResult>
+  /** Tokens and dollars per tenant so far: `{tenant: {total, by_model}}` (empty before the first call). */
+  costs(): Record<string, TenantCost>
 }
 
 /**
