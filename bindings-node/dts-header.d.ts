@@ -910,4 +910,119 @@ export interface OutcomeEvaluation {
   escalation: ClassificationMetrics
   duration: RegressionMetrics
   satisfaction: RegressionMetrics | null
+
+/** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
+export interface BedrockSettings {
+  region?: string
+  profile?: string
+  endpoint_url?: string
+  api?: 'converse' | 'invoke_model'
+  small_model?: string
+  large_model?: string
+  prices?: Record<string, { input_per_million: number; output_per_million: number }>
+  timeout_seconds?: number
+  max_attempts?: number
+  initial_backoff_seconds?: number
+  max_backoff_seconds?: number
+  max_concurrency?: number
+  redact_prompts?: boolean
+}
+
+/** One request to a model. */
+export interface LlmRequest {
+  system: string
+  user: string
+  json_schema?: Record<string, unknown> | null
+  max_tokens?: number
+  temperature?: number
+  tier?: 'small' | 'large'
+}
+
+/** Tokens used and their cost in US dollars (`null` when the model has no price). */
+export interface LlmUsage {
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number | null
+}
+
+/** A model's answer; `json` is the validated value when the request had a schema. */
+export interface LlmResponse {
+  model: string
+  text: string
+  json: unknown
+  usage: LlmUsage
+}
+
+/** What the model is told about one pattern group. */
+export interface GroupBrief {
+  group_id: string
+  label: string
+  size: number
+  top_terms?: string[]
+  share_of_calls?: number | null
+  escalation_rate?: number | null
+  resolution_rate?: number | null
+  average_sentiment?: number | null
+  samples?: string[]
+}
+
+/** Settings of `LlmClient.deepen`. */
+export interface DeepenOptions {
+  large_group_threshold?: number
+  max_samples?: number
+  max_sample_chars?: number
+  max_findings?: number
+  max_tokens?: number
+  temperature?: number
+}
+
+/** One finding with the model's confidence (0–1). */
+export interface Finding {
+  text: string
+  confidence: number
+}
+
+/** What the model found in one group. */
+export interface GroupInsights {
+  common_issues: Finding[]
+  faqs: Finding[]
+  friction_points: Finding[]
+  resolution_patterns: Finding[]
+  automation_ideas: Finding[]
+  training_gaps: Finding[]
+  product_suggestions: Finding[]
+}
+
+/** Per-group insights and per-group failures of `LlmClient.deepen`. */
+export interface DeepenResult {
+  groups: Array<{ group_id: string; label: string; model: string; insights: GroupInsights; usage: LlmUsage }>
+  failures: Array<{ group_id: string; label: string; kind: string; message: string }>
+  usage: LlmUsage
+}
+
+/** An executive summary with the model that wrote it and its cost. */
+export interface SummaryResult {
+  summary: {
+    key_findings: string[]
+    business_impact: string
+    recommended_actions: string[]
+    risk_factors: string[]
+  }
+  model: string
+  usage: LlmUsage
+}
+
+/** Tokens and dollars of one model (or all models) for a tenant. */
+export interface ModelCost {
+  calls: number
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number
+  unpriced_calls: number
+}
+
+/** What LLM calls cost one tenant. */
+export interface TenantCost {
+  total: ModelCost
+  by_model: Record<string, ModelCost>
 }

@@ -479,49 +479,6 @@ export interface FunnelStep {
   conversion_from_previous: number
 }
 
-/** One event of a segmented event log; `segment` missing or null is the blank segment. */
-export interface SegmentEvent {
-  case: string
-  activity: string
-  timestamp: Date | string
-  segment?: string | null
-}
-
-/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
-export interface SegmentOptions {
-  conversion_activities?: string[]
-  funnel?: string[]
-  top_variants?: number
-}
-
-/** Cases of a segment that stopped at an activity without converting. */
-export interface ActivityShare {
-  activity: string
-  cases: number
-  share: number
-}
-
-/** The journey-map metrics of one segment. */
-export interface SegmentSummary {
-  segment: string
-  cases: number
-  events: number
-  share_of_cases: number
-  variant_count: number
-  variants: Variant[]
-  converted: number
-  conversion_rate: number
-  durations: DurationStats
-  drop_offs: ActivityShare[]
-  funnel: FunnelStep[]
-}
-
-/** Segments side by side, most cases first. */
-export interface SegmentComparison {
-  cases: number
-  segments: SegmentSummary[]
-}
-
 /** One activity of a customer; `value` defaults to 0. */
 export interface Activity {
   customer: string
@@ -619,83 +576,120 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
-/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
-export interface ForestSettings {
-  trees?: number
-  seed?: number
-  max_samples_per_tree?: number
+/** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
+export interface BedrockSettings {
+  region?: string
+  profile?: string
+  endpoint_url?: string
+  api?: 'converse' | 'invoke_model'
+  small_model?: string
+  large_model?: string
+  prices?: Record<string, { input_per_million: number; output_per_million: number }>
+  timeout_seconds?: number
+  max_attempts?: number
+  initial_backoff_seconds?: number
+  max_backoff_seconds?: number
+  max_concurrency?: number
+  redact_prompts?: boolean
 }
 
-/** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
-export interface ReliabilityBin {
-  lower: number
-  upper: number
-  count: number
-  mean_predicted: number
-  observed: number
+/** One request to a model. */
+export interface LlmRequest {
+  system: string
+  user: string
+  json_schema?: Record<string, unknown> | null
+  max_tokens?: number
+  temperature?: number
+  tier?: 'small' | 'large'
 }
 
-/** Metrics of a classifier on labelled rows. */
-export interface ClassificationMetrics {
-  rows: number
-  accuracy: number
-  majority_accuracy: number
-  roc_auc: number | null
-  f1: number
-  brier: number
-  reliability: ReliabilityBin[]
+/** Tokens used and their cost in US dollars (`null` when the model has no price). */
+export interface LlmUsage {
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number | null
 }
 
-/** Metrics of a regressor on rows with known targets. */
-export interface RegressionMetrics {
-  rows: number
-  mae: number
-  rmse: number
-  r2: number
-  mean_baseline_mae: number
+/** A model's answer; `json` is the validated value when the request had a schema. */
+export interface LlmResponse {
+  model: string
+  text: string
+  json: unknown
+  usage: LlmUsage
 }
 
-/** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
-export interface ClassifyReport {
-  rows: number
-  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
-  classes: string[]
-  trees: number
-  folds: Array<{
-    fold: number
-    train_rows: number
-    test_rows: number
-    accuracy: number
-    roc_auc: number | null
-    f1: number
-    brier: number
-    fit_seconds: number
-    predict_seconds: number
-    predict_seconds_per_1000_rows: number
-  }>
-  mean_accuracy: number
-  mean_roc_auc: number | null
-  mean_fit_seconds: number
-  predict_seconds_per_1000_rows: number
-  pooled: ClassificationMetrics
+/** What the model is told about one pattern group. */
+export interface GroupBrief {
+  group_id: string
+  label: string
+  size: number
+  top_terms?: string[]
+  share_of_calls?: number | null
+  escalation_rate?: number | null
+  resolution_rate?: number | null
+  average_sentiment?: number | null
+  samples?: string[]
 }
 
-/** Predictions for one call. */
-export interface OutcomePredictions {
-  call_id: string
-  resolution_probability: number
-  escalation_probability: number
-  expected_duration_secs: number
-  expected_satisfaction: number | null
+/** Settings of `LlmClient.deepen`. */
+export interface DeepenOptions {
+  large_group_threshold?: number
+  max_samples?: number
+  max_sample_chars?: number
+  max_findings?: number
+  max_tokens?: number
+  temperature?: number
 }
 
-/** How the outcome models score on a set of calls. */
-export interface OutcomeEvaluation {
+/** One finding with the model's confidence (0–1). */
+export interface Finding {
+  text: string
+  confidence: number
+}
+
+/** What the model found in one group. */
+export interface GroupInsights {
+  common_issues: Finding[]
+  faqs: Finding[]
+  friction_points: Finding[]
+  resolution_patterns: Finding[]
+  automation_ideas: Finding[]
+  training_gaps: Finding[]
+  product_suggestions: Finding[]
+}
+
+/** Per-group insights and per-group failures of `LlmClient.deepen`. */
+export interface DeepenResult {
+  groups: Array<{ group_id: string; label: string; model: string; insights: GroupInsights; usage: LlmUsage }>
+  failures: Array<{ group_id: string; label: string; kind: string; message: string }>
+  usage: LlmUsage
+}
+
+/** An executive summary with the model that wrote it and its cost. */
+export interface SummaryResult {
+  summary: {
+    key_findings: string[]
+    business_impact: string
+    recommended_actions: string[]
+    risk_factors: string[]
+  }
+  model: string
+  usage: LlmUsage
+}
+
+/** Tokens and dollars of one model (or all models) for a tenant. */
+export interface ModelCost {
   calls: number
-  resolution: ClassificationMetrics
-  escalation: ClassificationMetrics
-  duration: RegressionMetrics
-  satisfaction: RegressionMetrics | null
+  input_tokens: number
+  output_tokens: number
+  cost_usd: number
+  unpriced_calls: number
+}
+
+/** What LLM calls cost one tenant. */
+export interface TenantCost {
+  total: ModelCost
+  by_model: Record<string, ModelCost>
 }
 
 /**
@@ -722,14 +716,6 @@ export declare class JourneyTracker {
    */
   constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
   /**
-   * A tracker whose model is learned from the past journeys of `tenant` in
-   * `[start, end)` held by `store`: its journey events, cut into journeys at
-   * `config`'s conversion and churn actions and after its inactivity window.
-   * Rejects with code `InvalidArgument` when the tenant has no journey
-   * events there or the config is bad.
-   */
-  static fromStore(store: Store, tenant: string, config?: JourneyConfig | null, start?: TimeBound, end?: TimeBound, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null): Promise<JourneyTracker>
-  /**
    * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
    * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
    * customer's journey and returns the journey's new state. When
@@ -746,31 +732,26 @@ export declare class JourneyTracker {
   evictIdle(now: Date | string): Array<string>
 }
 
-/** The four call-outcome models: resolution, escalation, duration and satisfaction. */
-export declare class OutcomeModels {
+/**
+ * A model client on AWS Bedrock: `new LlmClient(settings)`. It connects on the
+ * first call (credentials and region from the AWS chain, with the overrides in
+ * `settings`); every call returns a Promise that rejects with an `Error` of
+ * `code` `Llm` when the model fails, or `InvalidArgument` for bad arguments.
+ */
+export declare class LlmClient {
   /**
-   * Trains the models on the calls of `tenant` in `[start, end)` held by
-   * `store`. Rejects with code `InvalidArgument` when the tenant has no
-   * calls there or a setting is bad, `Predict` when a model cannot be trained.
+   * A client for Bedrock with `settings` (region, profile, endpointUrl-style
+   * snake_case keys as in the Rust `BedrockClientSettings`; all optional).
    */
-  static train(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, settings?: ForestSettings | null): Promise<OutcomeModels>
-  /** Predictions for every call of `tenant` in `[start, end)`. */
-  predict(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomePredictions[]>
-  /** Metrics of the models on the calls of `tenant` in `[start, end)`. */
-  evaluate(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomeEvaluation>
-  /** The models in the versioned JSON file format, as a Buffer. */
-  toBytes(): Uint8Array
-  /**
-   * Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
-   * or string). Throws with code `Predict` for a corrupt or unsupported model.
-   */
-  static fromBytes(data: Uint8Array | string): OutcomeModels
-  /** Writes the models to a file. */
-  save(path: string): void
-  /** Reads models from a file written by `save`. */
-  static load(path: string): OutcomeModels
-  /** Whether a satisfaction model was trained (it needs enough surveyed calls). */
-  get hasSatisfaction(): boolean
+  constructor(settings?: BedrockSettings)
+  /** Sends one request (`system`, `user`, optional `json_schema`, `max_tokens`, `temperature`, `tier`). */
+  complete(request: LlmRequest, tenant?: string | undefined | null): Promise<LlmResponse>
+  /** Asks the model about each pattern group; failed groups are listed in `failures`. */
+  deepen(groups: ReadonlyArray<GroupBrief>, tenant?: string | undefined | null, options?: DeepenOptions): Promise<DeepenResult>
+  /** An executive summary of `keyFigures` (any JSON-shaped object) from the large model. */
+  summarize(keyFigures: Record<string, unknown>, tenant?: string | undefined | null): Promise<SummaryResult>
+  /** Tokens and dollars per tenant so far: `{tenant: {total, by_model}}` (empty before the first call). */
+  costs(): Record<string, TenantCost>
 }
 
 /**
@@ -878,21 +859,6 @@ export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer:
 export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
 
 /**
- * The call features (`'context'` or default `'full'`) of the calls of
- * `tenant` in `[start, end)`, one object per call (`call_id` and each
- * feature; `null` when missing).
- */
-export declare function callFeatures(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, featureSet?: 'context' | 'full' | null): Promise<Array<Record<string, number | string | null>>>
-
-/**
- * Cross-validates a random forest on any CSV (`.gz` decompressed) with
- * `folds` stratified folds (default 5) and resolves to the `aybiza classify`
- * report. Rejects with code `InvalidArgument` for a bad setting and
- * `Predict` for data a forest cannot learn from (one class, a missing target column).
- */
-export declare function classifyCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
-
-/**
  * The cohort table of `{customer, timestamp, value?}` activities by `period`
  * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
  */
@@ -918,19 +884,6 @@ export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<Jo
 
 /** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
 export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
-
-/**
- * The journey-map metrics (variants, conversion rate, durations, drop-offs,
- * funnel) side by side per segment of `{case, activity, timestamp, segment}`
- * events; a case belongs to the segment of its earliest event.
- */
-export declare function journeySegments(events: ReadonlyArray<SegmentEvent>, options?: SegmentOptions | null): Promise<SegmentComparison>
-
-/**
- * `journeySegments` of a CSV event log (a name ending `.gz` is
- * decompressed), segments read from `segmentColumn`.
- */
-export declare function journeySegmentsCsv(path: string, segmentColumn: string, columns?: LogColumns | null, options?: SegmentOptions | null): Promise<SegmentComparison>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.

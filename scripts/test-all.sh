@@ -18,6 +18,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests"
 cargo test -p aybiza-analytics
 
+step "bedrock feature: the real SDK client against a local Bedrock server"
+# The workspace clippy above already lints it (the bindings enable `bedrock`); the llm:: unit
+# tests need no feature and ran above (a name filter here would also skip this binary's tests).
+cargo test -p aybiza-analytics --features bedrock --test llm_bedrock
+
 step "Python bindings: build the wheel, check the stubs, pytest"
 bash bindings-python/run-tests.sh
 

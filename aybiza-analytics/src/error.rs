@@ -35,6 +35,9 @@ pub enum Error {
     /// (Present whatever the features, so that matches on `Error` compile with and without `predict`.)
     #[error("prediction: {0}")]
     Predict(Box<dyn std::error::Error + Send + Sync>),
+    /// A call to a large language model failed.
+    #[error("LLM: {0}")]
+    Llm(#[from] crate::llm::LlmError),
     /// A background task was cancelled or panicked.
     #[error("background task failed: {0}")]
     Task(String),

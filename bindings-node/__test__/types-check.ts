@@ -2,6 +2,7 @@
 // and refuse wrong ones (each @ts-expect-error must be an error, or tsc fails).
 import {
   JourneyTracker,
+  LlmClient,
   Redactor,
   SentimentAnalyzer,
   attribution,
@@ -188,4 +189,17 @@ export async function realtimeUses(): Promise<number> {
   // @ts-expect-error unknown config field
   new CallTracker({ shard_count: 4 })
   return update.state.escalation_risk + state.satisfaction + summary.quarters[0].quarter + flushed.calls + tracker.subscriberErrors.length
+}
+
+export async function llmUses(): Promise<number> {
+  const llm = new LlmClient({ region: 'us-east-1', api: 'invoke_model', timeout_seconds: 30, redact_prompts: true })
+  const answer = await llm.complete({ system: 's', user: 'u', tier: 'large', json_schema: { type: 'object' } }, 'acme')
+  const deep = await llm.deepen([{ group_id: 'g1', label: 'billing', size: 80 }], 'acme', { max_samples: 4 })
+  const summary = await llm.summarize({ calls: 10 })
+  const cost: number = llm.costs()['acme']?.total.cost_usd ?? 0
+  // @ts-expect-error the api is converse or invoke_model
+  new LlmClient({ api: 'openai' })
+  // @ts-expect-error a request needs its user content
+  await llm.complete({ system: 's' })
+  return answer.usage.input_tokens + deep.groups.length + summary.summary.key_findings.length + cost
 }

@@ -17,6 +17,7 @@ pub fn code(error: &Error) -> &'static str {
         Error::Json(_) => "Json",
         Error::Task(_) => "Task",
         Error::Predict(_) => "Predict",
+        Error::Llm(_) => "Llm",
     }
 }
 

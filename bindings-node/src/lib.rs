@@ -10,7 +10,8 @@
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class), [`sentiment`] (the `SentimentAnalyzer`
-//! class), [`realtime`] (the `CallTracker` class), and the helpers
+//! class), [`realtime`] (the `CallTracker` class), [`predict`] (outcome
+//! models), [`llm`] (the `LlmClient` class on AWS Bedrock), and the helpers
 //! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
@@ -23,6 +24,7 @@
 pub mod convert;
 pub mod errors;
 pub mod journey;
+pub mod llm;
 pub mod predict;
 pub mod privacy;
 pub mod promise;

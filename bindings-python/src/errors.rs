@@ -37,6 +37,13 @@ create_exception!(
     "A prediction model could not be trained, loaded or applied: a feature schema that does not match the model's, a single class, a corrupt or unsupported model file, ..."
 );
 
+create_exception!(
+    aybiza_analytics,
+    LlmError,
+    AybizaError,
+    "A call to a large language model failed (throttled, timed out, rejected, or an invalid answer)."
+);
+
 /// Converts a core error into the Python exception of its kind, keeping the core's message.
 pub fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
@@ -47,6 +54,7 @@ pub fn to_py_err(error: Error) -> PyErr {
             StoreError::new_err(message)
         }
         Error::Predict(_) => PredictError::new_err(message),
+        Error::Llm(_) => LlmError::new_err(message),
         Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
     }
 }
@@ -67,5 +75,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     module.add("StoreError", py.get_type::<StoreError>())?;
     module.add("PredictError", py.get_type::<PredictError>())?;
+    module.add("LlmError", py.get_type::<LlmError>())?;
     Ok(())
 }

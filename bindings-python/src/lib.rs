@@ -7,7 +7,8 @@
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
-//! [`realtime`] the `CallTracker` class and `RealtimeError`. A new function goes in the file of its area and is
+//! [`realtime`] the `CallTracker` class and `RealtimeError`, [`predict`] outcome
+//! models, [`llm`] the `LlmClient` class (Bedrock). A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -15,6 +16,7 @@ mod convert;
 mod errors;
 mod ingest;
 mod journey;
+mod llm;
 mod predict;
 mod privacy;
 mod realtime;
@@ -43,6 +45,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(predict::classify_csv, module)?)?;
     module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
     module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;
+    module.add_class::<llm::PyLlmClient>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -176,6 +176,11 @@ class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
     opened), a corrupt stored record, or a file written by a newer schema."""
 
+class LlmError(AybizaError):
+    """A call to a large language model failed: throttled or 5xx after every
+    retry, timed out, rejected (4xx), an unreadable reply, an answer that broke
+    its JSON schema twice, or a bad configuration (see ``docs/llm.md``)."""
+
 @final
 class RecordError:
     """Why one input record was rejected. Compares equal by value."""
@@ -1222,6 +1227,8 @@ __all__ = [
     "JourneyMap",
     "JourneyTracker",
     "JourneyUpdate",
+    "LlmClient",
+    "LlmError",
     "LogColumns",
     "OutcomeModels",
     "OutcomePredictions",
@@ -1277,3 +1284,56 @@ __all__ = [
     "simulate",
     "simulate_jsonl",
 ]
+
+_Json: TypeAlias = dict[str, Any]
+
+@final
+class LlmClient:
+    """Claude on AWS Bedrock behind the library's LLM layer: every prompt is
+    redacted of PII (unless ``redact_prompts`` is false), requests are bounded
+    in number, timed out, retried with jittered backoff on throttling and 5xx,
+    structured answers are validated against their JSON schema, and costs are
+    booked per tenant (``docs/llm.md``). The GIL is released during calls."""
+
+    @staticmethod
+    def bedrock(settings: _Json | None = None) -> LlmClient:
+        """Connects with credentials and region from the AWS chain, overridden by
+        ``settings`` (all optional): ``region``, ``profile``, ``endpoint_url``,
+        ``api`` (``"converse"`` or ``"invoke_model"``), ``small_model``,
+        ``large_model``, ``prices`` ({model: {input_per_million, output_per_million}}),
+        ``timeout_seconds``, ``max_attempts``, ``initial_backoff_seconds``,
+        ``max_backoff_seconds``, ``max_concurrency``, ``redact_prompts``.
+
+        Raises:
+            InvalidArgumentError: an unknown or mistyped setting.
+            LlmError: no region, or a negative duration.
+        """
+    def complete(self, request: _Json, tenant: str = "default") -> _Json:
+        """Sends ``{system, user, json_schema?, max_tokens?, temperature?, tier?}``
+        (``tier`` is ``"small"`` or ``"large"``) and returns
+        ``{model, text, json, usage: {input_tokens, output_tokens, cost_usd}}``.
+
+        Raises:
+            InvalidArgumentError: a malformed request.
+            LlmError: the model call failed.
+        """
+    def deepen(self, groups: Sequence[_Json], tenant: str = "default", options: _Json | None = None) -> _Json:
+        """Asks the model about each pattern group (``{group_id, label, size,
+        top_terms, share_of_calls, escalation_rate, resolution_rate,
+        average_sentiment, samples}``) in parallel and returns ``{groups,
+        failures, usage}``; a failed group is listed in ``failures``, never raised.
+
+        Raises:
+            InvalidArgumentError: a malformed group or option.
+            TypeError: ``groups`` is not a list or ``options`` not a dict.
+        """
+    def summarize(self, key_figures: _Json, tenant: str = "default") -> _Json:
+        """An executive summary of ``key_figures`` from the large model:
+        ``{summary: {key_findings, business_impact, recommended_actions,
+        risk_factors}, model, usage}``.
+
+        Raises:
+            LlmError: the model call failed or its answer broke the schema twice.
+        """
+    def costs(self) -> dict[str, _Json]:
+        """Tokens and dollars so far per tenant: ``{tenant: {total, by_model}}``."""
