@@ -832,6 +832,7 @@ export interface CallSummary {
 export interface FlushReport {
   calls: number
   written: WriteCounts
+}
 
 /** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
 export interface ForestSettings {
@@ -910,6 +911,7 @@ export interface OutcomeEvaluation {
   escalation: ClassificationMetrics
   duration: RegressionMetrics
   satisfaction: RegressionMetrics | null
+}
 
 /** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
 export interface BedrockSettings {
