@@ -30,15 +30,24 @@ pub struct ForecastOptions {
     /// (0: the whole history); older data barely moves MSTL's seasonal estimates (its seasonal
     /// smoothers span 11 and 15 cycles) and costs time.
     pub max_cycles: usize,
+    /// Whether seasonal forecasts may average MSTL with a seasonal naive forecast. Turn it off
+    /// for noisy counts judged interval by interval (anomaly detection): the naive member
+    /// repeats the last cycle's noise, which widens the band.
+    pub naive_member: bool,
+    /// Robust MSTL (see [`MstlEts::robust`]): for histories that may hold incidents.
+    pub robust: bool,
 }
 
 impl Default for ForecastOptions {
-    /// Detected periods, intervals calibrated on eight backtest windows, 20 cycles of history.
+    /// Detected periods, intervals calibrated on eight backtest windows, 20 cycles of history,
+    /// the seasonal naive member allowed, plain (not robust) MSTL.
     fn default() -> Self {
         Self {
             periods: None,
             calibration_windows: 8,
             max_cycles: 20,
+            naive_member: true,
+            robust: false,
         }
     }
 }
@@ -162,11 +171,15 @@ impl AutoForecaster {
         let longest = *periods.last().expect("at least one period");
         let window = longest.saturating_mul(self.options.max_cycles);
         let recent = tail(history, window);
-        let naives = periods
-            .iter()
-            .map(|&p| SeasonalNaive::new(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mstl = MstlEts::new(periods)?;
+        let naives = if self.options.naive_member {
+            periods
+                .iter()
+                .map(|&p| SeasonalNaive::new(p))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            Vec::new()
+        };
+        let mstl = MstlEts::new(periods)?.robust(self.options.robust);
         let (mstl_fit, spec) = mstl.predict_with_spec(recent, horizon)?;
         let candidates = SeasonalCandidates {
             mstl: match spec {
@@ -255,5 +268,93 @@ impl Forecaster for AutoForecaster {
             model: describe(&fit.model, &backtest),
             point: fit.point,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seasonal_series_get_the_combination_and_others_ets() {
+        let seasonal: Vec<f64> = (0..24 * 20)
+            .map(|t| 50.0 + 10.0 * (2.0 * std::f64::consts::PI * t as f64 / 24.0).sin())
+            .map(|v| v + ((v * 12.9898).sin() * 43.0).fract())
+            .collect();
+        let forecaster = AutoForecaster::default();
+        assert_eq!(forecaster.periods_for(&seasonal), vec![24]);
+        let forecast = forecaster.forecast(&seasonal, 24, &[0.8, 0.95]).unwrap();
+        assert!(
+            forecast.model.starts_with("mean of MSTL(24)+ETS(")
+                && forecast
+                    .model
+                    .contains("SeasonalNaive(24) calibrated on 8 windows of 24"),
+            "{}",
+            forecast.model
+        );
+        let trend: Vec<f64> = (0..50).map(|t| t as f64 * 0.5).collect();
+        let forecast = forecaster.forecast(&trend, 5, &[0.9]).unwrap();
+        assert!(forecast.model.starts_with("ETS("), "{}", forecast.model);
+        let given = AutoForecaster::new(ForecastOptions {
+            periods: Some(vec![24, 1000]),
+            ..ForecastOptions::default()
+        })
+        .unwrap();
+        assert_eq!(
+            given.periods_for(&seasonal),
+            vec![24],
+            "1000 does not fit twice"
+        );
+    }
+
+    #[test]
+    fn constant_series_forecast_flat_with_zero_width_intervals() {
+        let forecast = AutoForecaster::default()
+            .forecast(&[3.0; 100], 10, &[0.8, 0.95])
+            .unwrap();
+        assert_eq!(forecast.point, vec![3.0; 10]);
+        for interval in &forecast.intervals {
+            assert_eq!(interval.lower, vec![3.0; 10]);
+            assert_eq!(interval.upper, vec![3.0; 10]);
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_typed_errors() {
+        let forecaster = AutoForecaster::default();
+        let y: Vec<f64> = (0..30).map(f64::from).collect();
+        assert_eq!(
+            forecaster.forecast(&y[..5], 1, &[]),
+            Err(ForecastError::TooShort { len: 5, min: 10 })
+        );
+        let mut nan = y.clone();
+        nan[7] = f64::NAN;
+        assert!(matches!(
+            forecaster.forecast(&nan, 1, &[]),
+            Err(ForecastError::NonFinite { index: 7, .. })
+        ));
+        assert_eq!(
+            forecaster.forecast(&y, 301, &[]),
+            Err(ForecastError::Horizon {
+                horizon: 301,
+                max: 300
+            })
+        );
+        assert!(matches!(
+            forecaster.forecast(&y, 0, &[]),
+            Err(ForecastError::Horizon { .. })
+        ));
+        assert_eq!(
+            forecaster.forecast(&y, 1, &[1.5]),
+            Err(ForecastError::Level(1.5))
+        );
+        let bad = ForecastOptions {
+            periods: Some(vec![0]),
+            ..ForecastOptions::default()
+        };
+        assert_eq!(
+            AutoForecaster::new(bad).unwrap_err(),
+            ForecastError::Period(0)
+        );
     }
 }

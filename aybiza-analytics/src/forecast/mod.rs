@@ -12,6 +12,7 @@
 //!
 //! `docs/forecasting.md` explains the methods and their measured accuracy.
 
+pub mod anomaly;
 mod auto;
 mod calibrate;
 mod models;

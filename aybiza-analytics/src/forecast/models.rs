@@ -278,6 +278,7 @@ impl FittedTrendModel for FittedEtsTrend {
 pub struct MstlEts {
     periods: Vec<usize>,
     trend: Option<EtsSpec>,
+    robust: bool,
 }
 
 impl MstlEts {
@@ -297,7 +298,15 @@ impl MstlEts {
         Ok(Self {
             periods,
             trend: None,
+            robust: false,
         })
+    }
+
+    /// Uses STL's robustness iterations (15 outer loops reweighting large remainders), so that
+    /// a few outlying values (an incident) move the seasonal estimates less; slower.
+    pub fn robust(mut self, robust: bool) -> Self {
+        self.robust = robust;
+        self
     }
 
     /// The seasonal periods, shortest first.
@@ -310,6 +319,7 @@ impl MstlEts {
         Self {
             periods: self.periods.clone(),
             trend: Some(spec),
+            robust: self.robust,
         }
     }
 
@@ -326,7 +336,11 @@ impl MstlEts {
             fixed: self.trend,
             chosen: Mutex::new(None),
         };
-        let mstl = MSTLModel::new(self.periods.clone(), trend);
+        let mut stl = augurs_mstl::stlrs::params();
+        stl.robust(self.robust);
+        let mut params = augurs_mstl::stlrs::MstlParams::new();
+        params.stl_params(stl);
+        let mstl = MSTLModel::new(self.periods.clone(), trend).mstl_params(params);
         let fitted = mstl
             .fit(history)
             .map_err(|e| ForecastError::Model(e.to_string()))?;
