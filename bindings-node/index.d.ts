@@ -147,7 +147,434 @@ export type ErrorCode =
   | 'Io'
   | 'Json'
   | 'Task'
+  | 'Predict'
 
+
+/** What to simulate; every count is per tenant. Every field may be left out and takes its default. */
+export interface SimConfig {
+  /** Seed of every random choice; the same config always gives the same output (default 42). */
+  seed?: number | bigint
+  /** Number of tenants, 1 to 1000 (default 2). */
+  tenants?: number
+  /** Start of the window, a `Date` or an RFC 3339 string (default `2026-01-05T00:00:00Z`, a Monday). */
+  start?: Date | string
+  /** Length of the window in days, 1 to 3660 (default 28). */
+  days?: number
+  /** Average calls per tenant per day over a week (default 300). */
+  calls_per_day?: number
+  /** Size of each tenant's customer base (default 3000). */
+  customers_per_tenant?: number
+  /** Size of each tenant's agent pool (default 24). */
+  agents_per_tenant?: number
+  /** Average customer journeys started per tenant per day (default 40). */
+  journeys_per_day?: number
+  /** Anomalies planted per tenant, each on its own day; at most `days` (default 3). */
+  anomaly_days?: number
+}
+
+/** The script a simulated call followed. */
+export type Scenario =
+  | 'billing_dispute'
+  | 'service_outage'
+  | 'password_reset'
+  | 'cancellation'
+  | 'upgrade'
+  | 'confused_customer'
+  | 'escalation'
+  | 'repeat_caller'
+  | 'quick_resolution'
+  | 'technical_issue'
+/** A simulated speaker's mood. */
+export type Mood = 'calm' | 'happy' | 'neutral' | 'confused' | 'frustrated' | 'angry'
+/** The kind of a planted anomaly. */
+export type AnomalyKind = 'outage_storm' | 'volume_spike' | 'volume_drop'
+/** Why a simulated journey started. */
+export type JourneyKind = 'acquisition' | 'upsell' | 'retention'
+/** How a simulated journey ended. */
+export type JourneyOutcome = 'converted' | 'churned' | 'abandoned'
+
+/** What really happened on one simulated call. */
+export interface CallTruth {
+  tenant: string
+  call_id: string
+  customer_id: string
+  started_at: string
+  scenario: Scenario
+  /** The specific issue within the scenario (e.g. `charged_twice`). */
+  issue: string
+  /** For a repeat call, the customer's previous call about the same issue. */
+  repeat_of: string | null
+  /** The planted anomaly that generated this call. */
+  anomaly_id: string | null
+  /** The trigger phrases the customer said; empty unless escalated. */
+  escalation_triggers: string[]
+  opening_mood: Mood
+  closing_mood: Mood
+}
+
+/** An anomaly planted in one tenant's call volume (and, for some kinds, its metrics). */
+export interface PlantedAnomaly {
+  id: string
+  tenant: string
+  kind: AnomalyKind
+  start: string
+  /** Exclusive end of the disturbed interval. */
+  end: string
+  /** Multiplier of the expected call volume inside the interval. */
+  volume_factor: number
+  affected_metrics: string[]
+  description: string
+}
+
+/** What really happened in one simulated customer journey. */
+export interface JourneyTruth {
+  tenant: string
+  journey_id: string
+  customer_id: string
+  kind: JourneyKind
+  outcome: JourneyOutcome
+  /** Value of the converting event, for conversions. */
+  value: number | null
+  event_ids: string[]
+  /** The path as `channel:action` steps, in time order. */
+  path: string[]
+}
+
+/** One simulated agent with the hidden skill that shaped their calls' outcomes. */
+export interface AgentTruth {
+  tenant: string
+  agent_id: string
+  name: string
+  /** Skill in [0, 1]. */
+  skill: number
+}
+
+/** The ground truth of a simulation. */
+export interface SimTruth {
+  /** One entry per simulated call, in the order of the records. */
+  calls: CallTruth[]
+  anomalies: PlantedAnomaly[]
+  /** The catalogue of escalation trigger phrases. */
+  escalation_triggers: string[]
+  journeys: JourneyTruth[]
+  agents: AgentTruth[]
+}
+
+/** The simulated records and the ground truth behind them. */
+export interface SimOutput {
+  /** Per tenant: its tenant record, calls (each followed by its utterances), journey events, then metric samples. */
+  records: DataRecord[]
+  truth: SimTruth
+}
+
+/** A count under a label (an outcome, queue, channel, ...). */
+export interface LabeledCount {
+  label: string
+  count: number
+}
+
+/** A share `count / of`; `value` is `null` when `of` is zero. */
+export interface Rate {
+  count: number
+  of: number
+  value: number | null
+}
+
+/** Call counts and call-level KPIs of one scope. */
+export interface CallMetrics {
+  total: number
+  /** Every outcome listed, in the order `resolved, unresolved, abandoned, follow_up`. */
+  by_outcome: LabeledCount[]
+  without_outcome: number
+  by_queue: LabeledCount[]
+  without_queue: number
+  by_channel: LabeledCount[]
+  /** `inbound`, then `outbound`. */
+  by_direction: LabeledCount[]
+  handle_time: { calls: number; mean_secs: number | null; median_secs: number | null }
+  resolution_rate: Rate
+  abandonment_rate: Rate
+  escalation_rate: Rate
+  transfer_rate: Rate
+  satisfaction: { surveyed: number; mean: number | null }
+}
+
+/** Where the local-time views take their time zone from. */
+export type TimezoneSource = 'tenant' | 'utc_default' | 'utc_fallback' | 'utc_overall'
+
+/** When calls start, in local time. */
+export interface VolumeMetrics {
+  timezone: { name: string; source: TimezoneSource; unrecognized: string | null }
+  /** 24 counts, index 0 = 00:00–00:59. */
+  by_hour: number[]
+  /** 7 counts, index 0 = Monday. */
+  by_weekday: number[]
+  /** 7 rows (Monday first) of 24 hourly counts. */
+  by_weekday_hour: number[][]
+  /** Calls per local date (`YYYY-MM-DD`). */
+  daily: { date: string; calls: number }[]
+  daily_gaps_filled: boolean
+}
+
+/** Every section of the report for one scope (a tenant, or all tenants). */
+export interface ScopeMetrics {
+  calls: CallMetrics
+  customers: { customers: number; repeat_callers: Rate }
+  conversation: {
+    utterances: number
+    by_speaker: LabeledCount[]
+    calls_with_transcript: number
+    mean_turns_per_call: number | null
+  }
+  volume: VolumeMetrics
+  activity: {
+    journey_events: number
+    journey_events_by_channel: LabeledCount[]
+    metric_samples: number
+    metric_samples_by_metric: LabeledCount[]
+  }
+}
+
+/** The analysis report, as `store.report()` resolves it and `report.json` holds it. */
+export interface Report {
+  format_version: number
+  generated_at: string
+  period: {
+    /** Requested start; `null` when the range has no lower bound. */
+    start: string | null
+    end: string | null
+    first_call_at: string | null
+    last_call_at: string | null
+  }
+  overall: { tenants: number; tenants_with_calls: number; metrics: ScopeMetrics }
+  /** One entry per tenant, ordered by tenant id. */
+  tenants: { tenant_id: string; name: string | null; metrics: ScopeMetrics }[]
+}
+
+/** Where `store.writeReport` wrote the report. */
+export interface ReportPaths {
+  json: string
+  html: string
+}
+
+/** A kind of personal data the redactor finds. */
+export type PiiKind = 'card' | 'ssn' | 'phone' | 'email' | 'iban' | 'dob' | 'spoken_digits'
+
+/**
+ * One entity found in a text, with the offsets of the Rust library.
+ *
+ * `start`/`end` are UTF-8 byte offsets and `char_start`/`char_end` count Unicode scalar values
+ * (code points). JS strings index UTF-16 code units, so `text.slice(char_start, char_end)` is only
+ * right when no character before or inside the entity lies outside the Basic Multilingual Plane
+ * (most emoji take two units). Exact in every case:
+ * `Buffer.from(text).subarray(start, end).toString()`, or `Array.from(text).slice(char_start, char_end).join('')`.
+ */
+export interface PiiEntity {
+  kind: PiiKind
+  start: number
+  end: number
+  char_start: number
+  char_end: number
+}
+
+/** A redacted text and the entities that were replaced (offsets into the original text). */
+export interface Redacted {
+  text: string
+  entities: PiiEntity[]
+}
+
+/** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
+export interface PathInput {
+  path: ReadonlyArray<string> | string
+  conversions: number
+  value?: number
+  nulls?: number
+}
+
+/** Attribution settings; every field may be left out and takes its default (2, 1, `' > '`). */
+export interface AttributionOptions {
+  time_decay_half_life?: number
+  markov_order?: number
+  separator?: string
+}
+
+/** Columns of an aggregated-paths CSV (defaults `path`, `' > '`, `total_conversions`, `total_conversion_value`, `total_null`; `null` for no value/nulls column). */
+export interface PathColumns {
+  path?: string
+  separator?: string
+  conversions?: string
+  value?: string | null
+  nulls?: string | null
+}
+
+/** Conversions and value credited to each channel by one model. */
+export interface Credit {
+  model: string
+  conversions: number[]
+  value: number[]
+}
+
+/** Every attribution model side by side; vectors are in `channels` order. */
+export interface AttributionReport {
+  channels: string[]
+  models: Credit[]
+  removal_effects: number[]
+  value_removal_effects: number[]
+  conversion_probability: number
+}
+
+/** One event of an event log; `timestamp` is a `Date` or an ISO string (`2026-01-05T09:00:00Z`, `2026-01-05 09:00:00` as UTC). */
+export interface CaseEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+}
+
+/** Columns of a CSV event log (defaults `case_id`, `activity`, `timestamp`). */
+export interface LogColumns {
+  case?: string
+  activity?: string
+  timestamp?: string
+}
+
+/** One distinct path through the activities and how many cases took it. */
+export interface Variant {
+  path: string[]
+  count: number
+  share: number
+}
+
+/** A directly-follows transition between two activities. */
+export interface Edge {
+  from: string
+  to: string
+  count: number
+  median_seconds: number
+}
+
+/** Case durations in seconds. */
+export interface DurationStats {
+  mean: number
+  p50: number
+  p90: number
+  p95: number
+  max: number
+}
+
+/** Variants, edges, start and end activities and case durations of an event log. */
+export interface JourneyMap {
+  cases: number
+  events: number
+  variants: Variant[]
+  edges: Edge[]
+  start_activities: { [activity: string]: number }
+  end_activities: { [activity: string]: number }
+  durations: DurationStats
+}
+
+/** How many cases reached one funnel stage. */
+export interface FunnelStep {
+  stage: string
+  cases: number
+  conversion_from_previous: number
+}
+
+/** One activity of a customer; `value` defaults to 0. */
+export interface Activity {
+  customer: string
+  timestamp: Date | string
+  value?: number
+}
+
+/** One cohort followed period by period since its start. */
+export interface Cohort {
+  label: string
+  size: number
+  active: number[]
+  retention: number[]
+  value: number[]
+  cumulative_value_per_customer: number[]
+  activities_per_active: number[]
+}
+
+/** Cohorts by period. */
+export interface CohortTable {
+  period: 'day' | 'week' | 'month'
+  cohorts: Cohort[]
+}
+
+/** A customer's repeat transactions, time of the last one and age (in one time unit), and mean spend. */
+export interface CustomerRfm {
+  frequency: number
+  recency: number
+  age: number
+  monetary_value: number
+}
+
+/** Fitted BG/NBD parameters. */
+export interface BgNbdParams {
+  r: number
+  alpha: number
+  a: number
+  b: number
+  log_likelihood: number
+}
+
+/** Fitted Gamma-Gamma parameters. */
+export interface GammaGammaParams {
+  p: number
+  q: number
+  v: number
+  log_likelihood: number
+}
+
+/** Actions that put a journey in a stage. */
+export interface StageRule {
+  stage: string
+  actions: string[]
+}
+
+/** How journeys are staged, opened and closed; defaults: no stages, `['purchase']`, `['cancel']`, 30 days, 0.7, 5. */
+export interface JourneyConfig {
+  stages?: StageRule[]
+  conversion_actions?: string[]
+  churn_actions?: string[]
+  inactivity_secs?: number
+  retention_risk_threshold?: number
+  min_support?: number
+}
+
+/** A journey event for `JourneyTracker.track`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
+export type JourneyEventInput = Omit<JourneyEvent, 'tenant' | 'channel' | 'timestamp'> & {
+  type?: 'journey_event'
+  tenant?: string
+  channel?: string
+  timestamp: Date | string
+}
+
+/** A step that took far longer than in past journeys (beyond the 90th percentile). */
+export interface Bottleneck {
+  from: string
+  to: string
+  seconds: number
+  typical_seconds: number
+}
+
+/** What the tracker knows about a journey right after one of its events. */
+export interface JourneyUpdate {
+  customer_id: string
+  stage: string | null
+  touchpoints: number
+  abandonment_risk: number
+  next_best_action: string | null
+  satisfaction_trend: number | null
+  bottleneck: Bottleneck | null
+  duration_secs: number
+  ended: JourneyOutcome | null
+  previous_ended: JourneyOutcome | null
+  retention_triggered: boolean
+  duplicate: boolean
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -156,6 +583,68 @@ export type ErrorCode =
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Follows customers' journeys event by event: stage, abandonment risk, next
+ * best action, satisfaction trend and bottlenecks, compared with a transition
+ * model learned from past journeys.
+ */
+export declare class JourneyTracker {
+  /**
+   * A tracker configured by `config` (defaults for missing fields) whose
+   * model is learned from `history`: `{case, activity, timestamp}` events,
+   * one case per past journey. `onRetentionRisk` is called synchronously by
+   * `track` with each update whose risk crosses `retention_risk_threshold`.
+   * Throws an `Error` with code `InvalidArgument` for a bad config or event,
+   * or a callback that is not a function.
+   */
+  constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
+  /**
+   * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
+   * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
+   * customer's journey and returns the journey's new state. When
+   * `retention_triggered`, the callback is called first with the update; an
+   * exception it throws propagates (the event stays tracked).
+   */
+  track(event: JourneyEventInput): JourneyUpdate
+  /** Number of open journeys. */
+  openJourneys(): number
+  /**
+   * Closes, as abandoned, journeys idle for longer than the inactivity
+   * window before `now`; returns their customers, sorted.
+   */
+  evictIdle(now: Date | string): Array<string>
+}
+
+/**
+ * Finds and redacts personal data in text: payment cards, US Social Security
+ * numbers, phone numbers, e-mail addresses, IBANs, dates of birth and digits
+ * read aloud.
+ *
+ * Entity offsets are those of the Rust library: `start`/`end` in UTF-8 bytes,
+ * `char_start`/`char_end` in Unicode scalar values (not UTF-16 code units;
+ * see the README to convert when the text holds emoji).
+ */
+export declare class Redactor {
+  /**
+   * A redactor for the named kinds; `null` or `undefined` means every kind,
+   * an empty array none. Throws an `Error` with code `InvalidArgument` for
+   * an unknown kind.
+   */
+  constructor(kinds?: ReadonlyArray<PiiKind> | null)
+  /** The kinds looked for, in the order `card, ssn, phone, email, iban, dob, spoken_digits`. */
+  get kinds(): PiiKind[]
+  /** The entities in `text`, sorted by offset and non-overlapping. */
+  find(text: string): PiiEntity[]
+  /**
+   * `{text, entities}`: `text` with every entity replaced by its kind's
+   * placeholder (`[CARD]`, `[EMAIL]`, ...), and the entities with offsets
+   * into the original text.
+   */
+  redact(text: string): Redacted
+  /** `redact` for every text, in order, off the JS thread. */
+  redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
+}
 
 /**
  * A tenant-scoped store, in a SQLite file (`Store.open`) or in memory (`Store.memory`).
@@ -195,7 +684,68 @@ export declare class Store {
   journeyEvents(tenant: string, start?: TimeBound, end?: TimeBound): Promise<JourneyEvent[]>
   /** Metric samples of `tenant` in `[start, end)`, by timestamp, metric, then source. */
   metrics(tenant: string, start?: TimeBound, end?: TimeBound): Promise<MetricSample[]>
+  /**
+   * The analysis report over the calls that started in `[start, end)` (and
+   * the journey events and metric samples in it), per tenant and overall.
+   * `tenants` limits it to those tenants (sorted by id); `null` or
+   * `undefined` means every tenant. Rejects with code `InvalidArgument`
+   * when a tenant has no records.
+   */
+  report(start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<Report>
+  /**
+   * Builds the report as `report` does and writes `report.json` (indented
+   * JSON) and `report.html` (a self-contained page) into `dir`, creating it
+   * if needed. Resolves to the two paths.
+   */
+  writeReport(dir: string, start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<ReportPaths>
 }
+
+/**
+ * Every attribution model (first/last touch, linear, time decay, position
+ * based, Markov, Shapley) on aggregated paths. Rejects with code
+ * `InvalidArgument` for a missing, unknown or mistyped field, a negative
+ * count or a Markov order outside 1..3.
+ */
+export declare function attribution(paths: ReadonlyArray<PathInput>, options?: AttributionOptions | null): Promise<AttributionReport>
+
+/**
+ * `attribution` with default options on the aggregated paths of a CSV file
+ * (header row; a name ending `.gz` is decompressed).
+ */
+export declare function attributionCsv(path: string, columns?: PathColumns | null): Promise<AttributionReport>
+
+/** Expected transactions of `customer` in the next `t` time units under fitted BG/NBD `params`. */
+export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer: CustomerRfm, t: number): number
+
+/** Probability that `customer` is still active under fitted BG/NBD `params`. */
+export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
+
+/**
+ * The cohort table of `{customer, timestamp, value?}` activities by `period`
+ * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
+ */
+export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
+
+/** Maximum-likelihood BG/NBD fit to `{frequency, recency, age, monetary_value}` customers. */
+export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise<BgNbdParams>
+
+/** Maximum-likelihood Gamma-Gamma spend fit to customers with repeat transactions. */
+export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Promise<GammaGammaParams>
+
+/** How many cases reach each of `stages` in order. */
+export declare function funnel(events: ReadonlyArray<CaseEvent>, stages: ReadonlyArray<string>): Promise<FunnelStep[]>
+
+/** Expected mean spend per transaction of `customer` under fitted Gamma-Gamma `params`. */
+export declare function gammaGammaExpectedSpend(params: GammaGammaParams, customer: CustomerRfm): number
+
+/**
+ * The journey map (variants, edges, start and end activities, case
+ * durations) of `{case, activity, timestamp}` events.
+ */
+export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<JourneyMap>
+
+/** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
+export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.
@@ -205,3 +755,28 @@ export declare class Store {
  * when `input` is neither.
  */
 export declare function parseJsonl(input: string | Uint8Array): ParsedBatch
+
+/**
+ * Renders a report (as `store.report()` resolves it, or parsed from
+ * `report.json`) as a self-contained HTML page.
+ *
+ * Throws an `Error` with code `InvalidArgument` when `report` is not a
+ * report; the message names the missing or mistyped field.
+ */
+export declare function renderReportHtml(report: Report): string
+
+/**
+ * Simulates contact-center data off the JS thread: `{records, truth}`.
+ *
+ * The same config always gives the same output. Rejects with code
+ * `InvalidArgument` for an unknown field, a value of the wrong type, or a
+ * config outside the limits.
+ */
+export declare function simulate(config?: SimConfig | null): Promise<SimOutput>
+
+/**
+ * The records `simulate` gives for `config`, as JSON Lines text (ground truth
+ * left out), ready for `store.ingestJsonl`. Builds no JS objects, so it takes
+ * less time and memory than `simulate` for large outputs.
+ */
+export declare function simulateJsonl(config?: SimConfig | null): Promise<string>

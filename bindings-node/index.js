@@ -835,5 +835,21 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.JourneyTracker = nativeBinding.JourneyTracker
+module.exports.Redactor = nativeBinding.Redactor
 module.exports.Store = nativeBinding.Store
+module.exports.attribution = nativeBinding.attribution
+module.exports.attributionCsv = nativeBinding.attributionCsv
+module.exports.bgNbdExpectedTransactions = nativeBinding.bgNbdExpectedTransactions
+module.exports.bgNbdProbabilityAlive = nativeBinding.bgNbdProbabilityAlive
+module.exports.cohorts = nativeBinding.cohorts
+module.exports.fitBgNbd = nativeBinding.fitBgNbd
+module.exports.fitGammaGamma = nativeBinding.fitGammaGamma
+module.exports.funnel = nativeBinding.funnel
+module.exports.gammaGammaExpectedSpend = nativeBinding.gammaGammaExpectedSpend
+module.exports.journeyMap = nativeBinding.journeyMap
+module.exports.journeyMapCsv = nativeBinding.journeyMapCsv
 module.exports.parseJsonl = nativeBinding.parseJsonl
+module.exports.renderReportHtml = nativeBinding.renderReportHtml
+module.exports.simulate = nativeBinding.simulate
+module.exports.simulateJsonl = nativeBinding.simulateJsonl

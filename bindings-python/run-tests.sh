@@ -18,7 +18,7 @@ wheels="$root/target/wheels"
 if [ ! -x "$venv/bin/python" ]; then
     "${PYTHON:-python3}" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'maturin>=1.9.4,<2' 'pytest>=8,<10' 'mypy>=1.10,<2'
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'maturin>=1.9.4,<2' 'pytest>=8,<10' 'mypy>=1.10,<2' 'pandas>=2,<3' 'pyarrow>=15'
 
 rm -f "$wheels"/aybiza_analytics-*.whl
 (cd "$here" && "$venv/bin/maturin" build --out "$wheels" "$@")

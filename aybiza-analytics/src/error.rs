@@ -31,6 +31,10 @@ pub enum Error {
     /// JSON encoding or decoding failed.
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+    /// Training, evaluating, saving or applying a prediction model failed.
+    /// (Present whatever the features, so that matches on `Error` compile with and without `predict`.)
+    #[error("prediction: {0}")]
+    Predict(Box<dyn std::error::Error + Send + Sync>),
     /// A background task was cancelled or panicked.
     #[error("background task failed: {0}")]
     Task(String),
@@ -38,3 +42,10 @@ pub enum Error {
 
 /// Result alias using [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(feature = "predict")]
+impl From<crate::predict::PredictError> for Error {
+    fn from(error: crate::predict::PredictError) -> Self {
+        Error::Predict(Box::new(error))
+    }
+}

@@ -2,11 +2,15 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod export;
 pub mod forecast;
 pub mod insights;
 pub mod journey;
+pub mod llm;
 pub mod model;
 pub mod patterns;
+#[cfg(feature = "predict")]
+pub mod predict;
 pub mod privacy;
 pub mod report;
 pub mod sentiment;

@@ -301,3 +301,56 @@ fn the_corpus_has_every_family_and_is_reproducible() {
         }
     }
 }
+
+/// One case of `tests/fixtures/redaction_cases.json`, shared with the Python and Node suites.
+#[derive(Debug, serde::Deserialize)]
+struct RedactionCase {
+    name: String,
+    /// The kinds to look for (snake_case names); `None` for every kind.
+    kinds: Option<Vec<PiiKind>>,
+    text: String,
+    redacted: String,
+    entities: Vec<FixtureEntity>,
+}
+
+/// An expected entity: the serde shape of [`PiiEntity`] plus the text it covers.
+#[derive(Debug, serde::Deserialize)]
+struct FixtureEntity {
+    #[serde(flatten)]
+    entity: PiiEntity,
+    value: String,
+}
+
+#[test]
+fn shared_redaction_cases() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/redaction_cases.json");
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture file"))
+            .expect("fixture JSON");
+    let cases: Vec<RedactionCase> =
+        serde_json::from_value(fixture["cases"].clone()).expect("fixture cases");
+    assert!(cases.len() >= 8, "only {} cases", cases.len());
+    for case in &cases {
+        let redactor = match &case.kinds {
+            None => Redactor::new(),
+            Some(kinds) => Redactor::with_kinds(kinds.iter().copied()),
+        };
+        let out = redactor.redact(&case.text);
+        let expected: Vec<PiiEntity> = case.entities.iter().map(|e| e.entity).collect();
+        assert_eq!(out.text, case.redacted, "{}: redacted text", case.name);
+        assert_eq!(out.entities, expected, "{}: entities", case.name);
+        assert_eq!(redactor.find(&case.text), expected, "{}: find", case.name);
+        for e in &case.entities {
+            let by_bytes = &case.text[e.entity.start..e.entity.end];
+            let by_chars: String = case
+                .text
+                .chars()
+                .skip(e.entity.char_start)
+                .take(e.entity.char_end - e.entity.char_start)
+                .collect();
+            assert_eq!(by_bytes, e.value, "{}: byte offsets", case.name);
+            assert_eq!(by_chars, e.value, "{}: char offsets", case.name);
+        }
+    }
+}

@@ -12,6 +12,24 @@ function loadCases() {
   return JSON.parse(fs.readFileSync(FIXTURES, 'utf8')).cases
 }
 
+/** The shared redaction cases of the Rust, Python and Node suites. */
+const REDACTION_FIXTURES = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'redaction_cases.json')
+
+function loadRedactionCases() {
+  return JSON.parse(fs.readFileSync(REDACTION_FIXTURES, 'utf8')).cases
+}
+
+/** Asserts that `promise` rejects with an `Error` of `code` whose message matches `pattern`. */
+async function expectCode(promise, code, pattern) {
+  const assert = require('node:assert/strict')
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof Error, 'rejects with an Error')
+    assert.equal(error.code, code)
+    if (pattern) assert.match(error.message, pattern)
+    return true
+  })
+}
+
 /** A fresh directory for store files, removed when the process exits. */
 function tempDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aybiza-node-'))
@@ -38,4 +56,4 @@ function counts(report) {
   return { ...report.written, rejected: summarize(report.rejected) }
 }
 
-module.exports = { aa, loadCases, tempDir, backends, summarize, counts }
+module.exports = { aa, loadCases, loadRedactionCases, expectCode, tempDir, backends, summarize, counts }

@@ -1,6 +1,37 @@
 // Compiled (never run) by types.test.js: the published types accept the documented uses
 // and refuse wrong ones (each @ts-expect-error must be an error, or tsc fails).
-import { Store, parseJsonl, type Call, type DataRecord, type IngestReport, type RecordError } from '../index'
+import {
+  JourneyTracker,
+  Redactor,
+  attribution,
+  attributionCsv,
+  bgNbdProbabilityAlive,
+  cohorts,
+  fitBgNbd,
+  funnel,
+  journeyMap,
+  Store,
+  parseJsonl,
+  renderReportHtml,
+  simulate,
+  simulateJsonl,
+  type Call,
+  type CallTruth,
+  type DataRecord,
+  type IngestReport,
+  type PiiEntity,
+  type PiiKind,
+  type RecordError,
+  type Redacted,
+  type Report,
+  type ReportPaths,
+  type SimOutput,
+  type AttributionReport,
+  type CohortTable,
+  type FunnelStep,
+  type JourneyMap,
+  type JourneyUpdate,
+} from '../index'
 
 export async function documentedUses(): Promise<number> {
   const store: Store = await Store.open('calls.db')
@@ -27,7 +58,59 @@ export async function documentedUses(): Promise<number> {
     records.length + journeys.length + metrics.length + utterances.length
 }
 
+export async function newCapabilities(store: Store): Promise<number> {
+  const sim: SimOutput = await simulate({ seed: 7n, tenants: 1, start: new Date(), days: 2, anomaly_days: 0 })
+  const defaults: SimOutput = await simulate()
+  const truth: CallTruth[] = sim.truth.calls
+  const scenario: string = truth[0].scenario
+  const repeatOf: string | null = truth[0].repeat_of
+  await store.ingestJsonl(await simulateJsonl({ start: '2026-01-05T00:00:00Z' }))
+  const report: Report = await store.report(null, new Date(), ['acme'])
+  const total: number = report.overall.metrics.calls.total
+  const mean: number | null = report.tenants[0].metrics.calls.handle_time.mean_secs
+  const perHour: number[] = report.overall.metrics.volume.by_hour
+  const page: string = renderReportHtml(report)
+  const paths: ReportPaths = await store.writeReport('out', undefined, undefined, null)
+  const redactor = new Redactor(['card', 'email'])
+  const everything = new Redactor()
+  const kinds: PiiKind[] = redactor.kinds
+  const entities: PiiEntity[] = everything.find('4111 1111 1111 1111')
+  const redacted: Redacted = redactor.redact('jane@example.com')
+  const batch: Redacted[] = await redactor.redactBatch(['a', 'b'])
+  return defaults.records.length + scenario.length + (repeatOf ?? '').length + total + (mean ?? 0) + perHour.length +
+    page.length + paths.json.length + paths.html.length + kinds.length + entities.length + redacted.text.length +
+    batch.length + (entities[0]?.char_start ?? 0)
+}
+
+export async function journeyUses(): Promise<number> {
+  const report: AttributionReport = await attribution([{ path: ['a', 'b'], conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }], { markov_order: 2 })
+  const fromFile: AttributionReport = await attributionCsv('paths.csv.gz', { value: null })
+  const events = [{ case: '1', activity: 'visit', timestamp: new Date() }, { case: '1', activity: 'buy', timestamp: '2026-01-05T09:00:00Z' }]
+  const map: JourneyMap = await journeyMap(events)
+  const steps: FunnelStep[] = await funnel(events, ['visit', 'buy'])
+  const table: CohortTable = await cohorts([{ customer: 'c', timestamp: new Date() }], 'week', null)
+  const customer = { frequency: 1, recency: 2, age: 3, monetary_value: 4 }
+  const alive = bgNbdProbabilityAlive(await fitBgNbd([customer]), customer)
+  const tracker = new JourneyTracker({ min_support: 1 }, events, (update: JourneyUpdate) => update.abandonment_risk)
+  const update: JourneyUpdate = tracker.track({ id: 'e', customer_id: 'c', action: 'visit', timestamp: new Date() })
+  const closed: string[] = tracker.evictIdle(new Date())
+  return report.models.length + fromFile.channels.length + map.edges.length + steps.length + table.cohorts.length +
+    alive + update.touchpoints + closed.length + tracker.openJourneys() + (map.edges[0]?.from.length ?? 0)
+}
+
 export async function refusedUses(store: Store): Promise<void> {
+  // @ts-expect-error cohort periods are day, week or month
+  await cohorts([], 'year')
+  // @ts-expect-error a tracked event needs a customer
+  new JourneyTracker().track({ id: 'e', action: 'visit', timestamp: new Date() })
+  // @ts-expect-error unknown simulation config field
+  await simulate({ calls_a_day: 10 })
+  // @ts-expect-error a PII kind is one of the documented names
+  new Redactor(['credit_card'])
+  // @ts-expect-error tenants are an array of ids
+  await store.report(null, null, 'acme')
+  // @ts-expect-error redactBatch takes an array of strings
+  await new Redactor().redactBatch('text')
   // @ts-expect-error a time bound is a Date, a string or null
   await store.calls('acme', 1709380800000)
   // @ts-expect-error a call needs its required fields

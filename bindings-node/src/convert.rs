@@ -10,6 +10,7 @@ use aybiza_analytics::{Error, TimeRange};
 use chrono::{DateTime, SecondsFormat, Utc};
 use napi::bindgen_prelude::{Array, BigInt, Object, Uint8ArraySlice, Unknown};
 use napi::{JsDate, JsValue, ValueType};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
 /// A checked argument, or the `InvalidArgument` error that explains why it was refused.
@@ -57,6 +58,133 @@ pub fn string_arg(name: &str, value: Unknown) -> napi::Result<Checked<String>> {
     })
 }
 
+/// An array of strings (`texts`, `tenants`, `kinds`).
+pub fn string_array(name: &str, value: Unknown) -> napi::Result<Checked<Vec<String>>> {
+    let value_type = value.get_type()?;
+    if value_type != ValueType::Object || !value.is_array()? {
+        return Ok(Err(invalid(format!(
+            "{name} must be an array of strings, got {}",
+            describe(value_type)
+        ))));
+    }
+    // SAFETY: the value was just checked to be an array.
+    let array = unsafe { value.cast::<Array>() }?;
+    let mut strings = Vec::with_capacity(array.len() as usize);
+    for index in 0..array.len() {
+        let item = array.get::<Unknown>(index)?;
+        let item_type = match &item {
+            Some(item) => item.get_type()?,
+            None => ValueType::Undefined,
+        };
+        match item {
+            // SAFETY: the item was just checked to be a string.
+            Some(item) if item_type == ValueType::String => {
+                strings.push(unsafe { item.cast::<String>() }?)
+            }
+            _ => {
+                return Ok(Err(invalid(format!(
+                    "{name}[{index}] must be a string, got {}",
+                    describe(item_type)
+                ))));
+            }
+        }
+    }
+    Ok(Ok(strings))
+}
+
+/// An optional array of strings: `null` or `undefined` give `None`.
+pub fn optional_string_array(
+    name: &str,
+    value: Option<Unknown>,
+) -> napi::Result<Checked<Option<Vec<String>>>> {
+    match value {
+        None => Ok(Ok(None)),
+        Some(value) => Ok(string_array(name, value)?.map(Some)),
+    }
+}
+
+/// A plain-object argument (a report, a simulation config) as JSON, converted
+/// as `ingest` converts records; a value JSON cannot carry is an
+/// `InvalidArgument` error naming its field.
+pub fn object_json(name: &str, value: Unknown) -> napi::Result<Checked<Value>> {
+    let value_type = value.get_type()?;
+    if value_type != ValueType::Object || value.is_array()? || value.is_date()? {
+        let got = if value_type == ValueType::Object {
+            "an array or a Date"
+        } else {
+            describe(value_type)
+        };
+        return Ok(Err(invalid(format!("{name} must be an object, got {got}"))));
+    }
+    let mut builder = JsonBuilder::default();
+    let json = builder.value(value)?;
+    Ok(match builder.problem {
+        None => Ok(json),
+        Some(Problem {
+            field: Some(field),
+            message,
+        }) => Err(invalid(format!("{name}: {field}: {message}"))),
+        Some(Problem {
+            field: None,
+            message,
+        }) => Err(invalid(format!("{name}: {message}"))),
+    })
+}
+
+/// An array argument (of plain objects) as a JSON array, converted as
+/// [`object_json`] converts objects (`Date`s become RFC 3339 strings).
+pub fn array_json(name: &str, value: Unknown) -> napi::Result<Checked<Value>> {
+    let value_type = value.get_type()?;
+    if value_type != ValueType::Object || !value.is_array()? {
+        return Ok(Err(invalid(format!(
+            "{name} must be an array, got {}",
+            describe(value_type)
+        ))));
+    }
+    let mut builder = JsonBuilder::default();
+    let json = builder.value(value)?;
+    Ok(match builder.problem {
+        None => Ok(json),
+        Some(Problem {
+            field: Some(field),
+            message,
+        }) => Err(invalid(format!("{name}{field}: {message}"))),
+        Some(Problem {
+            field: None,
+            message,
+        }) => Err(invalid(format!("{name}: {message}"))),
+    })
+}
+
+/// An optional object argument: `null` or `undefined` give `None`.
+pub fn optional_object_json(
+    name: &str,
+    value: Option<Unknown>,
+) -> napi::Result<Checked<Option<Value>>> {
+    match value {
+        None => Ok(Ok(None)),
+        Some(value) if value.get_type()? == ValueType::Null => Ok(Ok(None)),
+        Some(value) => Ok(object_json(name, value)?.map(Some)),
+    }
+}
+
+/// Reads a library type from the JSON of the argument `name`; a missing,
+/// unknown or mistyped field is an `InvalidArgument` error naming it.
+pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> Checked<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| invalid(format!("{name}: {e}")))
+}
+
+/// Parses an RFC 3339 timestamp the way time bounds do.
+pub fn rfc3339(name: &str, text: &str) -> Checked<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            invalid(format!(
+                "{name} must be an RFC 3339 timestamp such as 2026-03-02T14:00:00Z, got {text:?} ({e})"
+            ))
+        })
+}
+
 /// The bytes of JSON Lines input given as a string or a `Buffer`/`Uint8Array`.
 pub fn jsonl_bytes(input: Unknown) -> napi::Result<Checked<Vec<u8>>> {
     let value_type = input.get_type()?;
@@ -90,7 +218,7 @@ pub fn time_range(
 }
 
 /// One time bound: a `Date`, an RFC 3339 string, or nothing (`null`/`undefined`).
-fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
+pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
     let Some(value) = value else {
         return Ok(Ok(None));
     };
@@ -98,13 +226,7 @@ fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<Da
     if value_type == ValueType::String {
         // SAFETY: the value was just checked to be a string.
         let text = unsafe { value.cast::<String>() }?;
-        return Ok(DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|e| {
-                invalid(format!(
-                    "{name} must be an RFC 3339 timestamp such as 2026-03-02T14:00:00Z, got {text:?} ({e})"
-                ))
-            }));
+        return Ok(rfc3339(name, &text).map(Some));
     }
     if value_type == ValueType::Object && value.is_date()? {
         // SAFETY: the value was just checked to be a Date.

@@ -16,6 +16,7 @@ pub fn code(error: &Error) -> &'static str {
         Error::Io(_) => "Io",
         Error::Json(_) => "Json",
         Error::Task(_) => "Task",
+        Error::Predict(_) => "Predict",
     }
 }
 

@@ -6,6 +6,11 @@
 //! and run on napi's tokio runtime; failures reject with a JS `Error` whose
 //! `code` names the Rust error variant (see [`errors`]).
 //!
+//! Modules: [`store`] (the `Store` class, queries and reports), [`sim`] (the
+//! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
+//! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
+//! `JourneyTracker` class), and the helpers [`convert`], [`errors`] and [`promise`].
+//!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return
 //! [`promise::spawn`] for anything that touches a store or takes time.
@@ -15,7 +20,11 @@
 
 pub mod convert;
 pub mod errors;
+pub mod journey;
+pub mod privacy;
 pub mod promise;
+pub mod report;
+pub mod sim;
 pub mod store;
 
 use aybiza_analytics::model::ingest::{IngestLimits, parse_jsonl_bytes};

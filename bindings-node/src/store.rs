@@ -4,6 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use aybiza_analytics::model::ingest::{IngestLimits, parse_value};
+use aybiza_analytics::report::build_report;
 use aybiza_analytics::{Error, IngestReport, MemoryStore, SqliteStore, TimeRange};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown, spawn_blocking};
@@ -13,6 +14,7 @@ use serde_json::Value;
 
 use crate::convert::{self, RecordItem};
 use crate::promise;
+use crate::report::{paths_json, report_options};
 
 /// The library's store behind the class, shared with the tasks that use it.
 type SharedStore = Arc<dyn aybiza_analytics::Store>;
@@ -198,6 +200,55 @@ impl Store {
             end,
             |store, tenant, range| async move { store.metrics(&tenant, range).await },
         )
+    }
+
+    /// The analysis report over the calls that started in `[start, end)` (and
+    /// the journey events and metric samples in it), per tenant and overall.
+    /// `tenants` limits it to those tenants (sorted by id); `null` or
+    /// `undefined` means every tenant. Rejects with code `InvalidArgument`
+    /// when a tenant has no records.
+    #[napi(catch_unwind, ts_return_type = "Promise<Report>")]
+    pub fn report<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+        #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+        #[napi(ts_arg_type = "ReadonlyArray<string> | null")] tenants: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let range = convert::time_range(start, end)?;
+        let tenants = convert::optional_string_array("tenants", tenants)?;
+        let store = Arc::clone(&self.inner);
+        promise::spawn(env, async move {
+            let options = report_options(tenants?);
+            to_json(build_report(store.as_ref(), range?, &options, &|_| {}).await?)
+        })
+    }
+
+    /// Builds the report as `report` does and writes `report.json` (indented
+    /// JSON) and `report.html` (a self-contained page) into `dir`, creating it
+    /// if needed. Resolves to the two paths.
+    #[napi(catch_unwind, ts_return_type = "Promise<ReportPaths>")]
+    pub fn write_report<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "string")] dir: Unknown,
+        #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+        #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+        #[napi(ts_arg_type = "ReadonlyArray<string> | null")] tenants: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let dir = convert::string_arg("dir", dir)?;
+        let range = convert::time_range(start, end)?;
+        let tenants = convert::optional_string_array("tenants", tenants)?;
+        let store = Arc::clone(&self.inner);
+        promise::spawn(env, async move {
+            let dir = dir?;
+            let options = report_options(tenants?);
+            let report = build_report(store.as_ref(), range?, &options, &|_| {}).await?;
+            let paths = spawn_blocking(move || report.write_to_dir(dir.as_ref()))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))??;
+            Ok(paths_json(&paths))
+        })
     }
 }
 

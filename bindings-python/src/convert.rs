@@ -11,6 +11,7 @@ use pyo3::types::{
     PyTzInfo,
 };
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{invalid_argument, to_py_err};
@@ -214,6 +215,38 @@ impl Converter {
     }
 }
 
+/// A dict argument (a report, a simulation config) as JSON.
+///
+/// Raises `TypeError` when `object` is not a dict, and
+/// [`InvalidArgumentError`](crate::errors::InvalidArgumentError) naming the
+/// field when a value has no JSON form (see [`record_to_json`]).
+pub fn dict_to_json(name: &str, object: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if !object.is_instance_of::<PyDict>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a dict, got {}",
+            type_name(object)
+        )));
+    }
+    let converted = record_to_json(object);
+    match converted.problem {
+        None => Ok(converted.value),
+        Some(ConversionProblem {
+            field: Some(field),
+            message,
+        }) => Err(invalid_argument(format!("{name}: {field}: {message}"))),
+        Some(ConversionProblem {
+            field: None,
+            message,
+        }) => Err(invalid_argument(format!("{name}: {message}"))),
+    }
+}
+
+/// Reads a core type from the JSON of the argument `name`; a missing, unknown
+/// or mistyped field raises [`InvalidArgumentError`](crate::errors::InvalidArgumentError) naming it.
+pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> PyResult<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| invalid_argument(format!("{name}: {e}")))
+}
+
 /// The Python type name of `object`, for messages.
 pub fn type_name(object: &Bound<'_, PyAny>) -> String {
     object
@@ -254,7 +287,7 @@ fn datetime_to_utc(datetime: &Bound<'_, PyDateTime>) -> PyResult<DateTime<Utc>> 
 ///
 /// Raises `TypeError` for other types and [`InvalidArgumentError`](crate::errors::InvalidArgumentError)
 /// for strings that are not dates.
-fn time_bound(name: &str, bound: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
+pub fn time_bound(name: &str, bound: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
     let Some(bound) = bound.filter(|b| !b.is_none()) else {
         return Ok(None);
     };
@@ -342,4 +375,29 @@ pub fn jsonl_bytes<'a>(input: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
         "JSON Lines input must be str, bytes or bytearray, got {}",
         type_name(input)
     )))
+}
+
+/// A list argument (a list or tuple of dicts) as a JSON array, converted as
+/// [`dict_to_json`] converts dicts (`datetime`s become RFC 3339 strings).
+///
+/// Raises `TypeError` when `object` is neither a list nor a tuple.
+pub fn list_to_json(name: &str, object: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if !(object.is_instance_of::<PyList>() || object.is_instance_of::<PyTuple>()) {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a list, got {}",
+            type_name(object)
+        )));
+    }
+    let converted = record_to_json(object);
+    match converted.problem {
+        None => Ok(converted.value),
+        Some(ConversionProblem {
+            field: Some(field),
+            message,
+        }) => Err(invalid_argument(format!("{name}{field}: {message}"))),
+        Some(ConversionProblem {
+            field: None,
+            message,
+        }) => Err(invalid_argument(format!("{name}: {message}"))),
+    }
 }

@@ -39,7 +39,9 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Sqlite(_) | Error::CorruptRecord(_) | Error::UnsupportedSchema { .. } => {
             StoreError::new_err(message)
         }
-        Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
+        Error::Io(_) | Error::Json(_) | Error::Task(_) | Error::Predict(_) => {
+            AybizaError::new_err(message)
+        }
     }
 }
 

@@ -2,15 +2,22 @@
 //!
 //! Layout: [`errors`] holds the exception hierarchy, [`convert`] the
 //! Python/JSON/time conversions, [`runtime`] the shared tokio runtime,
-//! [`ingest`] the ingestion result classes and `parse_jsonl`, and [`store`]
-//! the `Store` class. A new function goes in the file of its area and is
+//! [`ingest`] the ingestion result classes and `parse_jsonl`, [`store`]
+//! the `Store` class (queries and reports), [`report`] the report helpers and
+//! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
+//! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
+//! `JourneyTracker` class. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
 mod convert;
 mod errors;
 mod ingest;
+mod journey;
+mod privacy;
+mod report;
 mod runtime;
+mod sim;
 mod store;
 
 use pyo3::prelude::*;
@@ -24,7 +31,29 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyIngestReport>()?;
     module.add_class::<ingest::PyWriteCounts>()?;
     module.add_class::<ingest::PyRecordError>()?;
+    module.add_class::<privacy::PyRedactor>()?;
+    module.add_class::<journey::PyJourneyTracker>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journey_map, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journey_map_csv, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::funnel, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::cohorts, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::fit_bg_nbd, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::fit_gamma_gamma, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::bg_nbd_probability_alive, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        journey::bg_nbd_expected_transactions,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(
+        journey::gamma_gamma_expected_spend,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(sim::simulate, module)?)?;
+    module.add_function(wrap_pyfunction!(sim::simulate_jsonl, module)?)?;
+    module.add_function(wrap_pyfunction!(report::render_report_html, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

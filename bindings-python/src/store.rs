@@ -4,12 +4,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use aybiza_analytics::model::ingest::IngestLimits;
+use aybiza_analytics::report::build_report;
 use aybiza_analytics::{IngestReport, MemoryStore, SqliteStore, Store};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::convert::{jsonl_bytes, repr_str, time_range, to_py};
 use crate::errors::to_py_err;
 use crate::ingest::{PyIngestReport, python_records, validate_records};
+use crate::report::{paths_to_py, report_options};
 use crate::runtime::run;
 
 /// A tenant-scoped store of calls, utterances, journey events and metric samples (Python class `Store`).
@@ -149,6 +152,44 @@ impl PyStore {
         let store = Arc::clone(&self.inner);
         let samples = run(py, async move { store.metrics(tenant, range).await })?;
         to_py(py, &samples)
+    }
+
+    /// The analysis report over `[start, end)` for `tenants` (every tenant when `None`), as a dict.
+    #[pyo3(signature = (start=None, end=None, tenants=None))]
+    fn report<'py>(
+        &self,
+        py: Python<'py>,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
+        tenants: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let range = time_range(start, end)?;
+        let options = report_options(tenants);
+        let store = Arc::clone(&self.inner);
+        let report = run(py, async move {
+            build_report(store.as_ref(), range, &options, &|_| {}).await
+        })?;
+        to_py(py, &report)
+    }
+
+    /// Builds the report and writes `report.json` and `report.html` into `dir` (created if missing).
+    #[pyo3(signature = (dir, start=None, end=None, tenants=None))]
+    fn write_report<'py>(
+        &self,
+        py: Python<'py>,
+        dir: PathBuf,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
+        tenants: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let range = time_range(start, end)?;
+        let options = report_options(tenants);
+        let store = Arc::clone(&self.inner);
+        let paths = run(py, async move {
+            let report = build_report(store.as_ref(), range, &options, &|_| {}).await?;
+            report.write_to_dir(&dir)
+        })?;
+        paths_to_py(py, paths)
     }
 
     fn __repr__(&self) -> String {

@@ -10,11 +10,18 @@ import aybiza_analytics as aa
 # bindings-python/tests/conftest.py -> repository root
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INGEST_CASES = REPO_ROOT / "tests" / "fixtures" / "ingest_cases.json"
+REDACTION_CASES = REPO_ROOT / "tests" / "fixtures" / "redaction_cases.json"
 
 
 def load_ingest_cases():
     """The cases of tests/fixtures/ingest_cases.json, shared with the Rust and Node suites."""
     with INGEST_CASES.open(encoding="utf-8") as f:
+        return json.load(f)["cases"]
+
+
+def load_redaction_cases():
+    """The cases of tests/fixtures/redaction_cases.json, shared with the Rust and Node suites."""
+    with REDACTION_CASES.open(encoding="utf-8") as f:
         return json.load(f)["cases"]
 
 

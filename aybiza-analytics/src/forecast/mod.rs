@@ -169,11 +169,6 @@ pub(crate) fn normal_quantile(p: f64) -> f64 {
     distrs::Normal::ppf(p, 0.0, 1.0)
 }
 
-/// The standard normal cumulative distribution at `x`.
-pub(crate) fn normal_cdf(x: f64) -> f64 {
-    distrs::Normal::cdf(x, 0.0, 1.0)
-}
-
 /// Intervals `point ± z(level) · sd` for each level.
 pub(crate) fn normal_intervals(point: &[f64], sd: &[f64], levels: &[f64]) -> Vec<ForecastInterval> {
     levels
@@ -229,6 +224,5 @@ mod tests {
     fn normal_quantiles_are_the_textbook_ones() {
         assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-5);
         assert!((normal_quantile(0.9) - 1.281552).abs() < 1e-5);
-        assert!((normal_cdf(1.959964) - 0.975).abs() < 1e-6);
     }
 }

@@ -16,8 +16,12 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::tracker::JourneyConfig;
+use crate::model::JourneyEvent;
 use crate::{Error, Result};
 
 /// One aggregated path: the channels in order and what followed.
@@ -31,6 +35,14 @@ pub struct PathRow {
     pub value: f64,
     /// Journeys on this path that did not convert.
     pub nulls: f64,
+}
+
+/// Whether an event ends its journey, and how.
+#[derive(Clone, Copy)]
+enum Terminal {
+    No,
+    Conversion,
+    Churn,
 }
 
 /// The columns of an aggregated paths CSV, as ChannelAttribution names them by default.
@@ -71,7 +83,7 @@ pub struct PathData {
     /// The paths.
     pub paths: Vec<PathRow>,
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl PathData {
@@ -194,6 +206,80 @@ impl PathData {
             let text = record.get(path).unwrap_or_default();
             data.push_joined(text, &columns.separator, converted, worth, lost)
                 .map_err(|e| Error::InvalidArgument(format!("row {row}: {e}")))?;
+        }
+        Ok(data)
+    }
+
+    /// Aggregated channel paths of journeys: each customer's events (in time order) are cut into
+    /// journeys at conversion and churn actions and after `config.inactivity_secs` without
+    /// events; a journey ending in a conversion action counts one conversion worth the sum of its
+    /// events' values, any other journey one null.
+    pub fn from_journey_events(events: &[JourneyEvent], config: &JourneyConfig) -> Result<Self> {
+        // One sequential pass interns customers and channels and classifies actions; the sort
+        // and the walk in journey order then touch only these small arrays.
+        let mut data = Self::new();
+        let mut customers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut keys: Vec<(u32, i64, u32)> = Vec::with_capacity(events.len());
+        let mut touches: Vec<(u32, f64, Terminal)> = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let next = customers.len() as u32;
+            let customer = *customers.entry(e.customer_id.as_str()).or_insert(next);
+            keys.push((customer, e.timestamp.timestamp_micros(), i as u32));
+            let terminal = if config.conversion_actions.contains(&e.action) {
+                Terminal::Conversion
+            } else if config.churn_actions.contains(&e.action) {
+                Terminal::Churn
+            } else {
+                Terminal::No
+            };
+            touches.push((data.intern(&e.channel)?, e.value.unwrap_or(0.0), terminal));
+        }
+        keys.sort_unstable();
+        let mut grouped: FxHashMap<Vec<u32>, (f64, f64, f64)> = FxHashMap::default();
+        let mut path: Vec<u32> = Vec::new();
+        let mut value = 0.0;
+        let window = chrono::Duration::seconds(config.inactivity_secs)
+            .num_microseconds()
+            .unwrap_or(i64::MAX);
+        let mut flush = |path: &mut Vec<u32>, value: &mut f64, converted: bool| {
+            if !path.is_empty() {
+                let entry = grouped.entry(std::mem::take(path)).or_default();
+                if converted {
+                    entry.0 += 1.0;
+                    entry.1 += *value;
+                } else {
+                    entry.2 += 1.0;
+                }
+            }
+            *value = 0.0;
+        };
+        let mut previous: Option<(u32, i64)> = None;
+        for &(customer, at, i) in &keys {
+            if let Some((previous_customer, previous_at)) = previous
+                && (previous_customer != customer || at - previous_at > window)
+            {
+                flush(&mut path, &mut value, false);
+            }
+            previous = Some((customer, at));
+            let (channel, worth, terminal) = touches[i as usize];
+            path.push(channel);
+            value += worth;
+            match terminal {
+                Terminal::Conversion => flush(&mut path, &mut value, true),
+                Terminal::Churn => flush(&mut path, &mut value, false),
+                Terminal::No => {}
+            }
+        }
+        flush(&mut path, &mut value, false);
+        let mut rows: Vec<(Vec<u32>, (f64, f64, f64))> = grouped.into_iter().collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        for (touches, (conversions, value, nulls)) in rows {
+            data.paths.push(PathRow {
+                touches,
+                conversions,
+                value,
+                nulls,
+            });
         }
         Ok(data)
     }
@@ -708,6 +794,54 @@ mod tests {
         let result = markov(&data, 1).unwrap();
         assert_eq!(result.credit.conversions, vec![0.0, 0.0]);
         assert_eq!(shapley(&data).conversions, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn journeys_become_paths_cut_at_terminal_actions_and_inactivity() {
+        use chrono::{Duration, TimeZone, Utc};
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let event = |id: &str,
+                     customer: &str,
+                     channel: &str,
+                     action: &str,
+                     hours: i64,
+                     value: Option<f64>| JourneyEvent {
+            id: id.into(),
+            tenant: "t".into(),
+            customer_id: customer.into(),
+            channel: channel.into(),
+            action: action.into(),
+            timestamp: t0 + Duration::hours(hours),
+            value,
+            sentiment: None,
+            attributes: Default::default(),
+        };
+        let events = vec![
+            event("1", "a", "web", "visit", 0, None),
+            event("3", "a", "voice", "purchase", 2, Some(50.0)),
+            event("2", "a", "chat", "ask", 1, None),
+            event("4", "a", "web", "visit", 3, None),
+            event("5", "b", "web", "visit", 0, None),
+            event("6", "b", "email", "open", 24 * 40, None),
+        ];
+        let data = PathData::from_journey_events(&events, &JourneyConfig::default()).unwrap();
+        let named: Vec<(Vec<&str>, f64, f64, f64)> = data
+            .paths
+            .iter()
+            .map(|p| {
+                let names = p
+                    .touches
+                    .iter()
+                    .map(|&c| data.channels[c as usize].as_str())
+                    .collect();
+                (names, p.conversions, p.value, p.nulls)
+            })
+            .collect();
+        assert!(named.contains(&(vec!["web", "chat", "voice"], 1.0, 50.0, 0.0)));
+        // a's visit after the purchase and b's two journeys split by 40 days of inactivity.
+        assert!(named.contains(&(vec!["web"], 0.0, 0.0, 2.0)));
+        assert!(named.contains(&(vec!["email"], 0.0, 0.0, 1.0)));
+        assert_eq!(data.paths.len(), 3);
     }
 
     #[test]

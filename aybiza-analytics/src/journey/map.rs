@@ -121,7 +121,7 @@ impl EventLog {
 
     /// Activity ids of every case in timestamp order, concatenated, with each case's
     /// `(start, end)` range in that array and its first and last timestamps.
-    fn traces(&self) -> Traces {
+    pub(crate) fn traces(&self) -> Traces {
         let mut order: Vec<u32> = (0..self.events.len() as u32).collect();
         order.sort_unstable_by_key(|&i| {
             let (case, _, ts) = self.events[i as usize];
@@ -186,10 +186,11 @@ fn intern(names: &mut Vec<String>, ids: &mut FxHashMap<String, u32>, name: &str)
     id
 }
 
-struct Traces {
-    activities: Vec<u32>,
-    timestamps: Vec<i64>,
-    cases: Vec<std::ops::Range<usize>>,
+/// Every case's activities and timestamps in order, concatenated, with each case's range.
+pub(crate) struct Traces {
+    pub(crate) activities: Vec<u32>,
+    pub(crate) timestamps: Vec<i64>,
+    pub(crate) cases: Vec<std::ops::Range<usize>>,
 }
 
 /// A distinct path through the activities and how many cases followed it.

@@ -306,7 +306,12 @@ pub(super) fn heatmap(map: &Heatmap<'_>) -> String {
             r#"<text class="value" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             width - 4.0,
             y + CELL_H / 2.0 + 4.0,
-            count(cells.iter().map(|c| c.count).sum())
+            // Saturating: a report read back from JSON may hold any counts.
+            count(
+                cells
+                    .iter()
+                    .fold(0, |sum: u64, c| sum.saturating_add(c.count))
+            )
         );
     }
     let legend_y = grid_bottom + 12.0;

@@ -590,7 +590,10 @@ fn count_table(
     }
     if rows.len() > MAX_TABLE_ROWS {
         let rest = &rows[MAX_TABLE_ROWS..];
-        let rest_count: u64 = rest.iter().map(|r| r.count).sum();
+        // Saturating: a report read back from JSON may hold any counts.
+        let rest_count = rest
+            .iter()
+            .fold(0, |sum: u64, r| sum.saturating_add(r.count));
         let _ = write!(
             body,
             "<tr class=\"other\"><td>{} more (listed in report.json)</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",

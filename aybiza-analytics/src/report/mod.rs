@@ -456,6 +456,7 @@ pub async fn build_report(
             last_call_at = Some(last_call_at.map_or(last.started_at, |t| t.max(last.started_at)));
         }
         let metrics = tally.finish(timezone, options.max_daily_points);
+        tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, "tenant summarised");
         progress(ReportProgress::TenantFinished {
             index,
             tenant: tenant_id.clone(),

@@ -454,6 +454,22 @@ async fn json_round_trips() {
 }
 
 #[tokio::test]
+async fn html_renders_any_counts_read_back_from_json() {
+    let store = known_store().await;
+    let mut report = report_of(&store, january()).await;
+    let metrics = &mut report.tenants[0].metrics;
+    metrics.volume.by_weekday_hour[0] = [u64::MAX; 24];
+    metrics.calls.by_queue = (0..40)
+        .map(|i| LabeledCount {
+            label: format!("queue {i}"),
+            count: u64::MAX,
+        })
+        .collect();
+    let page = render_html(&report);
+    assert!(page.contains("18,446,744,073,709,551,615"), "sums saturate");
+}
+
+#[tokio::test]
 async fn html_is_self_contained() {
     let store = known_store().await;
     let report = report_of(&store, january()).await;

@@ -1,8 +1,30 @@
-//! Text sentiment and emotions: the [`SentimentAnalyzer`] seam.
+//! Text sentiment and emotions: the [`SentimentAnalyzer`] seam and its default
+//! offline implementation, [`HybridSentimentAnalyzer`].
 //!
 //! Every other part of the library (the live call tracker, pattern discovery,
 //! journeys, insights) reads sentiment through this trait, so an analyzer can
-//! be swapped without touching them.
+//! be swapped without touching them. How the default analyzer works, how it
+//! was trained and how it compares with VADER is in `docs/sentiment.md`.
+//!
+//! ```
+//! use aybiza_analytics::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer, SentimentLabel};
+//!
+//! let analyzer = HybridSentimentAnalyzer::new().unwrap();
+//! let s = analyzer.analyze("I've been on hold for an hour and I want to cancel my account!").unwrap();
+//! assert_eq!(s.label, SentimentLabel::Negative);
+//! assert!(s.emotions.frustrated > 0.5);
+//! ```
+
+mod analyzer;
+mod features;
+mod lexicon;
+mod model;
+mod rules;
+mod tokenize;
+pub mod training;
+
+pub use analyzer::{HybridSentimentAnalyzer, SentimentConfig};
+pub use model::TrainingInfo;
 
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +97,69 @@ pub trait SentimentAnalyzer: Send + Sync {
     fn analyze_batch(&self, texts: &[&str]) -> Result<Vec<Sentiment>> {
         texts.iter().map(|text| self.analyze(text)).collect()
     }
+}
+
+/// The weight of a text when utterance scores are averaged over a call: its word count (at least 1).
+pub fn text_weight(text: &str) -> f64 {
+    text.split_whitespace().count().max(1) as f64
+}
+
+/// The sentiment of a whole call from its utterances' sentiments and weights
+/// (for example [`text_weight`] or the utterance duration).
+///
+/// Score, intensity and emotions are weighted means, so a long call does not
+/// drift to the extremes the way a sum would; urgency is the maximum, since one
+/// urgent moment makes the call urgent. The label follows the mean score.
+/// No utterances, or a negative, non-finite or all-zero weight, is an
+/// [`crate::Error::InvalidArgument`].
+pub fn aggregate<'a>(
+    utterances: impl IntoIterator<Item = (&'a Sentiment, f64)>,
+) -> Result<Sentiment> {
+    let mut total = 0.0;
+    let mut score = 0.0;
+    let mut intensity = 0.0;
+    let mut urgency: f64 = 0.0;
+    let mut emotions = [0.0; 5];
+    for (sentiment, weight) in utterances {
+        if !weight.is_finite() || weight < 0.0 {
+            return Err(crate::Error::InvalidArgument(format!(
+                "utterance weight {weight} is not a finite non-negative number"
+            )));
+        }
+        total += weight;
+        score += weight * sentiment.score;
+        intensity += weight * sentiment.intensity;
+        urgency = urgency.max(sentiment.urgency);
+        let e = &sentiment.emotions;
+        for (sum, value) in
+            emotions
+                .iter_mut()
+                .zip([e.frustrated, e.angry, e.confused, e.satisfied, e.happy])
+        {
+            *sum += weight * value;
+        }
+    }
+    if total <= 0.0 {
+        return Err(crate::Error::InvalidArgument(
+            "no utterance with a positive weight to aggregate".into(),
+        ));
+    }
+    let score = (score / total).clamp(-1.0, 1.0);
+    let [frustrated, angry, confused, satisfied, happy] =
+        emotions.map(|sum| (sum / total).clamp(0.0, 1.0));
+    Ok(Sentiment {
+        score,
+        label: SentimentLabel::from_score(score),
+        intensity: (intensity / total).clamp(0.0, 1.0),
+        emotions: Emotions {
+            frustrated,
+            angry,
+            confused,
+            satisfied,
+            happy,
+        },
+        urgency,
+    })
 }
 
 #[cfg(test)]

@@ -46,8 +46,6 @@ mod volume;
 #[cfg(test)]
 mod tests;
 
-use std::io::Write;
-
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +62,11 @@ pub const MAX_TENANTS: usize = 1_000;
 pub const MAX_DAYS: u32 = 3_660;
 
 /// What to simulate. Every count is per tenant.
+///
+/// In JSON (and in the Python and Node bindings) every field may be left out
+/// and takes its [`Default`] value; an unknown field is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// Seed of every random choice; the same config always gives the same output.
     pub seed: u64,
@@ -323,19 +325,4 @@ pub fn simulate(config: &SimConfig) -> Result<SimOutput> {
     Ok(SimOutput { records, truth })
 }
 
-/// Writes records as JSON Lines (one record per line, tagged by `type`), the format the stores ingest.
-pub fn write_jsonl(records: &[Record], out: impl Write) -> Result<()> {
-    let mut out = std::io::BufWriter::new(out);
-    for record in records {
-        serde_json::to_writer(&mut out, record).map_err(|e| {
-            if e.is_io() {
-                Error::Io(e.into())
-            } else {
-                Error::Json(e)
-            }
-        })?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
-}
+pub use crate::export::write_jsonl;

@@ -177,6 +177,31 @@ fn invalid_configs_are_rejected_with_typed_errors() {
 }
 
 #[test]
+fn json_configs_default_omitted_fields_and_refuse_unknown_ones() {
+    let partial: SimConfig =
+        serde_json::from_str(r#"{"seed": 7, "days": 3, "start": "2026-02-02T00:00:00+01:00"}"#)
+            .unwrap();
+    assert_eq!(
+        partial,
+        SimConfig {
+            seed: 7,
+            days: 3,
+            start: Utc.with_ymd_and_hms(2026, 2, 1, 23, 0, 0).unwrap(),
+            ..SimConfig::default()
+        }
+    );
+    assert_eq!(
+        serde_json::from_str::<SimConfig>("{}").unwrap(),
+        SimConfig::default()
+    );
+    let typo = serde_json::from_str::<SimConfig>(r#"{"calls_a_day": 10}"#).unwrap_err();
+    assert!(
+        typo.to_string().contains("unknown field `calls_a_day`"),
+        "{typo}"
+    );
+}
+
+#[test]
 fn volume_is_higher_on_weekdays_and_in_the_daytime() {
     let out = output();
     let cfg = config();

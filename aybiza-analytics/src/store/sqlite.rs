@@ -93,6 +93,7 @@ impl SqliteStore {
         }
         connection.execute_batch(SCHEMA)?;
         connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tracing::debug!(path = %path.display(), ?durability, "opened SQLite store");
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             path,
@@ -251,6 +252,7 @@ impl Store for SqliteStore {
                 }
             }
             tx.commit()?;
+            tracing::debug!(?counts, "committed a batch");
             Ok(counts)
         })
         .await

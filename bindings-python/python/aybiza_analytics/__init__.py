@@ -5,19 +5,35 @@ The classes and functions are implemented in Rust (``aybiza_analytics._native``)
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from aybiza_analytics._native import (
     AybizaError,
     IngestReport,
+    JourneyTracker,
     InvalidArgumentError,
     InvalidRecordError,
     RecordError,
+    Redactor,
     Store,
     StoreError,
     WriteCounts,
     __version__,
+    attribution,
+    attribution_csv,
+    bg_nbd_expected_transactions,
+    bg_nbd_probability_alive,
+    cohorts,
+    fit_bg_nbd,
+    fit_gamma_gamma,
+    funnel,
+    gamma_gamma_expected_spend,
+    journey_map,
+    journey_map_csv,
     parse_jsonl,
+    render_report_html,
+    simulate,
+    simulate_jsonl,
 )
 
 Record = dict[str, Any]
@@ -26,17 +42,313 @@ Record = dict[str, Any]
 TimeBound = datetime | str | None
 """One end of a time range: a datetime (naive = UTC), an ISO-8601 string, or None for an open end."""
 
+Report = dict[str, Any]
+"""The analysis report as a dict (the JSON shape of the Rust ``Report``)."""
+
+
+
+class SimConfig(TypedDict, total=False):
+    """What to simulate; every field may be left out and takes its default."""
+
+    seed: int
+    tenants: int
+    start: datetime | str
+    days: int
+    calls_per_day: int
+    customers_per_tenant: int
+    agents_per_tenant: int
+    journeys_per_day: int
+    anomaly_days: int
+
+
+class SimOutput(TypedDict):
+    """The simulated records and the ground truth behind them."""
+
+    records: list[Record]
+    truth: dict[str, Any]
+
+
+class PiiEntity(TypedDict):
+    """One entity found in a text: byte offsets and character offsets into it."""
+
+    kind: Literal["card", "ssn", "phone", "email", "iban", "dob", "spoken_digits"]
+    start: int
+    end: int
+    char_start: int
+    char_end: int
+
+
+class Redacted(TypedDict):
+    """A redacted text and the entities that were replaced."""
+
+    text: str
+    entities: list[PiiEntity]
+
+
+class ReportPaths(TypedDict):
+    """Where ``Store.write_report`` wrote the report."""
+
+    json: str
+    html: str
+
+
+class PathInput(TypedDict, total=False):
+    """One aggregated path: ``path`` (channel names, or one string joined by
+    the separator) and ``conversions`` are required; ``value`` and ``nulls`` default to 0."""
+
+    path: list[str] | str
+    conversions: float
+    value: float
+    nulls: float
+
+
+class AttributionOptions(TypedDict, total=False):
+    """Attribution settings; every field may be left out and takes its default."""
+
+    time_decay_half_life: float
+    markov_order: int
+    separator: str
+
+
+class PathColumns(TypedDict, total=False):
+    """Columns of an aggregated-paths CSV (defaults: ``path``, ``" > "``,
+    ``total_conversions``, ``total_conversion_value``, ``total_null``; ``None`` for no value/nulls column)."""
+
+    path: str
+    separator: str
+    conversions: str
+    value: str | None
+    nulls: str | None
+
+
+class Credit(TypedDict):
+    """Conversions and value credited to each channel by one model."""
+
+    model: str
+    conversions: list[float]
+    value: list[float]
+
+
+class AttributionReport(TypedDict):
+    """Every attribution model side by side; vectors are in ``channels`` order."""
+
+    channels: list[str]
+    models: list[Credit]
+    removal_effects: list[float]
+    value_removal_effects: list[float]
+    conversion_probability: float
+
+
+class CaseEvent(TypedDict):
+    """One event of an event log."""
+
+    case: str
+    activity: str
+    timestamp: datetime | str
+
+
+class LogColumns(TypedDict, total=False):
+    """Columns of a CSV event log (defaults: ``case_id``, ``activity``, ``timestamp``)."""
+
+    case: str
+    activity: str
+    timestamp: str
+
+
+class Variant(TypedDict):
+    """One distinct path through the activities and how many cases took it."""
+
+    path: list[str]
+    count: int
+    share: float
+
+
+Edge = TypedDict("Edge", {"from": str, "to": str, "count": int, "median_seconds": float})
+"""A directly-follows transition between two activities."""
+
+
+class DurationStats(TypedDict):
+    """Case durations in seconds."""
+
+    mean: float
+    p50: float
+    p90: float
+    p95: float
+    max: float
+
+
+class JourneyMap(TypedDict):
+    """Variants, edges, start and end activities and case durations of an event log."""
+
+    cases: int
+    events: int
+    variants: list[Variant]
+    edges: list[Edge]
+    start_activities: dict[str, int]
+    end_activities: dict[str, int]
+    durations: DurationStats
+
+
+class FunnelStep(TypedDict):
+    """How many cases reached one funnel stage."""
+
+    stage: str
+    cases: int
+    conversion_from_previous: float
+
+
+class Activity(TypedDict, total=False):
+    """One activity of a customer; ``value`` defaults to 0."""
+
+    customer: str
+    timestamp: datetime | str
+    value: float
+
+
+class Cohort(TypedDict):
+    """One cohort followed period by period since its start."""
+
+    label: str
+    size: int
+    active: list[int]
+    retention: list[float]
+    value: list[float]
+    cumulative_value_per_customer: list[float]
+    activities_per_active: list[float]
+
+
+class CohortTable(TypedDict):
+    """Cohorts by period."""
+
+    period: Literal["day", "week", "month"]
+    cohorts: list[Cohort]
+
+
+class CustomerRfm(TypedDict):
+    """A customer's repeat transactions, time of the last one and age (in one time unit), and mean spend."""
+
+    frequency: float
+    recency: float
+    age: float
+    monetary_value: float
+
+
+class BgNbdParams(TypedDict):
+    """Fitted BG/NBD parameters."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+    log_likelihood: float
+
+
+class GammaGammaParams(TypedDict):
+    """Fitted Gamma-Gamma parameters."""
+
+    p: float
+    q: float
+    v: float
+    log_likelihood: float
+
+
+class StageRule(TypedDict):
+    """Actions that put a journey in a stage."""
+
+    stage: str
+    actions: list[str]
+
+
+class JourneyConfig(TypedDict, total=False):
+    """How journeys are staged, opened and closed; every field may be left out
+    (defaults: no stages, ``["purchase"]``, ``["cancel"]``, 30 days, 0.7, 5)."""
+
+    stages: list[StageRule]
+    conversion_actions: list[str]
+    churn_actions: list[str]
+    inactivity_secs: int
+    retention_risk_threshold: float
+    min_support: int
+
+
+Bottleneck = TypedDict(
+    "Bottleneck", {"from": str, "to": str, "seconds": float, "typical_seconds": float}
+)
+"""A step that took far longer than in past journeys (beyond the 90th percentile)."""
+
+
+class JourneyUpdate(TypedDict):
+    """What the tracker knows about a journey right after one of its events."""
+
+    customer_id: str
+    stage: str | None
+    touchpoints: int
+    abandonment_risk: float
+    next_best_action: str | None
+    satisfaction_trend: float | None
+    bottleneck: Bottleneck | None
+    duration_secs: float
+    ended: Literal["converted", "churned", "abandoned"] | None
+    previous_ended: Literal["converted", "churned", "abandoned"] | None
+    retention_triggered: bool
+    duplicate: bool
+
+
 __all__ = [
+    "Activity",
+    "AttributionOptions",
+    "AttributionReport",
     "AybizaError",
+    "BgNbdParams",
+    "Bottleneck",
+    "CaseEvent",
+    "Cohort",
+    "CohortTable",
+    "Credit",
+    "CustomerRfm",
+    "DurationStats",
+    "Edge",
+    "FunnelStep",
+    "GammaGammaParams",
     "IngestReport",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "JourneyConfig",
+    "JourneyMap",
+    "JourneyTracker",
+    "JourneyUpdate",
+    "LogColumns",
+    "PathColumns",
+    "PathInput",
+    "PiiEntity",
     "Record",
     "RecordError",
+    "Redacted",
+    "Redactor",
+    "Report",
+    "ReportPaths",
+    "SimConfig",
+    "SimOutput",
+    "StageRule",
     "Store",
     "StoreError",
     "TimeBound",
+    "Variant",
     "WriteCounts",
     "__version__",
+    "attribution",
+    "attribution_csv",
+    "bg_nbd_expected_transactions",
+    "bg_nbd_probability_alive",
+    "cohorts",
+    "fit_bg_nbd",
+    "fit_gamma_gamma",
+    "funnel",
+    "gamma_gamma_expected_spend",
+    "journey_map",
+    "journey_map_csv",
     "parse_jsonl",
+    "render_report_html",
+    "simulate",
+    "simulate_jsonl",
 ]

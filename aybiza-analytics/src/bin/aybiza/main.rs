@@ -3,6 +3,9 @@
 //! Each subcommand lives in its own file; `main` parses arguments, runs one,
 //! and turns any error into one line on stderr and a non-zero exit.
 
+#[cfg(feature = "predict")]
+mod classify;
+mod export;
 mod forecast;
 mod ingest;
 mod input;
@@ -15,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Contact-center call analytics: simulate, ingest and report.
+/// Contact-center call analytics: simulate, ingest, report and predict.
 #[derive(Debug, Parser)]
 #[command(name = "aybiza", version, about, long_about = None)]
 struct Cli {
@@ -29,12 +32,17 @@ enum Command {
     Simulate(simulate::Args),
     /// Load JSON Lines records into a store file, reporting any line that is rejected.
     Ingest(ingest::Args),
+    /// Write a tenant's records from a store as JSON Lines (the ingest format).
+    Export(export::Args),
     /// Write the analysis report (HTML and JSON) for a store.
     Report(report::Args),
     /// Journey map of an event log: variants, directly-follows graph, start and end activities.
     JourneyMap(journey::MapArgs),
     /// Multi-touch attribution of aggregated paths: heuristic, Markov and Shapley models.
     Attribution(journey::AttributionArgs),
+    /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
+    #[cfg(feature = "predict")]
+    Classify(classify::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
 }
@@ -59,9 +67,12 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Simulate(args) => simulate::run(args),
             Command::Ingest(args) => ingest::run(args).await,
+            Command::Export(args) => export::run(args).await,
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),
+            #[cfg(feature = "predict")]
+            Command::Classify(args) => classify::run(args),
             Command::Forecast(args) => forecast::run(args),
         }
     });
@@ -71,5 +82,16 @@ fn main() -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap checks in debug builds that every subcommand's arguments are consistent.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
     }
 }

@@ -28,7 +28,7 @@ pub struct Args {
     output: PathBuf,
     /// Report only this tenant (repeat for several); every tenant by default.
     #[arg(long = "tenant")]
-    tenants: Vec<String>,
+    only_tenants: Vec<String>,
     #[command(flatten)]
     time: TimeArgs,
 }
@@ -45,7 +45,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         ingest_sample(&store, &args).await?;
     }
     let options = ReportOptions {
-        tenants: (!args.tenants.is_empty()).then(|| args.tenants.clone()),
+        tenants: (!args.only_tenants.is_empty()).then(|| args.only_tenants.clone()),
         ..ReportOptions::default()
     };
     let bar = ProgressBar::new(0).with_style(

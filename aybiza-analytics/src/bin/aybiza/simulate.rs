@@ -45,6 +45,10 @@ impl SimFlags {
             calls_per_day: self.calls_per_day,
             customers_per_tenant: self.customers_per_tenant,
             journeys_per_day: self.journeys_per_day,
+            // Short windows get fewer planted anomalies instead of an error.
+            anomaly_days: SimConfig::default()
+                .anomaly_days
+                .min(self.days as usize / 7 + 1),
             start: self.start,
             ..SimConfig::default()
         }

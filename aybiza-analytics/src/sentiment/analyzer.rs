@@ -1,0 +1,154 @@
+//! [`HybridSentimentAnalyzer`]: the lexicon-and-rules pass combined with the
+//! learned linear model shipped in `weights.bin`.
+
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use super::features::dense_features;
+use super::lexicon::Lexicon;
+use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
+use super::rules::RuleAnalysis;
+use super::tokenize::{Token, tokenize};
+use super::{Sentiment, SentimentAnalyzer, SentimentLabel, rules};
+use crate::{Error, Result};
+
+/// The weights trained by `examples/train_sentiment.rs` (see `docs/sentiment.md`).
+const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("weights.bin");
+
+thread_local! {
+    /// A token buffer reused by every analysis on this thread.
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Limits of [`HybridSentimentAnalyzer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentimentConfig {
+    /// Longest accepted text, in bytes of UTF-8; longer text is an [`Error::InvalidArgument`].
+    pub max_text_bytes: usize,
+}
+
+impl Default for SentimentConfig {
+    fn default() -> Self {
+        SentimentConfig {
+            max_text_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// The default offline analyzer: lexicon rules (negation, intensifiers, contrast,
+/// emphasis, emoji, contact-center idioms) feeding a learned linear model over
+/// hashed word and character n-grams. Needs no download; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct HybridSentimentAnalyzer {
+    model: Arc<LinearModel>,
+    lexicon: &'static Lexicon,
+    config: SentimentConfig,
+}
+
+impl HybridSentimentAnalyzer {
+    /// The analyzer with the weights shipped inside the crate and default limits.
+    pub fn new() -> Result<Self> {
+        Self::with_config(SentimentConfig::default())
+    }
+
+    /// The analyzer with the shipped weights and the given limits.
+    pub fn with_config(config: SentimentConfig) -> Result<Self> {
+        static EMBEDDED: OnceLock<std::result::Result<Arc<LinearModel>, String>> = OnceLock::new();
+        let model = EMBEDDED
+            .get_or_init(|| {
+                LinearModel::from_bytes(EMBEDDED_WEIGHTS)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(Error::InvalidArgument)?;
+        Self::build(model, config)
+    }
+
+    /// The analyzer with weights from a file written by
+    /// [`super::training::train`]; the checksum and versions are verified.
+    pub fn from_weights(bytes: &[u8], config: SentimentConfig) -> Result<Self> {
+        Self::build(Arc::new(LinearModel::from_bytes(bytes)?), config)
+    }
+
+    fn build(model: Arc<LinearModel>, config: SentimentConfig) -> Result<Self> {
+        if config.max_text_bytes == 0 {
+            return Err(Error::InvalidArgument(
+                "max_text_bytes must be positive".into(),
+            ));
+        }
+        Ok(HybridSentimentAnalyzer {
+            model,
+            lexicon: Lexicon::builtin()?,
+            config,
+        })
+    }
+
+    /// Tokenizes `text` into `tokens`, runs the rules and the model.
+    fn run(&self, text: &str, tokens: &mut Vec<Token>) -> ([f32; OUTPUTS], RuleAnalysis) {
+        tokenize(text, tokens);
+        let analysis = rules::analyze(self.lexicon, tokens);
+        let outputs = self.model.predict(text, tokens, &dense_features(&analysis));
+        (outputs, analysis)
+    }
+
+    /// What the loaded weights file records about its training.
+    pub fn training_info(&self) -> TrainingInfo {
+        self.model.info
+    }
+
+    /// The limits in force.
+    pub fn config(&self) -> SentimentConfig {
+        self.config
+    }
+}
+
+impl SentimentAnalyzer for HybridSentimentAnalyzer {
+    fn analyze(&self, text: &str) -> Result<Sentiment> {
+        if text.trim().is_empty() {
+            return Err(Error::InvalidArgument("text is empty".into()));
+        }
+        if text.len() > self.config.max_text_bytes {
+            return Err(Error::InvalidArgument(format!(
+                "text is {} bytes, over the limit of {}",
+                text.len(),
+                self.config.max_text_bytes
+            )));
+        }
+        let (outputs, analysis) = TOKENS.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut tokens) => self.run(text, &mut tokens),
+            // Only reachable through re-entrancy, which never happens; stay correct anyway.
+            Err(_) => self.run(text, &mut Vec::new()),
+        });
+        let classes = &outputs[FIRST_CLASS..FIRST_CLASS + 3];
+        let best = (0..3).fold(
+            0,
+            |best, i| if classes[i] > classes[best] { i } else { best },
+        );
+        let label = [
+            SentimentLabel::Negative,
+            SentimentLabel::Neutral,
+            SentimentLabel::Positive,
+        ][best];
+        let polarity = outputs[REGRESSION].clamp(-1.0, 1.0);
+        let score = agree_with_label(polarity, label);
+        Ok(Sentiment {
+            score: f64::from(score),
+            label,
+            intensity: f64::from(rules::intensity(&analysis, score)),
+            emotions: rules::emotions(&analysis, score),
+            urgency: f64::from(rules::urgency(&analysis)),
+        })
+    }
+}
+
+/// Moves the regression score the least needed for `SentimentLabel::from_score` to give `label`.
+fn agree_with_label(score: f32, label: SentimentLabel) -> f32 {
+    let band = SentimentLabel::NEUTRAL_BAND as f32;
+    let inside = band - 1e-4;
+    match label {
+        SentimentLabel::Positive => score.max(band),
+        SentimentLabel::Negative => score.min(-band),
+        SentimentLabel::Neutral => score.clamp(-inside, inside),
+    }
+}

@@ -1,0 +1,184 @@
+//! Features of the learned model: word unigrams and bigrams (marked as distinct
+//! features inside a negation scope) and character 4-grams within words, all
+//! hashed into a fixed number of buckets on the fly, plus a few dense features
+//! taken from the lexicon-and-rules pass.
+
+use super::rules::{FLAG_IDIOM_REST, FLAG_IDIOM_START, FLAG_NEGATED, RuleAnalysis};
+use super::tokenize::{Token, TokenKind};
+
+/// Number of dense (lexicon) features, see [`dense_features`].
+pub(crate) const DENSE_FEATURES: usize = 16;
+
+/// Version of the feature definition; the weights file records it and must match.
+pub(crate) const FEATURE_VERSION: u32 = 7;
+
+/// Occurrences up to which a family is scaled like an L2 norm (1/sqrt(n)); beyond, like a mean.
+const NORM_KNEE: u32 = 256;
+
+/// The divisor of a family's summed weights, given how many feature occurrences it has:
+/// sqrt(n) for short texts (the L2 norm when no feature repeats), n / sqrt(256) beyond
+/// 256 occurrences, so that the hashed part of a long text is a mean and cannot drift
+/// to the extremes as the text grows. Continuous at the knee.
+#[inline]
+pub(crate) fn family_norm(occurrences: u32) -> f32 {
+    if occurrences <= NORM_KNEE {
+        (occurrences.max(1) as f32).sqrt()
+    } else {
+        occurrences as f32 / (NORM_KNEE as f32).sqrt()
+    }
+}
+
+/// The two hashed feature families; each is normalised on its own by [`family_norm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// Word unigrams and bigrams.
+    Word = 0,
+    /// Character 4-grams within words.
+    Char = 1,
+}
+
+const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
+const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
+const IDIOM_SALT: u64 = 0x6a09_e667_f3bc_c908;
+const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
+const CHAR_GRAMS: bool = true;
+const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
+const CHAR4_NEGATED_SALT: u64 = 0x3c6e_f372_fe94_f82b;
+
+/// The bucket of a feature key among 2^`bits`: multiply-shift (Fibonacci) hashing, whose
+/// top bits mix every bit of the key.
+#[inline]
+pub(crate) fn bucket_of(key: u64, bits: u32) -> u32 {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as u32
+}
+
+/// The dense features: lexicon polarity and its parts, evidence, coverage,
+/// negation, punctuation, capitals, contrast and "no sentiment word at all".
+pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
+    [
+        rules.score,
+        rules.mean,
+        rules.shrunk,
+        rules.shrunk * rules.shrunk.abs(),
+        rules.score.max(0.0),
+        (-rules.score).max(0.0),
+        rules.positive,
+        rules.negative,
+        rules.evidence,
+        rules.coverage,
+        rules.negated_share,
+        rules.exclamations.min(3) as f32 / 3.0,
+        rules.questions.min(3) as f32 / 3.0,
+        rules.caps_ratio,
+        if rules.has_contrast { 1.0 } else { 0.0 },
+        if rules.sentiment_terms == 0 { 1.0 } else { 0.0 },
+    ]
+}
+
+/// Calls `emit(family, bucket)` once per occurrence of every hashed feature of
+/// the tokenized `text`, among 2^`bucket_bits` buckets (1..=32).
+pub(crate) fn for_each_hashed(
+    text: &str,
+    tokens: &[Token],
+    bucket_bits: u32,
+    mut emit: impl FnMut(Family, u32),
+) {
+    let mut bucket = |family: Family, key: u64| emit(family, bucket_of(key, bucket_bits));
+    let mut previous: Option<u64> = None;
+    // A lexicon idiom ("not bad", "on hold for an hour") is one feature, not its words.
+    let mut idiom: Option<u64> = None;
+    for token in tokens {
+        let unit = match token.kind {
+            TokenKind::Word | TokenKind::Emoticon | TokenKind::Emoji => token.squeezed_two,
+            TokenKind::Exclamation | TokenKind::Question => token.hash,
+            TokenKind::ClauseBreak | TokenKind::SentenceEnd => continue,
+        };
+        if token.flags & FLAG_IDIOM_REST != 0 {
+            idiom = Some(idiom.unwrap_or(IDIOM_SALT).rotate_left(23) ^ token.hash);
+            continue;
+        }
+        if let Some(whole) = idiom.take() {
+            bucket(Family::Word, whole);
+            previous = Some(whole);
+        }
+        if token.flags & FLAG_IDIOM_START != 0 {
+            idiom = Some(IDIOM_SALT.rotate_left(23) ^ token.hash);
+            continue;
+        }
+        // Inside a negation scope, words and their character grams become distinct features.
+        let negated = token.flags & FLAG_NEGATED != 0;
+        let salt = if negated { NEGATED_SALT } else { UNIGRAM_SALT };
+        bucket(Family::Word, unit ^ salt);
+        if let Some(before) = previous {
+            bucket(Family::Word, before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
+        }
+        previous = Some(unit);
+        if token.kind == TokenKind::Word && CHAR_GRAMS {
+            let salt = if negated {
+                CHAR4_NEGATED_SALT
+            } else {
+                CHAR4_SALT
+            };
+            char_grams(
+                &text[token.start as usize..token.end as usize],
+                salt,
+                &mut bucket,
+            );
+        }
+    }
+    if let Some(whole) = idiom {
+        bucket(Family::Word, whole);
+    }
+}
+
+/// Character 4-grams of one word padded with a space on each side;
+/// calls `key(family, hash)` for each.
+#[inline]
+fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
+    let mut grams = CharGrams {
+        salt,
+        window: [u64::from(b' '); 4],
+        seen: 1,
+    };
+    if word.is_ascii() {
+        for &b in word.as_bytes() {
+            let lower = if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            };
+            grams.push(u64::from(lower), key);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let c = if matches!(c, '\u{2019}' | '\u{2018}' | '`') {
+                '\''
+            } else {
+                c
+            };
+            grams.push(c as u64, key);
+        }
+    }
+    grams.push(u64::from(b' '), key);
+}
+
+/// A sliding window over the last four characters (code points fit in 21 bits).
+struct CharGrams {
+    salt: u64,
+    window: [u64; 4],
+    seen: usize,
+}
+
+impl CharGrams {
+    #[inline]
+    fn push(&mut self, c: u64, key: &mut impl FnMut(Family, u64)) {
+        let w = &mut self.window;
+        *w = [w[1], w[2], w[3], c];
+        self.seen += 1;
+        if self.seen >= 4 {
+            let four = (w[0] << 42 | w[1] << 21 | w[2]).rotate_left(9)
+                ^ w[3].wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            key(Family::Char, four ^ self.salt);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Compare the default sentiment analyzer of aybiza-analytics with VADER.
+
+Requirements (this script installs nothing itself):
+
+    pip install vaderSentiment==3.3.2
+
+Run from the repository root:
+
+    python3 scripts/eval_sentiment.py [--data ../shared/data/sentiment_dev.csv] [--repeat 3] [--json out.json]
+
+What it does, in one run:
+  1. builds and runs `cargo run --release -p aybiza-analytics --example score_sentiment`
+     on the whole CSV; the example marks the fixed held-out 20 % (the rows the
+     shipped weights were never trained on) and reports the time of its
+     in-process scoring loop over all texts (best of --repeat loops);
+  2. runs VADER's `polarity_scores(text)["compound"]` in an in-process loop over
+     the same texts, timed the same way (best of --repeat loops);
+  3. on the held-out rows only, reports per domain and overall: 3-class accuracy
+     and macro-F1 against the `label` column (both tools label with the same
+     +-0.05 band) and Pearson r of the score with `mean_rating`;
+  4. reports sentences per second of both and the ratio (best of --repeat runs each).
+"""
+
+import argparse
+import csv
+import io
+import json
+import math
+import subprocess
+import sys
+import time
+
+CLASSES = ("negative", "neutral", "positive")
+
+
+def label_of(score):
+    if score >= 0.05:
+        return "positive"
+    if score <= -0.05:
+        return "negative"
+    return "neutral"
+
+
+def macro_f1(gold, predicted):
+    scores = []
+    for c in CLASSES:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == c and p == c)
+        n_predicted = sum(1 for p in predicted if p == c)
+        n_gold = sum(1 for g in gold if g == c)
+        scores.append(0.0 if tp == 0 else 2 * tp / (n_predicted + n_gold))
+    return sum(scores) / len(scores)
+
+
+def pearson(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    vx = sum((x - mx) ** 2 for x in xs)
+    vy = sum((y - my) ** 2 for y in ys)
+    return cov / math.sqrt(vx * vy) if vx > 0 and vy > 0 else float("nan")
+
+
+def run_ours(data_path, repeat):
+    """Scores the file with the Rust example; returns (rows, best texts/second)."""
+    with open(data_path, "rb") as f:
+        payload = f.read()
+    command = ["cargo", "run", "--quiet", "--release", "-p", "aybiza-analytics", "--example", "score_sentiment"]
+    command += ["--", "--repeat", str(repeat)]
+    done = subprocess.run(command, input=payload, capture_output=True, check=True)
+    timing = json.loads(done.stderr.decode().strip().splitlines()[-1])
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode())))
+    return rows, timing["texts_per_second"]
+
+
+def run_vader(texts, repeat):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    best = 0.0
+    scores = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        scores = [analyzer.polarity_scores(text)["compound"] for text in texts]
+        elapsed = time.perf_counter() - started
+        best = max(best, len(texts) / elapsed)
+    return scores, best
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="../shared/data/sentiment_dev.csv")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per tool; the best is reported")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    try:
+        import vaderSentiment  # noqa: F401
+    except ImportError:
+        sys.exit("vaderSentiment is not installed: pip install vaderSentiment==3.3.2")
+
+    rows, ours_rate = run_ours(args.data, args.repeat)
+    texts = [r["text"] for r in rows]
+    vader_scores, vader_rate = run_vader(texts, args.repeat)
+
+    held = [(r, v) for r, v in zip(rows, vader_scores) if r["held_out"] == "1"]
+    domains = sorted({r["domain"] for r, _ in held}) + ["overall"]
+    results = {}
+    for domain in domains:
+        subset = [(r, v) for r, v in held if domain == "overall" or r["domain"] == domain]
+        gold = [r["label"] for r, _ in subset]
+        ratings = [float(r["mean_rating"]) for r, _ in subset]
+        ours = [float(r["score"]) for r, _ in subset]
+        ours_labels = [r["predicted_label"] for r, _ in subset]
+        vader = [v for _, v in subset]
+        vader_labels = [label_of(v) for v in vader]
+        results[domain] = {
+            "n": len(subset),
+            "vader": {
+                "accuracy": sum(g == p for g, p in zip(gold, vader_labels)) / len(subset),
+                "macro_f1": macro_f1(gold, vader_labels),
+                "pearson": pearson(ratings, vader),
+            },
+            "ours": {
+                "accuracy": sum(g == p for g, p in zip(gold, ours_labels)) / len(subset),
+                "macro_f1": macro_f1(gold, ours_labels),
+                "pearson": pearson(ratings, ours),
+            },
+        }
+
+    print(f"Held-out rows: {len(held)} of {len(rows)} (never seen by the shipped weights)\n")
+    print("| domain | n | VADER acc | ours acc | VADER macro-F1 | ours macro-F1 | VADER r | ours r |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for domain, r in results.items():
+        v, o = r["vader"], r["ours"]
+        print(
+            f"| {domain} | {r['n']} | {v['accuracy']:.3f} | {o['accuracy']:.3f} | {v['macro_f1']:.3f} | "
+            f"{o['macro_f1']:.3f} | {v['pearson']:.3f} | {o['pearson']:.3f} |"
+        )
+    ratio = ours_rate / vader_rate
+    print(f"\nThroughput over all {len(rows)} texts, in-process loops, best of {args.repeat}:")
+    print(f"  VADER 3.3.2: {vader_rate:,.0f} sentences/s")
+    print(f"  ours:        {ours_rate:,.0f} sentences/s  ({ratio:.1f}x VADER)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"metrics": results, "vader_per_second": vader_rate, "ours_per_second": ours_rate}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
