@@ -2,15 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{Backtest, backtest, backtest_candidates, calibrated_intervals, describe};
+use super::calibrate::{
+    Backtest, DEFAULT_CALIBRATION_WINDOWS, backtest, backtest_candidates, calibrated_intervals,
+    describe,
+};
 use super::models::{BaseModel, EtsSpec, MIN_ETS_HISTORY, PointAndSpread};
 use super::{
     Ets, Forecast, ForecastError, Forecaster, MstlEts, SeasonalNaive, check_forecast_args,
     detect_periods, max_horizon,
 };
-
-/// Most recent values a non-seasonal model is fitted to.
-pub const NON_SEASONAL_WINDOW: usize = 10_000;
 
 /// Another seasonal candidate replaces the default (MSTL averaged with the longest period's
 /// naive forecast) only when its backtest error is below this share of the default's: the
@@ -39,12 +39,13 @@ pub struct ForecastOptions {
 }
 
 impl Default for ForecastOptions {
-    /// Detected periods, intervals calibrated on eight backtest windows, 20 cycles of history,
+    /// Detected periods, intervals calibrated on [`DEFAULT_CALIBRATION_WINDOWS`] backtest
+    /// windows, 20 cycles of history,
     /// the seasonal naive member allowed, plain (not robust) MSTL.
     fn default() -> Self {
         Self {
             periods: None,
-            calibration_windows: 8,
+            calibration_windows: DEFAULT_CALIBRATION_WINDOWS,
             max_cycles: 20,
             naive_member: true,
             robust: false,
@@ -114,19 +115,16 @@ fn mean_of(a: &PointAndSpread, b: &PointAndSpread) -> PointAndSpread {
     }
 }
 
-/// Non-seasonal ETS with the shape fixed (when known), fitted to the last `window` values.
-struct RecentEts {
-    spec: Option<EtsSpec>,
-    window: usize,
-}
+/// Non-seasonal ETS with the shape fixed (when known), for backtest refits.
+struct FixedEts(Option<EtsSpec>);
 
-impl BaseModel for RecentEts {
+impl BaseModel for FixedEts {
     fn min_history(&self) -> usize {
         MIN_ETS_HISTORY
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
-        Ok(Ets::predict_with_spec(tail(history, self.window), horizon, self.spec)?.0)
+        Ok(Ets::predict_with_spec(history, horizon, self.0)?.0)
     }
 }
 
@@ -228,9 +226,8 @@ impl AutoForecaster {
         history: &[f64],
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest), ForecastError> {
-        let window = NON_SEASONAL_WINDOW;
-        let (fit, spec) = Ets::predict_with_spec(tail(history, window), horizon, None)?;
-        let refit = RecentEts { spec, window };
+        let (fit, spec) = Ets::predict_with_spec(history, horizon, None)?;
+        let refit = FixedEts(spec);
         let backtest = backtest(
             history,
             horizon,
@@ -288,7 +285,7 @@ mod tests {
             forecast.model.starts_with("mean of MSTL(24)+ETS(")
                 && forecast
                     .model
-                    .contains("SeasonalNaive(24) calibrated on 8 windows of 24"),
+                    .contains("SeasonalNaive(24) calibrated on 12 windows of 24"),
             "{}",
             forecast.model
         );

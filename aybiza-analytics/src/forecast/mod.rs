@@ -23,8 +23,8 @@ pub mod staffing;
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
-pub use calibrate::Calibrated;
-pub use models::{Ets, MstlEts, SeasonalNaive};
+pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
+pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
 pub use series::{Aggregation, GapFill, RegularSeries};
 
@@ -167,6 +167,11 @@ pub fn check_forecast_args(
 /// The standard normal quantile at probability `p` in (0, 1).
 pub(crate) fn normal_quantile(p: f64) -> f64 {
     distrs::Normal::ppf(p, 0.0, 1.0)
+}
+
+/// The standard normal distribution function at `x`.
+pub(crate) fn normal_cdf(x: f64) -> f64 {
+    distrs::Normal::cdf(x, 0.0, 1.0)
 }
 
 /// Intervals `point ± z(level) · sd` for each level.
