@@ -53,7 +53,7 @@ pub enum Transform {
 }
 
 impl Transform {
-    fn forward(self, value: f64) -> Option<f64> {
+    pub(crate) fn forward(self, value: f64) -> Option<f64> {
         let out = match self {
             Transform::Identity => value,
             Transform::Sqrt if value >= 0.0 => value.sqrt(),

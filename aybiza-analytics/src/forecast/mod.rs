@@ -8,6 +8,8 @@
 //! - [`RegularSeries`] turns timestamped points or event times into a regular grid.
 //! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
 //!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
+//! - [`outlier`] flags series that depart from their peers, or cycles from the other cycles
+//!   (augurs-outlier's MAD and DBSCAN detectors).
 //! - [`staffing`] turns forecast volume into agents required (Erlang C and Erlang A).
 //!
 //! `docs/forecasting.md` explains the methods and their measured accuracy.
@@ -16,6 +18,7 @@ pub mod anomaly;
 mod auto;
 mod calibrate;
 mod models;
+pub mod outlier;
 mod seasons;
 mod series;
 pub mod staffing;
@@ -73,6 +76,27 @@ pub enum ForecastError {
     /// Timestamped input could not be put on a regular grid.
     #[error("cannot resample the series: {0}")]
     Resample(String),
+    /// Fewer series than the method compares.
+    #[error("{count} series given; at least {min} are needed")]
+    TooFewSeries {
+        /// Series given.
+        count: usize,
+        /// Series needed.
+        min: usize,
+    },
+    /// Series that must be aligned have different lengths.
+    #[error("series {index} has {len} values, the first has {expected}")]
+    Ragged {
+        /// Position of the first series of another length.
+        index: usize,
+        /// Its length.
+        len: usize,
+        /// The first series' length.
+        expected: usize,
+    },
+    /// An outlier sensitivity is not strictly between 0 and 1.
+    #[error("sensitivity must be strictly between 0 and 1, got {0}")]
+    Sensitivity(f64),
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),
