@@ -217,6 +217,69 @@ pub(crate) fn normal_intervals(point: &[f64], sd: &[f64], levels: &[f64]) -> Vec
 mod tests {
     use super::*;
 
+    /// Every forecaster, on every kind of bad input: a typed error, never a panic; constant,
+    /// tiny-valued and huge-valued series still forecast finite values.
+    #[test]
+    fn every_forecaster_refuses_bad_input_with_a_typed_error() {
+        let forecasters: Vec<(&str, Box<dyn Forecaster>)> = vec![
+            ("auto", Box::new(AutoForecaster::default())),
+            ("ets", Box::new(Ets)),
+            ("mstl", Box::new(MstlEts::new(vec![7]).unwrap())),
+            ("naive", Box::new(SeasonalNaive::new(7).unwrap())),
+            ("calibrated", Box::new(Calibrated::new(Ets, 10))),
+        ];
+        let good: Vec<f64> = (0..60).map(|i| 10.0 + (i % 7) as f64).collect();
+        for (name, forecaster) in &forecasters {
+            let refuse = |history: &[f64], horizon: usize, levels: &[f64]| {
+                let result = forecaster.forecast(history, horizon, levels);
+                assert!(result.is_err(), "{name}: accepted {history:?}/{horizon}");
+                result.unwrap_err()
+            };
+            assert!(matches!(
+                refuse(&[], 1, &[]),
+                ForecastError::TooShort { len: 0, .. }
+            ));
+            assert!(matches!(
+                refuse(&[5.0], 1, &[]),
+                ForecastError::TooShort { len: 1, .. }
+            ));
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut history = good.clone();
+                history[42] = bad;
+                assert!(matches!(
+                    refuse(&history, 3, &[0.8]),
+                    ForecastError::NonFinite { index: 42, .. }
+                ));
+            }
+            for horizon in [0, 601, MAX_HORIZON + 1, usize::MAX] {
+                assert!(matches!(
+                    refuse(&good, horizon, &[0.8]),
+                    ForecastError::Horizon { .. }
+                ));
+            }
+            for level in [0.0, 1.0, -0.5, 80.0, f64::NAN] {
+                assert!(matches!(
+                    refuse(&good, 3, &[0.8, level]),
+                    ForecastError::Level(_)
+                ));
+            }
+            for scale in [0.0, 1e-9, 1e12] {
+                let history: Vec<f64> = good.iter().map(|v| 3.0 + v * scale).collect();
+                let forecast = forecaster.forecast(&history, 14, &[0.8, 0.95]).unwrap();
+                assert_eq!(forecast.point.len(), 14, "{name}");
+                assert!(
+                    forecast.point.iter().all(|v| v.is_finite())
+                        && forecast.intervals.iter().all(|i| i
+                            .lower
+                            .iter()
+                            .chain(&i.upper)
+                            .all(|v| v.is_finite())),
+                    "{name} at scale {scale}: {forecast:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn bad_forecast_arguments_are_named() {
         let ok = [1.0; 10];
