@@ -10,6 +10,7 @@
 //!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
 //! - [`outlier`] flags series that depart from their peers, or cycles from the other cycles
 //!   (augurs-outlier's MAD and DBSCAN detectors).
+//! - [`json`] runs forecasts, anomaly detection and staffing on JSON arguments (the bindings).
 //! - [`staffing`] turns forecast volume into agents required (Erlang C and Erlang A).
 //!
 //! `docs/forecasting.md` explains the methods and their measured accuracy.
@@ -17,6 +18,7 @@
 pub mod anomaly;
 mod auto;
 mod calibrate;
+pub mod json;
 mod models;
 pub mod outlier;
 mod seasons;

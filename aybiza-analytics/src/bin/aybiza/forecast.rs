@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use aybiza_analytics::forecast::json::parse_step;
 use aybiza_analytics::forecast::{
     Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
 };
@@ -61,35 +62,6 @@ pub struct Args {
     /// Where to write the CSV (one row per step); standard output by default.
     #[arg(long)]
     output: Option<PathBuf>,
-}
-
-/// Parses `15m`, `30min`, `1h`, `2d`, `45s` or `1w`.
-fn parse_step(text: &str) -> std::result::Result<TimeDelta, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("`{text}` has no unit (s, m, h, d or w)"))?;
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` does not start with a whole number"))?;
-    let seconds = match unit {
-        "s" | "sec" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => {
-            return Err(format!(
-                "unknown unit `{unit}` in `{text}` (s, m, h, d or w)"
-            ));
-        }
-    };
-    number
-        .checked_mul(seconds)
-        .filter(|s| *s > 0)
-        .and_then(TimeDelta::try_seconds)
-        .ok_or_else(|| format!("`{text}` is not a positive step"))
 }
 
 /// The series read from the file, with its grid when timestamped.
