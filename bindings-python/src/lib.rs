@@ -6,12 +6,14 @@
 //! the `Store` class (queries and reports), [`report`] the report helpers and
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class. A new function goes in the file of its area and is
+//! `JourneyTracker` class, [`forecast`] forecasting, anomaly detection (`AnomalyMonitor`)
+//! and staffing. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
 mod convert;
 mod errors;
+mod forecast;
 mod ingest;
 mod journey;
 mod privacy;
@@ -33,6 +35,10 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyRecordError>()?;
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
+    module.add_class::<forecast::PyAnomalyMonitor>()?;
+    module.add_function(wrap_pyfunction!(forecast::forecast, module)?)?;
+    module.add_function(wrap_pyfunction!(forecast::detect_anomalies, module)?)?;
+    module.add_function(wrap_pyfunction!(forecast::staffing, module)?)?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -80,6 +80,9 @@ pub fn render_html(report: &Report) -> String {
     for (index, tenant) in report.tenants.iter().enumerate() {
         page.push_str(&tenant_section(index, tenant));
     }
+    if let Some(section) = &report.forecast {
+        page.push_str(&super::forecast::render(section));
+    }
     page.push_str(&definitions());
     page.push_str("</main>\n</body>\n</html>\n");
     page

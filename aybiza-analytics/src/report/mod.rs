@@ -27,6 +27,7 @@
 //! ```
 
 mod charts;
+mod forecast;
 mod format;
 mod html;
 mod tally;
@@ -43,6 +44,9 @@ use crate::model::TimeRange;
 use crate::store::Store;
 use crate::{Error, Result};
 
+pub use forecast::{
+    DailyStaffing, FlaggedAnomaly, ForecastSection, HourlyForecast, TenantForecast,
+};
 pub use html::render_html;
 use tally::ScopeTally;
 
@@ -62,6 +66,9 @@ pub struct Report {
     pub overall: OverallReport,
     /// One entry per tenant, ordered by tenant id.
     pub tenants: Vec<TenantReport>,
+    /// Call-volume forecast, staffing and anomalies per tenant (absent in older reports).
+    #[serde(default)]
+    pub forecast: Option<ForecastSection>,
 }
 
 impl Report {
@@ -417,6 +424,7 @@ pub async fn build_report(
     let mut first_call_at: Option<DateTime<Utc>> = None;
     let mut last_call_at: Option<DateTime<Utc>> = None;
     let mut tenants_with_calls = 0;
+    let mut forecasts = Vec::with_capacity(tenant_ids.len());
 
     for (index, tenant_id) in tenant_ids.into_iter().enumerate() {
         progress(ReportProgress::TenantStarted {
@@ -455,6 +463,7 @@ pub async fn build_report(
                 Some(first_call_at.map_or(first.started_at, |t| t.min(first.started_at)));
             last_call_at = Some(last_call_at.map_or(last.started_at, |t| t.max(last.started_at)));
         }
+        forecasts.push(forecast::tenant_forecast(&tenant_id, &calls, &samples));
         let metrics = tally.finish(timezone, options.max_daily_points);
         tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, "tenant summarised");
         progress(ReportProgress::TenantFinished {
@@ -487,6 +496,7 @@ pub async fn build_report(
             ),
         },
         tenants,
+        forecast: Some(ForecastSection { tenants: forecasts }),
     };
     progress(ReportProgress::Finished);
     Ok(report)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal, TypedDict
 
 from aybiza_analytics._native import (
+    AnomalyMonitor,
     AybizaError,
     IngestReport,
     JourneyTracker,
@@ -35,6 +36,7 @@ from aybiza_analytics._native import (
     simulate,
     simulate_jsonl,
 )
+from aybiza_analytics.forecasting import ForecastResult, detect_anomalies, forecast, staffing
 
 Record = dict[str, Any]
 """One record or query result as a dict (the JSON shape of the Rust type)."""
@@ -296,6 +298,11 @@ class JourneyUpdate(TypedDict):
 
 __all__ = [
     "Activity",
+    "AnomalyMonitor",
+    "ForecastResult",
+    "detect_anomalies",
+    "forecast",
+    "staffing",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",

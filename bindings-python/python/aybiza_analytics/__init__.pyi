@@ -718,8 +718,33 @@ def bg_nbd_expected_transactions(params: BgNbdParams, customer: CustomerRfm, t: 
 def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) -> float:
     """Expected mean spend per transaction of ``customer`` under fitted Gamma-Gamma ``params``."""
 
+from aybiza_analytics.forecasting import (
+    ForecastResult as ForecastResult,
+    detect_anomalies as detect_anomalies,
+    forecast as forecast,
+    staffing as staffing,
+)
+
+@final
+class AnomalyMonitor:
+    """A streaming anomaly detector: ``observe(value)`` scores each live interval against the
+    band forecast from the values before it (options as for :func:`detect_anomalies`)."""
+
+    def __new__(cls, options: dict[str, Any] | None = None) -> AnomalyMonitor: ...
+    def observe(self, value: float) -> dict[str, Any] | None:
+        """Scores the next value: ``None`` during the warm-up, else ``{value, expected, lower,
+        upper, probability, anomalous, direction}``."""
+    @property
+    def history_len(self) -> int:
+        """Values kept as history."""
+
 __all__ = [
     "Activity",
+    "AnomalyMonitor",
+    "ForecastResult",
+    "detect_anomalies",
+    "forecast",
+    "staffing",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",
