@@ -576,6 +576,92 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** Options of `forecast`; every field may be left out. */
+export interface ForecastOptions {
+  /** Timestamps of the values (Date or string): the values are put on a regular grid. */
+  timestamps?: ReadonlyArray<string | Date>
+  periods?: ReadonlyArray<number>
+  /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */
+  levels?: ReadonlyArray<number>
+  /** Grid step with timestamps: '15m', '1h', '1d'… (default: the most common gap). */
+  step?: string
+  aggregate?: 'sum' | 'mean'
+  fill?: 'zero' | 'linear'
+  calibration_windows?: number
+  max_cycles?: number
+}
+
+/** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */
+export interface ForecastResult {
+  model: string
+  periods: number[]
+  columns: string[]
+  rows: Array<{ step: number; timestamp: string | null; point: number; [column: string]: number | string | null }>
+}
+
+/** The scale values are judged on. */
+export type AnomalyTransform = { kind: 'identity' } | { kind: 'sqrt' } | { kind: 'log'; offset: number }
+
+/** Options of `detectAnomalies` and `AnomalyMonitor`; every field may be left out. */
+export interface AnomalyOptions {
+  periods?: ReadonlyArray<number> | null
+  band_level?: number
+  threshold?: number
+  transform?: AnomalyTransform
+  refit_every?: number
+  warm_up?: number
+  max_history?: number
+  calibration_windows?: number
+  window?: number
+  /** Batch only: flagged steps at most this far apart form one interval. */
+  max_gap?: number
+  /** Batch only: shorter intervals are dropped. */
+  min_len?: number
+}
+
+/** A run of anomalous steps, `start` to `end` (exclusive). */
+export interface AnomalyInterval {
+  start: number
+  end: number
+  peak_probability: number
+  direction: 'above' | 'below'
+}
+
+/** The verdict on one live value. */
+export interface AnomalyVerdict {
+  value: number
+  expected: number
+  lower: number
+  upper: number
+  probability: number
+  anomalous: boolean
+  direction: 'above' | 'below'
+}
+
+/** Options of `staffing`; every field may be left out. */
+export interface StaffingOptions {
+  interval_secs?: number
+  aht_secs?: number
+  service_level?: number
+  answer_within_secs?: number
+  max_occupancy?: number
+  model?: 'erlang_c' | 'erlang_a'
+  patience_secs?: number
+}
+
+/** The staffing of one interval. */
+export interface StaffingRow {
+  interval: number
+  calls: number
+  agents: number
+  traffic_erlangs: number
+  occupancy: number
+  service_level: number
+  probability_of_waiting: number
+  expected_wait_secs: number
+  probability_of_abandoning: number
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -583,6 +669,26 @@ export interface JourneyUpdate {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A streaming anomaly detector: `observe(value)` scores each live interval against the band
+ * forecast from the values before it.
+ */
+export declare class AnomalyMonitor {
+  /**
+   * A monitor with these options (`periods`, `band_level`, `threshold`, `transform`,
+   * `refit_every`, `warm_up`, `max_history`, `calibration_windows`, `window`). Throws an
+   * `Error` with code `InvalidArgument` for a bad option.
+   */
+  constructor(options?: AnomalyOptions | null)
+  /**
+   * Scores the next value: `null` during the warm-up, else `{value, expected, lower, upper,
+   * probability, anomalous, direction}`. Throws for a non-finite value.
+   */
+  observe(value: number): AnomalyVerdict | null
+  /** Values kept as history. */
+  get historyLen(): number
+}
 
 /**
  * Follows customers' journeys event by event: stage, abandonment risk, next
@@ -726,11 +832,28 @@ export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: Cus
  */
 export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
 
+/**
+ * The anomalous intervals of `values` against their forecast band: `[{start, end,
+ * peak_probability, direction}]`. Options as for the `AnomalyMonitor`, plus `max_gap` and
+ * `min_len`.
+ */
+export declare function detectAnomalies(values: ReadonlyArray<number>, options?: AnomalyOptions | null): Promise<AnomalyInterval[]>
+
 /** Maximum-likelihood BG/NBD fit to `{frequency, recency, age, monetary_value}` customers. */
 export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise<BgNbdParams>
 
 /** Maximum-likelihood Gamma-Gamma spend fit to customers with repeat transactions. */
 export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Promise<GammaGammaParams>
+
+/**
+ * Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
+ * columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
+ * …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
+ * `periods` (detected when absent), `levels` (default `[80, 95]`), `calibration_windows`,
+ * `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
+ * horizon 0 or too long, unknown option).
+ */
+export declare function forecast(values: ReadonlyArray<number>, horizon: number, options?: ForecastOptions | null): Promise<ForecastResult>
 
 /** How many cases reach each of `stages` in order. */
 export declare function funnel(events: ReadonlyArray<CaseEvent>, stages: ReadonlyArray<string>): Promise<FunnelStep[]>
@@ -780,3 +903,12 @@ export declare function simulate(config?: SimConfig | null): Promise<SimOutput>
  * less time and memory than `simulate` for large outputs.
  */
 export declare function simulateJsonl(config?: SimConfig | null): Promise<string>
+
+/**
+ * Agents required per interval for `calls[i]` calls in interval `i`: `[{interval, calls,
+ * agents, traffic_erlangs, occupancy, service_level, probability_of_waiting,
+ * expected_wait_secs, probability_of_abandoning}]`. Options: `interval_secs` (900),
+ * `aht_secs` (300), `service_level` (0.8), `answer_within_secs` (20), `max_occupancy` (1),
+ * `model` (`erlang_c`, or `erlang_a` with `patience_secs`).
+ */
+export declare function staffing(calls: ReadonlyArray<number>, options?: StaffingOptions | null): StaffingRow[]

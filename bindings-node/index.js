@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AnomalyMonitor = nativeBinding.AnomalyMonitor
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.Store = nativeBinding.Store
@@ -843,8 +844,10 @@ module.exports.attributionCsv = nativeBinding.attributionCsv
 module.exports.bgNbdExpectedTransactions = nativeBinding.bgNbdExpectedTransactions
 module.exports.bgNbdProbabilityAlive = nativeBinding.bgNbdProbabilityAlive
 module.exports.cohorts = nativeBinding.cohorts
+module.exports.detectAnomalies = nativeBinding.detectAnomalies
 module.exports.fitBgNbd = nativeBinding.fitBgNbd
 module.exports.fitGammaGamma = nativeBinding.fitGammaGamma
+module.exports.forecast = nativeBinding.forecast
 module.exports.funnel = nativeBinding.funnel
 module.exports.gammaGammaExpectedSpend = nativeBinding.gammaGammaExpectedSpend
 module.exports.journeyMap = nativeBinding.journeyMap
@@ -853,3 +856,4 @@ module.exports.parseJsonl = nativeBinding.parseJsonl
 module.exports.renderReportHtml = nativeBinding.renderReportHtml
 module.exports.simulate = nativeBinding.simulate
 module.exports.simulateJsonl = nativeBinding.simulateJsonl
+module.exports.staffing = nativeBinding.staffing

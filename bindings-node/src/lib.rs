@@ -9,7 +9,8 @@
 //! Modules: [`store`] (the `Store` class, queries and reports), [`sim`] (the
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class), and the helpers [`convert`], [`errors`] and [`promise`].
+//! `JourneyTracker` class), [`forecast`] (forecasts, anomaly detection with the
+//! `AnomalyMonitor` class, staffing), and the helpers [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return
@@ -20,6 +21,7 @@
 
 pub mod convert;
 pub mod errors;
+pub mod forecast;
 pub mod journey;
 pub mod privacy;
 pub mod promise;
