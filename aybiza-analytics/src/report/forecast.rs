@@ -532,10 +532,10 @@ fn chart(tenant: &TenantForecast, start: DateTime<Utc>, forecast: &HourlyForecas
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         svg,
         "<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#94a3b8\"/>\
-         <line x1=\"{x0}\" y1=\"{y1}\" x2=\"{x0}\" y2=\"{y0}\" stroke=\"#94a3b8\"/></svg></figure>\n"
+         <line x1=\"{x0}\" y1=\"{y1}\" x2=\"{x0}\" y2=\"{y0}\" stroke=\"#94a3b8\"/></svg></figure>"
     );
     svg
 }
