@@ -383,6 +383,24 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
+/** Emotion strengths of a text, each in [0, 1]. */
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+/** The sentiment of one text: `score` in [-1, 1] (label band +-0.05), `intensity` and `urgency` in [0, 1]. */
+export interface Sentiment {
+  score: number
+  label: 'negative' | 'neutral' | 'positive'
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
 /** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
 export interface PathInput {
   path: ReadonlyArray<string> | string
@@ -660,4 +678,199 @@ export interface StaffingRow {
   probability_of_waiting: number
   expected_wait_secs: number
   probability_of_abandoning: number
+/** Weights of text, voice and context in the fused sentiment. */
+export interface FusionWeights {
+  text: number
+  voice: number
+  context: number
+}
+
+/** Thresholds turning the fused state into recommendations. */
+export interface RecommendationThresholds {
+  frustration: number
+  confusion: number
+  satisfaction: number
+  slow_down: number
+  speed_up_energy: number
+  escalation_watch: number
+  escalation_warning: number
+  repetitions: number
+  hold_ms: number
+  resolution: number
+}
+
+/** Configuration of `CallTracker`; missing fields take their defaults (docs/realtime.md). */
+export interface RealtimeConfig {
+  max_text_bytes?: number
+  max_journey_points?: number
+  baseline_min_utterances?: number
+  repetition_similarity?: number
+  topic_change_overlap?: number
+  min_content_words?: number
+  silence_min_ms?: number
+  hold_min_ms?: number
+  smoothing?: number
+  attack?: number
+  weights?: Partial<FusionWeights>
+  thresholds?: Partial<RecommendationThresholds>
+  shards?: number
+  idle_timeout_secs?: number
+  ended_memory?: number
+}
+
+/** One utterance handed to `CallTracker.onUtterance`. */
+export interface UtteranceInput {
+  seq: number
+  speaker: Speaker
+  text: string
+  start_ms: number
+  end_ms: number
+  voice?: Partial<VoiceFeatures>
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive'
+
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+export interface Sentiment {
+  score: number
+  label: SentimentLabel
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
+export interface VoiceSignals {
+  stress: number
+  energy: number
+  features_present: number
+  baseline_ready: boolean
+}
+
+export interface ContextSignals {
+  repetition: boolean
+  similarity: number
+  topic_change: boolean
+  resolution_cue: boolean
+  escalation_request: boolean
+  gap_ms: number
+  gap_kind: 'none' | 'silence' | 'hold'
+}
+
+export interface ContextState {
+  repetitions: number
+  topic_changes: number
+  resolution_progress: number
+  escalation_requests: number
+  time_on_call_ms: number
+  hold_ms: number
+  silence_ms: number
+  customer_interruptions: number
+  agent_interruptions: number
+  customer_turns: number
+  agent_turns: number
+}
+
+export interface RiskDrivers {
+  negative_sentiment: number
+  anger: number
+  frustration: number
+  voice_stress: number
+  repetition: number
+  hold: number
+  escalation_request: number
+  resolution: number
+}
+
+export interface CallState {
+  current_sentiment: number
+  label: SentimentLabel
+  emotions: Emotions
+  dominant_emotion: 'calm' | 'frustrated' | 'angry' | 'confused' | 'satisfied' | 'happy'
+  stress: number
+  energy: number
+  satisfaction: number
+  escalation_risk: number
+  peak_escalation_risk: number
+  risk_drivers: RiskDrivers
+  context: ContextState
+  utterances: number
+}
+
+export interface Recommendations {
+  tone: 'apologetic_understanding' | 'patient_explanatory' | 'friendly_efficient' | 'professional_neutral'
+  pacing: 'slow_down' | 'maintain' | 'speed_up'
+  empathy_level: number
+  empathy: 'low' | 'medium' | 'high'
+  next_best_action:
+    | 'escalate_to_supervisor'
+    | 'acknowledge_and_apologize'
+    | 'clarify_and_confirm'
+    | 'thank_for_holding_and_update'
+    | 'confirm_resolution'
+    | 'continue_resolution'
+  escalation_warning: 'none' | 'watch' | 'warning'
+  escalation_risk: number
+}
+
+/** What one utterance produced. */
+export interface RealtimeUpdate {
+  utterance: {
+    seq: number
+    speaker: Speaker
+    start_ms: number
+    end_ms: number
+    sentiment_score: number
+    silence_ms: number
+    interruption: boolean
+  }
+  point: {
+    seq: number
+    speaker: Speaker
+    at_ms: number
+    text_score: number
+    fused_score: number
+    label: SentimentLabel
+  }
+  sentiment: Sentiment
+  voice: VoiceSignals | null
+  context: ContextSignals
+  state: CallState
+  recommendations: Recommendations
+}
+
+/** What a `CallTracker` subscriber receives. */
+export interface RealtimeEvent {
+  tenant: string
+  call_id: string
+  update: RealtimeUpdate
+}
+
+export interface QuarterSentiment {
+  quarter: number
+  customer: number | null
+  agent: number | null
+  customer_utterances: number
+  agent_utterances: number
+}
+
+/** The summary of an ended call. */
+export interface CallSummary {
+  call: Call
+  reason: 'ended' | 'idle'
+  state: CallState
+  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
+  journey_dropped: number
+  quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
+}
+
+export interface FlushReport {
+  calls: number
+  written: WriteCounts
 }

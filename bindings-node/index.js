@@ -836,8 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.AnomalyMonitor = nativeBinding.AnomalyMonitor
+module.exports.CallTracker = nativeBinding.CallTracker
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
 module.exports.Redactor = nativeBinding.Redactor
+module.exports.SentimentAnalyzer = nativeBinding.SentimentAnalyzer
 module.exports.Store = nativeBinding.Store
 module.exports.attribution = nativeBinding.attribution
 module.exports.attributionCsv = nativeBinding.attributionCsv

@@ -12,6 +12,7 @@ pub mod patterns;
 #[cfg(feature = "predict")]
 pub mod predict;
 pub mod privacy;
+pub mod realtime;
 pub mod report;
 pub mod sentiment;
 pub mod sim;

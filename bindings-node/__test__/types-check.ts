@@ -3,6 +3,7 @@
 import {
   JourneyTracker,
   Redactor,
+  SentimentAnalyzer,
   attribution,
   attributionCsv,
   bgNbdProbabilityAlive,
@@ -24,6 +25,7 @@ import {
   type RecordError,
   type Redacted,
   type Report,
+  type Sentiment,
   type ReportPaths,
   type SimOutput,
   type AttributionReport,
@@ -82,6 +84,14 @@ export async function newCapabilities(store: Store): Promise<number> {
     batch.length + (entities[0]?.char_start ?? 0)
 }
 
+export async function sentimentUses(): Promise<number> {
+  const analyzer = new SentimentAnalyzer({ maxTextBytes: 2000 })
+  const one: Sentiment = analyzer.analyze(new TextEncoder().encode('thanks, that fixed it'))
+  const label: 'negative' | 'neutral' | 'positive' = one.label
+  const many: Sentiment[] = await new SentimentAnalyzer().analyzeBatch(['a', new Uint8Array([98])])
+  return one.score + one.emotions.frustrated + one.urgency + many.length + label.length + analyzer.maxTextBytes
+}
+
 export async function journeyUses(): Promise<number> {
   const report: AttributionReport = await attribution([{ path: ['a', 'b'], conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }], { markov_order: 2 })
   const fromFile: AttributionReport = await attributionCsv('paths.csv.gz', { value: null })
@@ -109,6 +119,10 @@ export async function refusedUses(store: Store): Promise<void> {
   new Redactor(['credit_card'])
   // @ts-expect-error tenants are an array of ids
   await store.report(null, null, 'acme')
+  // @ts-expect-error analyzeBatch takes an array of texts
+  await new SentimentAnalyzer().analyzeBatch('text')
+  // @ts-expect-error the option is maxTextBytes
+  new SentimentAnalyzer({ max_text_bytes: 10 })
   // @ts-expect-error redactBatch takes an array of strings
   await new Redactor().redactBatch('text')
   // @ts-expect-error a time bound is a Date, a string or null
@@ -119,4 +133,42 @@ export async function refusedUses(store: Store): Promise<void> {
   await store.ingest([{ type: 'fax', id: 'f1' }])
   // @ts-expect-error stores are made by Store.open or Store.memory, not from a path
   new Store('calls.db')
+}
+
+import {
+  CallTracker,
+  type CallState,
+  type CallSummary,
+  type RealtimeEvent,
+  type RealtimeUpdate,
+} from '../index'
+
+export async function realtimeUses(): Promise<number> {
+  const tracker = new CallTracker({ max_text_bytes: 2048, thresholds: { escalation_warning: 0.7 } })
+  tracker.startCall({
+    id: 'c1',
+    tenant: 'acme',
+    customer_id: 'u1',
+    channel: 'voice',
+    direction: 'inbound',
+    started_at: '2026-01-05T09:00:00Z',
+  })
+  const id: number = tracker.subscribe((event: RealtimeEvent) => event.update.recommendations.tone)
+  const update: RealtimeUpdate = tracker.onUtterance('acme', 'c1', {
+    seq: 0,
+    speaker: 'customer',
+    text: 'Where is my order?',
+    start_ms: 0,
+    end_ms: 1800,
+    voice: { energy: 0.4, interruption: false },
+  })
+  const state: CallState = tracker.state('acme', 'c1')
+  const summary: CallSummary = tracker.endCall('acme', 'c1', 'resolved', new Date())
+  const flushed = await tracker.flushEnded(Store.memory())
+  tracker.unsubscribe(id)
+  // @ts-expect-error an utterance needs its sequence number
+  tracker.onUtterance('acme', 'c2', { speaker: 'customer', text: 'Hi', start_ms: 0, end_ms: 1 })
+  // @ts-expect-error unknown config field
+  new CallTracker({ shard_count: 4 })
+  return update.state.escalation_risk + state.satisfaction + summary.quarters[0].quarter + flushed.calls + tracker.subscriberErrors.length
 }

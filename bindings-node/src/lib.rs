@@ -9,8 +9,10 @@
 //! Modules: [`store`] (the `Store` class, queries and reports), [`sim`] (the
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class), [`forecast`] (forecasts, anomaly detection with the
-//! `AnomalyMonitor` class, staffing), and the helpers [`convert`], [`errors`] and [`promise`].
+//! `JourneyTracker` class), [`sentiment`] (the `SentimentAnalyzer`
+//! class), [`realtime`] (the `CallTracker` class), [`forecast`] (forecasts, anomaly
+//! detection with the `AnomalyMonitor` class, staffing), and the helpers
+//! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return
@@ -25,7 +27,9 @@ pub mod forecast;
 pub mod journey;
 pub mod privacy;
 pub mod promise;
+pub mod realtime;
 pub mod report;
+pub mod sentiment;
 pub mod sim;
 pub mod store;
 

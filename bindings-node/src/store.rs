@@ -28,6 +28,13 @@ pub struct Store {
     inner: SharedStore,
 }
 
+impl Store {
+    /// The shared core store, for other classes' methods that write to it.
+    pub(crate) fn shared(&self) -> SharedStore {
+        Arc::clone(&self.inner)
+    }
+}
+
 #[napi]
 impl Store {
     /// Opens (creating if needed) the SQLite store file at `path`.

@@ -6,8 +6,9 @@
 //! the `Store` class (queries and reports), [`report`] the report helpers and
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class, [`forecast`] forecasting, anomaly detection (`AnomalyMonitor`)
-//! and staffing. A new function goes in the file of its area and is
+//! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
+//! [`realtime`] the `CallTracker` class and `RealtimeError`, [`forecast`] forecasting,
+//! anomaly detection (`AnomalyMonitor`) and staffing. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -17,8 +18,10 @@ mod forecast;
 mod ingest;
 mod journey;
 mod privacy;
+mod realtime;
 mod report;
 mod runtime;
+mod sentiment;
 mod sim;
 mod store;
 
@@ -35,6 +38,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyRecordError>()?;
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
+    module.add_class::<sentiment::PySentimentAnalyzer>()?;
+    realtime::register(module)?;
     module.add_class::<forecast::PyAnomalyMonitor>()?;
     module.add_function(wrap_pyfunction!(forecast::forecast, module)?)?;
     module.add_function(wrap_pyfunction!(forecast::detect_anomalies, module)?)?;

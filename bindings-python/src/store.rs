@@ -18,7 +18,7 @@ use crate::runtime::run;
 /// A tenant-scoped store of calls, utterances, journey events and metric samples (Python class `Store`).
 #[pyclass(name = "Store", module = "aybiza_analytics", frozen)]
 pub struct PyStore {
-    inner: Arc<dyn Store>,
+    pub(crate) inner: Arc<dyn Store>,
     /// How the store was opened, for `repr`.
     origin: String,
 }

@@ -58,7 +58,10 @@ impl HybridSentimentAnalyzer {
             .get_or_init(|| {
                 LinearModel::from_bytes(EMBEDDED_WEIGHTS)
                     .map(Arc::new)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| match e {
+                        Error::InvalidArgument(message) => message,
+                        other => other.to_string(),
+                    })
             })
             .clone()
             .map_err(Error::InvalidArgument)?;
@@ -86,9 +89,11 @@ impl HybridSentimentAnalyzer {
 
     /// Tokenizes `text` into `tokens`, runs the rules and the model.
     fn run(&self, text: &str, tokens: &mut Vec<Token>) -> ([f32; OUTPUTS], RuleAnalysis) {
-        tokenize(text, tokens);
+        let shape = tokenize(text, tokens);
         let analysis = rules::analyze(self.lexicon, tokens);
-        let outputs = self.model.predict(text, tokens, &dense_features(&analysis));
+        let outputs = self
+            .model
+            .predict(text, tokens, &dense_features(&analysis, shape));
         (outputs, analysis)
     }
 
@@ -105,7 +110,7 @@ impl HybridSentimentAnalyzer {
 
 impl SentimentAnalyzer for HybridSentimentAnalyzer {
     fn analyze(&self, text: &str) -> Result<Sentiment> {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             return Err(Error::InvalidArgument("text is empty".into()));
         }
         if text.len() > self.config.max_text_bytes {
@@ -139,6 +144,15 @@ impl SentimentAnalyzer for HybridSentimentAnalyzer {
             emotions: rules::emotions(&analysis, score),
             urgency: f64::from(rules::urgency(&analysis)),
         })
+    }
+}
+
+/// Whether `text` is empty or only whitespace; O(1) for the usual text that starts with a visible ASCII character.
+#[inline]
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
+        _ => text.trim().is_empty(),
     }
 }
 

@@ -4,13 +4,16 @@
 //! taken from the lexicon-and-rules pass.
 
 use super::rules::{FLAG_IDIOM_REST, FLAG_IDIOM_START, FLAG_NEGATED, RuleAnalysis};
-use super::tokenize::{Token, TokenKind};
+use super::tokenize::{SHAPE_HASHTAG, SHAPE_MENTION, SHAPE_URL, Token, TokenKind};
 
-/// Number of dense (lexicon) features, see [`dense_features`].
-pub(crate) const DENSE_FEATURES: usize = 16;
+/// Number of dense (lexicon and text-shape) features, see [`dense_features`].
+pub(crate) const DENSE_FEATURES: usize = 30;
 
 /// Version of the feature definition; the weights file records it and must match.
-pub(crate) const FEATURE_VERSION: u32 = 7;
+pub(crate) const FEATURE_VERSION: u32 = 8;
+
+/// Texts of at most this many words count as short in [`dense_features`].
+const SHORT_TEXT_WORDS: u32 = 15;
 
 /// Occurrences up to which a family is scaled like an L2 norm (1/sqrt(n)); beyond, like a mean.
 const NORM_KNEE: u32 = 256;
@@ -53,8 +56,15 @@ pub(crate) fn bucket_of(key: u64, bits: u32) -> u32 {
 }
 
 /// The dense features: lexicon polarity and its parts, evidence, coverage,
-/// negation, punctuation, capitals, contrast and "no sentiment word at all".
-pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
+/// negation, punctuation, capitals, contrast and "no sentiment word at all";
+/// then the text's shape (`shape` holds the tokenizer's `SHAPE_*` bits):
+/// handles, hashtags, URLs, emoticons/emoji, length, and the main lexicon
+/// features again for "social" texts (any of those marks or an elongated word)
+/// and for short ones, so the model can weigh the lexicon differently there.
+pub(crate) fn dense_features(rules: &RuleAnalysis, shape: u8) -> [f32; DENSE_FEATURES] {
+    let flag = |on: bool| if on { 1.0 } else { 0.0 };
+    let social = flag(shape != 0 || rules.symbols > 0 || rules.elongated_words > 0);
+    let short = flag(rules.words <= SHORT_TEXT_WORDS);
     [
         rules.score,
         rules.mean,
@@ -70,8 +80,22 @@ pub(crate) fn dense_features(rules: &RuleAnalysis) -> [f32; DENSE_FEATURES] {
         rules.exclamations.min(3) as f32 / 3.0,
         rules.questions.min(3) as f32 / 3.0,
         rules.caps_ratio,
-        if rules.has_contrast { 1.0 } else { 0.0 },
-        if rules.sentiment_terms == 0 { 1.0 } else { 0.0 },
+        flag(rules.has_contrast),
+        flag(rules.sentiment_terms == 0),
+        social,
+        flag(shape & SHAPE_MENTION != 0),
+        flag(shape & SHAPE_HASHTAG != 0),
+        flag(shape & SHAPE_URL != 0),
+        flag(rules.symbols > 0),
+        rules.words.min(64) as f32 / 64.0,
+        social * rules.score,
+        social * rules.mean,
+        social * rules.shrunk,
+        social * rules.positive,
+        social * rules.negative,
+        social * rules.evidence,
+        short * rules.score,
+        short * rules.mean,
     ]
 }
 
@@ -137,7 +161,7 @@ pub(crate) fn for_each_hashed(
 fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
     let mut grams = CharGrams {
         salt,
-        window: [u64::from(b' '); 4],
+        window: u64::from(b' '),
         seen: 1,
     };
     if word.is_ascii() {
@@ -156,29 +180,29 @@ fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
             } else {
                 c
             };
-            grams.push(c as u64, key);
+            // Code points beyond 16 bits are folded into 16 (they are rare inside words).
+            let c = c as u64;
+            grams.push((c ^ (c >> 16)) & 0xffff, key);
         }
     }
     grams.push(u64::from(b' '), key);
 }
 
-/// A sliding window over the last four characters (code points fit in 21 bits).
+/// The last four characters, 16 bits each, packed into one key.
 struct CharGrams {
     salt: u64,
-    window: [u64; 4],
+    window: u64,
     seen: usize,
 }
 
 impl CharGrams {
     #[inline]
     fn push(&mut self, c: u64, key: &mut impl FnMut(Family, u64)) {
-        let w = &mut self.window;
-        *w = [w[1], w[2], w[3], c];
+        self.window = self.window << 16 | c;
         self.seen += 1;
         if self.seen >= 4 {
-            let four = (w[0] << 42 | w[1] << 21 | w[2]).rotate_left(9)
-                ^ w[3].wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            key(Family::Char, four ^ self.salt);
+            // `bucket_of` multiplies, which mixes every bit of the packed key into the bucket.
+            key(Family::Char, self.window ^ self.salt);
         }
     }
 }

@@ -74,6 +74,10 @@ pub(crate) struct RuleAnalysis {
     pub words: u32,
     /// Number of sentiment terms found.
     pub sentiment_terms: u32,
+    /// Emoticons and emoji.
+    pub symbols: u32,
+    /// Elongated words ("soooo").
+    pub elongated_words: u32,
 }
 
 /// Runs the rules over `tokens` (marking negated tokens with [`FLAG_NEGATED`]).
@@ -91,7 +95,11 @@ pub(crate) fn analyze(lexicon: &Lexicon, tokens: &mut [Token]) -> RuleAnalysis {
                 if token.has(FLAG_ALL_CAPS) {
                     caps_words += 1;
                 }
+                if token.has(FLAG_ELONGATED) {
+                    result.elongated_words += 1;
+                }
             }
+            TokenKind::Emoticon | TokenKind::Emoji => result.symbols += 1,
             TokenKind::Exclamation => result.exclamations += 1,
             TokenKind::Question => result.questions += 1,
             _ => {}

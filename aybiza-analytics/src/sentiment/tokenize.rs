@@ -144,9 +144,18 @@ fn is_emoji_modifier(c: char) -> bool {
     )
 }
 
-/// Splits `text` into tokens, appending them to `out` (which is cleared first).
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
+/// [`tokenize`] saw an `@handle`.
+pub(crate) const SHAPE_MENTION: u8 = 1;
+/// [`tokenize`] saw a `#hashtag`.
+pub(crate) const SHAPE_HASHTAG: u8 = 2;
+/// [`tokenize`] saw a URL.
+pub(crate) const SHAPE_URL: u8 = 4;
+
+/// Splits `text` into tokens, appending them to `out` (which is cleared first);
+/// returns the `SHAPE_*` bits of what it skipped (handles, hashtag signs, URLs).
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> u8 {
     out.clear();
+    let mut shape = 0u8;
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     let mut prev_char: Option<char> = None;
@@ -165,6 +174,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             continue;
         }
         if let Some(len) = url_length(&bytes[pos..]) {
+            shape |= SHAPE_URL;
             pos += len;
             prev_char = Some(' ');
             continue;
@@ -180,7 +190,10 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             let end = read_word(text, pos, out);
             // A word right after '@' is a user handle: it names someone and says nothing.
             if prev_char == Some('@') {
+                shape |= SHAPE_MENTION;
                 out.pop();
+            } else if prev_char == Some('#') {
+                shape |= SHAPE_HASHTAG;
             }
             let last = text[..end].chars().next_back();
             prev_char = last;
@@ -229,6 +242,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
         prev_char = Some(c);
         pos += width;
     }
+    shape
 }
 
 /// Length in bytes of a URL starting at `rest`, if one starts there.

@@ -53,7 +53,7 @@ impl Default for TrainingOptions {
         TrainingOptions {
             bucket_bits: 16,
             regression_penalty: 2.0,
-            class_penalty: 2.0,
+            class_penalty: 4.0,
             dense_penalty_ratio: 0.01,
             class_balance: 1.0,
             max_iterations: 400,
@@ -96,9 +96,9 @@ impl Design {
 /// The feature vector of one text, exactly as the analyzer computes it, as (column, value) pairs.
 pub(crate) fn feature_row(lexicon: &Lexicon, text: &str, bucket_bits: u32) -> Vec<(u32, f32)> {
     let mut tokens = Vec::new();
-    tokenize(text, &mut tokens);
+    let shape = tokenize(text, &mut tokens);
     let analysis = rules::analyze(lexicon, &mut tokens);
-    let dense = dense_features(&analysis);
+    let dense = dense_features(&analysis, shape);
     let mut occurrences: Vec<(u32, u8)> = Vec::new();
     for_each_hashed(text, &tokens, bucket_bits, |family, bucket| {
         occurrences.push((bucket, family as u8));
@@ -400,9 +400,9 @@ mod tests {
                 }
             }
             let mut tokens = Vec::new();
-            tokenize(text, &mut tokens);
+            let shape = tokenize(text, &mut tokens);
             let analysis = rules::analyze(lexicon, &mut tokens);
-            let fast = model.predict(text, &tokens, &dense_features(&analysis));
+            let fast = model.predict(text, &tokens, &dense_features(&analysis, shape));
             for (a, b) in slow.iter().zip(fast) {
                 assert!((a - b).abs() < 1e-4, "{text}: {slow:?} vs {fast:?}");
             }

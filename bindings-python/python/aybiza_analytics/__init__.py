@@ -10,12 +10,15 @@ from typing import Any, Literal, TypedDict
 from aybiza_analytics._native import (
     AnomalyMonitor,
     AybizaError,
+    CallTracker,
     IngestReport,
     JourneyTracker,
     InvalidArgumentError,
     InvalidRecordError,
+    RealtimeError,
     RecordError,
     Redactor,
+    SentimentAnalyzer,
     Store,
     StoreError,
     WriteCounts,
@@ -46,6 +49,30 @@ TimeBound = datetime | str | None
 
 Report = dict[str, Any]
 """The analysis report as a dict (the JSON shape of the Rust ``Report``)."""
+
+RealtimeConfig = dict[str, Any]
+"""Configuration of :class:`CallTracker`: a dict of the Rust ``RealtimeConfig`` fields
+(``max_text_bytes``, ``weights``, ``thresholds``, ``idle_timeout_secs``, ...; docs/realtime.md);
+missing fields take their defaults."""
+
+RealtimeUpdate = dict[str, Any]
+"""What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
+``context``, ``state`` and ``recommendations`` (the JSON shape of the Rust ``Update``)."""
+
+CallState = dict[str, Any]
+"""The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
+
+CallSummary = dict[str, Any]
+"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
+``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+
+
+class RealtimeEvent(TypedDict):
+    """What a :class:`CallTracker` subscriber receives for every accepted utterance."""
+
+    tenant: str
+    call_id: str
+    update: RealtimeUpdate
 
 
 
@@ -85,6 +112,40 @@ class Redacted(TypedDict):
 
     text: str
     entities: list[PiiEntity]
+
+
+class Emotions(TypedDict):
+    """Emotion strengths of a text, each in [0, 1]."""
+
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+
+
+class Sentiment(TypedDict):
+    """The sentiment of one text, as ``SentimentAnalyzer.analyze`` returns it."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    emotions: Emotions
+    urgency: float
+
+
+class SentimentRow(TypedDict):
+    """One row of ``SentimentAnalyzer.analyze_batch(..., output="pandas"|"arrow")``: the emotions as columns."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+    urgency: float
 
 
 class ReportPaths(TypedDict):
@@ -307,6 +368,9 @@ __all__ = [
     "AttributionReport",
     "AybizaError",
     "BgNbdParams",
+    "CallState",
+    "CallSummary",
+    "CallTracker",
     "Bottleneck",
     "CaseEvent",
     "Cohort",
@@ -315,6 +379,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "Emotions",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -328,12 +393,19 @@ __all__ = [
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "RealtimeConfig",
+    "RealtimeError",
+    "RealtimeEvent",
+    "RealtimeUpdate",
     "Record",
     "RecordError",
     "Redacted",
     "Redactor",
     "Report",
     "ReportPaths",
+    "Sentiment",
+    "SentimentAnalyzer",
+    "SentimentRow",
     "SimConfig",
     "SimOutput",
     "StageRule",

@@ -13,7 +13,7 @@ Errors: every exception raised for bad input or a failed store is an
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from os import PathLike
-from typing import Any, Literal, TypeAlias, TypedDict, final
+from typing import Any, Literal, TypeAlias, TypedDict, final, overload
 
 __version__: str
 """The version of the library."""
@@ -94,6 +94,41 @@ class Redacted(TypedDict):
     entities: list[PiiEntity]
     """The replaced entities, sorted, with offsets into the ORIGINAL text."""
 
+class Emotions(TypedDict):
+    """Emotion strengths of a text, each in [0, 1]."""
+
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+
+class Sentiment(TypedDict):
+    """The sentiment of one text (the JSON shape of the Rust ``Sentiment``)."""
+
+    score: float
+    """Polarity in [-1, 1]; ``label`` follows it with a neutral band of +-0.05."""
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    """How strongly the sentiment is expressed, in [0, 1], whatever its sign."""
+    emotions: Emotions
+    urgency: float
+    """How urgent the speaker sounds, in [0, 1]."""
+
+class SentimentRow(TypedDict):
+    """One row of :meth:`SentimentAnalyzer.analyze_batch` with ``output="pandas"`` or
+    ``"arrow"``: the fields of :class:`Sentiment` with the emotions as columns."""
+
+    score: float
+    label: Literal["negative", "neutral", "positive"]
+    intensity: float
+    frustrated: float
+    angry: float
+    confused: float
+    satisfied: float
+    happy: float
+    urgency: float
+
 class ReportPaths(TypedDict):
     """Where :meth:`Store.write_report` wrote the report."""
 
@@ -119,6 +154,14 @@ class InvalidArgumentError(AybizaError):
     a time range that ends before it starts, a datetime that cannot be
     converted to UTC, an invalid simulation config or report dict, an unknown
     tenant or PII kind."""
+
+class RealtimeError(InvalidArgumentError):
+    """A refused utterance or call operation of :class:`CallTracker`. Its
+    ``kind`` attribute (a str) names the reason: ``empty_text``,
+    ``text_too_long``, ``invalid_voice_feature``, ``invalid_timing``,
+    ``out_of_order``, ``unknown_call``, ``call_ended``, ``already_live``,
+    ``invalid_call``, ``invalid_config``, ``sentiment``. The call's state is
+    unchanged and no other call is affected."""
 
 class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
@@ -348,6 +391,61 @@ class Redactor:
     def __eq__(self, other: object, /) -> bool: ...
     def __repr__(self) -> str:
         """E.g. ``Redactor(kinds=['card', 'email'])``."""
+
+@final
+class SentimentAnalyzer:
+    """Scores the sentiment, emotions and urgency of text offline, with the
+    lexicon, rules and learned weights shipped in the library (how it works
+    and how it compares with VADER: ``docs/sentiment.md``). Immutable; share
+    one between threads."""
+
+    def __new__(cls, max_text_bytes: int | None = None) -> SentimentAnalyzer:
+        """The analyzer with the shipped weights; texts longer than
+        ``max_text_bytes`` bytes of UTF-8 (default 16384) are refused.
+
+        Raises:
+            InvalidArgumentError: ``max_text_bytes`` is 0.
+            OverflowError: ``max_text_bytes`` is negative.
+        """
+    @property
+    def max_text_bytes(self) -> int:
+        """The longest accepted text, in bytes of UTF-8."""
+    def analyze(self, text: str | bytes | bytearray) -> Sentiment:
+        """The sentiment of one text; ``bytes`` must hold UTF-8.
+
+        Raises:
+            InvalidArgumentError: the text is empty or only whitespace, is
+                longer than ``max_text_bytes``, or is not valid UTF-8 (bytes that
+                do not decode, or a ``str`` with a lone surrogate).
+            TypeError: ``text`` is neither ``str`` nor bytes.
+        """
+    @overload
+    def analyze_batch(
+        self, texts: Any, *, text_column: str = "text", output: Literal["rows"] = "rows"
+    ) -> list[Sentiment]:
+        """:meth:`analyze` for every text of a column, in order, with the GIL
+        released while scoring.
+
+        ``texts`` is a list or tuple of ``str``/``bytes``, a pandas Series, a
+        pyarrow Array, or a table (pandas DataFrame, pyarrow Table, dict of
+        columns, list of row dicts) whose ``text_column`` holds the texts.
+        ``output="rows"`` returns a list of :class:`Sentiment` dicts;
+        ``"pandas"`` and ``"arrow"`` return a DataFrame / Table with the
+        columns of :class:`SentimentRow`, one row per text.
+
+        Raises:
+            InvalidArgumentError: a text is empty, too long or not UTF-8; the
+                message names its index (``texts[3]: text is empty``).
+            TypeError: ``texts`` is a single ``str``/``bytes``, or an item is
+                not a text (``None`` or NaN in a DataFrame column, a number).
+            KeyError: a table has no ``text_column``.
+            ValueError: ``output`` is not ``"rows"``, ``"pandas"`` or ``"arrow"``.
+        """
+    @overload
+    def analyze_batch(self, texts: Any, *, text_column: str = "text", output: Literal["pandas", "arrow"]) -> Any:
+        """The same as a DataFrame (``"pandas"``) or a pyarrow Table (``"arrow"``)."""
+    def __repr__(self) -> str:
+        """E.g. ``SentimentAnalyzer(max_text_bytes=16384)``."""
 
 def simulate(config: SimConfig | None = None) -> SimOutput:
     """Simulates contact-center data for several tenants: tenants, calls with
@@ -635,6 +733,104 @@ class JourneyTracker:
         window before ``now``; returns their customers, sorted."""
     def __repr__(self) -> str: ...
 
+RealtimeConfig: TypeAlias = dict[str, Any]
+"""Configuration of :class:`CallTracker`: a dict of the Rust ``RealtimeConfig`` fields
+(``max_text_bytes``, ``weights``, ``thresholds``, ``idle_timeout_secs``, ...; docs/realtime.md);
+missing fields take their defaults."""
+
+RealtimeUpdate: TypeAlias = dict[str, Any]
+"""What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
+``context``, ``state`` and ``recommendations`` (the JSON shape of the Rust ``Update``)."""
+
+CallState: TypeAlias = dict[str, Any]
+"""The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
+
+CallSummary: TypeAlias = dict[str, Any]
+"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
+``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+
+class RealtimeEvent(TypedDict):
+    """What a :class:`CallTracker` subscriber receives for every accepted utterance."""
+
+    tenant: str
+    call_id: str
+    update: RealtimeUpdate
+
+@final
+class CallTracker:
+    """Tracks live calls utterance by utterance: text sentiment, voice stress
+    and energy against each speaker's baseline, conversation context, fused
+    state (current sentiment, emotions, satisfaction, escalation risk) and agent
+    recommendations. Thread-safe; formulas and defaults in docs/realtime.md."""
+
+    def __new__(cls, config: RealtimeConfig | None = None) -> CallTracker:
+        """A tracker with ``config`` (missing fields take their defaults).
+
+        Raises:
+            RealtimeError: a value outside its domain (kind ``invalid_config``).
+            InvalidArgumentError: an unknown or mistyped field.
+            TypeError: ``config`` is not a dict.
+        """
+    def start_call(self, call: Record) -> None:
+        """Starts tracking a live call (a call record dict without ``ended_at``).
+
+        Raises:
+            RealtimeError: kinds ``already_live``, ``call_ended``, ``invalid_call``.
+            InvalidArgumentError: a missing or mistyped field.
+        """
+    def on_utterance(self, tenant: str, call_id: str, utterance: Record) -> RealtimeUpdate:
+        """Folds one utterance (``seq``, ``speaker``, ``text``, ``start_ms``,
+        ``end_ms``, optional ``voice`` features) into a live call and returns
+        the update; subscribers are called before it returns.
+
+        Raises:
+            RealtimeError: kinds ``empty_text``, ``text_too_long``,
+                ``invalid_voice_feature``, ``invalid_timing``, ``out_of_order``,
+                ``unknown_call``, ``call_ended``.
+            InvalidArgumentError: a missing or mistyped field, or a NaN or infinite number.
+        """
+    def state(self, tenant: str, call_id: str) -> CallState:
+        """The current state of a live call.
+
+        Raises:
+            RealtimeError: kinds ``unknown_call``, ``call_ended``.
+        """
+    def end_call(
+        self, tenant: str, call_id: str, outcome: str | None = None, ended_at: TimeBound = None
+    ) -> CallSummary:
+        """Ends a live call and returns its summary (also queued for
+        :meth:`flush_ended` and :meth:`take_ended`). ``ended_at`` defaults to
+        the start plus the latest utterance end.
+
+        Raises:
+            RealtimeError: kinds ``unknown_call``, ``call_ended``.
+            InvalidArgumentError: an unknown outcome or a malformed time.
+        """
+    def evict_idle(self) -> int:
+        """Ends calls without an utterance for ``idle_timeout_secs``; returns how many."""
+    def take_ended(self) -> list[CallSummary]:
+        """Hands over (and forgets) the summaries of ended and evicted calls."""
+    def flush_ended(self, store: Store) -> dict[str, Any]:
+        """Writes the summaries of ended and evicted calls to ``store`` as call
+        records with ``realtime.*`` attributes; returns ``{calls, written}``.
+        If the store fails they stay queued and the error is raised."""
+    def live_calls(self) -> int:
+        """Number of live calls."""
+    def subscribe(self, callback: Callable[[RealtimeEvent], object]) -> int:
+        """Registers ``callback``, called with every accepted utterance's
+        event; an exception it raises is caught and kept in
+        :attr:`subscriber_errors`. Returns the subscription id.
+
+        Raises:
+            TypeError: ``callback`` is not callable.
+        """
+    def unsubscribe(self, subscription: int) -> bool:
+        """Removes a subscription; False if it was not registered."""
+    @property
+    def subscriber_errors(self) -> list[str]:
+        """Messages of the exceptions subscribers raised (the latest 100)."""
+    def __repr__(self) -> str: ...
+
 def attribution(paths: Sequence[PathInput], options: AttributionOptions | None = None) -> AttributionReport:
     """Every attribution model (first touch, last touch, linear, time decay,
     position based, Markov of ``markov_order``, Shapley) on aggregated paths.
@@ -749,6 +945,9 @@ __all__ = [
     "AttributionReport",
     "AybizaError",
     "BgNbdParams",
+    "CallState",
+    "CallSummary",
+    "CallTracker",
     "Bottleneck",
     "CaseEvent",
     "Cohort",
@@ -757,6 +956,7 @@ __all__ = [
     "CustomerRfm",
     "DurationStats",
     "Edge",
+    "Emotions",
     "FunnelStep",
     "GammaGammaParams",
     "IngestReport",
@@ -770,12 +970,19 @@ __all__ = [
     "PathColumns",
     "PathInput",
     "PiiEntity",
+    "RealtimeConfig",
+    "RealtimeError",
+    "RealtimeEvent",
+    "RealtimeUpdate",
     "Record",
     "RecordError",
     "Redacted",
     "Redactor",
     "Report",
     "ReportPaths",
+    "Sentiment",
+    "SentimentAnalyzer",
+    "SentimentRow",
     "SimConfig",
     "SimOutput",
     "StageRule",

@@ -1,0 +1,346 @@
+//! Real-time path: per-utterance latency (median and p99), memory per live call,
+//! and throughput with 10 000 concurrent calls on 2 threads.
+//!
+//! `nice -n 10 cargo bench -p aybiza-analytics --bench realtime`
+//!
+//! Criterion measures the mean/median of `CallSession::on_utterance`; the p99,
+//! the memory and the throughput figures are measured by hand after it and
+//! printed as `realtime: ...` lines. A counting global allocator tracks live
+//! heap bytes and allocation counts (its two relaxed atomic adds per allocation
+//! are included in every timing).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use aybiza_analytics::model::{Call, CallChannel, Direction, Speaker, VoiceFeatures};
+use aybiza_analytics::realtime::{CallSession, LiveCallTracker, LiveInput, RealtimeConfig};
+use aybiza_analytics::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer};
+use criterion::{Criterion, criterion_group};
+
+/// Counts live heap bytes and allocations.
+struct Counting;
+
+static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: `ptr` was allocated by `alloc` above with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE_BYTES.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A 20-turn support call (about 60 characters per turn).
+const SCRIPT: [(Speaker, &str); 20] = [
+    (
+        Speaker::Agent,
+        "Thank you for calling, my name is Sam, how can I help you today?",
+    ),
+    (
+        Speaker::Customer,
+        "Hi, I was charged twice for my subscription this month.",
+    ),
+    (
+        Speaker::Agent,
+        "I'm sorry to hear that, let me pull up your account.",
+    ),
+    (
+        Speaker::Customer,
+        "Sure, the account is under my email address.",
+    ),
+    (
+        Speaker::Agent,
+        "Thanks, I can see two charges on the third of the month.",
+    ),
+    (
+        Speaker::Customer,
+        "Right, I was charged twice and I need one refunded.",
+    ),
+    (
+        Speaker::Agent,
+        "I understand, I'll need to put you on a brief hold.",
+    ),
+    (
+        Speaker::Customer,
+        "Okay, but please be quick, I've been waiting a while.",
+    ),
+    (
+        Speaker::Agent,
+        "Thank you for holding, I've processed a refund for the duplicate.",
+    ),
+    (
+        Speaker::Customer,
+        "How long will it take to show up on my card?",
+    ),
+    (
+        Speaker::Agent,
+        "It usually takes three to five business days.",
+    ),
+    (
+        Speaker::Customer,
+        "That's a long time, I really needed that money this week.",
+    ),
+    (
+        Speaker::Agent,
+        "I completely understand, I've added a note to expedite it.",
+    ),
+    (
+        Speaker::Customer,
+        "Alright, will this happen again next month?",
+    ),
+    (
+        Speaker::Agent,
+        "No, I've fixed the billing setting that caused the double charge.",
+    ),
+    (Speaker::Customer, "Great, thank you, that's a relief."),
+    (
+        Speaker::Agent,
+        "Is there anything else I can help you with today?",
+    ),
+    (
+        Speaker::Customer,
+        "No, that's everything, thanks for sorting it out.",
+    ),
+    (Speaker::Agent, "You're welcome, have a wonderful day."),
+    (Speaker::Customer, "You too, bye."),
+];
+
+fn voice(turn: usize) -> VoiceFeatures {
+    let k = (turn % 7) as f64 - 3.0;
+    VoiceFeatures {
+        energy: Some(0.45 + 0.03 * k),
+        pitch_mean_hz: Some(170.0 + 6.0 * k),
+        pitch_variance: Some(350.0 + 40.0 * k),
+        speaking_rate_wpm: Some(145.0 + 5.0 * k),
+        volume_db: Some(-22.0 + 0.8 * k),
+        silence_before_ms: Some(400 + 100 * (turn as u64 % 5)),
+        interruption: turn % 11 == 5,
+    }
+}
+
+/// The script's turns with voice features, precomputed.
+fn turns() -> Vec<(Speaker, &'static str, VoiceFeatures)> {
+    SCRIPT
+        .iter()
+        .enumerate()
+        .map(|(i, &(speaker, text))| (speaker, text, voice(i)))
+        .collect()
+}
+
+fn input<'a>(turns: &'a [(Speaker, &'a str, VoiceFeatures)], seq: u32) -> LiveInput<'a> {
+    let (speaker, text, voice) = &turns[seq as usize % turns.len()];
+    let start = u64::from(seq) * 4_000;
+    LiveInput::new(seq, *speaker, text, start, start + 3_500).with_voice(voice)
+}
+
+fn call(id: usize) -> Call {
+    Call {
+        id: format!("call-{id:06}"),
+        tenant: "bench".into(),
+        customer_id: format!("cust-{id:06}"),
+        agent_id: Some("agent-1".into()),
+        channel: CallChannel::Voice,
+        direction: Direction::Inbound,
+        started_at: "2026-01-05T09:00:00Z".parse().expect("valid time"),
+        ended_at: None,
+        queue: Some("billing".into()),
+        outcome: None,
+        escalated: false,
+        transferred: false,
+        satisfaction: None,
+        tags: Vec::new(),
+        attributes: Default::default(),
+    }
+}
+
+fn analyzer() -> Arc<dyn SentimentAnalyzer> {
+    Arc::new(HybridSentimentAnalyzer::new().expect("embedded weights load"))
+}
+
+fn criterion_latency(c: &mut Criterion) {
+    let turns = turns();
+    let config = Arc::new(RealtimeConfig::default());
+    let analyzer = analyzer();
+    c.bench_function(
+        "realtime on_utterance (20-turn call, voice features)",
+        |b| {
+            let mut session = CallSession::new(analyzer.clone(), config.clone());
+            let mut seq = 0u32;
+            b.iter(|| {
+                if seq as usize == turns.len() * 10 {
+                    session = CallSession::new(analyzer.clone(), config.clone());
+                    seq = 0;
+                }
+                let update = session
+                    .on_utterance(&input(&turns, seq))
+                    .expect("valid utterance");
+                seq += 1;
+                black_box(update)
+            })
+        },
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(5));
+    targets = criterion_latency
+}
+
+/// Per-utterance latency percentiles over fresh 20-turn calls, timed one by one.
+fn percentiles() {
+    let turns = turns();
+    let config = Arc::new(RealtimeConfig::default());
+    let analyzer = analyzer();
+    let calls = 10_000;
+    let mut durations = Vec::with_capacity(calls * turns.len());
+    let mut sessions: Vec<CallSession> = (0..64)
+        .map(|_| CallSession::new(analyzer.clone(), config.clone()))
+        .collect();
+    let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+    for call in 0..calls {
+        let session = &mut sessions[call % 64];
+        *session = CallSession::new(analyzer.clone(), config.clone());
+        for seq in 0..turns.len() as u32 {
+            let input = input(&turns, seq);
+            let start = Instant::now();
+            let update = session.on_utterance(&input).expect("valid utterance");
+            durations.push(start.elapsed());
+            black_box(update);
+        }
+    }
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
+    durations.sort_unstable();
+    let at = |q: f64| durations[((durations.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
+    println!(
+        "realtime: per-utterance latency over {} utterances: median {:.2} us, p90 {:.2} us, p99 {:.2} us, p99.9 {:.2} us, max {:.1} us",
+        durations.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(0.999),
+        at(1.0)
+    );
+    println!(
+        "realtime: heap allocations per utterance (including journey growth and session creation): {:.3}",
+        allocations as f64 / durations.len() as f64
+    );
+}
+
+/// Live heap bytes per call with 10 000 calls in a tracker, each after 20 utterances.
+fn memory() {
+    let turns = turns();
+    let calls = 10_000;
+    let tracker =
+        LiveCallTracker::new(analyzer(), RealtimeConfig::default()).expect("valid config");
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    for id in 0..calls {
+        tracker.start_call(call(id)).expect("new call");
+    }
+    let started = LIVE_BYTES.load(Ordering::Relaxed);
+    for id in 0..calls {
+        let call_id = format!("call-{id:06}");
+        for seq in 0..turns.len() as u32 {
+            black_box(
+                tracker
+                    .on_utterance("bench", &call_id, &input(&turns, seq))
+                    .expect("live call"),
+            );
+        }
+    }
+    let after = LIVE_BYTES.load(Ordering::Relaxed);
+    println!(
+        "realtime: memory per live call in a tracker: {:.0} bytes at start, {:.0} bytes after 20 utterances (CallSession itself {} bytes; includes the Call record, map entries and the journey)",
+        (started - before) as f64 / calls as f64,
+        (after - before) as f64 / calls as f64,
+        std::mem::size_of::<CallSession>(),
+    );
+    black_box(&tracker);
+}
+
+/// 10 000 concurrent calls on 2 threads, each call 20 utterances, through one tracker.
+fn throughput() {
+    let turns = Arc::new(turns());
+    let calls = 10_000;
+    let threads = 2;
+    let tracker = Arc::new(
+        LiveCallTracker::new(analyzer(), RealtimeConfig::default()).expect("valid config"),
+    );
+    let start = Instant::now();
+    let handles: Vec<_> = (0..threads)
+        .map(|thread| {
+            let tracker = tracker.clone();
+            let turns = turns.clone();
+            std::thread::spawn(move || {
+                let ids: Vec<usize> = (thread..calls).step_by(threads).collect();
+                let names: Vec<String> = ids.iter().map(|id| format!("call-{id:06}")).collect();
+                for &id in &ids {
+                    tracker.start_call(call(id)).expect("new call");
+                }
+                // Interleave: every call gets its next utterance before any gets the one after.
+                for seq in 0..turns.len() as u32 {
+                    for name in &names {
+                        black_box(
+                            tracker
+                                .on_utterance("bench", name, &input(&turns, seq))
+                                .expect("live call"),
+                        );
+                    }
+                }
+                for name in &names {
+                    black_box(
+                        tracker
+                            .end_call("bench", name, None, None)
+                            .expect("live call"),
+                    );
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().expect("worker finished");
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let utterances = calls * turns.len();
+    println!(
+        "realtime: {calls} concurrent calls x {} utterances on {threads} threads: {:.2} s, {:.0} utterances/s, {:.0} calls/s (start + 20 utterances + end)",
+        turns.len(),
+        elapsed,
+        utterances as f64 / elapsed,
+        calls as f64 / elapsed,
+    );
+    black_box(tracker.take_ended().len());
+}
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    percentiles();
+    memory();
+    throughput();
+}

@@ -1,0 +1,210 @@
+//! Limits, fusion weights and recommendation thresholds, with their documented defaults.
+
+use serde::{Deserialize, Serialize};
+
+use super::RealtimeError;
+
+/// Weights of the three signals in an utterance's fused sentiment (see [`super::fusion`]).
+/// They need not sum to 1: the fused value is divided by the sum of the weights of
+/// the signals present, so an utterance without voice features uses text and context only.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FusionWeights {
+    /// Weight of the text sentiment score. Default 0.60.
+    pub text: f64,
+    /// Weight of the voice valence (minus the stress level). Default 0.25.
+    pub voice: f64,
+    /// Weight of the context valence (resolution progress against repetitions and hold). Default 0.15.
+    pub context: f64,
+}
+
+impl Default for FusionWeights {
+    fn default() -> Self {
+        FusionWeights {
+            text: 0.60,
+            voice: 0.25,
+            context: 0.15,
+        }
+    }
+}
+
+/// Thresholds turning the fused state into recommendations (see [`super::recommend`]).
+/// The tone thresholds are those of the design (frustration 0.7, confusion 0.6, satisfaction 0.8).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecommendationThresholds {
+    /// Frustration (the larger of frustrated and angry) above which the tone is apologetic-understanding. Default 0.7.
+    pub frustration: f64,
+    /// Confusion above which the tone is patient-explanatory. Default 0.6.
+    pub confusion: f64,
+    /// Satisfaction estimate above which the tone is friendly-efficient. Default 0.8.
+    pub satisfaction: f64,
+    /// Confusion or voice stress at or above which the agent should slow down. Default 0.5.
+    pub slow_down: f64,
+    /// Customer energy at or above which a calm, unconfused customer is matched with a brisker pace. Default 0.7.
+    pub speed_up_energy: f64,
+    /// Escalation risk at or above which the warning level is `watch`. Default 0.4.
+    pub escalation_watch: f64,
+    /// Escalation risk at or above which the warning level is `warning` and the next action is to escalate. Default 0.6.
+    pub escalation_warning: f64,
+    /// Customer repetitions at or above which the next action is to acknowledge and apologize. Default 2.
+    pub repetitions: u32,
+    /// Hold time in milliseconds at or above which the next action is to thank the customer for holding and update them. Default 60 000.
+    pub hold_ms: u64,
+    /// Resolution progress at or above which the next action is to confirm the resolution. Default 0.7.
+    pub resolution: f64,
+}
+
+impl Default for RecommendationThresholds {
+    fn default() -> Self {
+        RecommendationThresholds {
+            frustration: 0.7,
+            confusion: 0.6,
+            satisfaction: 0.8,
+            slow_down: 0.5,
+            speed_up_energy: 0.7,
+            escalation_watch: 0.4,
+            escalation_warning: 0.6,
+            repetitions: 2,
+            hold_ms: 60_000,
+            resolution: 0.7,
+        }
+    }
+}
+
+/// Configuration of [`super::CallSession`] and [`super::LiveCallTracker`].
+/// Deserializes from partial JSON: missing fields take their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RealtimeConfig {
+    /// Longest accepted utterance text in bytes of UTF-8. Default 4 096.
+    pub max_text_bytes: usize,
+    /// Most journey points kept per call; later utterances still update the state but
+    /// add no point (the summary says how many were dropped). Default 512.
+    pub max_journey_points: usize,
+    /// Utterances of a speaker needed before their baseline is used for z-scores. Default 2.
+    pub baseline_min_utterances: u32,
+    /// Token-set (Jaccard) similarity with a recent customer turn at or above which a
+    /// customer turn counts as a repetition. Default 0.6.
+    pub repetition_similarity: f64,
+    /// Overlap coefficient with the previous two turns below which a turn starts a new topic. Default 0.1.
+    pub topic_change_overlap: f64,
+    /// Content words a turn needs to count as a repetition or a topic change. Default 3.
+    pub min_content_words: usize,
+    /// Gap between utterances from which it counts as silence, in milliseconds. Default 1 500.
+    pub silence_min_ms: u64,
+    /// Gap between utterances from which it counts as hold rather than silence, in milliseconds. Default 20 000.
+    pub hold_min_ms: u64,
+    /// Smoothing factor (exponential moving average) of the customer's current sentiment,
+    /// emotions and stress when they improve or for positive emotions. Default 0.4.
+    pub smoothing: f64,
+    /// Smoothing factor when they worsen (sentiment falls; frustration, anger, confusion or
+    /// stress rise), so that an outburst registers at once and calm returns gradually. Default 0.7.
+    pub attack: f64,
+    /// Weights of text, voice and context in the fused sentiment.
+    pub weights: FusionWeights,
+    /// Recommendation thresholds.
+    pub thresholds: RecommendationThresholds,
+    /// Number of mutex-guarded shards of [`super::LiveCallTracker`]. Default 64.
+    pub shards: usize,
+    /// Seconds without an utterance after which [`super::LiveCallTracker::evict_idle`] ends a call. Default 900.
+    pub idle_timeout_secs: u64,
+    /// Recently ended calls remembered so that late utterances get [`RealtimeError::CallEnded`]
+    /// rather than [`RealtimeError::UnknownCall`]. Default 4 096.
+    pub ended_memory: usize,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        RealtimeConfig {
+            max_text_bytes: 4096,
+            max_journey_points: 512,
+            baseline_min_utterances: 2,
+            repetition_similarity: 0.6,
+            topic_change_overlap: 0.1,
+            min_content_words: 3,
+            silence_min_ms: 1_500,
+            hold_min_ms: 20_000,
+            smoothing: 0.4,
+            attack: 0.7,
+            weights: FusionWeights::default(),
+            thresholds: RecommendationThresholds::default(),
+            shards: 64,
+            idle_timeout_secs: 900,
+            ended_memory: 4096,
+        }
+    }
+}
+
+impl RealtimeConfig {
+    /// Checks every value against its documented domain.
+    pub fn validate(&self) -> Result<(), RealtimeError> {
+        let unit = |name: &str, value: f64| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(RealtimeError::InvalidConfig(format!(
+                    "{name} must be in [0, 1], got {value}"
+                )))
+            }
+        };
+        let positive = |name: &str, value: usize| {
+            if value > 0 {
+                Ok(())
+            } else {
+                Err(RealtimeError::InvalidConfig(format!(
+                    "{name} must be positive"
+                )))
+            }
+        };
+        positive("max_text_bytes", self.max_text_bytes)?;
+        positive("shards", self.shards)?;
+        positive("min_content_words", self.min_content_words)?;
+        unit("repetition_similarity", self.repetition_similarity)?;
+        unit("topic_change_overlap", self.topic_change_overlap)?;
+        for (name, value) in [("smoothing", self.smoothing), ("attack", self.attack)] {
+            if !(value > 0.0 && value <= 1.0) {
+                return Err(RealtimeError::InvalidConfig(format!(
+                    "{name} must be in (0, 1], got {value}"
+                )));
+            }
+        }
+        let w = &self.weights;
+        for (name, value) in [("text", w.text), ("voice", w.voice), ("context", w.context)] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(RealtimeError::InvalidConfig(format!(
+                    "weight {name} must be finite and non-negative, got {value}"
+                )));
+            }
+        }
+        if w.text + w.context <= 0.0 {
+            return Err(RealtimeError::InvalidConfig(
+                "text and context weights cannot both be zero".into(),
+            ));
+        }
+        let t = &self.thresholds;
+        for (name, value) in [
+            ("frustration", t.frustration),
+            ("confusion", t.confusion),
+            ("satisfaction", t.satisfaction),
+            ("slow_down", t.slow_down),
+            ("speed_up_energy", t.speed_up_energy),
+            ("escalation_watch", t.escalation_watch),
+            ("escalation_warning", t.escalation_warning),
+            ("resolution", t.resolution),
+        ] {
+            unit(name, value)?;
+        }
+        if t.escalation_watch > t.escalation_warning {
+            return Err(RealtimeError::InvalidConfig(
+                "escalation_watch must not exceed escalation_warning".into(),
+            ));
+        }
+        if self.silence_min_ms > self.hold_min_ms {
+            return Err(RealtimeError::InvalidConfig(
+                "silence_min_ms must not exceed hold_min_ms".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,222 @@
+//! [`CallSummary`]: what remains of a live call once it ends, and how it is stored.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::fusion::CallState;
+use super::session::CallSession;
+use crate::model::{Call, CallOutcome, Record, Speaker};
+
+/// Why a call left the tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The host ended it.
+    Ended,
+    /// It had no utterance for longer than the idle timeout.
+    Idle,
+}
+
+impl EndReason {
+    /// The snake_case name used in JSON and in stored attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Ended => "ended",
+            EndReason::Idle => "idle",
+        }
+    }
+}
+
+/// Mean fused sentiment per speaker in one quarter of the call (by utterance midpoint), as Contact Lens reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct QuarterSentiment {
+    /// 1 to 4.
+    pub quarter: u8,
+    /// Mean fused score of the customer's utterances; `None` if the customer did not speak.
+    pub customer: Option<f64>,
+    /// Mean fused score of the agent's and bot's utterances; `None` if they did not speak.
+    pub agent: Option<f64>,
+    /// Customer utterances in the quarter.
+    pub customer_utterances: u32,
+    /// Agent and bot utterances in the quarter.
+    pub agent_utterances: u32,
+}
+
+/// One journey point of an ended call.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct JourneyPoint {
+    /// Sequence number of the utterance.
+    pub seq: u32,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// Utterance midpoint in milliseconds from the start of the call.
+    pub at_ms: u64,
+    /// Fused score in [−1, 1] (stored as f32 while live).
+    pub fused_score: f64,
+}
+
+/// The summary of an ended call, handed to the store by [`super::LiveCallTracker::flush_ended`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallSummary {
+    /// The call record, with `ended_at` (and `outcome`, when given) filled in.
+    pub call: Call,
+    /// Why the call ended.
+    pub reason: EndReason,
+    /// The final fused state.
+    pub state: CallState,
+    /// Every accepted utterance's point, up to `max_journey_points`.
+    pub journey: Vec<JourneyPoint>,
+    /// Points dropped beyond `max_journey_points`.
+    pub journey_dropped: u32,
+    /// The call split into quarters.
+    pub quarters: [QuarterSentiment; 4],
+}
+
+/// Quarters by utterance midpoint over `[0, duration_ms]`.
+fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] {
+    let duration = duration_ms.max(1);
+    let mut sums = [[0.0f64; 2]; 4];
+    let mut counts = [[0u32; 2]; 4];
+    for p in points {
+        let q = ((p.at_ms.min(duration) as u128 * 4 / u128::from(duration)) as usize).min(3);
+        let side = usize::from(p.speaker != Speaker::Customer);
+        sums[q][side] += p.fused_score;
+        counts[q][side] += 1;
+    }
+    std::array::from_fn(|q| {
+        let mean =
+            |side: usize| (counts[q][side] > 0).then(|| sums[q][side] / f64::from(counts[q][side]));
+        QuarterSentiment {
+            quarter: q as u8 + 1,
+            customer: mean(0),
+            agent: mean(1),
+            customer_utterances: counts[q][0],
+            agent_utterances: counts[q][1],
+        }
+    })
+}
+
+impl CallSummary {
+    /// Summarizes `session`; `ended_at` defaults to the start plus the latest utterance end.
+    pub fn new(
+        mut call: Call,
+        session: &CallSession,
+        reason: EndReason,
+        outcome: Option<CallOutcome>,
+        ended_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        let state = session.state();
+        let duration_ms = state.context.time_on_call_ms;
+        let offset = Duration::milliseconds(i64::try_from(duration_ms).unwrap_or(i64::MAX / 2));
+        let default_end = call
+            .started_at
+            .checked_add_signed(offset)
+            .unwrap_or(call.started_at);
+        call.ended_at = Some(ended_at.unwrap_or(default_end).max(call.started_at));
+        if outcome.is_some() {
+            call.outcome = outcome;
+        }
+        let journey: Vec<JourneyPoint> = session
+            .journey()
+            .iter()
+            .map(|p| JourneyPoint {
+                seq: p.seq,
+                speaker: p.speaker,
+                at_ms: u64::from(p.at_ms),
+                fused_score: f64::from(p.fused_score),
+            })
+            .collect();
+        let quarters = quarters(&journey, duration_ms);
+        CallSummary {
+            call,
+            reason,
+            state,
+            journey,
+            journey_dropped: session.journey_dropped(),
+            quarters,
+        }
+    }
+
+    /// The records that persist the summary: the call record, carrying the
+    /// summary in `attributes` under `realtime.*` (sentiment, satisfaction,
+    /// escalation risk and peak, dominant emotion, repetitions, escalation requests, topic changes,
+    /// hold and silence time, utterances, end reason, and the customer's
+    /// quarter scores as a JSON array). The journey points are not stored.
+    pub fn to_records(&self) -> Vec<Record> {
+        let mut call = self.call.clone();
+        let s = &self.state;
+        let c = &s.context;
+        let quarters: Vec<Option<f64>> = self
+            .quarters
+            .iter()
+            .map(|q| q.customer.map(|v| (v * 1e4).round() / 1e4))
+            .collect();
+        let entries = [
+            ("sentiment", format!("{:.4}", s.current_sentiment)),
+            ("satisfaction", format!("{:.4}", s.satisfaction)),
+            ("escalation_risk", format!("{:.4}", s.escalation_risk)),
+            (
+                "peak_escalation_risk",
+                format!("{:.4}", s.peak_escalation_risk),
+            ),
+            (
+                "dominant_emotion",
+                serde_json::to_value(s.dominant_emotion)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ),
+            ("repetitions", c.repetitions.to_string()),
+            ("escalation_requests", c.escalation_requests.to_string()),
+            ("topic_changes", c.topic_changes.to_string()),
+            ("hold_ms", c.hold_ms.to_string()),
+            ("silence_ms", c.silence_ms.to_string()),
+            ("utterances", s.utterances.to_string()),
+            ("end_reason", self.reason.as_str().to_owned()),
+            (
+                "customer_quarters",
+                serde_json::to_string(&quarters).unwrap_or_default(),
+            ),
+        ];
+        for (key, value) in entries {
+            call.attributes.insert(format!("realtime.{key}"), value);
+        }
+        vec![Record::Call(call)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_split_by_midpoint_and_speaker() {
+        let p = |seq, speaker, at_ms, fused_score| JourneyPoint {
+            seq,
+            speaker,
+            at_ms,
+            fused_score,
+        };
+        let points = [
+            p(0, Speaker::Agent, 1_000, 0.2),
+            p(1, Speaker::Customer, 2_000, -0.4),
+            p(2, Speaker::Customer, 4_000, -0.2),
+            p(3, Speaker::Customer, 39_000, 0.6),
+            p(4, Speaker::Bot, 40_000, 0.0),
+        ];
+        let q = quarters(&points, 40_000);
+        assert_eq!(q[0].customer, Some(-0.30000000000000004));
+        assert_eq!(
+            (q[0].agent, q[0].customer_utterances, q[0].agent_utterances),
+            (Some(0.2), 2, 1)
+        );
+        assert_eq!((q[1].customer, q[2].customer), (None, None));
+        assert_eq!(
+            (q[3].customer, q[3].agent, q[3].quarter),
+            (Some(0.6), Some(0.0), 4)
+        );
+        // A call with no duration puts everything in the last quarter rather than dividing by zero.
+        let q = quarters(&points[..1], 0);
+        assert_eq!(q[3].agent_utterances, 1);
+    }
+}
