@@ -678,6 +678,8 @@ export interface StaffingRow {
   probability_of_waiting: number
   expected_wait_secs: number
   probability_of_abandoning: number
+}
+
 /** Weights of text, voice and context in the fused sentiment. */
 export interface FusionWeights {
   text: number

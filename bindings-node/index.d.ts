@@ -678,6 +678,8 @@ export interface StaffingRow {
   probability_of_waiting: number
   expected_wait_secs: number
   probability_of_abandoning: number
+}
+
 /** Weights of text, voice and context in the fused sentiment. */
 export interface FusionWeights {
   text: number
@@ -901,6 +903,9 @@ export declare class AnomalyMonitor {
   observe(value: number): AnomalyVerdict | null
   /** Values kept as history. */
   get historyLen(): number
+}
+
+/**
  * Tracks live calls utterance by utterance: sentiment, voice stress, context,
  * escalation risk and agent recommendations after every utterance.
  */
