@@ -637,6 +637,92 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** Options of `forecast`; every field may be left out. */
+export interface ForecastOptions {
+  /** Timestamps of the values (Date or string): the values are put on a regular grid. */
+  timestamps?: ReadonlyArray<string | Date>
+  periods?: ReadonlyArray<number>
+  /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */
+  levels?: ReadonlyArray<number>
+  /** Grid step with timestamps: '15m', '1h', '1d'… (default: the most common gap). */
+  step?: string
+  aggregate?: 'sum' | 'mean'
+  fill?: 'zero' | 'linear'
+  calibration_windows?: number
+  max_cycles?: number
+}
+
+/** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */
+export interface ForecastResult {
+  model: string
+  periods: number[]
+  columns: string[]
+  rows: Array<{ step: number; timestamp: string | null; point: number; [column: string]: number | string | null }>
+}
+
+/** The scale values are judged on. */
+export type AnomalyTransform = { kind: 'identity' } | { kind: 'sqrt' } | { kind: 'log'; offset: number }
+
+/** Options of `detectAnomalies` and `AnomalyMonitor`; every field may be left out. */
+export interface AnomalyOptions {
+  periods?: ReadonlyArray<number> | null
+  band_level?: number
+  threshold?: number
+  transform?: AnomalyTransform
+  refit_every?: number
+  warm_up?: number
+  max_history?: number
+  calibration_windows?: number
+  window?: number
+  /** Batch only: flagged steps at most this far apart form one interval. */
+  max_gap?: number
+  /** Batch only: shorter intervals are dropped. */
+  min_len?: number
+}
+
+/** A run of anomalous steps, `start` to `end` (exclusive). */
+export interface AnomalyInterval {
+  start: number
+  end: number
+  peak_probability: number
+  direction: 'above' | 'below'
+}
+
+/** The verdict on one live value. */
+export interface AnomalyVerdict {
+  value: number
+  expected: number
+  lower: number
+  upper: number
+  probability: number
+  anomalous: boolean
+  direction: 'above' | 'below'
+}
+
+/** Options of `staffing`; every field may be left out. */
+export interface StaffingOptions {
+  interval_secs?: number
+  aht_secs?: number
+  service_level?: number
+  answer_within_secs?: number
+  max_occupancy?: number
+  model?: 'erlang_c' | 'erlang_a'
+  patience_secs?: number
+}
+
+/** The staffing of one interval. */
+export interface StaffingRow {
+  interval: number
+  calls: number
+  agents: number
+  traffic_erlangs: number
+  occupancy: number
+  service_level: number
+  probability_of_waiting: number
+  expected_wait_secs: number
+  probability_of_abandoning: number
+}
+
 /** Weights of text, voice and context in the fused sentiment. */
 export interface FusionWeights {
   text: number

@@ -11,7 +11,8 @@
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class), [`sentiment`] (the `SentimentAnalyzer`
 //! class), [`realtime`] (the `CallTracker` class), [`predict`] (outcome
-//! models), [`llm`] (the `LlmClient` class on AWS Bedrock), and the helpers
+//! models), [`llm`] (the `LlmClient` class on AWS Bedrock), [`forecast`]
+//! (forecasts, anomaly detection with the `AnomalyMonitor` class, staffing), and the helpers
 //! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
@@ -23,6 +24,7 @@
 
 pub mod convert;
 pub mod errors;
+pub mod forecast;
 pub mod journey;
 pub mod llm;
 pub mod predict;

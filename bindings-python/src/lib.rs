@@ -8,12 +8,14 @@
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
 //! [`realtime`] the `CallTracker` class and `RealtimeError`, [`predict`] outcome
-//! models, [`llm`] the `LlmClient` class (Bedrock). A new function goes in the file of its area and is
+//! models, [`llm`] the `LlmClient` class (Bedrock), [`forecast`] forecasting,
+//! anomaly detection (`AnomalyMonitor`) and staffing. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
 mod convert;
 mod errors;
+mod forecast;
 mod ingest;
 mod journey;
 mod llm;
@@ -46,6 +48,10 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
     module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;
     module.add_class::<llm::PyLlmClient>()?;
+    module.add_class::<forecast::PyAnomalyMonitor>()?;
+    module.add_function(wrap_pyfunction!(forecast::forecast, module)?)?;
+    module.add_function(wrap_pyfunction!(forecast::detect_anomalies, module)?)?;
+    module.add_function(wrap_pyfunction!(forecast::staffing, module)?)?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

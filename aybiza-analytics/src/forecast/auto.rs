@@ -2,15 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{Backtest, backtest, backtest_candidates, calibrated_intervals, describe};
+use super::calibrate::{
+    Backtest, DEFAULT_CALIBRATION_WINDOWS, backtest, backtest_candidates, calibrated_intervals,
+    describe,
+};
 use super::models::{BaseModel, EtsSpec, MIN_ETS_HISTORY, PointAndSpread};
 use super::{
     Ets, Forecast, ForecastError, Forecaster, MstlEts, SeasonalNaive, check_forecast_args,
     detect_periods, max_horizon,
 };
-
-/// Most recent values a non-seasonal model is fitted to.
-pub const NON_SEASONAL_WINDOW: usize = 10_000;
 
 /// Another seasonal candidate replaces the default (MSTL averaged with the longest period's
 /// naive forecast) only when its backtest error is below this share of the default's: the
@@ -30,15 +30,25 @@ pub struct ForecastOptions {
     /// (0: the whole history); older data barely moves MSTL's seasonal estimates (its seasonal
     /// smoothers span 11 and 15 cycles) and costs time.
     pub max_cycles: usize,
+    /// Whether seasonal forecasts may average MSTL with a seasonal naive forecast. Turn it off
+    /// for noisy counts judged interval by interval (anomaly detection): the naive member
+    /// repeats the last cycle's noise, which widens the band.
+    pub naive_member: bool,
+    /// Robust MSTL (see [`MstlEts::robust`]): for histories that may hold incidents.
+    pub robust: bool,
 }
 
 impl Default for ForecastOptions {
-    /// Detected periods, intervals calibrated on eight backtest windows, 20 cycles of history.
+    /// Detected periods, intervals calibrated on [`DEFAULT_CALIBRATION_WINDOWS`] backtest
+    /// windows, 20 cycles of history,
+    /// the seasonal naive member allowed, plain (not robust) MSTL.
     fn default() -> Self {
         Self {
             periods: None,
-            calibration_windows: 8,
+            calibration_windows: DEFAULT_CALIBRATION_WINDOWS,
             max_cycles: 20,
+            naive_member: true,
+            robust: false,
         }
     }
 }
@@ -105,19 +115,16 @@ fn mean_of(a: &PointAndSpread, b: &PointAndSpread) -> PointAndSpread {
     }
 }
 
-/// Non-seasonal ETS with the shape fixed (when known), fitted to the last `window` values.
-struct RecentEts {
-    spec: Option<EtsSpec>,
-    window: usize,
-}
+/// Non-seasonal ETS with the shape fixed (when known), for backtest refits.
+struct FixedEts(Option<EtsSpec>);
 
-impl BaseModel for RecentEts {
+impl BaseModel for FixedEts {
     fn min_history(&self) -> usize {
         MIN_ETS_HISTORY
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
-        Ok(Ets::predict_with_spec(tail(history, self.window), horizon, self.spec)?.0)
+        Ok(Ets::predict_with_spec(history, horizon, self.0)?.0)
     }
 }
 
@@ -162,11 +169,15 @@ impl AutoForecaster {
         let longest = *periods.last().expect("at least one period");
         let window = longest.saturating_mul(self.options.max_cycles);
         let recent = tail(history, window);
-        let naives = periods
-            .iter()
-            .map(|&p| SeasonalNaive::new(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mstl = MstlEts::new(periods)?;
+        let naives = if self.options.naive_member {
+            periods
+                .iter()
+                .map(|&p| SeasonalNaive::new(p))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            Vec::new()
+        };
+        let mstl = MstlEts::new(periods)?.robust(self.options.robust);
         let (mstl_fit, spec) = mstl.predict_with_spec(recent, horizon)?;
         let candidates = SeasonalCandidates {
             mstl: match spec {
@@ -215,9 +226,8 @@ impl AutoForecaster {
         history: &[f64],
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest), ForecastError> {
-        let window = NON_SEASONAL_WINDOW;
-        let (fit, spec) = Ets::predict_with_spec(tail(history, window), horizon, None)?;
-        let refit = RecentEts { spec, window };
+        let (fit, spec) = Ets::predict_with_spec(history, horizon, None)?;
+        let refit = FixedEts(spec);
         let backtest = backtest(
             history,
             horizon,
@@ -255,5 +265,93 @@ impl Forecaster for AutoForecaster {
             model: describe(&fit.model, &backtest),
             point: fit.point,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seasonal_series_get_the_combination_and_others_ets() {
+        let seasonal: Vec<f64> = (0..24 * 20)
+            .map(|t| 50.0 + 10.0 * (2.0 * std::f64::consts::PI * t as f64 / 24.0).sin())
+            .map(|v| v + ((v * 12.9898).sin() * 43.0).fract())
+            .collect();
+        let forecaster = AutoForecaster::default();
+        assert_eq!(forecaster.periods_for(&seasonal), vec![24]);
+        let forecast = forecaster.forecast(&seasonal, 24, &[0.8, 0.95]).unwrap();
+        assert!(
+            forecast.model.starts_with("mean of MSTL(24)+ETS(")
+                && forecast
+                    .model
+                    .contains("SeasonalNaive(24) calibrated on 12 windows of 24"),
+            "{}",
+            forecast.model
+        );
+        let trend: Vec<f64> = (0..50).map(|t| t as f64 * 0.5).collect();
+        let forecast = forecaster.forecast(&trend, 5, &[0.9]).unwrap();
+        assert!(forecast.model.starts_with("ETS("), "{}", forecast.model);
+        let given = AutoForecaster::new(ForecastOptions {
+            periods: Some(vec![24, 1000]),
+            ..ForecastOptions::default()
+        })
+        .unwrap();
+        assert_eq!(
+            given.periods_for(&seasonal),
+            vec![24],
+            "1000 does not fit twice"
+        );
+    }
+
+    #[test]
+    fn constant_series_forecast_flat_with_zero_width_intervals() {
+        let forecast = AutoForecaster::default()
+            .forecast(&[3.0; 100], 10, &[0.8, 0.95])
+            .unwrap();
+        assert_eq!(forecast.point, vec![3.0; 10]);
+        for interval in &forecast.intervals {
+            assert_eq!(interval.lower, vec![3.0; 10]);
+            assert_eq!(interval.upper, vec![3.0; 10]);
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_typed_errors() {
+        let forecaster = AutoForecaster::default();
+        let y: Vec<f64> = (0..30).map(f64::from).collect();
+        assert_eq!(
+            forecaster.forecast(&y[..5], 1, &[]),
+            Err(ForecastError::TooShort { len: 5, min: 10 })
+        );
+        let mut nan = y.clone();
+        nan[7] = f64::NAN;
+        assert!(matches!(
+            forecaster.forecast(&nan, 1, &[]),
+            Err(ForecastError::NonFinite { index: 7, .. })
+        ));
+        assert_eq!(
+            forecaster.forecast(&y, 301, &[]),
+            Err(ForecastError::Horizon {
+                horizon: 301,
+                max: 300
+            })
+        );
+        assert!(matches!(
+            forecaster.forecast(&y, 0, &[]),
+            Err(ForecastError::Horizon { .. })
+        ));
+        assert_eq!(
+            forecaster.forecast(&y, 1, &[1.5]),
+            Err(ForecastError::Level(1.5))
+        );
+        let bad = ForecastOptions {
+            periods: Some(vec![0]),
+            ..ForecastOptions::default()
+        };
+        assert_eq!(
+            AutoForecaster::new(bad).unwrap_err(),
+            ForecastError::Period(0)
+        );
     }
 }

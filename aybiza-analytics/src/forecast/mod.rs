@@ -8,13 +8,19 @@
 //! - [`RegularSeries`] turns timestamped points or event times into a regular grid.
 //! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
 //!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
+//! - [`outlier`] flags series that depart from their peers, or cycles from the other cycles
+//!   (augurs-outlier's MAD and DBSCAN detectors).
+//! - [`json`] runs forecasts, anomaly detection and staffing on JSON arguments (the bindings).
 //! - [`staffing`] turns forecast volume into agents required (Erlang C and Erlang A).
 //!
 //! `docs/forecasting.md` explains the methods and their measured accuracy.
 
+pub mod anomaly;
 mod auto;
 mod calibrate;
+pub mod json;
 mod models;
+pub mod outlier;
 mod seasons;
 mod series;
 pub mod staffing;
@@ -22,8 +28,8 @@ pub mod staffing;
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
-pub use calibrate::Calibrated;
-pub use models::{Ets, MstlEts, SeasonalNaive};
+pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
+pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
 pub use series::{Aggregation, GapFill, RegularSeries};
 
@@ -72,6 +78,27 @@ pub enum ForecastError {
     /// Timestamped input could not be put on a regular grid.
     #[error("cannot resample the series: {0}")]
     Resample(String),
+    /// Fewer series than the method compares.
+    #[error("{count} series given; at least {min} are needed")]
+    TooFewSeries {
+        /// Series given.
+        count: usize,
+        /// Series needed.
+        min: usize,
+    },
+    /// Series that must be aligned have different lengths.
+    #[error("series {index} has {len} values, the first has {expected}")]
+    Ragged {
+        /// Position of the first series of another length.
+        index: usize,
+        /// Its length.
+        len: usize,
+        /// The first series' length.
+        expected: usize,
+    },
+    /// An outlier sensitivity is not strictly between 0 and 1.
+    #[error("sensitivity must be strictly between 0 and 1, got {0}")]
+    Sensitivity(f64),
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),
@@ -168,6 +195,11 @@ pub(crate) fn normal_quantile(p: f64) -> f64 {
     distrs::Normal::ppf(p, 0.0, 1.0)
 }
 
+/// The standard normal distribution function at `x`.
+pub(crate) fn normal_cdf(x: f64) -> f64 {
+    distrs::Normal::cdf(x, 0.0, 1.0)
+}
+
 /// Intervals `point ± z(level) · sd` for each level.
 pub(crate) fn normal_intervals(point: &[f64], sd: &[f64], levels: &[f64]) -> Vec<ForecastInterval> {
     levels
@@ -186,6 +218,69 @@ pub(crate) fn normal_intervals(point: &[f64], sd: &[f64], levels: &[f64]) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every forecaster, on every kind of bad input: a typed error, never a panic; constant,
+    /// tiny-valued and huge-valued series still forecast finite values.
+    #[test]
+    fn every_forecaster_refuses_bad_input_with_a_typed_error() {
+        let forecasters: Vec<(&str, Box<dyn Forecaster>)> = vec![
+            ("auto", Box::new(AutoForecaster::default())),
+            ("ets", Box::new(Ets)),
+            ("mstl", Box::new(MstlEts::new(vec![7]).unwrap())),
+            ("naive", Box::new(SeasonalNaive::new(7).unwrap())),
+            ("calibrated", Box::new(Calibrated::new(Ets, 10))),
+        ];
+        let good: Vec<f64> = (0..60).map(|i| 10.0 + (i % 7) as f64).collect();
+        for (name, forecaster) in &forecasters {
+            let refuse = |history: &[f64], horizon: usize, levels: &[f64]| {
+                let result = forecaster.forecast(history, horizon, levels);
+                assert!(result.is_err(), "{name}: accepted {history:?}/{horizon}");
+                result.unwrap_err()
+            };
+            assert!(matches!(
+                refuse(&[], 1, &[]),
+                ForecastError::TooShort { len: 0, .. }
+            ));
+            assert!(matches!(
+                refuse(&[5.0], 1, &[]),
+                ForecastError::TooShort { len: 1, .. }
+            ));
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut history = good.clone();
+                history[42] = bad;
+                assert!(matches!(
+                    refuse(&history, 3, &[0.8]),
+                    ForecastError::NonFinite { index: 42, .. }
+                ));
+            }
+            for horizon in [0, 601, MAX_HORIZON + 1, usize::MAX] {
+                assert!(matches!(
+                    refuse(&good, horizon, &[0.8]),
+                    ForecastError::Horizon { .. }
+                ));
+            }
+            for level in [0.0, 1.0, -0.5, 80.0, f64::NAN] {
+                assert!(matches!(
+                    refuse(&good, 3, &[0.8, level]),
+                    ForecastError::Level(_)
+                ));
+            }
+            for scale in [0.0, 1e-9, 1e12] {
+                let history: Vec<f64> = good.iter().map(|v| 3.0 + v * scale).collect();
+                let forecast = forecaster.forecast(&history, 14, &[0.8, 0.95]).unwrap();
+                assert_eq!(forecast.point.len(), 14, "{name}");
+                assert!(
+                    forecast.point.iter().all(|v| v.is_finite())
+                        && forecast.intervals.iter().all(|i| i
+                            .lower
+                            .iter()
+                            .chain(&i.upper)
+                            .all(|v| v.is_finite())),
+                    "{name} at scale {scale}: {forecast:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn bad_forecast_arguments_are_named() {

@@ -4,7 +4,7 @@
 //! transform, a weekly cycle of 336 half-hours falls between the bins of periods 256 and 512).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use augurs_seasons::PeriodogramDetector;
 
@@ -16,6 +16,12 @@ const MIN_VALUES: usize = 16;
 const MIN_AUTOCORRELATION: f64 = 0.2;
 /// Periodogram peaks considered: those with at least this share of the highest power.
 const PEAK_THRESHOLD: f64 = 0.01;
+/// How much a multiple of a kept period must beat the autocorrelation one period either side
+/// of it to count as a seasonality of its own (a weekly cycle of daily data beats 6 and 8
+/// weeks by 0.05; chance wiggles between multiples stay under 0.03).
+const MULTIPLE_MARGIN: f64 = 0.04;
+/// Most multiples of a kept period tried as candidates.
+const MAX_MULTIPLES: usize = 200;
 /// Lags scanned directly for the strongest autocorrelation peak (the periodogram of a short
 /// series is too coarse to find, say, a weekly cycle in a year of daily values).
 const SCAN_LAGS: usize = 400;
@@ -25,7 +31,8 @@ const SCAN_LAGS: usize = 400;
 /// neighbouring frequency bins) and the strongest autocorrelation peak among the first 400 lags.
 /// A candidate is kept when its autocorrelation is at least 0.2 and a local maximum, and, when
 /// it is a multiple of a shorter kept period (336 = 7 · 48), when its autocorrelation also beats
-/// the multiples either side of it (so 336 is kept for a weekly cycle, 35 = 5 · 7 is not).
+/// the multiples either side of it by 0.04 (so 336 is kept for a weekly cycle, 35 = 5 · 7 is
+/// not). The multiples of each kept period are candidates too.
 /// Empty when the series is short (under 16 values), constant or not seasonal.
 pub fn detect_periods(series: &[f64]) -> Vec<usize> {
     let n = series.len();
@@ -81,24 +88,29 @@ pub fn detect_periods(series: &[f64]) -> Vec<usize> {
         .filter(|&lag| acf.is_peak(lag))
         .max_by(|&a, &b| acf.at(a).total_cmp(&acf.at(b)));
     candidates.extend(strongest_early);
-    candidates.sort_unstable();
-    candidates.dedup();
-
+    // Shortest first; each kept period adds its multiples as candidates (a weekly cycle of
+    // half-hourly data, 7 · 48, is often no periodogram peak of its own).
+    let mut queue: BTreeSet<usize> = candidates.into_iter().collect();
     let mut kept: Vec<usize> = Vec::new();
-    for q in candidates {
+    while let Some(q) = queue.pop_first() {
         let near = |a: usize, b: usize| a.abs_diff(b) <= (a.max(b) / 50).max(1);
-        if kept.iter().any(|&p| near(p, q)) {
+        if kept.iter().any(|&p| near(p, q)) || !acf.is_peak(q) {
             continue;
         }
         let beaten = kept.iter().any(|&p| {
             let k = (q as f64 / p as f64).round() as usize;
             k >= 2 && near(q, k * p) && {
-                let here = acf.at(q);
-                here <= acf.at(q - p) || here <= acf.at(q + p)
+                let neighbours = acf.at(q - p).max(acf.at(q + p));
+                acf.at(q) < neighbours + MULTIPLE_MARGIN
             }
         });
         if !beaten {
             kept.push(q);
+            queue.extend(
+                (2..=MAX_MULTIPLES)
+                    .map(|k| k * q)
+                    .take_while(|&m| m <= max_period),
+            );
         }
     }
     kept.sort_by(|a, b| acf.at(*b).total_cmp(&acf.at(*a)));

@@ -157,6 +157,19 @@ pub fn erlang_c(traffic: f64, agents: u32) -> f64 {
 }
 
 /// Erlang C metrics for `agents` agents, `traffic` Erlangs, handle time `aht_secs`.
+/// The queue with no calls: nobody waits, every (absent) call is answered at once.
+fn idle_queue(agents: u32) -> QueueMetrics {
+    QueueMetrics {
+        agents,
+        traffic_erlangs: 0.0,
+        occupancy: 0.0,
+        probability_of_waiting: 0.0,
+        service_level: 1.0,
+        average_speed_of_answer_secs: 0.0,
+        probability_of_abandoning: 0.0,
+    }
+}
+
 fn erlang_c_metrics(traffic: f64, agents: u32, b: f64, aht_secs: f64, within: f64) -> QueueMetrics {
     let n = agents as f64;
     let c = erlang_c_from_b(traffic, agents, b);
@@ -226,13 +239,7 @@ pub fn erlang_c_staffing(
     target.validate()?;
     let traffic = traffic(calls, interval_secs, aht_secs)?;
     if traffic == 0.0 {
-        return Ok(erlang_c_metrics(
-            0.0,
-            0,
-            1.0,
-            aht_secs,
-            target.answer_within_secs,
-        ));
+        return Ok(idle_queue(0));
     }
     let mut b = 1.0;
     for agents in 1..=MAX_AGENTS {
@@ -400,13 +407,7 @@ pub fn erlang_a_metrics_for(
         "at least 0 seconds",
     )?;
     if traffic == 0.0 {
-        return Ok(erlang_c_metrics(
-            0.0,
-            agents,
-            1.0,
-            aht_secs,
-            answer_within_secs,
-        ));
+        return Ok(idle_queue(agents));
     }
     Ok(erlang_a_metrics(
         agents,
@@ -431,13 +432,7 @@ pub fn erlang_a_staffing(
     let traffic = traffic(calls, interval_secs, aht_secs)?;
     check("patience", patience_secs, patience_secs > 0.0, "positive")?;
     if traffic == 0.0 {
-        return Ok(erlang_c_metrics(
-            0.0,
-            0,
-            1.0,
-            aht_secs,
-            target.answer_within_secs,
-        ));
+        return Ok(idle_queue(0));
     }
     let (lambda, mu, theta) = (calls / interval_secs, 1.0 / aht_secs, 1.0 / patience_secs);
     let with = |agents: u32| {
@@ -633,6 +628,8 @@ mod tests {
         ));
         let none = erlang_c_staffing(0.0, 1800.0, 180.0, &target).unwrap();
         assert_eq!(none.agents, 0);
+        assert_eq!(none.average_speed_of_answer_secs, 0.0);
+        assert_eq!((none.service_level, none.occupancy), (1.0, 0.0));
         let plan = staffing_plan(
             &[0.0, -2.0, 100.0],
             1800.0,

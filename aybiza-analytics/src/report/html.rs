@@ -81,6 +81,9 @@ pub fn render_html(report: &Report) -> String {
         page.push_str(&tenant_section(index, tenant));
     }
     page.push_str(&super::journeys::render(report));
+    if let Some(section) = &report.forecast {
+        page.push_str(&super::forecast::render(section));
+    }
     page.push_str(&definitions());
     page.push_str("</main>\n</body>\n</html>\n");
     page

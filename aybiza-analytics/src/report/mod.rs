@@ -27,6 +27,7 @@
 //! ```
 
 mod charts;
+mod forecast;
 mod format;
 mod html;
 pub mod journeys;
@@ -44,6 +45,9 @@ use crate::model::TimeRange;
 use crate::store::Store;
 use crate::{Error, Result};
 
+pub use forecast::{
+    DailyStaffing, FlaggedAnomaly, ForecastSection, HourlyForecast, TenantForecast,
+};
 pub use html::render_html;
 use tally::ScopeTally;
 
@@ -66,6 +70,9 @@ pub struct Report {
     /// Journey analysis of every tenant with journey events, ordered by tenant id.
     #[serde(default)]
     pub journeys: Vec<journeys::TenantJourneys>,
+    /// Call-volume forecast, staffing and anomalies per tenant (absent in older reports).
+    #[serde(default)]
+    pub forecast: Option<ForecastSection>,
 }
 
 impl Report {
@@ -422,6 +429,7 @@ pub async fn build_report(
     let mut last_call_at: Option<DateTime<Utc>> = None;
     let mut tenants_with_calls = 0;
     let mut journey_sections = Vec::new();
+    let mut forecasts = Vec::with_capacity(tenant_ids.len());
 
     for (index, tenant_id) in tenant_ids.into_iter().enumerate() {
         progress(ReportProgress::TenantStarted {
@@ -463,6 +471,7 @@ pub async fn build_report(
         let journeys_started = std::time::Instant::now();
         journey_sections.extend(journeys::tenant_journeys(&tenant_id, &events)?);
         let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
+        forecasts.push(forecast::tenant_forecast(&tenant_id, &calls, &samples));
         let metrics = tally.finish(timezone, options.max_daily_points);
         tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");
         progress(ReportProgress::TenantFinished {
@@ -496,6 +505,7 @@ pub async fn build_report(
         },
         tenants,
         journeys: journey_sections,
+        forecast: Some(ForecastSection { tenants: forecasts }),
     };
     progress(ReportProgress::Finished);
     Ok(report)

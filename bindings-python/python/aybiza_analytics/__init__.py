@@ -16,6 +16,7 @@ from aybiza_analytics.journey_tables import (
 )
 from aybiza_analytics.predict_tables import call_features, classify_table
 from aybiza_analytics._native import (
+    AnomalyMonitor,
     AybizaError,
     CallTracker,
     IngestReport,
@@ -49,6 +50,7 @@ from aybiza_analytics._native import (
     simulate,
     simulate_jsonl,
 )
+from aybiza_analytics.forecasting import ForecastResult, detect_anomalies, forecast, staffing
 
 Record = dict[str, Any]
 """One record or query result as a dict (the JSON shape of the Rust type)."""
@@ -435,6 +437,11 @@ class OutcomePredictions(TypedDict):
 __all__ = [
     "Activity",
     "ActivityShare",
+    "AnomalyMonitor",
+    "detect_anomalies",
+    "forecast",
+    "ForecastResult",
+    "staffing",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",

@@ -1198,9 +1198,34 @@ class OutcomeModels:
         """Whether a satisfaction model was trained (it needs enough surveyed calls)."""
     def __repr__(self) -> str: ...
 
+from aybiza_analytics.forecasting import (
+    ForecastResult as ForecastResult,
+    detect_anomalies as detect_anomalies,
+    forecast as forecast,
+    staffing as staffing,
+)
+
+@final
+class AnomalyMonitor:
+    """A streaming anomaly detector: ``observe(value)`` scores each live interval against the
+    band forecast from the values before it (options as for :func:`detect_anomalies`)."""
+
+    def __new__(cls, options: dict[str, Any] | None = None) -> AnomalyMonitor: ...
+    def observe(self, value: float) -> dict[str, Any] | None:
+        """Scores the next value: ``None`` during the warm-up, else ``{value, expected, lower,
+        upper, probability, anomalous, direction}``."""
+    @property
+    def history_len(self) -> int:
+        """Values kept as history."""
+
 __all__ = [
     "Activity",
     "ActivityShare",
+    "AnomalyMonitor",
+    "detect_anomalies",
+    "forecast",
+    "ForecastResult",
+    "staffing",
     "AttributionOptions",
     "AttributionReport",
     "AybizaError",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use aybiza_analytics::forecast::json::parse_step;
 use aybiza_analytics::forecast::{
     Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
 };
@@ -61,35 +62,6 @@ pub struct Args {
     /// Where to write the CSV (one row per step); standard output by default.
     #[arg(long)]
     output: Option<PathBuf>,
-}
-
-/// Parses `15m`, `30min`, `1h`, `2d`, `45s` or `1w`.
-fn parse_step(text: &str) -> std::result::Result<TimeDelta, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("`{text}` has no unit (s, m, h, d or w)"))?;
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` does not start with a whole number"))?;
-    let seconds = match unit {
-        "s" | "sec" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => {
-            return Err(format!(
-                "unknown unit `{unit}` in `{text}` (s, m, h, d or w)"
-            ));
-        }
-    };
-    number
-        .checked_mul(seconds)
-        .filter(|s| *s > 0)
-        .and_then(TimeDelta::try_seconds)
-        .ok_or_else(|| format!("`{text}` is not a positive step"))
 }
 
 /// The series read from the file, with its grid when timestamped.
@@ -194,6 +166,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         periods: args.periods.clone(),
         calibration_windows: args.calibration_windows,
         max_cycles: args.max_cycles,
+        naive_member: true,
+        robust: false,
     })?;
     let started = Instant::now();
     let forecast = forecaster.forecast(&input.values, args.horizon, &levels)?;
@@ -244,6 +218,84 @@ pub fn run(args: Args) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn args(input: PathBuf, output: PathBuf, time_column: Option<&str>) -> Args {
+        Args {
+            input,
+            value_column: "calls".into(),
+            time_column: time_column.map(str::to_owned),
+            horizon: 3,
+            periods: Some(vec![4]),
+            levels: vec![80.0, 0.95],
+            step: None,
+            aggregate: "sum".into(),
+            fill: "zero".into(),
+            calibration_windows: 2,
+            max_cycles: 20,
+            timing: false,
+            output: Some(output),
+        }
+    }
+
+    #[test]
+    fn writes_one_row_per_step_with_timestamps_and_bands() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("volume.csv");
+        // Hourly counts with a 4-hour cycle from 2026-01-01; the third hour of each cycle has no
+        // row (no calls), which the zero fill turns into 0.
+        let mut csv = String::from("at,calls\n");
+        for slot in 0..160u32 {
+            if slot % 4 == 2 {
+                continue;
+            }
+            let at = chrono::DateTime::<Utc>::from_timestamp(1_767_225_600 + 3600 * slot as i64, 0)
+                .unwrap();
+            csv.push_str(&format!(
+                "{},{}\n",
+                at.to_rfc3339(),
+                [10, 20, 0, 15][slot as usize % 4]
+            ));
+        }
+        std::fs::write(&input, csv).unwrap();
+        let output = dir.path().join("forecast.csv");
+        run(args(input.clone(), output.clone(), Some("at"))).unwrap();
+        let text = std::fs::read_to_string(&output).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "step,timestamp,point,lower_80,upper_80,lower_95,upper_95"
+        );
+        assert_eq!(lines.len(), 4);
+        // The last point is slot 159 (hour 3 of the cycle); the forecast starts at slot 160.
+        assert!(
+            lines[1].starts_with("1,2026-01-07T16:00:00Z,"),
+            "{}",
+            lines[1]
+        );
+        let point: f64 = lines[3].split(',').nth(2).unwrap().parse().unwrap();
+        assert!(
+            (point - 0.0).abs() < 1.0,
+            "the gap hour forecasts about 0, got {point}"
+        );
+
+        // Without a time column the rows are the series, and there are no timestamps.
+        run(args(input, output.clone(), None)).unwrap();
+        let text = std::fs::read_to_string(&output).unwrap();
+        assert!(text.starts_with("step,point,lower_80,upper_80,lower_95,upper_95\n"));
+    }
+
+    #[test]
+    fn bad_input_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("bad.csv");
+        std::fs::write(&input, "calls\n1\n2\nnan\n").unwrap();
+        let output = dir.path().join("out.csv");
+        let error = run(args(input.clone(), output.clone(), None)).unwrap_err();
+        assert!(error.to_string().contains("line 4"), "{error}");
+        std::fs::write(&input, "volume\n1\n").unwrap();
+        let error = run(args(input, output, None)).unwrap_err();
+        assert!(error.to_string().contains("no column `calls`"), "{error}");
+    }
 
     #[test]
     fn steps_and_labels() {

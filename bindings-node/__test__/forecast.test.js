@@ -1,0 +1,83 @@
+// Forecasting, anomaly detection and staffing from Node: the same functions and result shapes as Python.
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+
+const aa = require('../index.js')
+const { expectCode } = require('./helpers.js')
+
+function dailyCycle(hours, start = 0) {
+  const out = []
+  for (let h = start; h < start + hours; h++) {
+    out.push(50 + 20 * Math.sin(((h % 24) / 24) * 2 * Math.PI) + ((h * 7919) % 11) * 0.2)
+  }
+  return out
+}
+
+function expectSyncCode(fn, code, pattern) {
+  assert.throws(fn, (error) => {
+    assert.equal(error.code, code)
+    if (pattern) assert.match(error.message, pattern)
+    return true
+  })
+}
+
+test('a forecast of plain values has nested intervals per level', async () => {
+  const result = await aa.forecast(dailyCycle(24 * 14), 24, { periods: [24], levels: [80, 95] })
+  assert.deepEqual(result.periods, [24])
+  assert.deepEqual(result.columns, ['step', 'timestamp', 'point', 'lower_80', 'upper_80', 'lower_95', 'upper_95'])
+  assert.equal(result.rows.length, 24)
+  assert.equal(result.rows[0].step, 1)
+  assert.equal(result.rows[0].timestamp, null)
+  for (const row of result.rows) {
+    assert.ok(row.lower_95 <= row.lower_80 && row.lower_80 <= row.point && row.point <= row.upper_80 && row.upper_80 <= row.upper_95)
+  }
+  assert.ok(Math.abs(result.rows[6].point - dailyCycle(1, 24 * 14 + 6)[0]) < 5)
+})
+
+test('timestamped values are resampled onto a grid', async () => {
+  const start = Date.UTC(2024, 2, 4)
+  const timestamps = []
+  const values = []
+  for (let h = 0; h < 24 * 14; h++) {
+    if (h === 50) continue
+    timestamps.push(new Date(start + h * 3600e3))
+    values.push(dailyCycle(1, h)[0])
+  }
+  const result = await aa.forecast(values, 12, { timestamps, fill: 'linear' })
+  assert.equal(result.rows.length, 12)
+  assert.equal(Date.parse(result.rows[0].timestamp), start + 24 * 14 * 3600e3)
+  assert.deepEqual(result.periods, [24])
+})
+
+test('bad input is refused with InvalidArgument', async () => {
+  await expectCode(aa.forecast([1, 2, 3], 1), 'InvalidArgument', /at least/)
+  await expectCode(aa.forecast([1, 2, NaN, ...Array(30).fill(1)], 1), 'InvalidArgument', /finite/)
+  await expectCode(aa.forecast(dailyCycle(100), 0), 'InvalidArgument', /horizon/)
+  await expectCode(aa.forecast(dailyCycle(100), 3, { levelz: [80] }), 'InvalidArgument', /unknown field/)
+  await expectCode(aa.forecast(dailyCycle(100), 1.5), 'InvalidArgument', /whole number/)
+  expectSyncCode(() => aa.staffing([10], { model: 'erlang_a' }), 'InvalidArgument', /patience_secs/)
+  expectSyncCode(() => new aa.AnomalyMonitor({ threshold: 2 }), 'InvalidArgument')
+})
+
+test('batch and streaming anomaly detection agree on a spike', async () => {
+  const values = dailyCycle(24 * 7)
+  values[150] += 60
+  const options = { periods: [24], warm_up: 96, refit_every: 24 }
+  const intervals = await aa.detectAnomalies(values, options)
+  assert.ok(intervals.some((i) => i.start <= 150 && 150 < i.end && i.direction === 'above'))
+  const monitor = new aa.AnomalyMonitor(options)
+  const verdicts = values.map((v) => monitor.observe(v))
+  assert.ok(verdicts.slice(0, 96).every((v) => v === null))
+  assert.ok(verdicts[150].anomalous && verdicts[150].probability >= 0.99)
+  assert.ok(monitor.historyLen > 0)
+  expectSyncCode(() => monitor.observe(Infinity), 'InvalidArgument')
+})
+
+test('staffing matches the Erlang C textbook and accepts Erlang A', () => {
+  const [row] = aa.staffing([100], { interval_secs: 1800, aht_secs: 180 })
+  assert.equal(row.agents, 14)
+  assert.ok(row.service_level >= 0.8 && Math.abs(row.occupancy - 10 / 14) < 1e-9)
+  assert.ok(Math.abs(row.expected_wait_secs - 7.84) < 0.01)
+  const [a] = aa.staffing([100], { interval_secs: 1800, aht_secs: 180, model: 'erlang_a', patience_secs: 120 })
+  assert.ok(a.agents <= 14 && a.probability_of_abandoning > 0)
+})

@@ -1,0 +1,77 @@
+"""Forecasting, anomaly detection and staffing from Python."""
+
+import math
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+import aybiza_analytics as aa
+
+
+def daily_cycle(hours: int, start: int = 0) -> list[float]:
+    return [50 + 20 * math.sin((h % 24) / 24 * 2 * math.pi) + ((h * 7919) % 11) * 0.2 for h in range(start, start + hours)]
+
+
+def test_forecast_of_plain_values_has_intervals_per_level():
+    result = aa.forecast(daily_cycle(24 * 14), 24, {"periods": [24], "levels": [80, 95]})
+    assert result["periods"] == [24]
+    assert result["columns"] == ["step", "timestamp", "point", "lower_80", "upper_80", "lower_95", "upper_95"]
+    rows = result["rows"]
+    assert len(rows) == 24 and rows[0]["step"] == 1 and rows[0]["timestamp"] is None
+    for row in rows:
+        assert row["lower_95"] <= row["lower_80"] <= row["point"] <= row["upper_80"] <= row["upper_95"]
+    assert abs(rows[6]["point"] - daily_cycle(1, 24 * 14 + 6)[0]) < 5
+
+
+def test_forecast_of_a_dataframe_with_timestamps_is_resampled_and_returned_as_a_dataframe():
+    start = datetime(2024, 3, 4, tzinfo=timezone.utc)
+    times = [start + timedelta(hours=h) for h in range(24 * 14) if h != 50]  # one hour missing
+    frame = pd.DataFrame({"at": times, "calls": [daily_cycle(1, h)[0] for h in range(24 * 14) if h != 50]})
+    result = aa.forecast(frame, 12, {"fill": "linear"}, value_column="calls", time_column="at", table="pandas")
+    rows = result["rows"]
+    assert isinstance(rows, pd.DataFrame) and len(rows) == 12
+    assert rows["timestamp"][0] == (start + timedelta(hours=24 * 14)).isoformat()
+    assert result["periods"] == [24]
+
+
+def test_bad_input_raises_invalid_argument():
+    with pytest.raises(aa.InvalidArgumentError, match="at least"):
+        aa.forecast([1.0, 2.0, 3.0], 1)
+    with pytest.raises(aa.InvalidArgumentError, match="value 2"):
+        aa.forecast([1.0, 2.0, None] + [1.0] * 30, 1)
+    with pytest.raises(aa.InvalidArgumentError, match="horizon"):
+        aa.forecast(daily_cycle(100), 0)
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.forecast(daily_cycle(100), 3, {"levelz": [80]})
+    with pytest.raises(aa.InvalidArgumentError, match="patience_secs"):
+        aa.staffing([10.0], {"model": "erlang_a"})
+
+
+def test_anomalies_batch_and_streaming_agree_on_a_spike():
+    values = daily_cycle(24 * 7)
+    values[150] += 60
+    options = {"periods": [24], "warm_up": 96, "refit_every": 24}
+    intervals = aa.detect_anomalies(values, options)
+    assert any(i["start"] <= 150 < i["end"] and i["direction"] == "above" for i in intervals)
+    monitor = aa.AnomalyMonitor(options)
+    verdicts = [monitor.observe(v) for v in values]
+    assert all(v is None for v in verdicts[:96])
+    assert verdicts[150]["anomalous"] and verdicts[150]["probability"] >= 0.99
+    assert monitor.history_len > 0
+    with pytest.raises(aa.InvalidArgumentError):
+        monitor.observe(float("nan"))
+    table = aa.detect_anomalies(pd.DataFrame({"value": values}), options, table="pandas")
+    assert isinstance(table, pd.DataFrame) and len(table) == len(intervals)
+
+
+def test_staffing_matches_the_erlang_c_textbook_and_takes_a_forecast_table():
+    rows = aa.staffing([100.0], {"interval_secs": 1800, "aht_secs": 180})
+    assert rows[0]["agents"] == 14
+    assert rows[0]["service_level"] >= 0.8 and abs(rows[0]["occupancy"] - 10 / 14) < 1e-9
+    assert rows[0]["expected_wait_secs"] == pytest.approx(7.84, abs=0.01)
+    forecast = aa.forecast(daily_cycle(24 * 14), 24, {"periods": [24]}, table="pandas")
+    plan = aa.staffing(forecast["rows"], {"interval_secs": 3600, "aht_secs": 300}, table="pandas")
+    assert list(plan["interval"]) == list(range(24)) and (plan["agents"] >= 1).all()
+    erlang_a = aa.staffing([100.0], {"interval_secs": 1800, "aht_secs": 180, "model": "erlang_a", "patience_secs": 120})
+    assert erlang_a[0]["agents"] <= 14 and erlang_a[0]["probability_of_abandoning"] > 0

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Compare `aybiza forecast` with statsforecast 2.1 (AutoETS, MSTL, SeasonalNaive) on real series.
+
+Series (read-only, from ../shared/data):
+  - Victoria electricity demand, half-hourly, seasons 48 and 336, last week (336 steps) held out;
+  - Chicago Clark/Lake ridership, daily, seasons 7 and 365, last 28 days held out;
+  - hyndsight page views, daily, season 7, last 28 days held out.
+
+For each, both sides fit the training part and forecast the held-out part with 80% and 95%
+intervals. Reported: MASE (mean absolute error over the in-sample mean absolute error of the
+seasonal naive forecast at the shortest season), sMAPE (%), the share of held-out values inside
+the 80% and 95% intervals, and the fit+predict time. statsforecast gets the seasons listed
+above; aybiza runs twice, with the same seasons and with the seasons it detects itself.
+
+A single held-out week or month is one draw: its coverage moves in steps of 1/28 on the daily
+series and its errors depend on what happened that week (the Victorian holdout is Christmas
+week). So the same comparison is repeated over `--windows` rolling origins (the holdout and the
+windows before it, each of the same length), reporting mean MASE and pooled coverage.
+
+Times: statsforecast in-process (after a warm-up call), median of `--runs`; aybiza's in-process
+fit+predict time (`--timing`, without reading or writing files), median of `--runs`, and its
+whole command. The speed-up is against statsforecast's comparable models (AutoETS and MSTL).
+
+    pip install "statsforecast==2.1.*"
+    cargo build --release -p aybiza-analytics
+    python3 scripts/eval_forecast.py [--windows 8] [--runs 3]
+"""
+
+import argparse
+import io
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (80, 95)
+
+SERIES = [
+    # name, file, time column, value column, seasons, horizon
+    ("vic_elec", "ts_vic_elecdemand_halfhourly.csv", "timestamp", "demand_gw", [48, 336], 336),
+    ("chicago", "ts_chicago_ridership_daily.csv", "date", "ridership_thousands", [7, 365], 28),
+    ("hyndsight", "ts_hyndsight_daily.csv", "date", "pageviews", [7], 28),
+]
+
+
+def scores(train, test, point, bands, season):
+    """MASE, sMAPE (%) and the number of values inside each band."""
+    scale = np.mean(np.abs(train[season:] - train[:-season]))
+    mase = np.mean(np.abs(test - point)) / scale
+    smape = 100 * np.mean(2 * np.abs(test - point) / (np.abs(test) + np.abs(point)))
+    inside = {level: int(np.sum((test >= lo) & (test <= hi))) for level, (lo, hi) in bands.items()}
+    return mase, smape, inside
+
+
+def statsforecast_models(seasons):
+    from statsforecast.models import MSTL, AutoETS, SeasonalNaive
+
+    return {
+        "AutoETS": lambda: AutoETS(season_length=seasons[0]),
+        "MSTL": lambda: MSTL(season_length=seasons, trend_forecaster=AutoETS(model="ZZN")),
+        "SeasonalNaive": lambda: SeasonalNaive(season_length=seasons[0]),
+    }
+
+
+def run_statsforecast(make_model, train, horizon):
+    from statsforecast import StatsForecast
+
+    frame = pd.DataFrame({"unique_id": "s", "ds": np.arange(len(train)), "y": train})
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = StatsForecast(models=[make_model()], freq=1).forecast(df=frame, h=horizon, level=list(LEVELS))
+    elapsed = time.perf_counter() - start
+    column = [c for c in out.columns if c not in ("unique_id", "ds") and "-lo-" not in c and "-hi-" not in c][0]
+    bands = {level: (out[f"{column}-lo-{level}"].to_numpy(), out[f"{column}-hi-{level}"].to_numpy())
+             for level in LEVELS}
+    return out[column].to_numpy(), bands, elapsed
+
+
+def run_aybiza(binary, frame, time_column, value_column, horizon, seasons, workdir):
+    path = Path(workdir) / "train.csv"
+    frame.to_csv(path, index=False)
+    cmd = [str(binary), "forecast", "--input", str(path), "--time-column", time_column,
+           "--value-column", value_column, "--horizon", str(horizon), "--timing",
+           "--levels", ",".join(str(level) for level in LEVELS)]
+    if seasons:
+        cmd += ["--periods", ",".join(map(str, seasons))]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    whole = time.perf_counter() - start
+    out = pd.read_csv(io.StringIO(done.stdout))
+    fit = float(re.search(r"fit\+predict: ([0-9.]+) ms", done.stderr).group(1)) / 1000
+    model = re.search(r"model (.*)", done.stderr).group(1)
+    bands = {level: (out[f"lower_{level}"].to_numpy(), out[f"upper_{level}"].to_numpy()) for level in LEVELS}
+    return out["point"].to_numpy(), bands, fit, whole, model
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", default=str(ROOT.parent / "shared/data"))
+    parser.add_argument("--binary", default=str(ROOT / "target/release/aybiza"))
+    parser.add_argument("--windows", type=int, default=8, help="rolling origins (0: the holdout only)")
+    parser.add_argument("--runs", type=int, default=3, help="timing repeats on the holdout")
+    args = parser.parse_args()
+
+    # Warm statsforecast up (imports, first-call overhead) before timing anything.
+    warm = np.sin(np.arange(200) / 3.0) + 5
+    for make in statsforecast_models([7]).values():
+        run_statsforecast(make, warm, 7)
+
+    summary = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for name, file, time_column, value_column, seasons, horizon in SERIES:
+            frame = pd.read_csv(Path(args.data_dir) / file)
+            y = frame[value_column].to_numpy(float)
+            m = seasons[0]
+            print(f"\n== {name}: {len(y)} values, seasons {seasons}, horizon {horizon} "
+                  f"(MASE scaled by the seasonal naive at {m})")
+            contenders = {f"statsforecast {k}": ("sf", make) for k, make in statsforecast_models(seasons).items()}
+            contenders[f"aybiza (seasons {','.join(map(str, seasons))})"] = ("ours", seasons)
+            contenders["aybiza (seasons detected)"] = ("ours", None)
+
+            windows = max(args.windows, 1)
+            rows = {}
+            for label, (side, arg) in contenders.items():
+                per_window, inside, total, times, wholes, model = [], {lv: 0 for lv in LEVELS}, 0, [], [], ""
+                for w in range(windows):
+                    end = len(y) - w * horizon
+                    train, test = y[: end - horizon], y[end - horizon: end]
+                    repeats = args.runs if w == 0 else 1
+                    for _ in range(repeats):
+                        if side == "sf":
+                            point, bands, elapsed = run_statsforecast(arg, train, horizon)
+                        else:
+                            point, bands, elapsed, whole, model_w = run_aybiza(
+                                args.binary, frame.iloc[: end - horizon], time_column, value_column,
+                                horizon, arg, workdir)
+                            if w == 0:
+                                wholes.append(whole)
+                                model = model_w
+                        if w == 0:
+                            times.append(elapsed)
+                    mase, smape, counts = scores(train, test, point, bands, m)
+                    per_window.append((mase, smape, counts))
+                    for level in LEVELS:
+                        inside[level] += counts[level]
+                    total += len(test)
+                holdout = per_window[0]
+                rows[label] = {
+                    "holdout_mase": holdout[0], "holdout_smape": holdout[1],
+                    "holdout_cov": {lv: holdout[2][lv] / horizon for lv in LEVELS},
+                    "mase": statistics.mean(r[0] for r in per_window),
+                    "smape": statistics.mean(r[1] for r in per_window),
+                    "cov": {lv: inside[lv] / total for lv in LEVELS},
+                    "time": statistics.median(times), "whole": statistics.median(wholes) if wholes else None,
+                    "model": model,
+                }
+
+            print(f"{'':34s} {'holdout (last ' + str(horizon) + ' steps)':>36s}   "
+                  f"{str(windows) + ' rolling windows':>26s}   {'fit+predict':>11s}")
+            print(f"{'model':34s} {'MASE':>7s} {'sMAPE':>7s} {'cov80':>6s} {'cov95':>6s}        "
+                  f"{'MASE':>7s} {'cov80':>6s} {'cov95':>6s}   {'seconds':>11s}")
+            for label, r in rows.items():
+                print(f"{label:34s} {r['holdout_mase']:7.3f} {r['holdout_smape']:7.2f} "
+                      f"{r['holdout_cov'][80]:6.2f} {r['holdout_cov'][95]:6.2f}        "
+                      f"{r['mase']:7.3f} {r['cov'][80]:6.3f} {r['cov'][95]:6.3f}   {r['time']:11.4f}")
+            for label, r in rows.items():
+                if r["model"]:
+                    print(f"  {label}: {r['model']}; whole command {r['whole']:.3f} s")
+
+            sf_rows = {k: v for k, v in rows.items() if k.startswith("statsforecast")}
+            comparable = [v["time"] for k, v in sf_rows.items() if "Naive" not in k]
+            for label in [k for k in rows if k.startswith("aybiza")]:
+                r = rows[label]
+                best_holdout = min(v["holdout_mase"] for v in sf_rows.values())
+                best_rolling = min(v["mase"] for v in sf_rows.values())
+                speedup = min(comparable) / r["time"]
+                cover_ok = all(abs(r["cov"][lv] - lv / 100) <= 0.03 for lv in LEVELS)
+                summary.append((name, label, r["holdout_mase"] <= best_holdout, r["mase"] <= best_rolling,
+                                cover_ok, speedup))
+                print(f"  {label}: holdout MASE {'<=' if r['holdout_mase'] <= best_holdout else '>'} best "
+                      f"statsforecast ({best_holdout:.3f}); rolling MASE "
+                      f"{'<=' if r['mase'] <= best_rolling else '>'} best ({best_rolling:.3f}); "
+                      f"rolling coverage within 3 points: {'yes' if cover_ok else 'no'}; "
+                      f"{speedup:.0f}x faster than statsforecast's fastest comparable model")
+
+    print("\nsummary (series, contender, holdout MASE <= best, rolling MASE <= best, coverage ±3 pts, speed-up)")
+    for row in summary:
+        print(f"  {row[0]:10s} {row[1]:30s} {str(row[2]):5s} {str(row[3]):5s} {str(row[4]):5s} {row[5]:6.0f}x")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
