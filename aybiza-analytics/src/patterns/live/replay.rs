@@ -1,0 +1,128 @@
+//! Batch use of the live rules: stored calls replayed utterance by utterance.
+
+use std::sync::Arc;
+
+use super::{LiveRules, LiveUtterance, RuleHit};
+use crate::Result;
+use crate::model::Utterance;
+use crate::patterns::{Finding, PatternDetector, TranscribedCall};
+use crate::sentiment::SentimentAnalyzer;
+
+/// A stored utterance as the live path sees it, with its sentiment score when known.
+/// Voice features give the silence before it and whether it interrupted (one interruption).
+pub fn live_utterance(utterance: &Utterance, sentiment: Option<f64>) -> LiveUtterance<'_> {
+    let voice = utterance.voice.as_ref();
+    LiveUtterance {
+        speaker: utterance.speaker,
+        text: &utterance.text,
+        seq: utterance.seq,
+        start_ms: utterance.start_ms,
+        end_ms: utterance.end_ms,
+        sentiment,
+        silence_ms: voice.and_then(|v| v.silence_before_ms),
+        interruptions: u32::from(voice.is_some_and(|v| v.interruption)),
+    }
+}
+
+/// Where a stored call ends, in ms since its start: its recorded duration, or the end of its
+/// last utterance when that is later or the call has no end time.
+pub fn call_end_ms(call: &TranscribedCall) -> u64 {
+    let last = call.utterances.iter().map(|u| u.end_ms).max().unwrap_or(0);
+    let recorded = call
+        .call
+        .duration_secs()
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .map_or(0, |d| (d * 1000.0) as u64);
+    recorded.max(last)
+}
+
+/// Replays one stored call through `rules`: each utterance (scored with `analyzer` when given;
+/// texts it rejects, such as empty ones, count as unscored), then the end of the call.
+pub fn replay_call(
+    rules: &LiveRules,
+    analyzer: Option<&dyn SentimentAnalyzer>,
+    call: &TranscribedCall,
+) -> Vec<RuleHit> {
+    let utterances = call.utterances.iter().map(|u| {
+        let score = analyzer
+            .and_then(|a| a.analyze(&u.text).ok())
+            .map(|s| s.score);
+        live_utterance(u, score)
+    });
+    rules.match_call(utterances, call_end_ms(call))
+}
+
+/// A [`PatternDetector`] that replays calls through live rules: one finding per rule that fired,
+/// with the calls it fired on; strength is the share of calls. Rules are ordered by how many
+/// calls they fired on (most first, then by id).
+#[derive(Clone)]
+pub struct RuleReplay {
+    rules: Arc<LiveRules>,
+    analyzer: Option<Arc<dyn SentimentAnalyzer>>,
+}
+
+impl std::fmt::Debug for RuleReplay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleReplay")
+            .field("rules", &self.rules.len())
+            .field("scores_sentiment", &self.analyzer.is_some())
+            .finish()
+    }
+}
+
+impl RuleReplay {
+    /// Replays with `rules`; sentiment conditions see scores from `analyzer`, or none without one.
+    pub fn new(rules: Arc<LiveRules>, analyzer: Option<Arc<dyn SentimentAnalyzer>>) -> Self {
+        RuleReplay { rules, analyzer }
+    }
+
+    /// The hits of one call.
+    pub fn hits(&self, call: &TranscribedCall) -> Vec<RuleHit> {
+        replay_call(&self.rules, self.analyzer.as_deref(), call)
+    }
+}
+
+impl PatternDetector for RuleReplay {
+    fn detect(&self, calls: &[TranscribedCall]) -> Result<Vec<Finding>> {
+        let mut by_rule: Vec<Vec<String>> = vec![Vec::new(); self.rules.len()];
+        let ids: Vec<&str> = self
+            .rules
+            .rule_set()
+            .rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        for call in calls {
+            for hit in self.hits(call) {
+                if let Some(index) = ids.iter().position(|id| *id == hit.rule_id) {
+                    by_rule[index].push(call.call.id.clone());
+                }
+            }
+        }
+        let mut findings: Vec<Finding> = self
+            .rules
+            .rule_set()
+            .rules
+            .iter()
+            .zip(by_rule)
+            .filter(|(_, call_ids)| !call_ids.is_empty())
+            .map(|(rule, call_ids)| Finding {
+                kind: "rule".to_owned(),
+                label: if rule.description.is_empty() {
+                    rule.id.clone()
+                } else {
+                    format!("{}: {}", rule.id, rule.description)
+                },
+                strength: Some(call_ids.len() as f64 / calls.len() as f64),
+                call_ids,
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            b.call_ids
+                .len()
+                .cmp(&a.call_ids.len())
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        Ok(findings)
+    }
+}
