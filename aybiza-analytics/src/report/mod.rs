@@ -29,6 +29,7 @@
 mod charts;
 mod format;
 mod html;
+pub mod sentiment;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -62,6 +63,9 @@ pub struct Report {
     pub overall: OverallReport,
     /// One entry per tenant, ordered by tenant id.
     pub tenants: Vec<TenantReport>,
+    /// Customer sentiment and live-rule hits over every tenant (absent in reports written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<sentiment::SentimentSection>,
 }
 
 impl Report {
@@ -417,6 +421,7 @@ pub async fn build_report(
     let mut first_call_at: Option<DateTime<Utc>> = None;
     let mut last_call_at: Option<DateTime<Utc>> = None;
     let mut tenants_with_calls = 0;
+    let mut sentiment = sentiment::SentimentTally::new()?;
 
     for (index, tenant_id) in tenant_ids.into_iter().enumerate() {
         progress(ReportProgress::TenantStarted {
@@ -441,6 +446,7 @@ pub async fn build_report(
             tally.add_utterance(utterance);
             overall.add_utterance(utterance);
         }
+        sentiment.add_tenant(&tenant_id, &calls, &utterances);
         for event in &events {
             tally.add_journey_event(event);
             overall.add_journey_event(event);
@@ -487,6 +493,7 @@ pub async fn build_report(
             ),
         },
         tenants,
+        sentiment: Some(sentiment.finish()),
     };
     progress(ReportProgress::Finished);
     Ok(report)

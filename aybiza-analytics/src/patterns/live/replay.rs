@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{LiveRules, LiveUtterance, RuleHit};
 use crate::Result;
-use crate::model::Utterance;
+use crate::model::{Call, Utterance};
 use crate::patterns::{Finding, PatternDetector, TranscribedCall};
 use crate::sentiment::SentimentAnalyzer;
 
@@ -26,10 +26,9 @@ pub fn live_utterance(utterance: &Utterance, sentiment: Option<f64>) -> LiveUtte
 
 /// Where a stored call ends, in ms since its start: its recorded duration, or the end of its
 /// last utterance when that is later or the call has no end time.
-pub fn call_end_ms(call: &TranscribedCall) -> u64 {
-    let last = call.utterances.iter().map(|u| u.end_ms).max().unwrap_or(0);
+pub fn call_end_ms(call: &Call, utterances: &[Utterance]) -> u64 {
+    let last = utterances.iter().map(|u| u.end_ms).max().unwrap_or(0);
     let recorded = call
-        .call
         .duration_secs()
         .filter(|d| d.is_finite() && *d > 0.0)
         .map_or(0, |d| (d * 1000.0) as u64);
@@ -49,7 +48,7 @@ pub fn replay_call(
             .map(|s| s.score);
         live_utterance(u, score)
     });
-    rules.match_call(utterances, call_end_ms(call))
+    rules.match_call(utterances, call_end_ms(&call.call, &call.utterances))
 }
 
 /// A [`PatternDetector`] that replays calls through live rules: one finding per rule that fired,

@@ -665,7 +665,7 @@ fn batch_replay_implements_pattern_detector() {
             .iter()
             .any(|f| f.label.starts_with("missing_greeting"))
     );
-    assert_eq!(call_end_ms(&calls[0]), 120_000);
+    assert_eq!(call_end_ms(&calls[0].call, &calls[0].utterances), 120_000);
 }
 
 #[test]
