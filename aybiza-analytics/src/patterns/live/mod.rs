@@ -107,15 +107,84 @@ struct Evidence {
     phrase: Option<(u32, u32, u32, u32)>,
 }
 
-/// Progress of one leaf in one call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Progress of one leaf in one call, packed (28 bytes) since a call holds one per leaf of every rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LeafState {
-    matched: bool,
     /// Consecutive passing utterances (sentiment) or interruptions so far.
     count: u32,
-    /// For `last_secs` leaves: end of the latest utterance on which the leaf held.
-    last_held_ms: Option<u64>,
-    evidence: Option<Evidence>,
+    /// For `last_secs` leaves: end (ms, saturated) of the latest utterance on which the leaf held.
+    last_held_ms: u32,
+    /// Evidence: utterance, phrase index (`u32::MAX` when none) and character span.
+    seq: u32,
+    phrase: u32,
+    char_start: u32,
+    char_end: u32,
+    speaker: Speaker,
+    /// [`MATCHED`], [`HAS_EVIDENCE`], [`SPANS_PREVIOUS`], [`HELD`].
+    flags: u8,
+}
+
+const MATCHED: u8 = 1;
+const HAS_EVIDENCE: u8 = 2;
+const SPANS_PREVIOUS: u8 = 4;
+const HELD: u8 = 8;
+
+impl Default for LeafState {
+    fn default() -> Self {
+        LeafState {
+            count: 0,
+            last_held_ms: 0,
+            seq: 0,
+            phrase: u32::MAX,
+            char_start: 0,
+            char_end: 0,
+            speaker: Speaker::Customer,
+            flags: 0,
+        }
+    }
+}
+
+impl LeafState {
+    fn matched(&self) -> bool {
+        self.flags & MATCHED != 0
+    }
+
+    fn last_held_ms(&self) -> Option<u64> {
+        (self.flags & HELD != 0).then_some(u64::from(self.last_held_ms))
+    }
+
+    fn set_evidence(&mut self, evidence: &Evidence) {
+        self.flags |= HAS_EVIDENCE;
+        self.flags &= !SPANS_PREVIOUS;
+        self.seq = evidence.seq;
+        self.speaker = evidence.speaker;
+        match evidence.phrase {
+            Some((phrase, start_seq, char_start, char_end)) => {
+                self.phrase = phrase;
+                self.char_start = char_start;
+                self.char_end = char_end;
+                if start_seq != evidence.seq {
+                    self.flags |= SPANS_PREVIOUS;
+                }
+            }
+            None => self.phrase = u32::MAX,
+        }
+    }
+
+    fn evidence(&self) -> Option<Evidence> {
+        (self.flags & HAS_EVIDENCE != 0).then(|| Evidence {
+            seq: self.seq,
+            speaker: self.speaker,
+            phrase: (self.phrase != u32::MAX).then(|| {
+                let start_seq = if self.flags & SPANS_PREVIOUS != 0 {
+                    self.seq.saturating_sub(1)
+                } else {
+                    self.seq
+                };
+                (self.phrase, start_seq, self.char_start, self.char_end)
+            }),
+        })
+    }
 }
 
 /// A rule's slot in a call's state.
@@ -359,12 +428,16 @@ impl LiveRules {
             tail.speaker == utterance.speaker && utterance.seq.checked_sub(1) == Some(tail.seq)
         });
         let tail_len = carried.map_or(0, |t| t.words.len());
+        let joined;
         let searched = match carried {
-            Some(tail) => tail.words.concat(&words),
-            None => words.clone(),
+            Some(tail) => {
+                joined = tail.words.concat(&words);
+                &joined
+            }
+            None => &words,
         };
         let mut phrase_hits: Vec<(usize, Evidence, u64)> = Vec::new();
-        for found in self.matcher.find(&searched, tail_len) {
+        for found in self.matcher.find(searched, tail_len) {
             let (leaf, _) = self.phrase_owner[found.phrase];
             if phrase_hits.iter().any(|(l, _, _)| *l == leaf) {
                 continue;
@@ -433,12 +506,13 @@ impl LiveRules {
             }
             match leaf.within {
                 Some(Window::LastSecs(_)) => {
-                    leaf_state.last_held_ms = Some(utterance.end_ms);
-                    leaf_state.evidence = Some(evidence);
+                    leaf_state.last_held_ms = u32::try_from(utterance.end_ms).unwrap_or(u32::MAX);
+                    leaf_state.flags |= HELD;
+                    leaf_state.set_evidence(&evidence);
                 }
-                _ if !leaf_state.matched => {
-                    leaf_state.matched = true;
-                    leaf_state.evidence = Some(evidence);
+                _ if !leaf_state.matched() => {
+                    leaf_state.flags |= MATCHED;
+                    leaf_state.set_evidence(&evidence);
                 }
                 _ => {}
             }
@@ -449,7 +523,7 @@ impl LiveRules {
             seq: utterance.seq,
             speaker: utterance.speaker,
             start_ms: utterance.start_ms,
-            words: words.tail(self.matcher.max_words().saturating_sub(1)),
+            words: words.into_tail(self.matcher.max_words().saturating_sub(1)),
         });
         hits
     }
@@ -502,7 +576,7 @@ impl LiveRules {
                 None => Truth::Open,
                 Some(end) => {
                     let from = end.saturating_sub(u64::from(secs) * 1000);
-                    if leaf_state.last_held_ms.is_some_and(|t| t > from) {
+                    if leaf_state.last_held_ms().is_some_and(|t| t > from) {
                         Truth::Matched
                     } else {
                         Truth::Closed
@@ -510,7 +584,7 @@ impl LiveRules {
                 }
             };
         }
-        if leaf_state.matched {
+        if leaf_state.matched() {
             return Truth::Matched;
         }
         let window_passed = matches!(leaf.within, Some(Window::FirstSecs(secs)) if clock_ms >= u64::from(secs) * 1000);
@@ -573,7 +647,7 @@ impl LiveRules {
         ended: Option<u64>,
     ) -> Option<Evidence> {
         match node {
-            Node::Leaf(index) => leaves[index - first_leaf].evidence,
+            Node::Leaf(index) => leaves[index - first_leaf].evidence(),
             Node::All(parts) | Node::Any(parts) => parts
                 .iter()
                 .filter(|part| {

@@ -625,7 +625,7 @@ fn batch_replay_implements_pattern_detector() {
                     start_ms: i as u64 * 5_000,
                     end_ms: i as u64 * 5_000 + 4_000,
                     voice: Some(VoiceFeatures {
-                        silence_before_ms: Some(if i == 1 { 12_000 } else { 300 }),
+                        silence_before_ms: Some(if i == 1 { 31_000 } else { 300 }),
                         ..Default::default()
                     }),
                 })

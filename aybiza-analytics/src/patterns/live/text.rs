@@ -59,11 +59,11 @@ impl Words {
         self.starts.len()
     }
 
-    /// The last `n` words (or all of them), as a new `Words`.
-    pub fn tail(&self, n: usize) -> Words {
+    /// The last `n` words (or all of them).
+    pub fn into_tail(self, n: usize) -> Words {
         let skip = self.len().saturating_sub(n);
         if skip == 0 {
-            return self.clone();
+            return self;
         }
         if skip == self.len() {
             return Words::of("");
