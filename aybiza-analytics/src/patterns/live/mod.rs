@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Speaker;
 
-pub use replay::{RuleReplay, call_end_ms, live_utterance, replay_call};
+pub use replay::{RuleReplay, TranscriptUtterance, call_end_ms, live_utterance, replay_call};
 pub use spec::{
     Condition, InterruptionCondition, PhraseCondition, Rule, RuleError, RuleFormat, RuleSet,
     SentimentCondition, SilenceCondition, SpeakerFilter, Window,

@@ -125,3 +125,59 @@ impl PatternDetector for RuleReplay {
         Ok(findings)
     }
 }
+
+/// An utterance given as data (JSON, Python dicts, JS objects) for [`LiveRules::match_transcript`]:
+/// the owned form of [`LiveUtterance`]. `end_ms` defaults to `start_ms`, `interruptions` to 0.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptUtterance {
+    /// Who spoke.
+    pub speaker: crate::model::Speaker,
+    /// What was said.
+    pub text: String,
+    /// Position in the call, from 0.
+    pub seq: u32,
+    /// Start, in ms since the call started.
+    pub start_ms: u64,
+    /// End, in ms since the call started.
+    #[serde(default)]
+    pub end_ms: Option<u64>,
+    /// Sentiment score in [-1, 1], when scored.
+    #[serde(default)]
+    pub sentiment: Option<f64>,
+    /// Silence before the utterance, in ms.
+    #[serde(default)]
+    pub silence_ms: Option<u64>,
+    /// Interruptions by the speaker in this utterance.
+    #[serde(default)]
+    pub interruptions: u32,
+}
+
+impl LiveRules {
+    /// Runs a whole transcript through a fresh call state, then ends the call at `call_end_ms`
+    /// (by default the latest utterance end). Returns every hit in order.
+    pub fn match_transcript(
+        &self,
+        utterances: &[TranscriptUtterance],
+        call_end_ms: Option<u64>,
+    ) -> Vec<RuleHit> {
+        self.match_call(
+            utterances.iter().map(|u| LiveUtterance {
+                speaker: u.speaker,
+                text: &u.text,
+                seq: u.seq,
+                start_ms: u.start_ms,
+                end_ms: u.end_ms.unwrap_or(u.start_ms).max(u.start_ms),
+                sentiment: u.sentiment,
+                silence_ms: u.silence_ms,
+                interruptions: u.interruptions,
+            }),
+            call_end_ms.unwrap_or(0),
+        )
+    }
+
+    /// The ids of the rules, in order.
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.rule_set().rules.iter().map(|r| r.id.clone()).collect()
+    }
+}

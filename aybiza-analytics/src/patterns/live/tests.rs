@@ -710,3 +710,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn transcripts_as_data_match_like_live_calls() {
+    let utterances: Vec<TranscriptUtterance> = serde_json::from_str(
+        r#"[{"speaker": "customer", "text": "I want to cancel my", "seq": 0, "start_ms": 0},
+            {"speaker": "customer", "text": "account", "seq": 1, "start_ms": 1500, "end_ms": 2000}]"#,
+    )
+    .unwrap();
+    let hits = LiveRules::from_toml(CANCEL)
+        .unwrap()
+        .match_transcript(&utterances, None);
+    assert_eq!(ids(&hits), ["cancel"]);
+    assert_eq!((hits[0].start_seq, hits[0].seq), (Some(0), Some(1)));
+    assert_eq!(
+        LiveRules::default_rules().rule_ids()[0],
+        "escalation_request"
+    );
+}
