@@ -16,6 +16,7 @@ mod ingest;
 mod journey;
 mod privacy;
 mod report;
+mod rules;
 mod runtime;
 mod sim;
 mod store;
@@ -33,6 +34,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ingest::PyRecordError>()?;
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
+    module.add_class::<rules::PyLiveRules>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

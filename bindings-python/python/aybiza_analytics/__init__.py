@@ -12,6 +12,7 @@ from aybiza_analytics._native import (
     IngestReport,
     JourneyTracker,
     InvalidArgumentError,
+    LiveRules,
     InvalidRecordError,
     RecordError,
     Redactor,
@@ -83,6 +84,32 @@ class Redacted(TypedDict):
 
     text: str
     entities: list[PiiEntity]
+
+
+class LiveUtterance(TypedDict, total=False):
+    """One utterance for ``LiveRules.match_transcript``; ``speaker``, ``text``, ``seq`` and ``start_ms`` are required."""
+
+    speaker: Literal["customer", "agent", "bot"]
+    text: str
+    seq: int
+    start_ms: int
+    end_ms: int
+    sentiment: float
+    silence_ms: int
+    interruptions: int
+
+
+class RuleHit(TypedDict):
+    """A live rule that fired, with its evidence (see ``docs/rules.md``)."""
+
+    rule_id: str
+    at_ms: int
+    seq: int | None
+    speaker: Literal["customer", "agent", "bot"] | None
+    phrase: str | None
+    start_seq: int | None
+    char_start: int | None
+    char_end: int | None
 
 
 class ReportPaths(TypedDict):
@@ -316,6 +343,8 @@ __all__ = [
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
+    "LiveRules",
+    "LiveUtterance",
     "JourneyUpdate",
     "LogColumns",
     "PathColumns",
@@ -323,6 +352,7 @@ __all__ = [
     "PiiEntity",
     "Record",
     "RecordError",
+    "RuleHit",
     "Redacted",
     "Redactor",
     "Report",

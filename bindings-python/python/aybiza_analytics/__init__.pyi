@@ -94,6 +94,88 @@ class Redacted(TypedDict):
     entities: list[PiiEntity]
     """The replaced entities, sorted, with offsets into the ORIGINAL text."""
 
+class LiveUtterance(TypedDict, total=False):
+    """One utterance for :meth:`LiveRules.match_transcript`; ``speaker``,
+    ``text``, ``seq`` and ``start_ms`` are required."""
+
+    speaker: Literal["customer", "agent", "bot"]
+    """Who spoke."""
+    text: str
+    """What was said."""
+    seq: int
+    """Position in the call, from 0."""
+    start_ms: int
+    """Start, in milliseconds since the call started."""
+    end_ms: int
+    """End (default ``start_ms``)."""
+    sentiment: float
+    """Sentiment score in [-1, 1]; sentiment conditions skip utterances without one."""
+    silence_ms: int
+    """Silence before the utterance, in milliseconds."""
+    interruptions: int
+    """Interruptions by the speaker in this utterance (default 0)."""
+
+class RuleHit(TypedDict):
+    """A live rule that fired, with its evidence (see ``docs/rules.md``)."""
+
+    rule_id: str
+    """The rule."""
+    at_ms: int
+    """Call time when it was decided (an utterance end, or the call end)."""
+    seq: int | None
+    """The utterance of the latest evidence; ``None`` for rules decided by ``not`` alone."""
+    speaker: Literal["customer", "agent", "bot"] | None
+    """Who said it."""
+    phrase: str | None
+    """The matched phrase as written in the rule."""
+    start_seq: int | None
+    """The utterance where the phrase starts (``seq - 1`` when it spans two)."""
+    char_start: int | None
+    """Character offset of the phrase start, in the ``start_seq`` utterance."""
+    char_end: int | None
+    """Character offset one past the phrase end, in the ``seq`` utterance."""
+
+@final
+class LiveRules:
+    """A compiled set of live pattern rules (phrases with wildcards, sentiment,
+    silence, interruption and call-position conditions; format in
+    ``docs/rules.md``). Immutable; share one between threads."""
+
+    @staticmethod
+    def from_json(text: str) -> LiveRules:
+        """Parses and compiles a JSON rule set.
+
+        Raises:
+            InvalidArgumentError: a syntax error or an invalid rule, with its line or path.
+        """
+    @staticmethod
+    def from_toml(text: str) -> LiveRules:
+        """Parses and compiles a TOML rule set.
+
+        Raises:
+            InvalidArgumentError: a syntax error or an invalid rule, with its line or path.
+        """
+    @staticmethod
+    def default() -> LiveRules:
+        """The shipped default rules (escalation, churn, confusion, complaints, compliance, silence)."""
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rule ids, in order."""
+    def rule_set(self) -> dict[str, Any]:
+        """The rule set in its JSON form."""
+    def match_transcript(
+        self, utterances: Sequence[LiveUtterance], call_end_ms: int | None = None
+    ) -> list[RuleHit]:
+        """Runs a call's utterances through the rules as a live call would, then
+        ends the call at ``call_end_ms`` (default: the latest utterance end).
+        The GIL is released while it matches.
+
+        Raises:
+            InvalidArgumentError: an utterance misses a field or has an unknown one.
+            TypeError: ``utterances`` is not a list or tuple.
+        """
+    def __len__(self) -> int: ...
+
 class ReportPaths(TypedDict):
     """Where :meth:`Store.write_report` wrote the report."""
 
@@ -740,6 +822,8 @@ __all__ = [
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
+    "LiveRules",
+    "LiveUtterance",
     "JourneyUpdate",
     "LogColumns",
     "PathColumns",
@@ -747,6 +831,7 @@ __all__ = [
     "PiiEntity",
     "Record",
     "RecordError",
+    "RuleHit",
     "Redacted",
     "Redactor",
     "Report",
