@@ -576,6 +576,42 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/** One utterance for `LiveRules.matchTranscript`. */
+export interface LiveUtterance {
+  speaker: 'customer' | 'agent' | 'bot'
+  text: string
+  /** Position in the call, from 0. */
+  seq: number
+  /** Start, in milliseconds since the call started. */
+  start_ms: number
+  /** End (default `start_ms`). */
+  end_ms?: number
+  /** Sentiment score in [-1, 1]; sentiment conditions skip utterances without one. */
+  sentiment?: number
+  /** Silence before the utterance, in milliseconds. */
+  silence_ms?: number
+  /** Interruptions by the speaker in this utterance (default 0). */
+  interruptions?: number
+}
+
+/** A live rule that fired, with its evidence (see docs/rules.md). */
+export interface RuleHit {
+  rule_id: string
+  /** Call time when it was decided (an utterance end, or the call end). */
+  at_ms: number
+  /** The utterance of the latest evidence; null for rules decided by `not` alone. */
+  seq: number | null
+  speaker: 'customer' | 'agent' | 'bot' | null
+  /** The matched phrase as written in the rule. */
+  phrase: string | null
+  /** The utterance where the phrase starts (`seq - 1` when it spans two). */
+  start_seq: number | null
+  /** Character (code point) offset of the phrase start, in the `start_seq` utterance. */
+  char_start: number | null
+  /** Character offset one past the phrase end, in the `seq` utterance. */
+  char_end: number | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -614,6 +650,34 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/**
+ * A compiled set of live pattern rules: phrases with wildcards, sentiment,
+ * silence, interruption and call-position conditions (format in `docs/rules.md`).
+ */
+export declare class LiveRules {
+  /**
+   * Parses and compiles a JSON rule set. Throws an `Error` with code
+   * `InvalidArgument` naming the line or the rule path of a mistake.
+   */
+  static fromJson(text: string): LiveRules
+  /** Parses and compiles a TOML rule set. Throws as `fromJson` does. */
+  static fromToml(text: string): LiveRules
+  /** The shipped default rules (escalation, churn, confusion, complaints, compliance, silence). */
+  static default(): LiveRules
+  /** The rule ids, in order. */
+  get ruleIds(): Array<string>
+  /** The rule set in its JSON form. */
+  ruleSet(): Record<string, unknown>
+  /**
+   * Runs a call's utterances (`{speaker, text, seq, start_ms}` and optionally
+   * `end_ms`, `sentiment`, `silence_ms`, `interruptions`) through the rules, then
+   * ends the call at `callEndMs` (default: the latest utterance end).
+   */
+  matchTranscript(utterances: ReadonlyArray<LiveUtterance>, callEndMs?: number | undefined | null): RuleHit[]
+  /** Number of rules. */
+  get length(): number
 }
 
 /**

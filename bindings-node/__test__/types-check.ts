@@ -2,6 +2,7 @@
 // and refuse wrong ones (each @ts-expect-error must be an error, or tsc fails).
 import {
   JourneyTracker,
+  LiveRules,
   Redactor,
   attribution,
   attributionCsv,
@@ -31,6 +32,7 @@ import {
   type FunnelStep,
   type JourneyMap,
   type JourneyUpdate,
+  type RuleHit,
 } from '../index'
 
 export async function documentedUses(): Promise<number> {
@@ -119,4 +121,12 @@ export async function refusedUses(store: Store): Promise<void> {
   await store.ingest([{ type: 'fax', id: 'f1' }])
   // @ts-expect-error stores are made by Store.open or Store.memory, not from a path
   new Store('calls.db')
+}
+
+export function liveRules(): string[] {
+  const rules: LiveRules = LiveRules.fromToml('[[rules]]\nid = "a"\nwhen = { silence = { at_least_ms = 1 } }')
+  const hits: RuleHit[] = rules.matchTranscript([{ speaker: 'customer', text: 'hi', seq: 0, start_ms: 0, sentiment: -0.2 }], 1000)
+  // @ts-expect-error a speaker is one of customer, agent, bot
+  LiveRules.default().matchTranscript([{ speaker: 'caller', text: 'hi', seq: 0, start_ms: 0 }])
+  return hits.map((hit) => hit.rule_id).concat(LiveRules.default().ruleIds)
 }

@@ -24,6 +24,7 @@ pub mod journey;
 pub mod privacy;
 pub mod promise;
 pub mod report;
+pub mod rules;
 pub mod sim;
 pub mod store;
 
