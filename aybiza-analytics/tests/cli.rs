@@ -163,6 +163,23 @@ fn sentiment_and_redact_csv_and_json_lines() {
     assert!(rows[0]["frustrated"].as_f64().unwrap() > 0.0);
     assert_eq!(rows[1]["label"], "positive");
 
+    // An input that already has a `label` column needs a prefix for the added columns.
+    std::fs::write(dir.path().join("labelled.csv"), "label,text\npos,lovely\n").unwrap();
+    let clash = aybiza(&["sentiment", "--input", &path("labelled.csv")]);
+    assert!(String::from_utf8_lossy(&clash.stderr).contains("already has a column `label`"));
+    let prefixed = aybiza(&[
+        "sentiment",
+        "--input",
+        &path("labelled.csv"),
+        "--column-prefix",
+        "sentiment_",
+    ]);
+    let stdout = String::from_utf8_lossy(&prefixed.stdout);
+    assert!(
+        stdout.starts_with("label,text,sentiment_score,sentiment_label,"),
+        "{stdout}"
+    );
+
     std::fs::write(
         dir.path().join("pii.csv"),
         "note\n\"card 4111 1111 1111 1111, mail me at jo@example.com\"\nnothing here\n",

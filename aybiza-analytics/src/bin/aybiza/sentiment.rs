@@ -26,6 +26,9 @@ const COLUMNS: [&str; 9] = [
 pub struct Args {
     #[command(flatten)]
     table: TableArgs,
+    /// Prefix of the added column names (e.g. `sentiment_` when the input already has a `label` column).
+    #[arg(long, default_value = "")]
+    column_prefix: String,
 }
 
 /// Writes every row with its sentiment columns; rows whose text is empty or only spaces get
@@ -33,7 +36,12 @@ pub struct Args {
 /// run with the line number.
 pub fn run(args: Args) -> Result<ExitCode> {
     let analyzer = HybridSentimentAnalyzer::new()?;
-    let rows = args.table.transform(&COLUMNS, |text, line| {
+    let names: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| format!("{}{c}", args.column_prefix))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let rows = args.table.transform(&names, |text, line| {
         if text.trim().is_empty() {
             return Ok(RowUpdate {
                 text: None,

@@ -108,7 +108,7 @@ impl TableArgs {
             })?;
         if let Some(clash) = columns.iter().find(|c| headers.iter().any(|h| h == **c)) {
             return Err(Error::InvalidArgument(format!(
-                "the input already has a column `{clash}`, which this command writes"
+                "the input already has a column `{clash}`, which this command writes (see --help for renaming the added columns)"
             )));
         }
         writer
@@ -166,7 +166,7 @@ impl TableArgs {
             };
             if let Some(clash) = columns.iter().find(|c| object.contains_key(**c)) {
                 return Err(bad(format!(
-                    "the object already has a field `{clash}`, which this command writes"
+                    "the object already has a field `{clash}`, which this command writes (see --help for renaming the added columns)"
                 )));
             }
             let text = match object.get(&self.text_column) {
