@@ -676,7 +676,7 @@ fn state_stays_small() {
         &mut state,
         &utt(0, Speaker::Customer, &"word ".repeat(500), 0),
     );
-    assert!(state.memory_bytes() < 4_096, "{}", state.memory_bytes());
+    assert!(state.memory_bytes() < 1_024, "{}", state.memory_bytes());
 }
 
 mod properties {
