@@ -9,7 +9,7 @@
 //! Modules: [`store`] (the `Store` class, queries and reports), [`sim`] (the
 //! simulator), [`report`] (`renderReportHtml`), [`privacy`] (the `Redactor`
 //! class), [`journey`] (attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class), and the helpers [`convert`], [`errors`] and [`promise`].
+//! `JourneyTracker` class), [`rules`] (the `LiveRules` class), and the helpers [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
 //! `Unknown` and check them with [`convert`], and return

@@ -6,7 +6,7 @@
 //! the `Store` class (queries and reports), [`report`] the report helpers and
 //! `render_report_html`, [`sim`] the simulator, and [`privacy`] the
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
-//! `JourneyTracker` class. A new function goes in the file of its area and is
+//! `JourneyTracker` class, [`rules`] the `LiveRules` class. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
