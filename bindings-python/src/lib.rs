@@ -35,6 +35,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<privacy::PyRedactor>()?;
     module.add_class::<journey::PyJourneyTracker>()?;
     module.add_class::<rules::PyLiveRules>()?;
+    module.add_class::<rules::PyLiveRuleCall>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -60,3 +60,20 @@ def test_bad_rules_and_bad_utterances_raise():
         rules.match_transcript([{"text": "hi", "seq": 0, "start_ms": 0}])
     with pytest.raises(TypeError):
         rules.match_transcript("not a list")
+
+
+def test_a_live_call_fires_each_rule_once_and_decides_not_at_the_end():
+    rules = aa.LiveRules.from_toml(
+        CANCEL_TOML
+        + '[[rules]]\nid = "no_thanks"\nwhen = { not = { phrases = { any = ["thank you"] } } }\n'
+    )
+    call = rules.new_call()
+    assert call.on_utterance({"speaker": "customer", "text": "cancel my", "seq": 0, "start_ms": 0}) == []
+    [hit] = call.on_utterance({"speaker": "customer", "text": "account now", "seq": 1, "start_ms": 900})
+    assert hit["rule_id"] == "cancel"
+    assert call.on_utterance({"speaker": "customer", "text": "cancel my account", "seq": 2, "start_ms": 2000}) == []
+    assert not call.is_ended
+    assert [h["rule_id"] for h in call.end_call(5000)] == ["no_thanks"]
+    assert call.is_ended and call.end_call(5000) == []
+    with pytest.raises(TypeError):
+        rules.new_call().on_utterance(["not", "a", "dict"])

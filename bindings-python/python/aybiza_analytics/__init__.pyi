@@ -174,7 +174,28 @@ class LiveRules:
             InvalidArgumentError: an utterance misses a field or has an unknown one.
             TypeError: ``utterances`` is not a list or tuple.
         """
+    def new_call(self) -> LiveRuleCall:
+        """A matcher for one live call: feed it utterances as they come."""
     def __len__(self) -> int: ...
+
+@final
+class LiveRuleCall:
+    """One live call's rule state, from :meth:`LiveRules.new_call`. Each rule
+    fires at most once per call."""
+
+    def on_utterance(self, utterance: LiveUtterance) -> list[RuleHit]:
+        """Feeds one utterance; returns the rules that fired on it. Ignored after :meth:`end_call`.
+
+        Raises:
+            InvalidArgumentError: a missing or unknown field.
+            TypeError: ``utterance`` is not a dict.
+        """
+    def end_call(self, call_end_ms: int) -> list[RuleHit]:
+        """Ends the call at ``call_end_ms`` (ms since its start) and returns the
+        rules decided by the end (``last_secs`` windows, ``not``). A second call returns nothing."""
+    @property
+    def is_ended(self) -> bool:
+        """Whether :meth:`end_call` has run."""
 
 class ReportPaths(TypedDict):
     """Where :meth:`Store.write_report` wrote the report."""
@@ -822,6 +843,7 @@ __all__ = [
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
+    "LiveRuleCall",
     "LiveRules",
     "LiveUtterance",
     "JourneyUpdate",

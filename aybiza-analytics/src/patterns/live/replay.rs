@@ -153,6 +153,22 @@ pub struct TranscriptUtterance {
     pub interruptions: u32,
 }
 
+impl TranscriptUtterance {
+    /// The utterance as [`LiveRules::on_utterance`] takes it.
+    pub fn as_live(&self) -> LiveUtterance<'_> {
+        LiveUtterance {
+            speaker: self.speaker,
+            text: &self.text,
+            seq: self.seq,
+            start_ms: self.start_ms,
+            end_ms: self.end_ms.unwrap_or(self.start_ms).max(self.start_ms),
+            sentiment: self.sentiment,
+            silence_ms: self.silence_ms,
+            interruptions: self.interruptions,
+        }
+    }
+}
+
 impl LiveRules {
     /// Runs a whole transcript through a fresh call state, then ends the call at `call_end_ms`
     /// (by default the latest utterance end). Returns every hit in order.
@@ -162,16 +178,7 @@ impl LiveRules {
         call_end_ms: Option<u64>,
     ) -> Vec<RuleHit> {
         self.match_call(
-            utterances.iter().map(|u| LiveUtterance {
-                speaker: u.speaker,
-                text: &u.text,
-                seq: u.seq,
-                start_ms: u.start_ms,
-                end_ms: u.end_ms.unwrap_or(u.start_ms).max(u.start_ms),
-                sentiment: u.sentiment,
-                silence_ms: u.silence_ms,
-                interruptions: u.interruptions,
-            }),
+            utterances.iter().map(TranscriptUtterance::as_live),
             call_end_ms.unwrap_or(0),
         )
     }
