@@ -652,6 +652,22 @@ export declare class JourneyTracker {
   evictIdle(now: Date | string): Array<string>
 }
 
+/** One live call's rule state, from `LiveRules.newCall()`. Each rule fires at most once per call. */
+export declare class LiveRuleCall {
+  /**
+   * Feeds one utterance (as in `LiveRules.matchTranscript`); returns the rules that fired.
+   * Ignored after `endCall`.
+   */
+  onUtterance(utterance: LiveUtterance): RuleHit[]
+  /**
+   * Ends the call at `callEndMs` (ms since its start): returns the rules decided by the end
+   * (`last_secs` windows, `not`). A second call returns nothing.
+   */
+  endCall(callEndMs: number): RuleHit[]
+  /** Whether `endCall` has run. */
+  get isEnded(): boolean
+}
+
 /**
  * A compiled set of live pattern rules: phrases with wildcards, sentiment,
  * silence, interruption and call-position conditions (format in `docs/rules.md`).
@@ -676,6 +692,8 @@ export declare class LiveRules {
    * ends the call at `callEndMs` (default: the latest utterance end).
    */
   matchTranscript(utterances: ReadonlyArray<LiveUtterance>, callEndMs?: number | undefined | null): RuleHit[]
+  /** A matcher for one live call: feed it utterances as they come. */
+  newCall(): LiveRuleCall
   /** Number of rules. */
   get length(): number
 }

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.JourneyTracker = nativeBinding.JourneyTracker
+module.exports.LiveRuleCall = nativeBinding.LiveRuleCall
 module.exports.LiveRules = nativeBinding.LiveRules
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.Store = nativeBinding.Store

@@ -67,3 +67,18 @@ test('bad rules and bad utterances throw InvalidArgument', () => {
   expectCode(() => rules.matchTranscript('not an array'), 'InvalidArgument', /must be an array/)
   expectCode(() => rules.matchTranscript([], -1), 'InvalidArgument', /negative/)
 })
+
+test('a live call fires each rule once and decides `not` at the end', () => {
+  const rules = aa.LiveRules.fromToml(CANCEL_TOML + '[[rules]]\nid = "no_thanks"\nwhen = { not = { phrases = { any = ["thank you"] } } }\n')
+  const call = rules.newCall()
+  assert.deepEqual(call.onUtterance({ speaker: 'customer', text: 'cancel my', seq: 0, start_ms: 0 }), [])
+  const hits = call.onUtterance({ speaker: 'customer', text: 'account now', seq: 1, start_ms: 900 })
+  assert.deepEqual(hits.map((h) => h.rule_id), ['cancel'])
+  assert.deepEqual(call.onUtterance({ speaker: 'customer', text: 'cancel my account', seq: 2, start_ms: 2000 }), [])
+  assert.equal(call.isEnded, false)
+  assert.deepEqual(call.endCall(5000).map((h) => h.rule_id), ['no_thanks'])
+  assert.equal(call.isEnded, true)
+  assert.deepEqual(call.endCall(5000), [])
+  expectCode(() => rules.newCall().onUtterance(['not', 'an', 'object']), 'InvalidArgument', /must be an object/)
+  expectCode(() => rules.newCall().endCall(-5), 'InvalidArgument', /negative/)
+})

@@ -128,5 +128,7 @@ export function liveRules(): string[] {
   const hits: RuleHit[] = rules.matchTranscript([{ speaker: 'customer', text: 'hi', seq: 0, start_ms: 0, sentiment: -0.2 }], 1000)
   // @ts-expect-error a speaker is one of customer, agent, bot
   LiveRules.default().matchTranscript([{ speaker: 'caller', text: 'hi', seq: 0, start_ms: 0 }])
-  return hits.map((hit) => hit.rule_id).concat(LiveRules.default().ruleIds)
+  const call = rules.newCall()
+  const live: RuleHit[] = call.onUtterance({ speaker: 'agent', text: 'hello', seq: 0, start_ms: 0 }).concat(call.endCall(2000))
+  return hits.concat(live).map((hit) => hit.rule_id).concat(LiveRules.default().ruleIds)
 }

@@ -93,9 +93,68 @@ impl LiveRules {
         hits.map_err(|error| errors::to_napi(env, &error))
     }
 
+    /// A matcher for one live call: feed it utterances as they come.
+    #[napi]
+    pub fn new_call(&self) -> LiveRuleCall {
+        LiveRuleCall {
+            state: self.inner.new_call(),
+            rules: Arc::clone(&self.inner),
+        }
+    }
+
     /// Number of rules.
     #[napi(getter)]
     pub fn length(&self) -> u32 {
         self.inner.len() as u32
+    }
+}
+
+/// One live call's rule state, from `LiveRules.newCall()`. Each rule fires at most once per call.
+#[napi]
+pub struct LiveRuleCall {
+    rules: Arc<live::LiveRules>,
+    state: live::CallRuleState,
+}
+
+#[napi]
+impl LiveRuleCall {
+    /// Feeds one utterance (as in `LiveRules.matchTranscript`); returns the rules that fired.
+    /// Ignored after `endCall`.
+    #[napi(catch_unwind, ts_return_type = "RuleHit[]")]
+    pub fn on_utterance(
+        &mut self,
+        env: &Env,
+        #[napi(ts_arg_type = "LiveUtterance")] utterance: Unknown,
+    ) -> napi::Result<Value> {
+        let hits = convert::object_json("utterance", utterance)?
+            .and_then(|json| convert::from_json::<TranscriptUtterance>("utterance", json))
+            .and_then(|utterance| {
+                let hits = self
+                    .rules
+                    .on_utterance(&mut self.state, &utterance.as_live());
+                Ok(serde_json::to_value(hits)?)
+            });
+        hits.map_err(|error| errors::to_napi(env, &error))
+    }
+
+    /// Ends the call at `callEndMs` (ms since its start): returns the rules decided by the end
+    /// (`last_secs` windows, `not`). A second call returns nothing.
+    #[napi(catch_unwind, ts_return_type = "RuleHit[]")]
+    pub fn end_call(&mut self, env: &Env, call_end_ms: i64) -> napi::Result<Value> {
+        let hits = if call_end_ms < 0 {
+            Err(Error::InvalidArgument(format!(
+                "callEndMs must not be negative, got {call_end_ms}"
+            )))
+        } else {
+            let hits = self.rules.end_call(&mut self.state, call_end_ms as u64);
+            serde_json::to_value(hits).map_err(Error::from)
+        };
+        hits.map_err(|error| errors::to_napi(env, &error))
+    }
+
+    /// Whether `endCall` has run.
+    #[napi(getter)]
+    pub fn is_ended(&self) -> bool {
+        self.state.is_ended()
     }
 }
