@@ -1114,3 +1114,39 @@ export interface TenantCost {
   total: ModelCost
   by_model: Record<string, ModelCost>
 }
+
+/** One utterance for `LiveRules.matchTranscript`. */
+export interface LiveUtterance {
+  speaker: 'customer' | 'agent' | 'bot'
+  text: string
+  /** Position in the call, from 0. */
+  seq: number
+  /** Start, in milliseconds since the call started. */
+  start_ms: number
+  /** End (default `start_ms`). */
+  end_ms?: number
+  /** Sentiment score in [-1, 1]; sentiment conditions skip utterances without one. */
+  sentiment?: number
+  /** Silence before the utterance, in milliseconds. */
+  silence_ms?: number
+  /** Interruptions by the speaker in this utterance (default 0). */
+  interruptions?: number
+}
+
+/** A live rule that fired, with its evidence (see docs/rules.md). */
+export interface RuleHit {
+  rule_id: string
+  /** Call time when it was decided (an utterance end, or the call end). */
+  at_ms: number
+  /** The utterance of the latest evidence; null for rules decided by `not` alone. */
+  seq: number | null
+  speaker: 'customer' | 'agent' | 'bot' | null
+  /** The matched phrase as written in the rule. */
+  phrase: string | null
+  /** The utterance where the phrase starts (`seq - 1` when it spans two). */
+  start_seq: number | null
+  /** Character (code point) offset of the phrase start, in the `start_seq` utterance. */
+  char_start: number | null
+  /** Character offset one past the phrase end, in the `seq` utterance. */
+  char_end: number | null
+}

@@ -145,3 +145,177 @@ fn journey_map_compares_segments() {
     assert_eq!(segments[1]["segment"], "email");
     assert_eq!(segments[1]["drop_offs"][0]["activity"], "pricing");
 }
+
+#[test]
+fn sentiment_and_redact_csv_and_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    std::fs::write(
+        dir.path().join("in.csv"),
+        "id,text\n1,\"Thank you so much, that fixed it!\"\n2,\"This is unacceptable, I want to cancel.\"\n3,\n",
+    )
+    .unwrap();
+    let scored = aybiza(&[
+        "sentiment",
+        "--input",
+        &path("in.csv"),
+        "--output",
+        &path("out.csv"),
+    ]);
+    assert!(scored.status.success(), "{scored:?}");
+    let out = text(&dir.path().join("out.csv"));
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,text,score,label,intensity,frustrated,angry,confused,satisfied,happy,urgency")
+    );
+    let positive: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert!(
+        positive[0] == "1" && positive.contains(&"positive"),
+        "{positive:?}"
+    );
+    assert!(lines.next().unwrap().contains(",negative,"));
+    assert_eq!(
+        lines.next(),
+        Some("3,,,,,,,,,,"),
+        "empty text, empty columns"
+    );
+
+    let jsonl = "{\"text\":\"I'm so frustrated, nobody helps me\",\"n\":1}\n\n{\"text\":\"great service\"}\n";
+    std::fs::write(dir.path().join("in.jsonl"), jsonl).unwrap();
+    let scored = aybiza(&[
+        "sentiment",
+        "--input",
+        &path("in.jsonl"),
+        "--output",
+        &path("out.jsonl"),
+    ]);
+    assert!(scored.status.success(), "{scored:?}");
+    let rows: Vec<serde_json::Value> = text(&dir.path().join("out.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["n"], 1);
+    assert_eq!(rows[0]["label"], "negative");
+    assert!(rows[0]["frustrated"].as_f64().unwrap() > 0.0);
+    assert_eq!(rows[1]["label"], "positive");
+
+    // An input that already has a `label` column needs a prefix for the added columns.
+    std::fs::write(dir.path().join("labelled.csv"), "label,text\npos,lovely\n").unwrap();
+    let clash = aybiza(&["sentiment", "--input", &path("labelled.csv")]);
+    assert!(String::from_utf8_lossy(&clash.stderr).contains("already has a column `label`"));
+    let prefixed = aybiza(&[
+        "sentiment",
+        "--input",
+        &path("labelled.csv"),
+        "--column-prefix",
+        "sentiment_",
+    ]);
+    let stdout = String::from_utf8_lossy(&prefixed.stdout);
+    assert!(
+        stdout.starts_with("label,text,sentiment_score,sentiment_label,"),
+        "{stdout}"
+    );
+
+    std::fs::write(
+        dir.path().join("pii.csv"),
+        "note\n\"card 4111 1111 1111 1111, mail me at jo@example.com\"\nnothing here\n",
+    )
+    .unwrap();
+    let redacted = aybiza(&[
+        "redact",
+        "--input",
+        &path("pii.csv"),
+        "--text-column",
+        "note",
+        "--output",
+        &path("pii-out.csv"),
+    ]);
+    assert!(redacted.status.success(), "{redacted:?}");
+    let mut reader = csv::Reader::from_path(dir.path().join("pii-out.csv")).unwrap();
+    assert_eq!(reader.headers().unwrap(), vec!["note", "pii_entities"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][0], "card [CARD], mail me at [EMAIL]");
+    let entities: serde_json::Value = serde_json::from_str(&rows[0][1]).unwrap();
+    assert_eq!(entities[0]["kind"], "card");
+    assert_eq!(entities[0]["char_start"], 5);
+    assert_eq!(entities[1]["kind"], "email");
+    assert_eq!(&rows[1][0], "nothing here");
+    assert_eq!(&rows[1][1], "[]");
+}
+
+#[test]
+fn text_commands_name_the_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    std::fs::write(
+        dir.path().join("bad.jsonl"),
+        "{\"text\":\"fine\"}\n{\"text\": 3}\n",
+    )
+    .unwrap();
+    let failed = aybiza(&["sentiment", "--input", &path("bad.jsonl")]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("line 2") && stderr.contains("not a string"),
+        "{stderr}"
+    );
+
+    std::fs::write(dir.path().join("bad.csv"), "text\nok\n\"a\",\"b\"\n").unwrap();
+    let failed = aybiza(&["redact", "--input", &path("bad.csv")]);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("line 3") && stderr.contains("2 fields"),
+        "{stderr}"
+    );
+
+    let failed = aybiza(&[
+        "redact",
+        "--input",
+        &path("bad.csv"),
+        "--text-column",
+        "body",
+    ]);
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("no column `body`"));
+}
+
+#[test]
+fn rules_replays_simulated_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let simulated = aybiza(&[
+        "simulate",
+        "--days",
+        "2",
+        "--calls-per-day",
+        "40",
+        "--output",
+        &path("s.jsonl"),
+        "--truth",
+        &path("t.json"),
+    ]);
+    assert!(simulated.status.success(), "{simulated:?}");
+    let replayed = aybiza(&["rules", "--input", &path("s.jsonl")]);
+    assert!(replayed.status.success(), "{replayed:?}");
+    let stdout = String::from_utf8_lossy(&replayed.stdout);
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert!(first["hits"][0]["rule_id"].is_string());
+    assert!(String::from_utf8_lossy(&replayed.stderr).contains("escalation_request"));
+
+    std::fs::write(
+        dir.path().join("r.toml"),
+        "[[rules]]\nid = \"hello\"\nwhen = { phrases = { any = [\"* hello\"] } }\n",
+    )
+    .unwrap();
+    let failed = aybiza(&[
+        "rules",
+        "--input",
+        &path("s.jsonl"),
+        "--rules",
+        &path("r.toml"),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("rules[0].when.phrases.any[0]"), "{stderr}");
+}

@@ -3,6 +3,7 @@
 import {
   JourneyTracker,
   LlmClient,
+  LiveRules,
   Redactor,
   SentimentAnalyzer,
   attribution,
@@ -40,6 +41,7 @@ import {
   type SegmentComparison,
   type OutcomePredictions,
   type ClassifyReport,
+  type RuleHit,
 } from '../index'
 
 export async function documentedUses(): Promise<number> {
@@ -202,4 +204,14 @@ export async function llmUses(): Promise<number> {
   // @ts-expect-error a request needs its user content
   await llm.complete({ system: 's' })
   return answer.usage.input_tokens + deep.groups.length + summary.summary.key_findings.length + cost
+}
+
+export function liveRules(): string[] {
+  const rules: LiveRules = LiveRules.fromToml('[[rules]]\nid = "a"\nwhen = { silence = { at_least_ms = 1 } }')
+  const hits: RuleHit[] = rules.matchTranscript([{ speaker: 'customer', text: 'hi', seq: 0, start_ms: 0, sentiment: -0.2 }], 1000)
+  // @ts-expect-error a speaker is one of customer, agent, bot
+  LiveRules.default().matchTranscript([{ speaker: 'caller', text: 'hi', seq: 0, start_ms: 0 }])
+  const call = rules.newCall()
+  const live: RuleHit[] = call.onUtterance({ speaker: 'agent', text: 'hello', seq: 0, start_ms: 0 }).concat(call.endCall(2000))
+  return hits.concat(live).map((hit) => hit.rule_id).concat(LiveRules.default().ruleIds)
 }

@@ -12,7 +12,8 @@
 //! `JourneyTracker` class), [`sentiment`] (the `SentimentAnalyzer`
 //! class), [`realtime`] (the `CallTracker` class), [`predict`] (outcome
 //! models), [`llm`] (the `LlmClient` class on AWS Bedrock), [`forecast`]
-//! (forecasts, anomaly detection with the `AnomalyMonitor` class, staffing), and the helpers
+//! (forecasts, anomaly detection with the `AnomalyMonitor` class, staffing), [`rules`] (the
+//! `LiveRules` class), and the helpers
 //! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
@@ -33,6 +34,7 @@ pub mod promise;
 pub mod realtime;
 pub mod report;
 pub mod sentiment;
+pub mod rules;
 pub mod sim;
 pub mod store;
 

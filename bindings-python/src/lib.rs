@@ -9,7 +9,7 @@
 //! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
 //! [`realtime`] the `CallTracker` class and `RealtimeError`, [`predict`] outcome
 //! models, [`llm`] the `LlmClient` class (Bedrock), [`forecast`] forecasting,
-//! anomaly detection (`AnomalyMonitor`) and staffing. A new function goes in the file of its area and is
+//! anomaly detection (`AnomalyMonitor`) and staffing, [`rules`] the `LiveRules` class. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -23,6 +23,7 @@ mod predict;
 mod privacy;
 mod realtime;
 mod report;
+mod rules;
 mod runtime;
 mod sentiment;
 mod sim;
@@ -52,6 +53,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(forecast::forecast, module)?)?;
     module.add_function(wrap_pyfunction!(forecast::detect_anomalies, module)?)?;
     module.add_function(wrap_pyfunction!(forecast::staffing, module)?)?;
+    module.add_class::<rules::PyLiveRules>()?;
+    module.add_class::<rules::PyLiveRuleCall>()?;
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;

@@ -1,5 +1,7 @@
 //! Patterns across calls and in live transcripts: the [`PatternDetector`] seam.
 
+pub mod live;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Result;

@@ -77,6 +77,7 @@ pub fn render_html(report: &Report) -> String {
     page.push_str("<main>\n");
     page.push_str(&tenant_index(report));
     page.push_str(&overall_section(report));
+    page.push_str(&super::sentiment::render(report.sentiment.as_ref()));
     for (index, tenant) in report.tenants.iter().enumerate() {
         page.push_str(&tenant_section(index, tenant));
     }

@@ -31,6 +31,7 @@ mod forecast;
 mod format;
 mod html;
 pub mod journeys;
+pub mod sentiment;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -73,6 +74,9 @@ pub struct Report {
     /// Call-volume forecast, staffing and anomalies per tenant (absent in older reports).
     #[serde(default)]
     pub forecast: Option<ForecastSection>,
+    /// Customer sentiment and live-rule hits over every tenant (absent in reports written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<sentiment::SentimentSection>,
 }
 
 impl Report {
@@ -430,6 +434,7 @@ pub async fn build_report(
     let mut tenants_with_calls = 0;
     let mut journey_sections = Vec::new();
     let mut forecasts = Vec::with_capacity(tenant_ids.len());
+    let mut sentiment = sentiment::SentimentTally::new()?;
 
     for (index, tenant_id) in tenant_ids.into_iter().enumerate() {
         progress(ReportProgress::TenantStarted {
@@ -454,6 +459,7 @@ pub async fn build_report(
             tally.add_utterance(utterance);
             overall.add_utterance(utterance);
         }
+        sentiment.add_tenant(&tenant_id, &calls, &utterances);
         for event in &events {
             tally.add_journey_event(event);
             overall.add_journey_event(event);
@@ -506,6 +512,7 @@ pub async fn build_report(
         tenants,
         journeys: journey_sections,
         forecast: Some(ForecastSection { tenants: forecasts }),
+        sentiment: Some(sentiment.finish()),
     };
     progress(ReportProgress::Finished);
     Ok(report)

@@ -26,6 +26,8 @@ from aybiza_analytics._native import (
     InvalidArgumentError,
     LlmClient,
     LlmError,
+    LiveRuleCall,
+    LiveRules,
     InvalidRecordError,
     RealtimeError,
     RecordError,
@@ -157,6 +159,30 @@ class SentimentRow(TypedDict):
     satisfied: float
     happy: float
     urgency: float
+class LiveUtterance(TypedDict, total=False):
+    """One utterance for ``LiveRules.match_transcript``; ``speaker``, ``text``, ``seq`` and ``start_ms`` are required."""
+
+    speaker: Literal["customer", "agent", "bot"]
+    text: str
+    seq: int
+    start_ms: int
+    end_ms: int
+    sentiment: float
+    silence_ms: int
+    interruptions: int
+
+
+class RuleHit(TypedDict):
+    """A live rule that fired, with its evidence (see ``docs/rules.md``)."""
+
+    rule_id: str
+    at_ms: int
+    seq: int | None
+    speaker: Literal["customer", "agent", "bot"] | None
+    phrase: str | None
+    start_seq: int | None
+    char_start: int | None
+    char_end: int | None
 
 
 class ReportPaths(TypedDict):
@@ -467,6 +493,9 @@ __all__ = [
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
+    "LiveRuleCall",
+    "LiveRules",
+    "LiveUtterance",
     "JourneyUpdate",
     "LlmClient",
     "LlmError",
@@ -483,6 +512,7 @@ __all__ = [
     "RealtimeUpdate",
     "Record",
     "RecordError",
+    "RuleHit",
     "Redacted",
     "Redactor",
     "Report",

@@ -133,6 +133,109 @@ class SentimentRow(TypedDict):
     happy: float
     urgency: float
 
+class LiveUtterance(TypedDict, total=False):
+    """One utterance for :meth:`LiveRules.match_transcript`; ``speaker``,
+    ``text``, ``seq`` and ``start_ms`` are required."""
+
+    speaker: Literal["customer", "agent", "bot"]
+    """Who spoke."""
+    text: str
+    """What was said."""
+    seq: int
+    """Position in the call, from 0."""
+    start_ms: int
+    """Start, in milliseconds since the call started."""
+    end_ms: int
+    """End (default ``start_ms``)."""
+    sentiment: float
+    """Sentiment score in [-1, 1]; sentiment conditions skip utterances without one."""
+    silence_ms: int
+    """Silence before the utterance, in milliseconds."""
+    interruptions: int
+    """Interruptions by the speaker in this utterance (default 0)."""
+
+class RuleHit(TypedDict):
+    """A live rule that fired, with its evidence (see ``docs/rules.md``)."""
+
+    rule_id: str
+    """The rule."""
+    at_ms: int
+    """Call time when it was decided (an utterance end, or the call end)."""
+    seq: int | None
+    """The utterance of the latest evidence; ``None`` for rules decided by ``not`` alone."""
+    speaker: Literal["customer", "agent", "bot"] | None
+    """Who said it."""
+    phrase: str | None
+    """The matched phrase as written in the rule."""
+    start_seq: int | None
+    """The utterance where the phrase starts (``seq - 1`` when it spans two)."""
+    char_start: int | None
+    """Character offset of the phrase start, in the ``start_seq`` utterance."""
+    char_end: int | None
+    """Character offset one past the phrase end, in the ``seq`` utterance."""
+
+@final
+class LiveRules:
+    """A compiled set of live pattern rules (phrases with wildcards, sentiment,
+    silence, interruption and call-position conditions; format in
+    ``docs/rules.md``). Immutable; share one between threads."""
+
+    @staticmethod
+    def from_json(text: str) -> LiveRules:
+        """Parses and compiles a JSON rule set.
+
+        Raises:
+            InvalidArgumentError: a syntax error or an invalid rule, with its line or path.
+        """
+    @staticmethod
+    def from_toml(text: str) -> LiveRules:
+        """Parses and compiles a TOML rule set.
+
+        Raises:
+            InvalidArgumentError: a syntax error or an invalid rule, with its line or path.
+        """
+    @staticmethod
+    def default() -> LiveRules:
+        """The shipped default rules (escalation, churn, confusion, complaints, compliance, silence)."""
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rule ids, in order."""
+    def rule_set(self) -> dict[str, Any]:
+        """The rule set in its JSON form."""
+    def match_transcript(
+        self, utterances: Sequence[LiveUtterance], call_end_ms: int | None = None
+    ) -> list[RuleHit]:
+        """Runs a call's utterances through the rules as a live call would, then
+        ends the call at ``call_end_ms`` (default: the latest utterance end).
+        The GIL is released while it matches.
+
+        Raises:
+            InvalidArgumentError: an utterance misses a field or has an unknown one.
+            TypeError: ``utterances`` is not a list or tuple.
+        """
+    def new_call(self) -> LiveRuleCall:
+        """A matcher for one live call: feed it utterances as they come."""
+    def __len__(self) -> int: ...
+
+@final
+class LiveRuleCall:
+    """One live call's rule state, from :meth:`LiveRules.new_call`. Each rule
+    fires at most once per call."""
+
+    def on_utterance(self, utterance: LiveUtterance) -> list[RuleHit]:
+        """Feeds one utterance; returns the rules that fired on it. Ignored after :meth:`end_call`.
+
+        Raises:
+            InvalidArgumentError: a missing or unknown field.
+            TypeError: ``utterance`` is not a dict.
+        """
+    def end_call(self, call_end_ms: int) -> list[RuleHit]:
+        """Ends the call at ``call_end_ms`` (ms since its start) and returns the
+        rules decided by the end (``last_secs`` windows, ``not``). A second call returns nothing."""
+    @property
+    def is_ended(self) -> bool:
+        """Whether :meth:`end_call` has run."""
+
 class ReportPaths(TypedDict):
     """Where :meth:`Store.write_report` wrote the report."""
 
@@ -1251,6 +1354,9 @@ __all__ = [
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
+    "LiveRuleCall",
+    "LiveRules",
+    "LiveUtterance",
     "JourneyUpdate",
     "LlmClient",
     "LlmError",
@@ -1267,6 +1373,7 @@ __all__ = [
     "RealtimeUpdate",
     "Record",
     "RecordError",
+    "RuleHit",
     "Redacted",
     "Redactor",
     "Report",

@@ -10,8 +10,12 @@ mod forecast;
 mod ingest;
 mod input;
 mod journey;
+mod redact;
 mod report;
+mod rules;
+mod sentiment;
 mod simulate;
+mod text_table;
 mod time_args;
 
 use std::process::ExitCode;
@@ -45,6 +49,12 @@ enum Command {
     Classify(classify::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
+    /// Score the sentiment of a text column (CSV or JSON Lines): score, label, intensity, emotions, urgency.
+    Sentiment(sentiment::Args),
+    /// Redact personal data in a text column (CSV or JSON Lines) and list what was found.
+    Redact(redact::Args),
+    /// Replay calls through live-pattern rules (default or a TOML/JSON file) and print the hits.
+    Rules(rules::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +84,9 @@ fn main() -> ExitCode {
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
             Command::Forecast(args) => forecast::run(args),
+            Command::Sentiment(args) => sentiment::run(args),
+            Command::Redact(args) => redact::run(args),
+            Command::Rules(args) => rules::run(args).await,
         }
     });
     match outcome {
