@@ -11,7 +11,10 @@ use aybiza_analytics::sim::{SimConfig, simulate};
 
 fn main() {
     let sizes = std::env::var("PATTERNS_CALLS").unwrap_or_else(|_| "10000,100000".into());
-    for size in sizes.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
+    for size in sizes
+        .split(',')
+        .filter_map(|s| s.trim().parse::<usize>().ok())
+    {
         let calls_per_day = 500;
         let output = simulate(&SimConfig {
             seed: 11,
@@ -39,8 +42,14 @@ fn main() {
             let started = Instant::now();
             let (_, clustering) = group_calls(&calls, &options).expect("grouping");
             let grouped = started.elapsed();
-            let measured = score(&clustering.assignments, clustering.groups, &scenarios, &[], planted)
-                .expect("score");
+            let measured = score(
+                &clustering.assignments,
+                clustering.groups,
+                &scenarios,
+                &[],
+                planted,
+            )
+            .expect("score");
             println!(
                 "  semantic_weight {semantic_weight}: grouped in {:.2} s, {} groups, ARI {:.3} (noise {:.1}%, ARI with noise as singletons {:.3})",
                 grouped.as_secs_f64(),
@@ -62,12 +71,19 @@ fn main() {
             measured.trigger_precision
         );
         for group in &findings.groups {
-            println!("    group {:>2} {:>5} calls  {}", group.id, group.size, group.label);
+            println!(
+                "    group {:>2} {:>5} calls  {}",
+                group.id, group.size, group.label
+            );
         }
         for trigger in &findings.escalation_triggers.triggers {
             println!(
                 "    trigger {:<40} lift {:>6.1}  {}/{}  p {:.1e}",
-                trigger.phrase, trigger.lift, trigger.target_support, trigger.support, trigger.p_value
+                trigger.phrase,
+                trigger.lift,
+                trigger.target_support,
+                trigger.support,
+                trigger.p_value
             );
         }
     }

@@ -14,6 +14,7 @@ mod convert;
 mod errors;
 mod ingest;
 mod journey;
+mod patterns;
 mod privacy;
 mod report;
 mod runtime;
@@ -54,6 +55,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(sim::simulate, module)?)?;
     module.add_function(wrap_pyfunction!(sim::simulate_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(report::render_report_html, module)?)?;
+    module.add_function(wrap_pyfunction!(patterns::discover_patterns, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

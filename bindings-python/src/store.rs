@@ -23,6 +23,13 @@ pub struct PyStore {
     origin: String,
 }
 
+impl PyStore {
+    /// The shared store, for module functions that read it.
+    pub fn shared(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.inner)
+    }
+}
+
 #[pymethods]
 impl PyStore {
     /// Opens (creating if needed) the SQLite store file at `path`.

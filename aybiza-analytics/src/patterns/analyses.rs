@@ -52,7 +52,7 @@ impl Default for AnalysisOptions {
             min_phrase_support: 5,
             significance: 0.01,
             min_lift: 2.0,
-            max_phrases: 15,
+            max_phrases: 25,
             frustration_drop: 0.3,
             long_silence_ms: 3_000,
             repeat_window_days: 7.0,
@@ -282,7 +282,9 @@ pub struct Faq {
 /// `k` of `total` units are targets.
 pub fn fisher_greater(a: usize, n: usize, k: usize, total: usize) -> f64 {
     let ln_choose = |n: usize, r: usize| {
-        libm::lgamma(n as f64 + 1.0) - libm::lgamma(r as f64 + 1.0) - libm::lgamma((n - r) as f64 + 1.0)
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(r as f64 + 1.0)
+            - libm::lgamma((n - r) as f64 + 1.0)
     };
     let denominator = ln_choose(total, n);
     let upper = n.min(k);
@@ -316,7 +318,13 @@ impl PhraseIndex {
     }
 
     /// Adds one unit (its text), target or not, belonging to call `call`.
-    fn add(&mut self, text: &str, lengths: std::ops::RangeInclusive<usize>, target: bool, call: usize) {
+    fn add(
+        &mut self,
+        text: &str,
+        lengths: std::ops::RangeInclusive<usize>,
+        target: bool,
+        call: usize,
+    ) {
         let tokens: Vec<String> = words(text).collect();
         let mut seen = FxHashSet::default();
         for length in lengths {
@@ -385,10 +393,13 @@ impl PhraseIndex {
                 })
             })
             .collect();
+        // Most significant first; among equals the longer phrase, so that its fragments are skipped below.
+        let length = |p: &PhraseFinding| p.phrase.split(' ').count();
         scored.sort_by(|a, b| {
             a.p_value
                 .total_cmp(&b.p_value)
                 .then(b.target_support.cmp(&a.target_support))
+                .then(length(b).cmp(&length(a)))
                 .then(a.phrase.cmp(&b.phrase))
         });
         let mut kept: Vec<PhraseFinding> = Vec::new();
@@ -396,8 +407,16 @@ impl PhraseIndex {
             if kept.len() == options.max_phrases {
                 break;
             }
+            // A fragment of a kept phrase: contained in it, or found in exactly the same units and sharing a word.
             let overlaps = kept.iter().any(|k| {
-                contains_phrase(&k.phrase, &finding.phrase) || contains_phrase(&finding.phrase, &k.phrase)
+                contains_phrase(&k.phrase, &finding.phrase)
+                    || contains_phrase(&finding.phrase, &k.phrase)
+                    || (k.support == finding.support
+                        && k.target_support == finding.target_support
+                        && finding
+                            .phrase
+                            .split(' ')
+                            .any(|w| k.phrase.split(' ').any(|x| x == w)))
             });
             if !overlaps {
                 kept.push(finding);
@@ -451,11 +470,16 @@ pub fn escalation(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> Escal
                 Speaker::Agent => pending.push(position),
                 Speaker::Customer => {
                     if let Some(score) = sentiment.get(position).copied().flatten() {
-                        let dropped =
-                            last_customer.is_some_and(|last| score - last <= -options.frustration_drop);
+                        let dropped = last_customer
+                            .is_some_and(|last| score - last <= -options.frustration_drop);
                         if last_customer.is_some() {
                             for &turn in &pending {
-                                agent_phrases.add(&call.utterances[turn].text, 2..=3, dropped, index);
+                                agent_phrases.add(
+                                    &call.utterances[turn].text,
+                                    2..=3,
+                                    dropped,
+                                    index,
+                                );
                                 agent_turns += 1;
                                 frustrating_turns += usize::from(dropped);
                             }
@@ -538,7 +562,13 @@ pub fn resolutions(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> Vec<
             unresolved: others,
             resolved_mean_duration_secs: mean_duration(true),
             unresolved_mean_duration_secs: mean_duration(false),
-            agent_phrases: index.findings(members.len(), resolved_count, &lenient, input.calls, has_content),
+            agent_phrases: index.findings(
+                members.len(),
+                resolved_count,
+                &lenient,
+                input.calls,
+                has_content,
+            ),
         });
     }
     findings
@@ -606,7 +636,8 @@ pub fn confusion(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> Confus
         per_call.push(signals);
     }
     let total = |f: fn(&CallConfusion) -> usize| per_call.iter().map(f).sum::<usize>();
-    let confused = |c: &CallConfusion| c.repeated_questions + c.confusion_statements + c.long_silences > 0;
+    let confused =
+        |c: &CallConfusion| c.repeated_questions + c.confusion_statements + c.long_silences > 0;
     let calls_with_confusion = per_call.iter().filter(|c| confused(c)).count();
     let by_group = group_rates(input, |i| confused(&per_call[i]));
     let repeated_questions = total(|c| c.repeated_questions);
@@ -637,7 +668,11 @@ fn jaccard(a: &FxHashSet<String>, b: &FxHashSet<String>) -> f64 {
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 /// Per group, the share of its calls for which `flag` holds, highest first.
@@ -665,12 +700,23 @@ fn group_rates(input: &AnalysisInput<'_>, flag: impl Fn(usize) -> bool) -> Vec<G
 }
 
 /// The same customer calling again within the window, with the reason (group) carried over.
-pub fn repeat_callers(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> RepeatCallerAnalysis {
+pub fn repeat_callers(
+    input: &AnalysisInput<'_>,
+    options: &AnalysisOptions,
+) -> RepeatCallerAnalysis {
     let calls = input.calls;
     let mut order: Vec<usize> = (0..calls.len()).collect();
     order.sort_by(|&a, &b| {
-        (&calls[a].call.customer_id, calls[a].call.started_at, &calls[a].call.id)
-            .cmp(&(&calls[b].call.customer_id, calls[b].call.started_at, &calls[b].call.id))
+        (
+            &calls[a].call.customer_id,
+            calls[a].call.started_at,
+            &calls[a].call.id,
+        )
+            .cmp(&(
+                &calls[b].call.customer_id,
+                calls[b].call.started_at,
+                &calls[b].call.id,
+            ))
     });
     let window_hours = options.repeat_window_days * 24.0;
     let label = |i: usize| input.groups[i].map(|g| input.labels[g].clone());
@@ -720,7 +766,11 @@ pub fn repeat_callers(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> R
 
 /// Frequent groups of short, steady calls resolved without escalation.
 pub fn automation(input: &AnalysisInput<'_>) -> Vec<AutomationCandidate> {
-    let mut all_durations: Vec<f64> = input.calls.iter().filter_map(|c| c.call.duration_secs()).collect();
+    let mut all_durations: Vec<f64> = input
+        .calls
+        .iter()
+        .filter_map(|c| c.call.duration_secs())
+        .collect();
     all_durations.sort_by(f64::total_cmp);
     let Some(overall_median) = Distribution::of(all_durations).map(|d| d.median) else {
         return Vec::new();
@@ -732,19 +782,33 @@ pub fn automation(input: &AnalysisInput<'_>) -> Vec<AutomationCandidate> {
             .map(|i| &input.calls[i])
             .collect();
         let share = ratio(members.len(), input.calls.len());
-        let durations: Vec<f64> = members.iter().filter_map(|c| c.call.duration_secs()).collect();
+        let durations: Vec<f64> = members
+            .iter()
+            .filter_map(|c| c.call.duration_secs())
+            .collect();
         let Some(distribution) = Distribution::of(durations.clone()) else {
             continue;
         };
-        let variance = durations.iter().map(|d| (d - distribution.mean).powi(2)).sum::<f64>()
+        let variance = durations
+            .iter()
+            .map(|d| (d - distribution.mean).powi(2))
+            .sum::<f64>()
             / durations.len() as f64;
-        let cv = if distribution.mean > 0.0 { variance.sqrt() / distribution.mean } else { 0.0 };
+        let cv = if distribution.mean > 0.0 {
+            variance.sqrt() / distribution.mean
+        } else {
+            0.0
+        };
         let resolved = members
             .iter()
             .filter(|c| c.call.outcome == Some(CallOutcome::Resolved) && !c.call.escalated)
             .count();
         let resolved_rate = ratio(resolved, members.len());
-        if share >= 0.02 && resolved_rate >= 0.8 && cv <= 0.6 && distribution.median <= overall_median {
+        if share >= 0.02
+            && resolved_rate >= 0.8
+            && cv <= 0.6
+            && distribution.median <= overall_median
+        {
             candidates.push(AutomationCandidate {
                 group,
                 label: label.clone(),
@@ -823,7 +887,9 @@ pub fn faqs(input: &AnalysisInput<'_>, options: &AnalysisOptions) -> Vec<Faq> {
                     *leader.groups.entry(g).or_default() += c;
                 }
                 let room = 50usize.saturating_sub(leader.answers.len());
-                leader.answers.extend(question.answers.into_iter().take(room));
+                leader
+                    .answers
+                    .extend(question.answers.into_iter().take(room));
             }
             None if leaders.len() < 300 => leaders.push((vector, question)),
             None => {}
@@ -906,7 +972,8 @@ mod tests {
 
     #[test]
     fn questions_are_split_out() {
-        let found: Vec<&str> = questions("Hi. Where is my refund? It's late! Can you check?").collect();
+        let found: Vec<&str> =
+            questions("Hi. Where is my refund? It's late! Can you check?").collect();
         assert_eq!(found, vec![" Where is my refund?", " Can you check?"]);
     }
 }

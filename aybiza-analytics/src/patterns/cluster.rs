@@ -35,7 +35,7 @@ impl Default for ClusterOptions {
         Self {
             min_groups: 2,
             max_groups: 16,
-            selection_sample: 2_000,
+            selection_sample: 1_200,
             noise_deviations: 2.0,
             min_group_share: 0.005,
             seed: 7,
@@ -72,7 +72,8 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
         || !(0.0..0.5).contains(&options.min_group_share)
     {
         return Err(Error::InvalidArgument(
-            "cluster options: noise_deviations must be positive and min_group_share in [0, 0.5)".into(),
+            "cluster options: noise_deviations must be positive and min_group_share in [0, 0.5)"
+                .into(),
         ));
     }
     let n = vectors.terms.len();
@@ -89,14 +90,18 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
     let data = ArrayView2::from_shape((n, vectors.dims), &vectors.features)
         .map_err(|e| Error::InvalidArgument(format!("feature matrix: {e}")))?;
     let step = n.div_ceil(options.selection_sample.max(10));
-    let sample: Array2<f32> = data.select(ndarray::Axis(0), &(0..n).step_by(step).collect::<Vec<_>>());
-    let most = options.max_groups.min(sample.nrows() / 5).max(options.min_groups);
+    let sample: Array2<f32> =
+        data.select(ndarray::Axis(0), &(0..n).step_by(step).collect::<Vec<_>>());
+    let most = options
+        .max_groups
+        .min(sample.nrows() / 5)
+        .max(options.min_groups);
     let mut best: Option<(f64, Array2<f32>)> = None;
     let mut silhouette_by_groups = Vec::new();
     for k in options.min_groups..=most {
         let model = KMeans::params_with_rng(k, ChaCha8Rng::seed_from_u64(options.seed))
-            .n_runs(2)
-            .max_n_iterations(40)
+            .n_runs(1)
+            .max_n_iterations(30)
             .tolerance(1e-3)
             .fit(&DatasetBase::from(sample.clone()))
             .map_err(|e| Error::InvalidArgument(format!("k-means: {e}")))?;
@@ -107,13 +112,14 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
         }
     }
     let (_, chosen) = best.expect("at least one number of groups is tried");
-    let final_model = KMeans::params_with_rng(chosen.nrows(), ChaCha8Rng::seed_from_u64(options.seed))
-        .init_method(KMeansInit::Precomputed(chosen))
-        .n_runs(1)
-        .max_n_iterations(20)
-        .tolerance(1e-3)
-        .fit(&DatasetBase::from(data.to_owned()))
-        .map_err(|e| Error::InvalidArgument(format!("k-means: {e}")))?;
+    let final_model =
+        KMeans::params_with_rng(chosen.nrows(), ChaCha8Rng::seed_from_u64(options.seed))
+            .init_method(KMeansInit::Precomputed(chosen))
+            .n_runs(1)
+            .max_n_iterations(15)
+            .tolerance(1e-3)
+            .fit(&DatasetBase::from(data.to_owned()))
+            .map_err(|e| Error::InvalidArgument(format!("k-means: {e}")))?;
     let centroids = final_model.centroids();
     let labels = final_model.predict(&data);
     let distances: Vec<f32> = (0..n)
@@ -129,7 +135,10 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
             continue;
         }
         let mean = members.iter().map(|&i| distances[i]).sum::<f32>() / members.len() as f32;
-        let sd = (members.iter().map(|&i| (distances[i] - mean).powi(2)).sum::<f32>()
+        let sd = (members
+            .iter()
+            .map(|&i| (distances[i] - mean).powi(2))
+            .sum::<f32>()
             / members.len() as f32)
             .sqrt();
         limits[group] = mean + options.noise_deviations * sd;
@@ -249,7 +258,10 @@ mod tests {
 
     #[test]
     fn adjusted_rand_index_matches_known_values() {
-        assert_eq!(adjusted_rand_index(&[0, 0, 1, 1], &[1, 1, 0, 0]).unwrap(), 1.0);
+        assert_eq!(
+            adjusted_rand_index(&[0, 0, 1, 1], &[1, 1, 0, 0]).unwrap(),
+            1.0
+        );
         // sklearn: adjusted_rand_score([0, 0, 1, 1], [0, 0, 1, 2]) = 0.5714285714285715
         let ari = adjusted_rand_index(&[0, 0, 1, 1], &[0, 0, 1, 2]).unwrap();
         assert!((ari - 0.571_428_571_428_571_5).abs() < 1e-12, "{ari}");
@@ -281,7 +293,11 @@ mod tests {
             idf: Vec::new(),
         };
         let clustering = cluster(&vectors, &ClusterOptions::default()).unwrap();
-        assert_eq!(clustering.groups, 3, "{:?}", clustering.silhouette_by_groups);
+        assert_eq!(
+            clustering.groups, 3,
+            "{:?}",
+            clustering.silhouette_by_groups
+        );
         let kept: Vec<usize> = (0..300).filter_map(|i| clustering.assignments[i]).collect();
         assert_eq!(kept.len(), 300);
         assert_eq!(adjusted_rand_index(&kept, &truth).unwrap(), 1.0);

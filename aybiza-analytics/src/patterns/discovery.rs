@@ -191,8 +191,7 @@ pub fn discover(
                 .map(|&i| calls[i].call.id.clone())
                 .collect(),
             previous_size,
-            trend_points: previous_size
-                .map(|p| 100.0 * (share - ratio(p, previous.len()))),
+            trend_points: previous_size.map(|p| 100.0 * (share - ratio(p, previous.len()))),
             average_sentiment: mean(sentiments.into_iter()),
             escalation_rate: ratio(
                 members.iter().filter(|&&i| calls[i].call.escalated).count(),
@@ -205,7 +204,11 @@ pub fn discover(
                     .count(),
                 size,
             ),
-            mean_duration_secs: mean(members.iter().filter_map(|&i| calls[i].call.duration_secs())),
+            mean_duration_secs: mean(
+                members
+                    .iter()
+                    .filter_map(|&i| calls[i].call.duration_secs()),
+            ),
             llm_insights: None,
         });
     }
@@ -267,7 +270,7 @@ pub async fn discover_patterns(
     } else {
         Vec::new()
     };
-    let mut findings = tokio::task::block_in_place(|| discover(&current, &previous, options))?;
+    let mut findings = discover(&current, &previous, options)?;
     findings.tenant = Some(tenant.to_owned());
     findings.start = bounded.then_some(range.start);
     findings.end = bounded.then_some(range.end);
@@ -396,7 +399,11 @@ fn customer_sentiment(calls: &[TranscribedCall]) -> Result<Vec<Vec<Option<f64>>>
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
@@ -413,7 +420,7 @@ mod tests {
     fn sample() -> (Vec<TranscribedCall>, Vec<crate::sim::Scenario>, Vec<String>) {
         let output = simulate(&SimConfig {
             tenants: 1,
-            days: 5,
+            days: 3,
             calls_per_day: 200,
             journeys_per_day: 0,
             anomaly_days: 0,
@@ -436,9 +443,15 @@ mod tests {
         assert!(measured.trigger_recall >= 0.6, "{measured:?}");
         assert!(measured.trigger_precision >= 0.6, "{measured:?}");
         assert!(measured.noise_share < 0.2, "{measured:?}");
-        let listed: usize = findings.groups.iter().map(|g| g.size).sum::<usize>() + findings.noise.len();
+        let listed: usize =
+            findings.groups.iter().map(|g| g.size).sum::<usize>() + findings.noise.len();
         assert_eq!(listed, calls.len());
-        assert!(findings.groups.iter().all(|g| !g.label.is_empty() && g.top_terms.len() >= 3));
+        assert!(
+            findings
+                .groups
+                .iter()
+                .all(|g| !g.label.is_empty() && g.top_terms.len() >= 3)
+        );
         assert!(findings.repeat_callers.repeat_calls > 0);
         assert!(!findings.faqs.is_empty());
     }
@@ -455,9 +468,15 @@ mod tests {
                 ..DiscoveryOptions::default()
             };
             let (_, clustering) = group_calls(&calls, &options).unwrap();
-            score(&clustering.assignments, clustering.groups, &scenarios, &[], &planted)
-                .unwrap()
-                .ari_grouped
+            score(
+                &clustering.assignments,
+                clustering.groups,
+                &scenarios,
+                &[],
+                &planted,
+            )
+            .unwrap()
+            .ari_grouped
         };
         let (tfidf, mixed) = (ari(0.0), ari(0.5));
         eprintln!("tf-idf only {tfidf:.3}, with embeddings {mixed:.3}");
@@ -469,7 +488,12 @@ mod tests {
         let (calls, _, _) = sample();
         let (previous, current) = calls.split_at(calls.len() / 2);
         let findings = discover(current, previous, &DiscoveryOptions::default()).unwrap();
-        assert!(findings.groups.iter().all(|g| g.previous_size.is_some() && g.trend_points.is_some()));
+        assert!(
+            findings
+                .groups
+                .iter()
+                .all(|g| g.previous_size.is_some() && g.trend_points.is_some())
+        );
         let assigned: usize = findings.groups.iter().filter_map(|g| g.previous_size).sum();
         assert!(assigned as f64 > 0.7 * previous.len() as f64);
     }

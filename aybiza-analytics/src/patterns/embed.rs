@@ -185,10 +185,7 @@ mod tests {
 
     fn similarity(a: &str, b: &str) -> f32 {
         let table = WordVectors::shipped();
-        dot(
-            &table.embed_text(a).unwrap(),
-            &table.embed_text(b).unwrap(),
-        )
+        dot(&table.embed_text(a).unwrap(), &table.embed_text(b).unwrap())
     }
 
     #[test]
@@ -205,7 +202,10 @@ mod tests {
         let billing = similarity("charged twice on my bill", "a weird fee on my invoice");
         let unrelated = similarity("charged twice on my bill", "forgot my password to log in");
         assert!(billing > unrelated, "{billing} vs {unrelated}");
-        assert!(similarity("cancel my account", "terminate the contract") > similarity("cancel my account", "the internet is slow"));
+        assert!(
+            similarity("cancel my account", "terminate the contract")
+                > similarity("cancel my account", "the internet is slow")
+        );
     }
 
     #[test]

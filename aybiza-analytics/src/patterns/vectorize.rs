@@ -202,7 +202,8 @@ pub fn vectorize(calls: &[TranscribedCall], options: &VectorizeOptions) -> Resul
     let mut word_idf = vec![0.0f32; word_text.len()];
     for (term, &key) in term_keys.iter().enumerate() {
         if key & 0xffff_ffff == u64::from(u32::MAX) {
-            word_idf[(key >> 32) as usize] = ((1.0 + n as f32) / (1.0 + df[term] as f32)).ln() + 1.0;
+            word_idf[(key >> 32) as usize] =
+                ((1.0 + n as f32) / (1.0 + df[term] as f32)).ln() + 1.0;
         }
     }
     let word_position: Vec<Option<u32>> = if options.semantic_dims > 0 {

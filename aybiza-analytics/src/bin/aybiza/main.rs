@@ -10,6 +10,8 @@ mod forecast;
 mod ingest;
 mod input;
 mod journey;
+#[cfg(feature = "patterns")]
+mod patterns;
 mod report;
 mod simulate;
 mod time_args;
@@ -43,6 +45,9 @@ enum Command {
     /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
     #[cfg(feature = "predict")]
     Classify(classify::Args),
+    /// Group a tenant's calls by reason and find escalation triggers, repeat callers, automation candidates and FAQs.
+    #[cfg(feature = "patterns")]
+    Patterns(patterns::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
 }
@@ -74,6 +79,8 @@ fn main() -> ExitCode {
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
             Command::Forecast(args) => forecast::run(args),
+            #[cfg(feature = "patterns")]
+            Command::Patterns(args) => patterns::run(args).await,
         }
     });
     match outcome {
