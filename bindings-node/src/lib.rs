@@ -21,6 +21,7 @@
 pub mod convert;
 pub mod errors;
 pub mod journey;
+pub mod patterns;
 pub mod privacy;
 pub mod promise;
 pub mod report;

@@ -28,6 +28,13 @@ pub struct Store {
     inner: SharedStore,
 }
 
+impl Store {
+    /// The shared store, for module functions that read it.
+    pub fn shared(&self) -> Arc<dyn aybiza_analytics::Store> {
+        Arc::clone(&self.inner)
+    }
+}
+
 #[napi]
 impl Store {
     /// Opens (creating if needed) the SQLite store file at `path`.

@@ -68,9 +68,8 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
             "cluster options: need 2 <= min_groups <= max_groups <= 200".into(),
         ));
     }
-    if !(options.noise_deviations.is_finite() && options.noise_deviations > 0.0)
-        || !(0.0..0.5).contains(&options.min_group_share)
-    {
+    let noise_ok = options.noise_deviations.is_finite() && options.noise_deviations > 0.0;
+    if !noise_ok || !(0.0..0.5).contains(&options.min_group_share) {
         return Err(Error::InvalidArgument(
             "cluster options: noise_deviations must be positive and min_group_share in [0, 0.5)"
                 .into(),
@@ -129,7 +128,7 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
     let k = centroids.nrows();
     let mut assignments: Vec<Option<usize>> = labels.iter().map(|&l| Some(l)).collect();
     let mut limits = vec![f32::INFINITY; k];
-    for group in 0..k {
+    for (group, limit) in limits.iter_mut().enumerate() {
         let members: Vec<usize> = (0..n).filter(|&i| labels[i] == group).collect();
         if members.is_empty() {
             continue;
@@ -141,9 +140,9 @@ pub fn cluster(vectors: &CallVectors, options: &ClusterOptions) -> Result<Cluste
             .sum::<f32>()
             / members.len() as f32)
             .sqrt();
-        limits[group] = mean + options.noise_deviations * sd;
+        *limit = mean + options.noise_deviations * sd;
         for &i in &members {
-            if distances[i] > limits[group] {
+            if distances[i] > *limit {
                 assignments[i] = None;
             }
         }

@@ -169,3 +169,39 @@ impl PatternsSection {
         html
     }
 }
+
+#[cfg(all(test, feature = "patterns"))]
+mod tests {
+    use super::*;
+    use crate::patterns::evaluate::simulated_calls;
+    use crate::sim::{SimConfig, simulate};
+
+    #[test]
+    fn the_section_summarises_discovery_and_renders_without_script() {
+        let output = simulate(&SimConfig {
+            tenants: 1,
+            days: 2,
+            calls_per_day: 100,
+            journeys_per_day: 0,
+            anomaly_days: 0,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let tenant = output.truth.calls[0].tenant.clone();
+        let (calls, _) = simulated_calls(&output, &tenant);
+        let (previous, current) = calls.split_at(calls.len() / 3);
+        let section = PatternsSection::compute(current, previous).unwrap();
+        assert_eq!(section.calls, current.len());
+        let grouped: usize = section.groups.iter().map(|g| g.size).sum();
+        assert_eq!(grouped + section.noise, current.len());
+        assert!(section.groups.iter().all(|g| g.trend_points.is_some()));
+        let html = section.to_html();
+        assert!(html.contains("Call patterns") && html.contains(&escape(&section.groups[0].label)));
+        assert!(!html.contains("<script"));
+        let json = serde_json::to_string(&section).unwrap();
+        assert_eq!(
+            serde_json::from_str::<PatternsSection>(&json).unwrap(),
+            section
+        );
+    }
+}
