@@ -864,6 +864,14 @@ export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: Cus
  */
 export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
 
+/**
+ * Groups a tenant's calls of `[start, end)` and runs the specialised analyses (escalation triggers,
+ * successful resolutions, confusion, repeat callers, automation candidates, FAQs); resolves to the
+ * findings (snake_case keys, as the Rust serde types write them). `options` holds `DiscoveryOptions`
+ * fields (`vectorize`, `cluster`, `analyses`); an unknown field rejects with code `InvalidArgument`.
+ */
+export declare function discoverPatterns(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Record<string, unknown>>
+
 /** Maximum-likelihood BG/NBD fit to `{frequency, recency, age, monetary_value}` customers. */
 export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise<BgNbdParams>
 

@@ -844,6 +844,7 @@ module.exports.attributionCsv = nativeBinding.attributionCsv
 module.exports.bgNbdExpectedTransactions = nativeBinding.bgNbdExpectedTransactions
 module.exports.bgNbdProbabilityAlive = nativeBinding.bgNbdProbabilityAlive
 module.exports.cohorts = nativeBinding.cohorts
+module.exports.discoverPatterns = nativeBinding.discoverPatterns
 module.exports.fitBgNbd = nativeBinding.fitBgNbd
 module.exports.fitGammaGamma = nativeBinding.fitGammaGamma
 module.exports.funnel = nativeBinding.funnel

@@ -319,3 +319,89 @@ fn rules_replays_simulated_calls() {
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("rules[0].when.phrases.any[0]"), "{stderr}");
 }
+
+
+#[test]
+fn patterns_prints_a_summary_and_writes_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let simulated = aybiza(&[
+        "simulate",
+        "--tenants",
+        "1",
+        "--days",
+        "2",
+        "--calls-per-day",
+        "80",
+        "--output",
+        &path("s.jsonl"),
+    ]);
+    assert!(simulated.status.success(), "{simulated:?}");
+    let ingested = aybiza(&[
+        "ingest",
+        "--store",
+        &path("s.db"),
+        "--input",
+        &path("s.jsonl"),
+    ]);
+    assert!(ingested.status.success(), "{ingested:?}");
+    let tenant = text(&dir.path().join("s.jsonl"))
+        .lines()
+        .find(|l| l.contains(r#""type":"tenant""#))
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .unwrap();
+
+    let printed = aybiza(&["patterns", "--store", &path("s.db"), "--tenant", &tenant]);
+    assert!(printed.status.success(), "{printed:?}");
+    let stdout = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        stdout.contains("groups:") && stdout.contains("escalation triggers"),
+        "{stdout}"
+    );
+
+    let written = aybiza(&[
+        "patterns",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-01-07",
+        "--output",
+        &path("f.json"),
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    let findings: serde_json::Value =
+        serde_json::from_str(&text(&dir.path().join("f.json"))).unwrap();
+    let groups = findings["groups"].as_array().unwrap();
+    assert!(!groups.is_empty());
+    assert!(groups[0]["label"].as_str().is_some_and(|l| !l.is_empty()));
+    let grouped: usize = groups
+        .iter()
+        .map(|g| g["call_ids"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(
+        grouped + findings["noise"].as_array().unwrap().len(),
+        findings["calls"].as_u64().unwrap() as usize
+    );
+    for list in [
+        "escalation_triggers",
+        "successful_resolutions",
+        "confusion",
+        "repeat_callers",
+        "automation_candidates",
+        "faqs",
+    ] {
+        assert!(!findings[list].is_null(), "{list} missing");
+    }
+
+    let missing = aybiza(&["patterns", "--store", &path("nope.db"), "--tenant", &tenant]);
+    assert_eq!(missing.status.code(), Some(1));
+}

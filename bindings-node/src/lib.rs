@@ -29,6 +29,7 @@ pub mod forecast;
 pub mod journey;
 pub mod llm;
 pub mod predict;
+pub mod patterns;
 pub mod privacy;
 pub mod promise;
 pub mod realtime;

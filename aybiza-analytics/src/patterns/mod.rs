@@ -1,6 +1,16 @@
 //! Patterns across calls and in live transcripts: the [`PatternDetector`] seam.
 
 pub mod live;
+#[cfg(feature = "patterns")]
+pub mod analyses;
+#[cfg(feature = "patterns")]
+pub mod cluster;
+#[cfg(feature = "patterns")]
+pub mod discovery;
+pub mod embed;
+#[cfg(feature = "patterns")]
+pub mod evaluate;
+pub mod vectorize;
 
 use serde::{Deserialize, Serialize};
 

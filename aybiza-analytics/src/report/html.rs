@@ -183,7 +183,12 @@ fn tenant_section(index: usize, tenant: &TenantReport) -> String {
         anchor = tenant_anchor(index),
         name = escape(tenant.display_name()),
         zone = timezone_note(&tenant.metrics),
-        body = scope_body(&tenant.metrics, None),
+        body = scope_body(&tenant.metrics, None)
+            + &tenant
+                .patterns
+                .as_ref()
+                .map(|p| p.to_html())
+                .unwrap_or_default(),
     )
 }
 

@@ -32,6 +32,7 @@ mod format;
 mod html;
 pub mod journeys;
 pub mod sentiment;
+pub mod patterns;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -141,6 +142,9 @@ pub struct TenantReport {
     pub name: Option<String>,
     /// The tenant's metrics.
     pub metrics: ScopeMetrics,
+    /// Call patterns (groups, escalation triggers, repeat callers, automation candidates), when computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patterns: Option<patterns::PatternsSection>,
 }
 
 impl TenantReport {
@@ -369,6 +373,8 @@ pub struct ReportOptions {
     pub tenants: Option<Vec<String>>,
     /// Longest daily series filled with zero days; longer spans list only days with calls.
     pub max_daily_points: usize,
+    /// Add the patterns section (batch discovery per tenant; needs the `patterns` feature, ignored without).
+    pub patterns: bool,
 }
 
 impl Default for ReportOptions {
@@ -376,6 +382,7 @@ impl Default for ReportOptions {
         Self {
             tenants: None,
             max_daily_points: 3_660,
+            patterns: false,
         }
     }
 }
@@ -485,10 +492,20 @@ pub async fn build_report(
             tenant: tenant_id.clone(),
             calls: metrics.calls.total,
         });
+        #[cfg(feature = "patterns")]
+        let patterns = if options.patterns {
+            let transcribed = crate::patterns::TranscribedCall::join(calls, utterances);
+            Some(patterns::PatternsSection::compute(&transcribed, &[])?)
+        } else {
+            None
+        };
+        #[cfg(not(feature = "patterns"))]
+        let patterns = None;
         tenants.push(TenantReport {
             tenant_id,
             name: record.map(|t| t.name),
             metrics,
+            patterns,
         });
     }
 

@@ -42,6 +42,7 @@ from aybiza_analytics._native import (
     classify_csv_bytes,
     bg_nbd_expected_transactions,
     bg_nbd_probability_alive,
+    discover_patterns,
     fit_bg_nbd,
     fit_gamma_gamma,
     gamma_gamma_expected_spend,
@@ -542,6 +543,8 @@ __all__ = [
     "classify_csv_bytes",
     "classify_table",
     "cohorts",
+    "discover_patterns",
+    "pattern_groups_table",
     "fit_bg_nbd",
     "fit_gamma_gamma",
     "funnel",
@@ -555,3 +558,31 @@ __all__ = [
     "simulate",
     "simulate_jsonl",
 ]
+
+
+def pattern_groups_table(findings: dict[str, Any], kind: str = "pandas") -> Any:
+    """The groups of ``discover_patterns`` findings as a table, one row per group.
+
+    Columns: ``id``, ``label``, ``size``, ``share``, ``top_terms`` (joined with ``", "``),
+    ``previous_size``, ``trend_points``, ``average_sentiment``, ``escalation_rate``,
+    ``resolution_rate``, ``mean_duration_secs``. ``kind`` as in ``frames.to_table``.
+    """
+    from aybiza_analytics.frames import to_table
+
+    rows = [
+        {
+            "id": g["id"],
+            "label": g["label"],
+            "size": g["size"],
+            "share": g["share"],
+            "top_terms": ", ".join(t["term"] for t in g["top_terms"]),
+            "previous_size": g["previous_size"],
+            "trend_points": g["trend_points"],
+            "average_sentiment": g["average_sentiment"],
+            "escalation_rate": g["escalation_rate"],
+            "resolution_rate": g["resolution_rate"],
+            "mean_duration_secs": g["mean_duration_secs"],
+        }
+        for g in findings["groups"]
+    ]
+    return to_table(rows, kind)

@@ -587,6 +587,19 @@ def simulate_jsonl(config: SimConfig | None = None) -> str:
         InvalidArgumentError, TypeError: as :func:`simulate`.
     """
 
+def discover_patterns(
+    store: Store,
+    tenant: str,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Groups a tenant's calls of ``[start, end)`` and runs the specialised analyses (escalation
+    triggers, successful resolutions, confusion, repeat callers, automation candidates, FAQs)."""
+
+def pattern_groups_table(findings: dict[str, Any], kind: str = "pandas") -> Any:
+    """The groups of ``discover_patterns`` findings as a table (``kind`` as in ``frames.to_table``)."""
+
 def render_report_html(report: Report) -> str:
     """Renders a report dict (as :meth:`Store.report` returns it, or read back
     from ``report.json``) as a self-contained HTML page.
@@ -1412,6 +1425,8 @@ __all__ = [
     "journey_segments",
     "journey_segments_csv",
     "parse_jsonl",
+    "discover_patterns",
+    "pattern_groups_table",
     "render_report_html",
     "simulate",
     "simulate_jsonl",

@@ -11,6 +11,8 @@ mod ingest;
 mod input;
 mod journey;
 mod redact;
+#[cfg(feature = "patterns")]
+mod patterns;
 mod report;
 mod rules;
 mod sentiment;
@@ -47,6 +49,9 @@ enum Command {
     /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
     #[cfg(feature = "predict")]
     Classify(classify::Args),
+    /// Group a tenant's calls by reason and find escalation triggers, repeat callers, automation candidates and FAQs.
+    #[cfg(feature = "patterns")]
+    Patterns(patterns::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
     /// Score the sentiment of a text column (CSV or JSON Lines): score, label, intensity, emotions, urgency.
@@ -87,6 +92,8 @@ fn main() -> ExitCode {
             Command::Sentiment(args) => sentiment::run(args),
             Command::Redact(args) => redact::run(args),
             Command::Rules(args) => rules::run(args).await,
+            #[cfg(feature = "patterns")]
+            Command::Patterns(args) => patterns::run(args).await,
         }
     });
     match outcome {

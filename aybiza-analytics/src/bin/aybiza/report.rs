@@ -46,6 +46,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     }
     let options = ReportOptions {
         tenants: (!args.only_tenants.is_empty()).then(|| args.only_tenants.clone()),
+        patterns: true,
         ..ReportOptions::default()
     };
     let bar = ProgressBar::new(0).with_style(

@@ -1,0 +1,37 @@
+//! `discoverPatterns`: batch pattern discovery for one tenant and period of a store.
+
+use aybiza_analytics::patterns::discovery::{DiscoveryOptions, discover_patterns as discover};
+use napi::Env;
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::convert;
+use crate::promise;
+use crate::store::Store;
+
+/// Groups a tenant's calls of `[start, end)` and runs the specialised analyses (escalation triggers,
+/// successful resolutions, confusion, repeat callers, automation candidates, FAQs); resolves to the
+/// findings (snake_case keys, as the Rust serde types write them). `options` holds `DiscoveryOptions`
+/// fields (`vectorize`, `cluster`, `analyses`); an unknown field rejects with code `InvalidArgument`.
+#[napi(catch_unwind, ts_return_type = "Promise<Record<string, unknown>>")]
+pub fn discover_patterns<'env>(
+    env: &'env Env,
+    store: &Store,
+    tenant: String,
+    #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+    #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+    #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let range = convert::time_range(start, end)?;
+    let options =
+        convert::optional_object_json("options", options)?.and_then(|value| match value {
+            Some(value) => convert::from_json::<DiscoveryOptions>("options", value),
+            None => Ok(DiscoveryOptions::default()),
+        });
+    let store = store.shared();
+    promise::spawn(env, async move {
+        let findings = discover(store.as_ref(), &tenant, range?, &options?).await?;
+        Ok(serde_json::to_value(findings)?)
+    })
+}
