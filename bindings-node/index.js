@@ -845,6 +845,7 @@ module.exports.OutcomeModels = nativeBinding.OutcomeModels
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.SentimentAnalyzer = nativeBinding.SentimentAnalyzer
 module.exports.Store = nativeBinding.Store
+module.exports.analyzeCallPatterns = nativeBinding.analyzeCallPatterns
 module.exports.attribution = nativeBinding.attribution
 module.exports.attributionCsv = nativeBinding.attributionCsv
 module.exports.bgNbdExpectedTransactions = nativeBinding.bgNbdExpectedTransactions

@@ -403,4 +403,28 @@ fn patterns_prints_a_summary_and_writes_findings() {
 
     let missing = aybiza(&["patterns", "--store", &path("nope.db"), "--tenant", &tenant]);
     assert_eq!(missing.status.code(), Some(1));
+
+    let store = path("s.db");
+    let region_alone = aybiza(&[
+        "patterns",
+        "--store",
+        &store,
+        "--tenant",
+        &tenant,
+        "--llm-region",
+        "eu-west-1",
+    ]);
+    assert_eq!(region_alone.status.code(), Some(2), "{region_alone:?}");
+    #[cfg(not(feature = "bedrock"))]
+    {
+        let llm = aybiza(&[
+            "patterns", "--store", &store, "--tenant", &tenant, "--llm", "bedrock",
+        ]);
+        assert_eq!(llm.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&llm.stderr);
+        assert!(
+            stderr.contains("built without the `bedrock` feature"),
+            "{stderr}"
+        );
+    }
 }

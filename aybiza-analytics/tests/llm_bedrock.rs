@@ -540,3 +540,73 @@ fn settings_from_json_map_to_backend_and_client_configs() {
     };
     assert_eq!(negative.split().unwrap_err().kind(), "config");
 }
+
+/// `aybiza patterns --llm bedrock` end to end: the CLI reads a store, discovers groups and deepens
+/// them through the real SDK against the local server, then prints the model's insights.
+#[cfg(all(feature = "cli", feature = "patterns"))]
+#[tokio::test]
+async fn the_patterns_cli_prints_the_models_insights() {
+    use aybiza_analytics::sim::{SimConfig, simulate};
+    use aybiza_analytics::{SqliteStore, Store};
+
+    let valid = r#"{"common_issues": [{"text": "Double charges after a plan change", "confidence": 0.9}],
+        "faqs": [], "friction_points": [], "resolution_patterns": [], "automation_ideas": [],
+        "training_gaps": [], "product_suggestions": []}"#;
+    let server = Server::start(vec![Reply::Text(valid); 16]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let output = simulate(&SimConfig {
+        tenants: 1,
+        days: 1,
+        calls_per_day: 120,
+        journeys_per_day: 0,
+        anomaly_days: 0,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let tenant = output.truth.calls[0].tenant.clone();
+    SqliteStore::open(&db)
+        .unwrap()
+        .put(output.records)
+        .await
+        .unwrap();
+
+    let (url, db) = (server.url.clone(), db.to_string_lossy().into_owned());
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aybiza"))
+            .args(["patterns", "--store", &db, "--tenant", &tenant])
+            .args([
+                "--llm",
+                "bedrock",
+                "--llm-region",
+                "us-east-1",
+                "--llm-endpoint",
+                &url,
+            ])
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/aybiza-aws-config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/aybiza-aws-credentials",
+            )
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(stdout.contains("model insights:"), "{stdout}");
+    assert!(
+        stdout.contains("common issues: Double charges after a plan change (0.90)"),
+        "{stdout}"
+    );
+    let requests = server.seen().len();
+    assert!(requests >= 2, "{requests} requests");
+    assert!(
+        stdout.contains(&format!("tokens: {} in", 2000 * requests)),
+        "{stdout}"
+    );
+}

@@ -31,7 +31,7 @@ pub struct LlmClient {
 }
 
 /// The connected client, connecting on first use.
-async fn connected(
+pub(crate) async fn connected(
     settings: &BedrockClientSettings,
     cell: &OnceCell<CoreClient>,
 ) -> aybiza_analytics::Result<CoreClient> {
@@ -43,6 +43,13 @@ async fn connected(
 /// An optional string argument, or the default tenant.
 fn tenant_arg(tenant: Option<String>) -> String {
     tenant.unwrap_or_else(|| DEFAULT_TENANT.to_owned())
+}
+
+impl LlmClient {
+    /// What [`connected`] needs to reach this client's core client from a spawned task.
+    pub(crate) fn connection(&self) -> (BedrockClientSettings, Arc<OnceCell<CoreClient>>) {
+        (self.settings.clone(), Arc::clone(&self.client))
+    }
 }
 
 #[napi]

@@ -80,6 +80,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(sim::simulate_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(report::render_report_html, module)?)?;
     module.add_function(wrap_pyfunction!(patterns::discover_patterns, module)?)?;
+    module.add_function(wrap_pyfunction!(patterns::analyze_call_patterns, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

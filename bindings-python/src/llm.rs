@@ -26,6 +26,13 @@ pub struct PyLlmClient {
     inner: LlmClient,
 }
 
+impl PyLlmClient {
+    /// The core client (for functions that take an `LlmClient` argument).
+    pub(crate) fn core(&self) -> &LlmClient {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyLlmClient {
     /// Connects to Bedrock: credentials and region from the AWS chain, with the overrides in `settings`.

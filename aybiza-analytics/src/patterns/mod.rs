@@ -3,6 +3,8 @@
 #[cfg(feature = "patterns")]
 pub mod analyses;
 #[cfg(feature = "patterns")]
+pub mod analyze;
+#[cfg(feature = "patterns")]
 pub mod cluster;
 #[cfg(feature = "patterns")]
 pub mod discovery;

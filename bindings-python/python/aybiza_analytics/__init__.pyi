@@ -597,6 +597,19 @@ def discover_patterns(
     """Groups a tenant's calls of ``[start, end)`` and runs the specialised analyses (escalation
     triggers, successful resolutions, confusion, repeat callers, automation candidates, FAQs)."""
 
+def analyze_call_patterns(
+    store: Store,
+    tenant: str,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    options: dict[str, Any] | None = None,
+    llm_client: LlmClient | None = None,
+) -> dict[str, Any]:
+    """``discover_patterns``, then with ``llm_client`` one model analysis per group (largest first,
+    at most ``options["max_llm_groups"]``) attached as the group's ``llm_insights``; failed groups
+    are listed in ``llm_failures`` and keep their local findings, ``llm_usage`` has the tokens and cost.
+    ``options``: ``discovery`` (as ``discover_patterns``), ``deepen``, ``max_llm_groups``."""
+
 def pattern_groups_table(findings: dict[str, Any], kind: str = "pandas") -> Any:
     """The groups of ``discover_patterns`` findings as a table (``kind`` as in ``frames.to_table``)."""
 
@@ -1426,6 +1439,7 @@ __all__ = [
     "journey_segments_csv",
     "parse_jsonl",
     "discover_patterns",
+    "analyze_call_patterns",
     "pattern_groups_table",
     "render_report_html",
     "simulate",

@@ -3,8 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aybiza_analytics::patterns::discovery::{DiscoveryOptions, PatternFindings, discover_patterns};
-use aybiza_analytics::{Result, SqliteStore};
+use aybiza_analytics::llm::LlmClient;
+use aybiza_analytics::patterns::analyze::{
+    PatternAnalysis, PatternAnalysisOptions, analyze_call_patterns,
+};
+use aybiza_analytics::patterns::discovery::PatternFindings;
+use aybiza_analytics::{Error, Result, SqliteStore};
 
 use crate::time_args::TimeArgs;
 
@@ -22,27 +26,68 @@ pub struct Args {
     /// Write the findings as JSON to this file instead of printing a summary.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Deepen each group with a language model: `bedrock` (Claude on AWS Bedrock; credentials from the
+    /// AWS chain). Needs a binary built with the `bedrock` feature.
+    #[arg(long, value_parser = ["bedrock"])]
+    llm: Option<String>,
+    /// AWS region of the model (default: from the AWS chain).
+    #[arg(long, requires = "llm")]
+    llm_region: Option<String>,
+    /// Endpoint URL of the model service, instead of the region's.
+    #[arg(long, requires = "llm")]
+    llm_endpoint: Option<String>,
+}
+
+/// The model client `--llm` asks for, if any.
+#[cfg(feature = "bedrock")]
+async fn llm_client(args: &Args) -> Result<Option<LlmClient>> {
+    use aybiza_analytics::llm::bedrock::BedrockClientSettings;
+    if args.llm.is_none() {
+        return Ok(None);
+    }
+    let settings = BedrockClientSettings {
+        region: args.llm_region.clone(),
+        endpoint_url: args.llm_endpoint.clone(),
+        ..BedrockClientSettings::default()
+    };
+    Ok(Some(settings.connect().await?))
+}
+
+/// The model client `--llm` asks for: none in a binary built without the `bedrock` feature.
+#[cfg(not(feature = "bedrock"))]
+async fn llm_client(args: &Args) -> Result<Option<LlmClient>> {
+    match &args.llm {
+        None => Ok(None),
+        Some(backend) => Err(Error::InvalidArgument(format!(
+            "--llm {backend}: this aybiza binary was built without the `bedrock` feature \
+             (build it with `cargo install --path aybiza-analytics --features bedrock`)"
+        ))),
+    }
 }
 
 /// Runs discovery and prints a summary or writes the JSON findings.
 pub async fn run(args: Args) -> Result<ExitCode> {
     if !args.store.exists() {
-        return Err(aybiza_analytics::Error::InvalidArgument(format!(
+        return Err(Error::InvalidArgument(format!(
             "store {} does not exist",
             args.store.display()
         )));
     }
+    let range = args.time.range()?;
+    let llm = llm_client(&args).await?;
     let store = SqliteStore::open(&args.store)?;
-    let findings = discover_patterns(
+    let analysis = analyze_call_patterns(
         &store,
         &args.tenant,
-        args.time.range()?,
-        &DiscoveryOptions::default(),
+        range,
+        &PatternAnalysisOptions::default(),
+        llm.as_ref(),
     )
     .await?;
+    let findings = &analysis.findings;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, serde_json::to_vec_pretty(&findings)?)?;
+            std::fs::write(path, serde_json::to_vec_pretty(&analysis)?)?;
             println!(
                 "{} calls, {} groups, {} noise: {}",
                 findings.calls,
@@ -51,9 +96,61 @@ pub async fn run(args: Args) -> Result<ExitCode> {
                 path.display()
             );
         }
-        None => print!("{}", summary(&findings)),
+        None => print!("{}{}", summary(findings), llm_summary(&analysis)),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model's insights per group, its failures and its cost; empty when no model was asked.
+fn llm_summary(analysis: &PatternAnalysis) -> String {
+    use std::fmt::Write;
+    let Some(usage) = analysis.llm_usage else {
+        return String::new();
+    };
+    let mut out = String::from("\nmodel insights:\n");
+    for group in &analysis.findings.groups {
+        let Some(insights) = &group.llm_insights else {
+            continue;
+        };
+        let model = insights["model"].as_str().unwrap_or("?");
+        let _ = writeln!(out, "  {} ({model}):", group.label);
+        for category in [
+            "common_issues",
+            "faqs",
+            "friction_points",
+            "resolution_patterns",
+            "automation_ideas",
+            "training_gaps",
+            "product_suggestions",
+        ] {
+            for finding in insights[category].as_array().into_iter().flatten() {
+                let _ = writeln!(
+                    out,
+                    "    {}: {} ({:.2})",
+                    category.replace('_', " "),
+                    finding["text"].as_str().unwrap_or_default(),
+                    finding["confidence"].as_f64().unwrap_or_default()
+                );
+            }
+        }
+    }
+    for failure in &analysis.llm_failures {
+        let _ = writeln!(
+            out,
+            "  {}: model analysis failed ({}): {}",
+            failure.label, failure.kind, failure.message
+        );
+    }
+    let cost = usage
+        .cost_usd
+        .map(|c| format!("${c:.4}"))
+        .unwrap_or_else(|| "cost unknown".into());
+    let _ = writeln!(
+        out,
+        "  tokens: {} in, {} out, {cost}",
+        usage.input_tokens, usage.output_tokens
+    );
+    out
 }
 
 fn summary(f: &PatternFindings) -> String {
