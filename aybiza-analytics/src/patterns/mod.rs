@@ -1,6 +1,5 @@
 //! Patterns across calls and in live transcripts: the [`PatternDetector`] seam.
 
-pub mod live;
 #[cfg(feature = "patterns")]
 pub mod analyses;
 #[cfg(feature = "patterns")]
@@ -10,6 +9,7 @@ pub mod discovery;
 pub mod embed;
 #[cfg(feature = "patterns")]
 pub mod evaluate;
+pub mod live;
 pub mod vectorize;
 
 use serde::{Deserialize, Serialize};

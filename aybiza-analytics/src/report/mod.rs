@@ -31,8 +31,8 @@ mod forecast;
 mod format;
 mod html;
 pub mod journeys;
-pub mod sentiment;
 pub mod patterns;
+pub mod sentiment;
 mod tally;
 #[cfg(test)]
 mod tests;

@@ -10,9 +10,9 @@ mod forecast;
 mod ingest;
 mod input;
 mod journey;
-mod redact;
 #[cfg(feature = "patterns")]
 mod patterns;
+mod redact;
 mod report;
 mod rules;
 mod sentiment;
