@@ -320,7 +320,6 @@ fn rules_replays_simulated_calls() {
     assert!(stderr.contains("rules[0].when.phrases.any[0]"), "{stderr}");
 }
 
-
 #[test]
 fn patterns_prints_a_summary_and_writes_findings() {
     let dir = tempfile::tempdir().unwrap();

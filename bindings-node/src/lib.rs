@@ -28,14 +28,14 @@ pub mod errors;
 pub mod forecast;
 pub mod journey;
 pub mod llm;
-pub mod predict;
 pub mod patterns;
+pub mod predict;
 pub mod privacy;
 pub mod promise;
 pub mod realtime;
 pub mod report;
-pub mod sentiment;
 pub mod rules;
+pub mod sentiment;
 pub mod sim;
 pub mod store;
 
