@@ -383,6 +383,24 @@ export interface Redacted {
   entities: PiiEntity[]
 }
 
+/** Emotion strengths of a text, each in [0, 1]. */
+export interface Emotions {
+  frustrated: number
+  angry: number
+  confused: number
+  satisfied: number
+  happy: number
+}
+
+/** The sentiment of one text: `score` in [-1, 1] (label band +-0.05), `intensity` and `urgency` in [0, 1]. */
+export interface Sentiment {
+  score: number
+  label: 'negative' | 'neutral' | 'positive'
+  intensity: number
+  emotions: Emotions
+  urgency: number
+}
+
 /** One aggregated path: `path` (channel names, or one string joined by the separator) and `conversions`; `value` and `nulls` default to 0. */
 export interface PathInput {
   path: ReadonlyArray<string> | string
@@ -477,6 +495,49 @@ export interface FunnelStep {
   stage: string
   cases: number
   conversion_from_previous: number
+}
+
+/** One event of a segmented event log; `segment` missing or null is the blank segment. */
+export interface SegmentEvent {
+  case: string
+  activity: string
+  timestamp: Date | string
+  segment?: string | null
+}
+
+/** Segment comparison settings (defaults `['purchase']`, no funnel, 10 variants). */
+export interface SegmentOptions {
+  conversion_activities?: string[]
+  funnel?: string[]
+  top_variants?: number
+}
+
+/** Cases of a segment that stopped at an activity without converting. */
+export interface ActivityShare {
+  activity: string
+  cases: number
+  share: number
+}
+
+/** The journey-map metrics of one segment. */
+export interface SegmentSummary {
+  segment: string
+  cases: number
+  events: number
+  share_of_cases: number
+  variant_count: number
+  variants: Variant[]
+  converted: number
+  conversion_rate: number
+  durations: DurationStats
+  drop_offs: ActivityShare[]
+  funnel: FunnelStep[]
+}
+
+/** Segments side by side, most cases first. */
+export interface SegmentComparison {
+  cases: number
+  segments: SegmentSummary[]
 }
 
 /** One activity of a customer; `value` defaults to 0. */
@@ -574,6 +635,358 @@ export interface JourneyUpdate {
   previous_ended: JourneyOutcome | null
   retention_triggered: boolean
   duplicate: boolean
+}
+
+/** Options of `forecast`; every field may be left out. */
+export interface ForecastOptions {
+  /** Timestamps of the values (Date or string): the values are put on a regular grid. */
+  timestamps?: ReadonlyArray<string | Date>
+  periods?: ReadonlyArray<number>
+  /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */
+  levels?: ReadonlyArray<number>
+  /** Grid step with timestamps: '15m', '1h', '1d'… (default: the most common gap). */
+  step?: string
+  aggregate?: 'sum' | 'mean'
+  fill?: 'zero' | 'linear'
+  calibration_windows?: number
+  max_cycles?: number
+}
+
+/** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */
+export interface ForecastResult {
+  model: string
+  periods: number[]
+  columns: string[]
+  rows: Array<{ step: number; timestamp: string | null; point: number; [column: string]: number | string | null }>
+}
+
+/** The scale values are judged on. */
+export type AnomalyTransform = { kind: 'identity' } | { kind: 'sqrt' } | { kind: 'log'; offset: number }
+
+/** Options of `detectAnomalies` and `AnomalyMonitor`; every field may be left out. */
+export interface AnomalyOptions {
+  periods?: ReadonlyArray<number> | null
+  band_level?: number
+  threshold?: number
+  transform?: AnomalyTransform
+  refit_every?: number
+  warm_up?: number
+  max_history?: number
+  calibration_windows?: number
+  window?: number
+  /** Batch only: flagged steps at most this far apart form one interval. */
+  max_gap?: number
+  /** Batch only: shorter intervals are dropped. */
+  min_len?: number
+}
+
+/** A run of anomalous steps, `start` to `end` (exclusive). */
+export interface AnomalyInterval {
+  start: number
+  end: number
+  peak_probability: number
+  direction: 'above' | 'below'
+}
+
+/** The verdict on one live value. */
+export interface AnomalyVerdict {
+  value: number
+  expected: number
+  lower: number
+  upper: number
+  probability: number
+  anomalous: boolean
+  direction: 'above' | 'below'
+}
+
+/** Options of `staffing`; every field may be left out. */
+export interface StaffingOptions {
+  interval_secs?: number
+  aht_secs?: number
+  service_level?: number
+  answer_within_secs?: number
+  max_occupancy?: number
+  model?: 'erlang_c' | 'erlang_a'
+  patience_secs?: number
+}
+
+/** The staffing of one interval. */
+export interface StaffingRow {
+  interval: number
+  calls: number
+  agents: number
+  traffic_erlangs: number
+  occupancy: number
+  service_level: number
+  probability_of_waiting: number
+  expected_wait_secs: number
+  probability_of_abandoning: number
+}
+
+/** Weights of text, voice and context in the fused sentiment. */
+export interface FusionWeights {
+  text: number
+  voice: number
+  context: number
+}
+
+/** Thresholds turning the fused state into recommendations. */
+export interface RecommendationThresholds {
+  frustration: number
+  confusion: number
+  satisfaction: number
+  slow_down: number
+  speed_up_energy: number
+  escalation_watch: number
+  escalation_warning: number
+  repetitions: number
+  hold_ms: number
+  resolution: number
+}
+
+/** Configuration of `CallTracker`; missing fields take their defaults (docs/realtime.md). */
+export interface RealtimeConfig {
+  max_text_bytes?: number
+  max_journey_points?: number
+  baseline_min_utterances?: number
+  repetition_similarity?: number
+  topic_change_overlap?: number
+  min_content_words?: number
+  silence_min_ms?: number
+  hold_min_ms?: number
+  smoothing?: number
+  attack?: number
+  weights?: Partial<FusionWeights>
+  thresholds?: Partial<RecommendationThresholds>
+  shards?: number
+  idle_timeout_secs?: number
+  ended_memory?: number
+}
+
+/** One utterance handed to `CallTracker.onUtterance`. */
+export interface UtteranceInput {
+  seq: number
+  speaker: Speaker
+  text: string
+  start_ms: number
+  end_ms: number
+  voice?: Partial<VoiceFeatures>
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive'
+
+export interface VoiceSignals {
+  stress: number
+  energy: number
+  features_present: number
+  baseline_ready: boolean
+}
+
+export interface ContextSignals {
+  repetition: boolean
+  similarity: number
+  topic_change: boolean
+  resolution_cue: boolean
+  escalation_request: boolean
+  gap_ms: number
+  gap_kind: 'none' | 'silence' | 'hold'
+}
+
+export interface ContextState {
+  repetitions: number
+  topic_changes: number
+  resolution_progress: number
+  escalation_requests: number
+  time_on_call_ms: number
+  hold_ms: number
+  silence_ms: number
+  customer_interruptions: number
+  agent_interruptions: number
+  customer_turns: number
+  agent_turns: number
+}
+
+export interface RiskDrivers {
+  negative_sentiment: number
+  anger: number
+  frustration: number
+  voice_stress: number
+  repetition: number
+  hold: number
+  escalation_request: number
+  resolution: number
+}
+
+export interface CallState {
+  current_sentiment: number
+  label: SentimentLabel
+  emotions: Emotions
+  dominant_emotion: 'calm' | 'frustrated' | 'angry' | 'confused' | 'satisfied' | 'happy'
+  stress: number
+  energy: number
+  satisfaction: number
+  escalation_risk: number
+  peak_escalation_risk: number
+  risk_drivers: RiskDrivers
+  context: ContextState
+  utterances: number
+}
+
+export interface Recommendations {
+  tone: 'apologetic_understanding' | 'patient_explanatory' | 'friendly_efficient' | 'professional_neutral'
+  pacing: 'slow_down' | 'maintain' | 'speed_up'
+  empathy_level: number
+  empathy: 'low' | 'medium' | 'high'
+  next_best_action:
+    | 'escalate_to_supervisor'
+    | 'acknowledge_and_apologize'
+    | 'clarify_and_confirm'
+    | 'thank_for_holding_and_update'
+    | 'confirm_resolution'
+    | 'continue_resolution'
+  escalation_warning: 'none' | 'watch' | 'warning'
+  escalation_risk: number
+}
+
+/** What one utterance produced. */
+export interface RealtimeUpdate {
+  utterance: {
+    seq: number
+    speaker: Speaker
+    start_ms: number
+    end_ms: number
+    sentiment_score: number
+    silence_ms: number
+    interruption: boolean
+  }
+  point: {
+    seq: number
+    speaker: Speaker
+    at_ms: number
+    text_score: number
+    fused_score: number
+    label: SentimentLabel
+  }
+  sentiment: Sentiment
+  voice: VoiceSignals | null
+  context: ContextSignals
+  state: CallState
+  recommendations: Recommendations
+  /** Live rules that fired on this utterance. */
+  rule_hits: RuleHit[]
+}
+
+/** What a `CallTracker` subscriber receives. */
+export interface RealtimeEvent {
+  tenant: string
+  call_id: string
+  update: RealtimeUpdate
+}
+
+export interface QuarterSentiment {
+  quarter: number
+  customer: number | null
+  agent: number | null
+  customer_utterances: number
+  agent_utterances: number
+}
+
+/** The summary of an ended call. */
+export interface CallSummary {
+  call: Call
+  reason: 'ended' | 'idle'
+  state: CallState
+  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
+  journey_dropped: number
+  quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
+  /** Live rules that fired when the call ended (`last_secs` windows, `not` conditions). */
+  rule_hits: RuleHit[]
+  /** Ids of every live rule that fired during the call, in order. */
+  rules_fired: string[]
+}
+
+export interface FlushReport {
+  calls: number
+  written: WriteCounts
+}
+
+/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
+export interface ForestSettings {
+  trees?: number
+  seed?: number
+  max_samples_per_tree?: number
+}
+
+/** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
+export interface ReliabilityBin {
+  lower: number
+  upper: number
+  count: number
+  mean_predicted: number
+  observed: number
+}
+
+/** Metrics of a classifier on labelled rows. */
+export interface ClassificationMetrics {
+  rows: number
+  accuracy: number
+  majority_accuracy: number
+  roc_auc: number | null
+  f1: number
+  brier: number
+  reliability: ReliabilityBin[]
+}
+
+/** Metrics of a regressor on rows with known targets. */
+export interface RegressionMetrics {
+  rows: number
+  mae: number
+  rmse: number
+  r2: number
+  mean_baseline_mae: number
+}
+
+/** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
+export interface ClassifyReport {
+  rows: number
+  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
+  classes: string[]
+  trees: number
+  folds: Array<{
+    fold: number
+    train_rows: number
+    test_rows: number
+    accuracy: number
+    roc_auc: number | null
+    f1: number
+    brier: number
+    fit_seconds: number
+    predict_seconds: number
+    predict_seconds_per_1000_rows: number
+  }>
+  mean_accuracy: number
+  mean_roc_auc: number | null
+  mean_fit_seconds: number
+  predict_seconds_per_1000_rows: number
+  pooled: ClassificationMetrics
+}
+
+/** Predictions for one call. */
+export interface OutcomePredictions {
+  call_id: string
+  resolution_probability: number
+  escalation_probability: number
+  expected_duration_secs: number
+  expected_satisfaction: number | null
+}
+
+/** How the outcome models score on a set of calls. */
+export interface OutcomeEvaluation {
+  calls: number
+  resolution: ClassificationMetrics
+  escalation: ClassificationMetrics
+  duration: RegressionMetrics
+  satisfaction: RegressionMetrics | null
 }
 
 /** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
@@ -692,6 +1105,42 @@ export interface TenantCost {
   by_model: Record<string, ModelCost>
 }
 
+/** One utterance for `LiveRules.matchTranscript`. */
+export interface LiveUtterance {
+  speaker: 'customer' | 'agent' | 'bot'
+  text: string
+  /** Position in the call, from 0. */
+  seq: number
+  /** Start, in milliseconds since the call started. */
+  start_ms: number
+  /** End (default `start_ms`). */
+  end_ms?: number
+  /** Sentiment score in [-1, 1]; sentiment conditions skip utterances without one. */
+  sentiment?: number
+  /** Silence before the utterance, in milliseconds. */
+  silence_ms?: number
+  /** Interruptions by the speaker in this utterance (default 0). */
+  interruptions?: number
+}
+
+/** A live rule that fired, with its evidence (see docs/rules.md). */
+export interface RuleHit {
+  rule_id: string
+  /** Call time when it was decided (an utterance end, or the call end). */
+  at_ms: number
+  /** The utterance of the latest evidence; null for rules decided by `not` alone. */
+  seq: number | null
+  speaker: 'customer' | 'agent' | 'bot' | null
+  /** The matched phrase as written in the rule. */
+  phrase: string | null
+  /** The utterance where the phrase starts (`seq - 1` when it spans two). */
+  start_seq: number | null
+  /** Character (code point) offset of the phrase start, in the `start_seq` utterance. */
+  char_start: number | null
+  /** Character offset one past the phrase end, in the `seq` utterance. */
+  char_end: number | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -699,6 +1148,79 @@ export interface TenantCost {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A streaming anomaly detector: `observe(value)` scores each live interval against the band
+ * forecast from the values before it.
+ */
+export declare class AnomalyMonitor {
+  /**
+   * A monitor with these options (`periods`, `band_level`, `threshold`, `transform`,
+   * `refit_every`, `warm_up`, `max_history`, `calibration_windows`, `window`). Throws an
+   * `Error` with code `InvalidArgument` for a bad option.
+   */
+  constructor(options?: AnomalyOptions | null)
+  /**
+   * Scores the next value: `null` during the warm-up, else `{value, expected, lower, upper,
+   * probability, anomalous, direction}`. Throws for a non-finite value.
+   */
+  observe(value: number): AnomalyVerdict | null
+  /** Values kept as history. */
+  get historyLen(): number
+}
+
+/**
+ * Tracks live calls utterance by utterance: sentiment, voice stress, context,
+ * escalation risk and agent recommendations after every utterance.
+ */
+export declare class CallTracker {
+  /**
+   * A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults),
+   * matching `rules` (a `LiveRules`, or JSON/TOML rule-set text) when given.
+   * Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config
+   * or bad rules.
+   */
+  constructor(config?: RealtimeConfig | null, rules?: LiveRules | string | undefined | null)
+  /**
+   * Replaces the live rules (a `LiveRules`, JSON/TOML rule-set text, or null for none), also
+   * for calls in progress: each picks them up on its next utterance. Throws `InvalidArgument`
+   * for bad rules.
+   */
+  setRules(rules?: LiveRules | string | undefined | null): void
+  /** Ids of the live rules in force (empty when none are loaded). */
+  get ruleIds(): Array<string>
+  /** Starts tracking a live call (a call record without `ended_at`). */
+  startCall(call: Omit<Call, 'escalated' | 'transferred'> & Partial<Pick<Call, 'escalated' | 'transferred'>>): void
+  /**
+   * Folds one utterance (`{seq, speaker, text, start_ms, end_ms, voice?}`) into a
+   * live call and returns the update; subscribers are called before it returns.
+   */
+  onUtterance(tenant: string, callId: string, utterance: UtteranceInput): RealtimeUpdate
+  /** The current state of a live call. */
+  state(tenant: string, callId: string): CallState
+  /**
+   * Ends a live call and returns its summary (also queued for `flushEnded` / `takeEnded`).
+   * `endedAt` defaults to the start plus the latest utterance end.
+   */
+  endCall(tenant: string, callId: string, outcome?: CallOutcome | null, endedAt?: Date | string | null): CallSummary
+  /** Ends calls idle for longer than `idle_timeout_secs`; returns how many. */
+  evictIdle(): number
+  /** Hands over (and forgets) the summaries of ended and evicted calls. */
+  takeEnded(): CallSummary[]
+  /** Writes the summaries of ended and evicted calls to `store`; resolves to `{calls, written}`. */
+  flushEnded(store: Store): Promise<FlushReport>
+  /** Number of live calls. */
+  liveCalls(): number
+  /**
+   * Registers `callback`, called with `{tenant, call_id, update}` for every accepted
+   * utterance; returns the subscription id. Throws `InvalidArgument` if it is not a function.
+   */
+  subscribe(callback: (event: RealtimeEvent) => unknown): number
+  /** Removes a subscription; false if it was not registered. */
+  unsubscribe(subscription: number): boolean
+  /** Messages of the exceptions subscribers threw (the latest 100). */
+  get subscriberErrors(): Array<string>
+}
 
 /**
  * Follows customers' journeys event by event: stage, abandonment risk, next
@@ -716,6 +1238,14 @@ export declare class JourneyTracker {
    */
   constructor(config?: JourneyConfig | null, history?: ReadonlyArray<CaseEvent> | null, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null)
   /**
+   * A tracker whose model is learned from the past journeys of `tenant` in
+   * `[start, end)` held by `store`: its journey events, cut into journeys at
+   * `config`'s conversion and churn actions and after its inactivity window.
+   * Rejects with code `InvalidArgument` when the tenant has no journey
+   * events there or the config is bad.
+   */
+  static fromStore(store: Store, tenant: string, config?: JourneyConfig | null, start?: TimeBound, end?: TimeBound, onRetentionRisk?: ((update: JourneyUpdate) => unknown) | null): Promise<JourneyTracker>
+  /**
    * Appends a journey event (`id`, `customer_id`, `action`, `timestamp`;
    * `tenant`, `channel`, `value`, `sentiment`, `attributes` optional) to its
    * customer's journey and returns the journey's new state. When
@@ -730,6 +1260,52 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/** One live call's rule state, from `LiveRules.newCall()`. Each rule fires at most once per call. */
+export declare class LiveRuleCall {
+  /**
+   * Feeds one utterance (as in `LiveRules.matchTranscript`); returns the rules that fired.
+   * Ignored after `endCall`.
+   */
+  onUtterance(utterance: LiveUtterance): RuleHit[]
+  /**
+   * Ends the call at `callEndMs` (ms since its start): returns the rules decided by the end
+   * (`last_secs` windows, `not`). A second call returns nothing.
+   */
+  endCall(callEndMs: number): RuleHit[]
+  /** Whether `endCall` has run. */
+  get isEnded(): boolean
+}
+
+/**
+ * A compiled set of live pattern rules: phrases with wildcards, sentiment,
+ * silence, interruption and call-position conditions (format in `docs/rules.md`).
+ */
+export declare class LiveRules {
+  /**
+   * Parses and compiles a JSON rule set. Throws an `Error` with code
+   * `InvalidArgument` naming the line or the rule path of a mistake.
+   */
+  static fromJson(text: string): LiveRules
+  /** Parses and compiles a TOML rule set. Throws as `fromJson` does. */
+  static fromToml(text: string): LiveRules
+  /** The shipped default rules (escalation, churn, confusion, complaints, compliance, silence). */
+  static default(): LiveRules
+  /** The rule ids, in order. */
+  get ruleIds(): Array<string>
+  /** The rule set in its JSON form. */
+  ruleSet(): Record<string, unknown>
+  /**
+   * Runs a call's utterances (`{speaker, text, seq, start_ms}` and optionally
+   * `end_ms`, `sentiment`, `silence_ms`, `interruptions`) through the rules, then
+   * ends the call at `callEndMs` (default: the latest utterance end).
+   */
+  matchTranscript(utterances: ReadonlyArray<LiveUtterance>, callEndMs?: number | undefined | null): RuleHit[]
+  /** A matcher for one live call: feed it utterances as they come. */
+  newCall(): LiveRuleCall
+  /** Number of rules. */
+  get length(): number
 }
 
 /**
@@ -752,6 +1328,33 @@ export declare class LlmClient {
   summarize(keyFigures: Record<string, unknown>, tenant?: string | undefined | null): Promise<SummaryResult>
   /** Tokens and dollars per tenant so far: `{tenant: {total, by_model}}` (empty before the first call). */
   costs(): Record<string, TenantCost>
+}
+
+/** The four call-outcome models: resolution, escalation, duration and satisfaction. */
+export declare class OutcomeModels {
+  /**
+   * Trains the models on the calls of `tenant` in `[start, end)` held by
+   * `store`. Rejects with code `InvalidArgument` when the tenant has no
+   * calls there or a setting is bad, `Predict` when a model cannot be trained.
+   */
+  static train(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, settings?: ForestSettings | null): Promise<OutcomeModels>
+  /** Predictions for every call of `tenant` in `[start, end)`. */
+  predict(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomePredictions[]>
+  /** Metrics of the models on the calls of `tenant` in `[start, end)`. */
+  evaluate(store: Store, tenant: string, start?: TimeBound, end?: TimeBound): Promise<OutcomeEvaluation>
+  /** The models in the versioned JSON file format, as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
+   * or string). Throws with code `Predict` for a corrupt or unsupported model.
+   */
+  static fromBytes(data: Uint8Array | string): OutcomeModels
+  /** Writes the models to a file. */
+  save(path: string): void
+  /** Reads models from a file written by `save`. */
+  static load(path: string): OutcomeModels
+  /** Whether a satisfaction model was trained (it needs enough surveyed calls). */
+  get hasSatisfaction(): boolean
 }
 
 /**
@@ -782,6 +1385,34 @@ export declare class Redactor {
   redact(text: string): Redacted
   /** `redact` for every text, in order, off the JS thread. */
   redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
+}
+
+/**
+ * Scores the sentiment, emotions and urgency of text offline, with the
+ * lexicon, rules and learned weights shipped in the library (see
+ * `docs/sentiment.md`).
+ */
+export declare class SentimentAnalyzer {
+  /**
+   * The analyzer with the shipped weights; `options.maxTextBytes` (default
+   * 16384) is the longest accepted text in bytes of UTF-8. Throws an
+   * `Error` with code `InvalidArgument` for a bad option.
+   */
+  constructor(options?: { maxTextBytes?: number } | null)
+  /** The longest accepted text, in bytes of UTF-8. */
+  get maxTextBytes(): number
+  /**
+   * `{score, label, intensity, emotions, urgency}` of one text (a string,
+   * or a `Buffer`/`Uint8Array` of UTF-8). Throws an `Error` with code
+   * `InvalidArgument` for empty or whitespace-only text, text over
+   * `maxTextBytes`, bytes that are not UTF-8, or a value of another type.
+   */
+  analyze(text: string | Uint8Array): Sentiment
+  /**
+   * `analyze` for every text, in order, off the JS thread. Rejects with
+   * code `InvalidArgument` naming the index of the first bad text.
+   */
+  analyzeBatch(texts: ReadonlyArray<string | Uint8Array>): Promise<Sentiment[]>
 }
 
 /**
@@ -859,10 +1490,32 @@ export declare function bgNbdExpectedTransactions(params: BgNbdParams, customer:
 export declare function bgNbdProbabilityAlive(params: BgNbdParams, customer: CustomerRfm): number
 
 /**
+ * The call features (`'context'` or default `'full'`) of the calls of
+ * `tenant` in `[start, end)`, one object per call (`call_id` and each
+ * feature; `null` when missing).
+ */
+export declare function callFeatures(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, featureSet?: 'context' | 'full' | null): Promise<Array<Record<string, number | string | null>>>
+
+/**
+ * Cross-validates a random forest on any CSV (`.gz` decompressed) with
+ * `folds` stratified folds (default 5) and resolves to the `aybiza classify`
+ * report. Rejects with code `InvalidArgument` for a bad setting and
+ * `Predict` for data a forest cannot learn from (one class, a missing target column).
+ */
+export declare function classifyCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
+
+/**
  * The cohort table of `{customer, timestamp, value?}` activities by `period`
  * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
  */
 export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
+
+/**
+ * The anomalous intervals of `values` against their forecast band: `[{start, end,
+ * peak_probability, direction}]`. Options as for the `AnomalyMonitor`, plus `max_gap` and
+ * `min_len`.
+ */
+export declare function detectAnomalies(values: ReadonlyArray<number>, options?: AnomalyOptions | null): Promise<AnomalyInterval[]>
 
 /**
  * Groups a tenant's calls of `[start, end)` and runs the specialised analyses (escalation triggers,
@@ -878,6 +1531,16 @@ export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise
 /** Maximum-likelihood Gamma-Gamma spend fit to customers with repeat transactions. */
 export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Promise<GammaGammaParams>
 
+/**
+ * Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
+ * columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
+ * …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
+ * `periods` (detected when absent), `levels` (default `[80, 95]`), `calibration_windows`,
+ * `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
+ * horizon 0 or too long, unknown option).
+ */
+export declare function forecast(values: ReadonlyArray<number>, horizon: number, options?: ForecastOptions | null): Promise<ForecastResult>
+
 /** How many cases reach each of `stages` in order. */
 export declare function funnel(events: ReadonlyArray<CaseEvent>, stages: ReadonlyArray<string>): Promise<FunnelStep[]>
 
@@ -892,6 +1555,19 @@ export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<Jo
 
 /** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
 export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
+
+/**
+ * The journey-map metrics (variants, conversion rate, durations, drop-offs,
+ * funnel) side by side per segment of `{case, activity, timestamp, segment}`
+ * events; a case belongs to the segment of its earliest event.
+ */
+export declare function journeySegments(events: ReadonlyArray<SegmentEvent>, options?: SegmentOptions | null): Promise<SegmentComparison>
+
+/**
+ * `journeySegments` of a CSV event log (a name ending `.gz` is
+ * decompressed), segments read from `segmentColumn`.
+ */
+export declare function journeySegmentsCsv(path: string, segmentColumn: string, columns?: LogColumns | null, options?: SegmentOptions | null): Promise<SegmentComparison>
 
 /**
  * Parses and validates JSON Lines without storing them: `{records, rejected}`.
@@ -926,3 +1602,12 @@ export declare function simulate(config?: SimConfig | null): Promise<SimOutput>
  * less time and memory than `simulate` for large outputs.
  */
 export declare function simulateJsonl(config?: SimConfig | null): Promise<string>
+
+/**
+ * Agents required per interval for `calls[i]` calls in interval `i`: `[{interval, calls,
+ * agents, traffic_erlangs, occupancy, service_level, probability_of_waiting,
+ * expected_wait_secs, probability_of_abandoning}]`. Options: `interval_secs` (900),
+ * `aht_secs` (300), `service_level` (0.8), `answer_within_secs` (20), `max_occupancy` (1),
+ * `model` (`erlang_c`, or `erlang_a` with `patience_secs`).
+ */
+export declare function staffing(calls: ReadonlyArray<number>, options?: StaffingOptions | null): StaffingRow[]
