@@ -775,22 +775,6 @@ export interface UtteranceInput {
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive'
 
-export interface Emotions {
-  frustrated: number
-  angry: number
-  confused: number
-  satisfied: number
-  happy: number
-}
-
-export interface Sentiment {
-  score: number
-  label: SentimentLabel
-  intensity: number
-  emotions: Emotions
-  urgency: number
-}
-
 export interface VoiceSignals {
   stress: number
   energy: number
@@ -888,6 +872,8 @@ export interface RealtimeUpdate {
   context: ContextSignals
   state: CallState
   recommendations: Recommendations
+  /** Live rules that fired on this utterance. */
+  rule_hits: RuleHit[]
 }
 
 /** What a `CallTracker` subscriber receives. */
@@ -913,6 +899,10 @@ export interface CallSummary {
   journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
   journey_dropped: number
   quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
+  /** Live rules that fired when the call ended (`last_secs` windows, `not` conditions). */
+  rule_hits: RuleHit[]
+  /** Ids of every live rule that fired during the call, in order. */
+  rules_fired: string[]
 }
 
 export interface FlushReport {

@@ -775,22 +775,6 @@ export interface UtteranceInput {
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive'
 
-export interface Emotions {
-  frustrated: number
-  angry: number
-  confused: number
-  satisfied: number
-  happy: number
-}
-
-export interface Sentiment {
-  score: number
-  label: SentimentLabel
-  intensity: number
-  emotions: Emotions
-  urgency: number
-}
-
 export interface VoiceSignals {
   stress: number
   energy: number
@@ -888,6 +872,8 @@ export interface RealtimeUpdate {
   context: ContextSignals
   state: CallState
   recommendations: Recommendations
+  /** Live rules that fired on this utterance. */
+  rule_hits: RuleHit[]
 }
 
 /** What a `CallTracker` subscriber receives. */
@@ -913,6 +899,10 @@ export interface CallSummary {
   journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
   journey_dropped: number
   quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
+  /** Live rules that fired when the call ended (`last_secs` windows, `not` conditions). */
+  rule_hits: RuleHit[]
+  /** Ids of every live rule that fired during the call, in order. */
+  rules_fired: string[]
 }
 
 export interface FlushReport {
@@ -1185,10 +1175,20 @@ export declare class AnomalyMonitor {
  */
 export declare class CallTracker {
   /**
-   * A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults).
-   * Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config.
+   * A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults),
+   * matching `rules` (a `LiveRules`, or JSON/TOML rule-set text) when given.
+   * Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config
+   * or bad rules.
    */
-  constructor(config?: RealtimeConfig | null)
+  constructor(config?: RealtimeConfig | null, rules?: LiveRules | string | undefined | null)
+  /**
+   * Replaces the live rules (a `LiveRules`, JSON/TOML rule-set text, or null for none), also
+   * for calls in progress: each picks them up on its next utterance. Throws `InvalidArgument`
+   * for bad rules.
+   */
+  setRules(rules?: LiveRules | string | undefined | null): void
+  /** Ids of the live rules in force (empty when none are loaded). */
+  get ruleIds(): Array<string>
   /** Starts tracking a live call (a call record without `ended_at`). */
   startCall(call: Omit<Call, 'escalated' | 'transferred'> & Partial<Pick<Call, 'escalated' | 'transferred'>>): void
   /**
@@ -1468,15 +1468,6 @@ export declare class Store {
    */
   writeReport(dir: string, start?: TimeBound, end?: TimeBound, tenants?: ReadonlyArray<string> | null): Promise<ReportPaths>
 }
-
-/**
- * Runs `discoverPatterns`, then, with `llmClient`, asks the model about each group (largest first, at
- * most `max_llm_groups`) and attaches its answer as the group's `llm_insights`; groups whose analysis
- * failed are listed in `llm_failures`, the tokens and cost of the others in `llm_usage`. `options` holds
- * `PatternAnalysisOptions` fields (`discovery`, `deepen`, `max_llm_groups`); an unknown field rejects
- * with code `InvalidArgument`.
- */
-export declare function analyzeCallPatterns(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null, llmClient?: LlmClient | undefined | null): Promise<Record<string, unknown>>
 
 /**
  * Every attribution model (first/last touch, linear, time decay, position

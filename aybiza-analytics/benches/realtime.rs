@@ -1,5 +1,7 @@
 //! Real-time path: per-utterance latency (median and p99), memory per live call,
-//! and throughput with 10 000 concurrent calls on 2 threads.
+//! and throughput with 10 000 concurrent calls on 2 threads, each without live
+//! rules and with 50 rules loaded (`benches/support/fifty_rules.rs`, also used by
+//! the `rules` bench).
 //!
 //! `nice -n 10 cargo bench -p aybiza-analytics --bench realtime`
 //!
@@ -16,9 +18,14 @@ use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use aybiza_analytics::model::{Call, CallChannel, Direction, Speaker, VoiceFeatures};
+use aybiza_analytics::patterns::live::{LiveRules, SharedRules};
 use aybiza_analytics::realtime::{CallSession, LiveCallTracker, LiveInput, RealtimeConfig};
 use aybiza_analytics::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer};
 use criterion::{Criterion, criterion_group};
+
+#[path = "support/fifty_rules.rs"]
+mod fifty_rules;
+use fifty_rules::fifty_rules;
 
 /// Counts live heap bytes and allocations.
 struct Counting;
@@ -182,18 +189,46 @@ fn analyzer() -> Arc<dyn SentimentAnalyzer> {
     Arc::new(HybridSentimentAnalyzer::new().expect("embedded weights load"))
 }
 
+/// A fresh session, matching `rules` when given.
+fn session(
+    analyzer: &Arc<dyn SentimentAnalyzer>,
+    config: &Arc<RealtimeConfig>,
+    rules: Option<&Arc<SharedRules>>,
+) -> CallSession {
+    let session = CallSession::new(analyzer.clone(), config.clone());
+    match rules {
+        Some(rules) => session.with_rules(rules.clone()),
+        None => session,
+    }
+}
+
+/// `" with 50 rules"` or nothing, for labels.
+fn label(rules: Option<&Arc<SharedRules>>) -> &'static str {
+    if rules.is_some() { ", 50 rules" } else { "" }
+}
+
 fn criterion_latency(c: &mut Criterion) {
+    let fifty = Arc::new(SharedRules::new(fifty_rules()));
+    for rules in [None, Some(&fifty)] {
+        criterion_case(c, rules);
+    }
+}
+
+fn criterion_case(c: &mut Criterion, rules: Option<&Arc<SharedRules>>) {
     let turns = turns();
     let config = Arc::new(RealtimeConfig::default());
     let analyzer = analyzer();
     c.bench_function(
-        "realtime on_utterance (20-turn call, voice features)",
+        &format!(
+            "realtime on_utterance (20-turn call, voice features{})",
+            label(rules)
+        ),
         |b| {
-            let mut session = CallSession::new(analyzer.clone(), config.clone());
+            let mut session = session(&analyzer, &config, rules);
             let mut seq = 0u32;
             b.iter(|| {
                 if seq as usize == turns.len() * 10 {
-                    session = CallSession::new(analyzer.clone(), config.clone());
+                    session = self::session(&analyzer, &config, rules);
                     seq = 0;
                 }
                 let update = session
@@ -213,32 +248,41 @@ criterion_group! {
 }
 
 /// Per-utterance latency percentiles over fresh 20-turn calls, timed one by one.
-fn percentiles() {
+fn percentiles(rules: Option<&Arc<SharedRules>>) {
     let turns = turns();
     let config = Arc::new(RealtimeConfig::default());
     let analyzer = analyzer();
     let calls = 10_000;
     let mut durations = Vec::with_capacity(calls * turns.len());
+    let mut hits = 0usize;
     let mut sessions: Vec<CallSession> = (0..64)
-        .map(|_| CallSession::new(analyzer.clone(), config.clone()))
+        .map(|_| session(&analyzer, &config, rules))
         .collect();
     let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
     for call in 0..calls {
         let session = &mut sessions[call % 64];
-        *session = CallSession::new(analyzer.clone(), config.clone());
+        *session = self::session(&analyzer, &config, rules);
         for seq in 0..turns.len() as u32 {
             let input = input(&turns, seq);
             let start = Instant::now();
             let update = session.on_utterance(&input).expect("valid utterance");
             durations.push(start.elapsed());
+            hits += update.rule_hits.len();
             black_box(update);
         }
+        hits += session.end_rules(80_000).len();
     }
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
     durations.sort_unstable();
     let at = |q: f64| durations[((durations.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
     println!(
-        "realtime: per-utterance latency over {} utterances: median {:.2} us, p90 {:.2} us, p99 {:.2} us, p99.9 {:.2} us, max {:.1} us",
+        "realtime{}: rule hits per call {:.2}",
+        label(rules),
+        hits as f64 / calls as f64
+    );
+    println!(
+        "realtime{}: per-utterance latency over {} utterances: median {:.2} us, p90 {:.2} us, p99 {:.2} us, p99.9 {:.2} us, max {:.1} us",
+        label(rules),
         durations.len(),
         at(0.5),
         at(0.9),
@@ -247,17 +291,27 @@ fn percentiles() {
         at(1.0)
     );
     println!(
-        "realtime: heap allocations per utterance (including journey growth and session creation): {:.3}",
+        "realtime{}: heap allocations per utterance (including journey growth, session creation and rule hits): {:.3}",
+        label(rules),
         allocations as f64 / durations.len() as f64
     );
 }
 
-/// Live heap bytes per call with 10 000 calls in a tracker, each after 20 utterances.
-fn memory() {
-    let turns = turns();
-    let calls = 10_000;
+/// A tracker, matching `rules` when given.
+fn tracker(rules: Option<&LiveRules>) -> LiveCallTracker {
     let tracker =
         LiveCallTracker::new(analyzer(), RealtimeConfig::default()).expect("valid config");
+    match rules {
+        Some(rules) => tracker.with_rules(rules.clone()),
+        None => tracker,
+    }
+}
+
+/// Live heap bytes per call with 10 000 calls in a tracker, each after 20 utterances.
+fn memory(rules: Option<&LiveRules>) {
+    let turns = turns();
+    let calls = 10_000;
+    let tracker = tracker(rules);
     let before = LIVE_BYTES.load(Ordering::Relaxed);
     for id in 0..calls {
         tracker.start_call(call(id)).expect("new call");
@@ -275,7 +329,8 @@ fn memory() {
     }
     let after = LIVE_BYTES.load(Ordering::Relaxed);
     println!(
-        "realtime: memory per live call in a tracker: {:.0} bytes at start, {:.0} bytes after 20 utterances (CallSession itself {} bytes; includes the Call record, map entries and the journey)",
+        "realtime{}: memory per live call in a tracker: {:.0} bytes at start, {:.0} bytes after 20 utterances (CallSession itself {} bytes; includes the Call record, map entries, the journey and any rules state)",
+        if rules.is_some() { ", 50 rules" } else { "" },
         (started - before) as f64 / calls as f64,
         (after - before) as f64 / calls as f64,
         std::mem::size_of::<CallSession>(),
@@ -284,13 +339,11 @@ fn memory() {
 }
 
 /// 10 000 concurrent calls on 2 threads, each call 20 utterances, through one tracker.
-fn throughput() {
+fn throughput(rules: Option<&LiveRules>) {
     let turns = Arc::new(turns());
     let calls = 10_000;
     let threads = 2;
-    let tracker = Arc::new(
-        LiveCallTracker::new(analyzer(), RealtimeConfig::default()).expect("valid config"),
-    );
+    let tracker = Arc::new(tracker(rules));
     let start = Instant::now();
     let handles: Vec<_> = (0..threads)
         .map(|thread| {
@@ -328,7 +381,8 @@ fn throughput() {
     let elapsed = start.elapsed().as_secs_f64();
     let utterances = calls * turns.len();
     println!(
-        "realtime: {calls} concurrent calls x {} utterances on {threads} threads: {:.2} s, {:.0} utterances/s, {:.0} calls/s (start + 20 utterances + end)",
+        "realtime{}: {calls} concurrent calls x {} utterances on {threads} threads: {:.2} s, {:.0} utterances/s, {:.0} calls/s (start + 20 utterances + end)",
+        if rules.is_some() { ", 50 rules" } else { "" },
         turns.len(),
         elapsed,
         utterances as f64 / elapsed,
@@ -340,7 +394,12 @@ fn throughput() {
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    percentiles();
-    memory();
-    throughput();
+    let fifty = fifty_rules();
+    let shared = Arc::new(SharedRules::new(fifty.clone()));
+    percentiles(None);
+    percentiles(Some(&shared));
+    memory(None);
+    memory(Some(&fifty));
+    throughput(None);
+    throughput(Some(&fifty));
 }

@@ -5,8 +5,12 @@
 use std::hint::black_box;
 
 use aybiza_analytics::Speaker;
-use aybiza_analytics::patterns::live::{LiveRules, LiveUtterance, RuleSet};
+use aybiza_analytics::patterns::live::LiveUtterance;
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[path = "support/fifty_rules.rs"]
+mod fifty_rules;
+use fifty_rules::fifty_rules;
 
 /// Typical contact-center utterances, alternating customer and agent.
 const LINES: &[&str] = &[
@@ -19,31 +23,6 @@ const LINES: &[&str] = &[
     "I've issued a refund for the duplicate; you should see it in five business days.",
     "Fine. Thank you.",
 ];
-
-/// The 11 default rules plus 39 more of the same shapes (phrase lists, combinations, windows).
-fn fifty_rules() -> LiveRules {
-    let mut set = LiveRules::default_rules().rule_set().clone();
-    let extra = RuleSet::from_toml(
-        &(0..39)
-            .map(|i| {
-                format!(
-                    r#"[[rules]]
-id = "extra_{i}"
-when = {{ any_of = [
-  {{ phrases = {{ speaker = "customer", any = ["word{i} ** thing", "another phrase {i}", "charged * {i} times"] }} }},
-  {{ all_of = [{{ phrases = {{ any = ["refund {i}"], within = {{ first_secs = 60 }} }} }}, {{ sentiment = {{ below = -0.{d}, speaker = "customer" }} }}] }},
-] }}
-"#,
-                    d = i % 9 + 1
-                )
-            })
-            .collect::<String>(),
-    )
-    .expect("generated rules are valid");
-    set.rules.extend(extra.rules);
-    assert_eq!(set.rules.len(), 50);
-    LiveRules::new(set).expect("valid rules")
-}
 
 fn bench(c: &mut Criterion) {
     let rules = fifty_rules();

@@ -14,14 +14,16 @@ use std::sync::Arc;
 
 use aybiza_analytics::Error;
 use aybiza_analytics::model::{Call, CallOutcome};
+use aybiza_analytics::patterns::live;
 use aybiza_analytics::realtime::{LiveCallTracker, RealtimeConfig, RealtimeError, UtteranceInput};
 use aybiza_analytics::sentiment::HybridSentimentAnalyzer;
 use napi::bindgen_prelude::JsObjectValue;
-use napi::bindgen_prelude::{FunctionRef, JsError, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{Either, FunctionRef, JsError, PromiseRaw, Unknown};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::rules::LiveRules;
 use crate::store::Store;
 use crate::{convert, errors, promise};
 
@@ -42,6 +44,24 @@ fn realtime_error(env: &Env, error: &RealtimeError) -> napi::Error {
     napi::Error::from(js)
 }
 
+/// Live rules from a `LiveRules` object or rule-set text (JSON when it starts with `{`, else TOML).
+fn rules_arg(
+    rules: Option<Either<&LiveRules, String>>,
+) -> aybiza_analytics::Result<Option<live::LiveRules>> {
+    match rules {
+        None => Ok(None),
+        Some(Either::A(compiled)) => Ok(Some(live::LiveRules::clone(&compiled.inner))),
+        Some(Either::B(text)) => {
+            let parsed = if text.trim_start().starts_with('{') {
+                live::LiveRules::from_json(&text)
+            } else {
+                live::LiveRules::from_toml(&text)
+            };
+            Ok(Some(parsed?))
+        }
+    }
+}
+
 /// Tracks live calls utterance by utterance: sentiment, voice stress, context,
 /// escalation risk and agent recommendations after every utterance.
 #[napi]
@@ -54,13 +74,17 @@ pub struct CallTracker {
 
 #[napi]
 impl CallTracker {
-    /// A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults).
-    /// Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config.
+    /// A tracker with `config` (`RealtimeConfig` fields; missing ones take their defaults),
+    /// matching `rules` (a `LiveRules`, or JSON/TOML rule-set text) when given.
+    /// Throws `RealtimeError` (kind `invalid_config`) or `InvalidArgument` for a bad config
+    /// or bad rules.
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: &Env,
         #[napi(ts_arg_type = "RealtimeConfig | null")] config: Option<Unknown>,
+        rules: Option<Either<&LiveRules, String>>,
     ) -> napi::Result<Self> {
+        let rules = rules_arg(rules).map_err(|e| errors::to_napi(env, &e))?;
         let config = convert::optional_object_json("config", config)?
             .and_then(|config| match config {
                 Some(config) => convert::from_json::<RealtimeConfig>("config", config),
@@ -69,14 +93,39 @@ impl CallTracker {
             .and_then(|config| Ok((config, HybridSentimentAnalyzer::new()?)))
             .map_err(|e| errors::to_napi(env, &e))?;
         let (config, analyzer) = config;
-        let tracker = LiveCallTracker::new(Arc::new(analyzer), config)
+        let mut tracker = LiveCallTracker::new(Arc::new(analyzer), config)
             .map_err(|e| realtime_error(env, &e))?;
+        if let Some(rules) = rules {
+            tracker = tracker.with_rules(rules);
+        }
         Ok(Self {
             tracker: Arc::new(tracker),
             subscribers: RefCell::default(),
             next_subscription: Cell::new(1),
             subscriber_errors: RefCell::default(),
         })
+    }
+
+    /// Replaces the live rules (a `LiveRules`, JSON/TOML rule-set text, or null for none), also
+    /// for calls in progress: each picks them up on its next utterance. Throws `InvalidArgument`
+    /// for bad rules.
+    #[napi(catch_unwind)]
+    pub fn set_rules(
+        &self,
+        env: &Env,
+        rules: Option<Either<&LiveRules, String>>,
+    ) -> napi::Result<()> {
+        match rules_arg(rules).map_err(|e| errors::to_napi(env, &e))? {
+            Some(rules) => self.tracker.set_rules(rules),
+            None => self.tracker.clear_rules(),
+        }
+        Ok(())
+    }
+
+    /// Ids of the live rules in force (empty when none are loaded).
+    #[napi(getter)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.tracker.rules().rule_ids()
     }
 
     /// Starts tracking a live call (a call record without `ended_at`).

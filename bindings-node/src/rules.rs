@@ -18,7 +18,7 @@ use crate::{convert, errors};
 /// silence, interruption and call-position conditions (format in `docs/rules.md`).
 #[napi]
 pub struct LiveRules {
-    inner: Arc<live::LiveRules>,
+    pub(crate) inner: Arc<live::LiveRules>,
 }
 
 fn compiled(env: &Env, rules: Result<live::LiveRules, live::RuleError>) -> napi::Result<LiveRules> {

@@ -3,6 +3,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aybiza_analytics::model::{Call, CallOutcome};
+use aybiza_analytics::patterns::live::LiveRules;
 use aybiza_analytics::realtime::{LiveCallTracker, RealtimeConfig, RealtimeError, UtteranceInput};
 use aybiza_analytics::sentiment::HybridSentimentAnalyzer;
 use pyo3::create_exception;
@@ -12,7 +13,8 @@ use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::convert::{dict_to_json, from_json, time_bound, to_py};
-use crate::errors::{InvalidArgumentError, to_py_err};
+use crate::errors::{InvalidArgumentError, invalid_argument, to_py_err};
+use crate::rules::PyLiveRules;
 use crate::runtime::run;
 
 create_exception!(
@@ -34,6 +36,30 @@ fn realtime_err(py: Python<'_>, error: &RealtimeError) -> PyErr {
     err
 }
 
+/// Live rules from a `LiveRules` object or rule-set text (JSON when it starts with `{`, else
+/// TOML); `None` for none.
+fn rules_arg(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Option<LiveRules>> {
+    let Some(rules) = rules.filter(|r| !r.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(compiled) = rules.extract::<PyRef<'_, PyLiveRules>>() {
+        return Ok(Some(LiveRules::clone(&compiled.0)));
+    }
+    let Ok(text) = rules.extract::<String>() else {
+        return Err(PyTypeError::new_err(
+            "rules must be a LiveRules, JSON or TOML rule-set text, or None",
+        ));
+    };
+    let parsed = if text.trim_start().starts_with('{') {
+        LiveRules::from_json(&text)
+    } else {
+        LiveRules::from_toml(&text)
+    };
+    parsed
+        .map(Some)
+        .map_err(|e| invalid_argument(e.to_string()))
+}
+
 /// Tracks live calls utterance by utterance (Python class `CallTracker`).
 #[pyclass(name = "CallTracker", module = "aybiza_analytics", frozen)]
 pub struct PyCallTracker {
@@ -43,21 +69,46 @@ pub struct PyCallTracker {
 
 #[pymethods]
 impl PyCallTracker {
-    /// A tracker with `config` (a dict of `RealtimeConfig` fields; missing ones take their defaults).
+    /// A tracker with `config` (a dict of `RealtimeConfig` fields; missing ones take their
+    /// defaults), matching `rules` (a `LiveRules`, or JSON/TOML rule-set text) when given.
     #[new]
-    #[pyo3(signature = (config=None))]
-    fn new(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (config=None, rules=None))]
+    fn new(
+        py: Python<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let config: RealtimeConfig = match config.filter(|c| !c.is_none()) {
             Some(config) => from_json("config", dict_to_json("config", config)?)?,
             None => RealtimeConfig::default(),
         };
+        let rules = rules_arg(rules)?;
         let analyzer = HybridSentimentAnalyzer::new().map_err(to_py_err)?;
-        let tracker =
+        let mut tracker =
             LiveCallTracker::new(Arc::new(analyzer), config).map_err(|e| realtime_err(py, &e))?;
+        if let Some(rules) = rules {
+            tracker = tracker.with_rules(rules);
+        }
         Ok(Self {
             tracker,
             subscriber_errors: Arc::default(),
         })
+    }
+
+    /// Replaces the live rules (a `LiveRules`, JSON/TOML rule-set text, or None for none), also
+    /// for calls in progress: each picks them up on its next utterance.
+    fn set_rules(&self, rules: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        match rules_arg(rules)? {
+            Some(rules) => self.tracker.set_rules(rules),
+            None => self.tracker.clear_rules(),
+        }
+        Ok(())
+    }
+
+    /// Ids of the live rules in force (empty when none are loaded).
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        self.tracker.rules().rule_ids()
     }
 
     /// Starts tracking a live call (a call record dict without `ended_at`).

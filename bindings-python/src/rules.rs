@@ -13,7 +13,7 @@ use crate::errors::invalid_argument;
 /// interruption conditions over a call's transcript.
 #[pyclass(name = "LiveRules", module = "aybiza_analytics", frozen)]
 #[derive(Debug, Clone)]
-pub struct PyLiveRules(Arc<live::LiveRules>);
+pub struct PyLiveRules(pub(crate) Arc<live::LiveRules>);
 
 #[pymethods]
 impl PyLiveRules {

@@ -10,6 +10,11 @@
 //! synchronous and allocation-light: the per-call state is fixed-size except
 //! the sentiment journey (16 bytes per utterance, capped).
 //!
+//! With live rules ([`crate::patterns::live`]) loaded — [`CallSession::with_rules`],
+//! [`LiveCallTracker::with_rules`] / [`LiveCallTracker::set_rules`], swappable while calls
+//! are live — each update carries the rules that fired on it (`rule_hits`) and the summary
+//! the ones that fire when the call ends.
+//!
 //! A [`LiveCallTracker`] holds many concurrent sessions in mutex-guarded
 //! shards, evicts ended and idle calls, notifies subscribers of every update,
 //! and queues each ended call's [`CallSummary`] for
@@ -45,3 +50,6 @@ pub use error::RealtimeError;
 pub use session::{CallSession, LiveInput, SentimentPoint, Update, UtteranceFacts, UtteranceInput};
 pub use summary::{CallSummary, EndReason, JourneyPoint, QuarterSentiment};
 pub use tracker::{FlushReport, LiveCallTracker, SubscriptionId, UpdateNotice};
+
+#[cfg(test)]
+mod rules_tests;

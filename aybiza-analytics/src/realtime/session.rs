@@ -10,6 +10,7 @@ use super::recommend::{Recommendations, recommend};
 use super::voice::{self, SpeakerBaseline, VoiceSignals};
 use super::{RealtimeConfig, RealtimeError};
 use crate::model::{Speaker, Utterance, VoiceFeatures};
+use crate::patterns::live::{CallRuleState, LiveUtterance, RuleHit, SharedRules};
 use crate::sentiment::{Sentiment, SentimentAnalyzer, SentimentLabel};
 
 /// One utterance as the pipeline hands it over, borrowing its text and voice features.
@@ -144,7 +145,8 @@ pub(crate) struct StoredPoint {
 }
 
 /// What one utterance produced, returned synchronously by [`CallSession::on_utterance`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Without live rules (or when none fired) `rule_hits` is an empty `Vec`, which does not allocate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Update {
     /// The utterance's facts.
     pub utterance: UtteranceFacts,
@@ -160,11 +162,23 @@ pub struct Update {
     pub state: CallState,
     /// Recommendations for the agent.
     pub recommendations: Recommendations,
+    /// Live rules that fired on this utterance (each rule fires at most once per call).
+    #[serde(default)]
+    pub rule_hits: Vec<RuleHit>,
+}
+
+/// A session's live rules: the shared set and this call's matching state.
+struct SessionRules {
+    shared: Arc<SharedRules>,
+    /// Created on the first utterance seen while the shared set is not empty.
+    state: Option<Box<CallRuleState>>,
+    /// Ids of the rules that fired so far, in order.
+    fired: Vec<String>,
 }
 
 /// The live state of one call. Fixed-size apart from the journey (16 bytes per
-/// utterance, at most `max_journey_points`); `on_utterance` allocates nothing
-/// else on its success path.
+/// utterance, at most `max_journey_points`) and, with live rules loaded, the rules'
+/// per-call state; without rules `on_utterance` allocates nothing else on its success path.
 pub struct CallSession {
     analyzer: Arc<dyn SentimentAnalyzer>,
     config: Arc<RealtimeConfig>,
@@ -175,6 +189,7 @@ pub struct CallSession {
     journey_dropped: u32,
     last_seq: Option<u32>,
     utterances: u32,
+    rules: Option<Box<SessionRules>>,
 }
 
 impl std::fmt::Debug for CallSession {
@@ -208,7 +223,76 @@ impl CallSession {
             journey_dropped: 0,
             last_seq: None,
             utterances: 0,
+            rules: None,
         }
+    }
+
+    /// The same call matched against live rules: each utterance runs the rules in force at that
+    /// moment (`rules` can be swapped while the call is live) and [`Update::rule_hits`] carries
+    /// the hits; [`CallSession::end_rules`] decides the end-anchored ones.
+    pub fn with_rules(mut self, rules: Arc<SharedRules>) -> Self {
+        self.rules = Some(Box::new(SessionRules {
+            shared: rules,
+            state: None,
+            fired: Vec::new(),
+        }));
+        self
+    }
+
+    /// Runs the live rules on an accepted utterance.
+    fn match_rules(&mut self, input: &LiveInput<'_>, facts: &UtteranceFacts) -> Vec<RuleHit> {
+        let Some(session_rules) = self.rules.as_deref_mut() else {
+            return Vec::new();
+        };
+        let rules = session_rules.shared.current();
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        let measured = input.voice.and_then(|v| v.silence_before_ms);
+        let utterance = LiveUtterance {
+            speaker: input.speaker,
+            text: input.text,
+            seq: input.seq,
+            start_ms: input.start_ms,
+            end_ms: input.end_ms,
+            sentiment: Some(facts.sentiment_score),
+            silence_ms: measured.or((self.utterances > 1).then_some(facts.silence_ms)),
+            interruptions: u32::from(facts.interruption),
+        };
+        let state = session_rules
+            .state
+            .get_or_insert_with(|| Box::new(rules.new_call()));
+        let hits = rules.on_utterance(state, &utterance);
+        session_rules
+            .fired
+            .extend(hits.iter().map(|hit| hit.rule_id.clone()));
+        hits
+    }
+
+    /// Ends the live rules at `call_end_ms` (ms since the call started): decides `last_secs`
+    /// windows and `not` conditions, and returns the rules that fire as a result. Empty without
+    /// rules; a second call returns nothing.
+    pub fn end_rules(&mut self, call_end_ms: u64) -> Vec<RuleHit> {
+        let Some(session_rules) = self.rules.as_deref_mut() else {
+            return Vec::new();
+        };
+        let rules = session_rules.shared.current();
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        let state = session_rules
+            .state
+            .get_or_insert_with(|| Box::new(rules.new_call()));
+        let hits = rules.end_call(state, call_end_ms);
+        session_rules
+            .fired
+            .extend(hits.iter().map(|hit| hit.rule_id.clone()));
+        hits
+    }
+
+    /// Ids of the live rules that fired so far in this call, in order.
+    pub fn rules_fired(&self) -> &[String] {
+        self.rules.as_deref().map_or(&[], |r| &r.fired)
     }
 
     /// Checks an utterance without changing anything.
@@ -296,16 +380,18 @@ impl CallSession {
         }
         let state = self.fusion.snapshot(self.context.state(), self.utterances);
         let recommendations = recommend(&state, &signals, &config.thresholds);
+        let facts = UtteranceFacts {
+            seq: input.seq,
+            speaker: input.speaker,
+            start_ms: input.start_ms,
+            end_ms: input.end_ms,
+            sentiment_score: sentiment.score,
+            silence_ms: signals.gap_ms,
+            interruption: input.voice.is_some_and(|v| v.interruption),
+        };
+        let rule_hits = self.match_rules(input, &facts);
         Ok(Update {
-            utterance: UtteranceFacts {
-                seq: input.seq,
-                speaker: input.speaker,
-                start_ms: input.start_ms,
-                end_ms: input.end_ms,
-                sentiment_score: sentiment.score,
-                silence_ms: signals.gap_ms,
-                interruption: input.voice.is_some_and(|v| v.interruption),
-            },
+            utterance: facts,
             point: SentimentPoint {
                 seq: input.seq,
                 speaker: input.speaker,
@@ -319,6 +405,7 @@ impl CallSession {
             context: signals,
             state,
             recommendations,
+            rule_hits,
         })
     }
 

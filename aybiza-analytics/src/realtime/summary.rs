@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::fusion::CallState;
 use super::session::CallSession;
 use crate::model::{Call, CallOutcome, Record, Speaker};
+use crate::patterns::live::RuleHit;
 
 /// Why a call left the tracker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +71,13 @@ pub struct CallSummary {
     pub journey_dropped: u32,
     /// The call split into quarters.
     pub quarters: [QuarterSentiment; 4],
+    /// Live rules that fired when the call ended (`last_secs` windows, `not` conditions);
+    /// the hits during the call came with the updates.
+    #[serde(default)]
+    pub rule_hits: Vec<RuleHit>,
+    /// Ids of every live rule that fired during the call (updates and end), in order.
+    #[serde(default)]
+    pub rules_fired: Vec<String>,
 }
 
 /// Quarters by utterance midpoint over `[0, duration_ms]`.
@@ -98,9 +106,11 @@ fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] 
 
 impl CallSummary {
     /// Summarizes `session`; `ended_at` defaults to the start plus the latest utterance end.
+    /// Ends the session's live rules at `ended_at` (as an offset from the start, at least the
+    /// latest utterance end) and keeps the hits that fire then.
     pub fn new(
         mut call: Call,
-        session: &CallSession,
+        session: &mut CallSession,
         reason: EndReason,
         outcome: Option<CallOutcome>,
         ended_at: Option<DateTime<Utc>>,
@@ -112,7 +122,12 @@ impl CallSummary {
             .started_at
             .checked_add_signed(offset)
             .unwrap_or(call.started_at);
-        call.ended_at = Some(ended_at.unwrap_or(default_end).max(call.started_at));
+        let end = ended_at.unwrap_or(default_end).max(call.started_at);
+        call.ended_at = Some(end);
+        let call_end_ms = u64::try_from((end - call.started_at).num_milliseconds())
+            .unwrap_or(0)
+            .max(duration_ms);
+        let rule_hits = session.end_rules(call_end_ms);
         if outcome.is_some() {
             call.outcome = outcome;
         }
@@ -134,14 +149,17 @@ impl CallSummary {
             journey,
             journey_dropped: session.journey_dropped(),
             quarters,
+            rule_hits,
+            rules_fired: session.rules_fired().to_vec(),
         }
     }
 
     /// The records that persist the summary: the call record, carrying the
     /// summary in `attributes` under `realtime.*` (sentiment, satisfaction,
     /// escalation risk and peak, dominant emotion, repetitions, escalation requests, topic changes,
-    /// hold and silence time, utterances, end reason, and the customer's
-    /// quarter scores as a JSON array). The journey points are not stored.
+    /// hold and silence time, utterances, end reason, the customer's
+    /// quarter scores as a JSON array, the number of live rules that fired and their ids as a
+    /// JSON array). The journey points are not stored.
     pub fn to_records(&self) -> Vec<Record> {
         let mut call = self.call.clone();
         let s = &self.state;
@@ -176,6 +194,11 @@ impl CallSummary {
             (
                 "customer_quarters",
                 serde_json::to_string(&quarters).unwrap_or_default(),
+            ),
+            ("rule_hits", self.rules_fired.len().to_string()),
+            (
+                "rules_fired",
+                serde_json::to_string(&self.rules_fired).unwrap_or_default(),
             ),
         ];
         for (key, value) in entries {

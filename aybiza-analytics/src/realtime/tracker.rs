@@ -26,6 +26,7 @@ use super::summary::{CallSummary, EndReason};
 use super::{RealtimeConfig, RealtimeError};
 use crate::model::ingest::{IngestLimits, validate};
 use crate::model::{Call, CallOutcome, Record};
+use crate::patterns::live::{LiveRules, RuleSet, SharedRules};
 use crate::sentiment::SentimentAnalyzer;
 use crate::store::{Store, WriteCounts};
 
@@ -120,6 +121,7 @@ pub struct LiveCallTracker {
     subscribers: RwLock<Subscribers>,
     next_subscription: AtomicU64,
     subscriber_panics: AtomicU64,
+    rules: Arc<SharedRules>,
 }
 
 impl std::fmt::Debug for LiveCallTracker {
@@ -129,6 +131,11 @@ impl std::fmt::Debug for LiveCallTracker {
             .field("live_calls", &self.live_calls())
             .finish_non_exhaustive()
     }
+}
+
+/// An empty rule set: nothing to match, and no per-utterance cost.
+fn no_rules() -> LiveRules {
+    LiveRules::new(RuleSet { rules: Vec::new() }).expect("an empty rule set is valid")
 }
 
 /// Locks ignoring poisoning: nothing panics while holding these locks (subscribers run outside them).
@@ -154,7 +161,30 @@ impl LiveCallTracker {
             subscribers: RwLock::new(Arc::from(Vec::new())),
             next_subscription: AtomicU64::new(1),
             subscriber_panics: AtomicU64::new(0),
+            rules: Arc::new(SharedRules::new(no_rules())),
         })
+    }
+
+    /// The same tracker matching every call against `rules` (see [`Self::set_rules`]).
+    pub fn with_rules(self, rules: LiveRules) -> Self {
+        self.rules.swap(rules);
+        self
+    }
+
+    /// Replaces the live rules, also for calls in progress: each picks them up on its next
+    /// utterance, keeping the progress of rules whose id and condition are unchanged.
+    pub fn set_rules(&self, rules: LiveRules) {
+        self.rules.swap(rules);
+    }
+
+    /// Stops matching rules (live calls keep the hits they had; nothing more fires).
+    pub fn clear_rules(&self) {
+        self.rules.swap(no_rules());
+    }
+
+    /// The live rules in force (empty when none are loaded).
+    pub fn rules(&self) -> Arc<LiveRules> {
+        self.rules.current()
     }
 
     /// The configuration in force.
@@ -192,7 +222,8 @@ impl LiveCallTracker {
                 call_id: call.id,
             });
         }
-        let session = CallSession::new(self.analyzer.clone(), self.config.clone());
+        let session = CallSession::new(self.analyzer.clone(), self.config.clone())
+            .with_rules(self.rules.clone());
         let (tenant, id): (Box<str>, Box<str>) =
             (call.tenant.as_str().into(), call.id.as_str().into());
         shard.live.entry(tenant).or_default().insert(
@@ -264,7 +295,7 @@ impl LiveCallTracker {
         outcome: Option<CallOutcome>,
         ended_at: Option<DateTime<Utc>>,
     ) -> Result<CallSummary, RealtimeError> {
-        let live = {
+        let mut live = {
             let mut shard = lock(self.shard(tenant, call_id));
             match shard.remove(tenant, call_id) {
                 Some(live) => {
@@ -276,7 +307,7 @@ impl LiveCallTracker {
         };
         let summary = CallSummary::new(
             live.call,
-            &live.session,
+            &mut live.session,
             EndReason::Ended,
             outcome,
             ended_at,
@@ -312,9 +343,9 @@ impl LiveCallTracker {
             }
         }
         let count = evicted.len();
-        let summaries = evicted
-            .into_iter()
-            .map(|live| CallSummary::new(live.call, &live.session, EndReason::Idle, None, None));
+        let summaries = evicted.into_iter().map(|mut live| {
+            CallSummary::new(live.call, &mut live.session, EndReason::Idle, None, None)
+        });
         lock(&self.pending).extend(summaries);
         count
     }
@@ -725,7 +756,7 @@ mod shared_cases {
     fn calls_end_as_the_fixture_expects() {
         for case in cases()["calls"].as_array().unwrap() {
             let t = tracker();
-            let last = *run(&t, case).last().unwrap();
+            let last = run(&t, case).pop().unwrap();
             let json = serde_json::to_value(last).unwrap();
             let (state, recs, expect) = (&json["state"], &json["recommendations"], &case["expect"]);
             let name = &case["name"];

@@ -901,14 +901,17 @@ missing fields take their defaults."""
 
 RealtimeUpdate: TypeAlias = dict[str, Any]
 """What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
-``context``, ``state`` and ``recommendations`` (the JSON shape of the Rust ``Update``)."""
+``context``, ``state``, ``recommendations`` and ``rule_hits`` (a list of :class:`RuleHit`,
+the live rules that fired on it) (the JSON shape of the Rust ``Update``)."""
 
 CallState: TypeAlias = dict[str, Any]
 """The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
 
 CallSummary: TypeAlias = dict[str, Any]
 """The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
-``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+``journey_dropped``, ``quarters``, ``rule_hits`` (the live rules that fired when the call
+ended) and ``rules_fired`` (ids of every rule that fired during the call) (the JSON shape
+of the Rust ``CallSummary``)."""
 
 class RealtimeEvent(TypedDict):
     """What a :class:`CallTracker` subscriber receives for every accepted utterance."""
@@ -924,14 +927,29 @@ class CallTracker:
     state (current sentiment, emotions, satisfaction, escalation risk) and agent
     recommendations. Thread-safe; formulas and defaults in docs/realtime.md."""
 
-    def __new__(cls, config: RealtimeConfig | None = None) -> CallTracker:
-        """A tracker with ``config`` (missing fields take their defaults).
+    def __new__(
+        cls, config: RealtimeConfig | None = None, rules: LiveRules | str | None = None
+    ) -> CallTracker:
+        """A tracker with ``config`` (missing fields take their defaults), matching
+        ``rules`` (a :class:`LiveRules`, or JSON/TOML rule-set text) when given.
 
         Raises:
             RealtimeError: a value outside its domain (kind ``invalid_config``).
-            InvalidArgumentError: an unknown or mistyped field.
-            TypeError: ``config`` is not a dict.
+            InvalidArgumentError: an unknown or mistyped field, or invalid rules.
+            TypeError: ``config`` is not a dict, or ``rules`` is of another type.
         """
+    def set_rules(self, rules: LiveRules | str | None) -> None:
+        """Replaces the live rules (``None``: no rules), also for calls in
+        progress: each picks them up on its next utterance, keeping the progress
+        of rules whose id and condition are unchanged.
+
+        Raises:
+            InvalidArgumentError: invalid rule-set text.
+            TypeError: ``rules`` is of another type.
+        """
+    @property
+    def rule_ids(self) -> list[str]:
+        """Ids of the live rules in force (empty when none are loaded)."""
     def start_call(self, call: Record) -> None:
         """Starts tracking a live call (a call record dict without ``ended_at``).
 
