@@ -1470,6 +1470,15 @@ export declare class Store {
 }
 
 /**
+ * Runs `discoverPatterns`, then, with `llmClient`, asks the model about each group (largest first, at
+ * most `max_llm_groups`) and attaches its answer as the group's `llm_insights`; groups whose analysis
+ * failed are listed in `llm_failures`, the tokens and cost of the others in `llm_usage`. `options` holds
+ * `PatternAnalysisOptions` fields (`discovery`, `deepen`, `max_llm_groups`); an unknown field rejects
+ * with code `InvalidArgument`.
+ */
+export declare function analyzeCallPatterns(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null, llmClient?: LlmClient | undefined | null): Promise<Record<string, unknown>>
+
+/**
  * Every attribution model (first/last touch, linear, time decay, position
  * based, Markov, Shapley) on aggregated paths. Rejects with code
  * `InvalidArgument` for a missing, unknown or mistyped field, a negative
