@@ -2,8 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::tracker::tests::say;
 use super::*;
-use crate::model::{Call, CallChannel, CallOutcome, Direction, Speaker};
+use crate::model::{Call, CallOutcome, Speaker};
 use crate::patterns::live::{LiveRules, RuleHit, SharedRules};
 use crate::sentiment::HybridSentimentAnalyzer;
 use crate::store::MemoryStore;
@@ -24,28 +25,7 @@ fn analyzer() -> Arc<HybridSentimentAnalyzer> {
 }
 
 fn call(id: &str) -> Call {
-    Call {
-        id: id.into(),
-        tenant: "t1".into(),
-        customer_id: "cust-1".into(),
-        agent_id: Some("agent-1".into()),
-        channel: CallChannel::Voice,
-        direction: Direction::Inbound,
-        started_at: "2026-01-05T09:00:00Z".parse().unwrap(),
-        ended_at: None,
-        queue: None,
-        outcome: None,
-        escalated: false,
-        transferred: false,
-        satisfaction: None,
-        tags: Vec::new(),
-        attributes: Default::default(),
-    }
-}
-
-fn say(seq: u32, speaker: Speaker, text: &str) -> LiveInput<'_> {
-    let start = u64::from(seq) * 3000;
-    LiveInput::new(seq, speaker, text, start, start + 2500)
+    super::tracker::tests::call("t1", id)
 }
 
 fn ids(hits: &[RuleHit]) -> Vec<&str> {

@@ -430,7 +430,7 @@ impl LiveCallTracker {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::atomic::AtomicUsize;
 
     use super::*;
@@ -443,7 +443,8 @@ mod tests {
         LiveCallTracker::new(Arc::new(HybridSentimentAnalyzer::new().unwrap()), config).unwrap()
     }
 
-    fn call(tenant: &str, id: &str) -> Call {
+    /// A live voice call of `tenant` started 2026-01-05 09:00 UTC (shared with `rules_tests`).
+    pub(in crate::realtime) fn call(tenant: &str, id: &str) -> Call {
         Call {
             id: id.into(),
             tenant: tenant.into(),
@@ -463,7 +464,8 @@ mod tests {
         }
     }
 
-    fn say(seq: u32, speaker: Speaker, text: &str) -> LiveInput<'_> {
+    /// An utterance every 3 s lasting 2.5 s (shared with `rules_tests`).
+    pub(in crate::realtime) fn say(seq: u32, speaker: Speaker, text: &str) -> LiveInput<'_> {
         let start = u64::from(seq) * 3000;
         LiveInput::new(seq, speaker, text, start, start + 2500)
     }
