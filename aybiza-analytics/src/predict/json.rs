@@ -8,16 +8,22 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use chrono::{DateTime, Utc};
+
 use super::calls::{CallFeatureExtractor, CallFeatureOptions, FeatureSet};
+use super::customer::{CustomerFeatureExtractor, CustomerFeatureOptions};
 use super::evaluate::{
     cross_validate_classifier, evaluate_classifier, evaluate_regressor, stratified_folds,
 };
 use super::metrics::{ClassificationMetrics, RegressionMetrics};
 use super::model::ForestParams;
 use super::outcome::{OutcomeModels, OutcomePredictions, is_served};
+use super::propensity::{
+    CustomerEvaluation, CustomerModels, CustomerPredictions, PropensityLabels,
+};
 use super::table::{Cell, CsvFrame, Table};
 use crate::journey::json::{open_csv, with_defaults};
-use crate::model::{CallOutcome, TimeRange};
+use crate::model::{Call, CallOutcome, JourneyEvent, TimeRange};
 use crate::patterns::TranscribedCall;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -119,8 +125,18 @@ pub fn classify_csv_bytes(
     folds: usize,
     settings: Option<Value>,
 ) -> Result<Value> {
+    classify_frame(CsvFrame::read(csv)?, target, folds, settings)
+}
+
+/// [`classify_csv`] of a table of text cells (as CSV fields: empty or a missing marker is
+/// missing), for tables the bindings receive as rows or columns.
+pub fn classify_frame(
+    mut frame: CsvFrame,
+    target: &str,
+    folds: usize,
+    settings: Option<Value>,
+) -> Result<Value> {
     let settings: ForestSettings = with_defaults("settings", settings)?;
-    let mut frame = CsvFrame::read(csv)?;
     let labels = frame.take_column(target)?;
     let folds = stratified_folds(&labels, folds, settings.seed)?;
     let table = frame.into_table()?;
@@ -256,18 +272,26 @@ pub async fn call_features(
     let calls = transcribed_calls(store, tenant, range).await?;
     let extractor = CallFeatureExtractor::new(CallFeatureOptions::default());
     let table = extractor.extract(&calls, set)?;
+    Ok(keyed_rows(
+        "call_id",
+        calls.iter().map(|c| c.call.id.as_str()),
+        &table,
+    ))
+}
+
+/// One JSON object per row of `table`: `key` set to the row's id, then each column (a number,
+/// a category or null when missing).
+fn keyed_rows<'a>(key: &str, ids: impl Iterator<Item = &'a str>, table: &Table) -> Vec<Value> {
     let names: Vec<&str> = table
         .schema()
         .columns
         .iter()
         .map(|c| c.name.as_str())
         .collect();
-    Ok(calls
-        .iter()
-        .zip(table.rows())
-        .map(|(call, row)| {
+    ids.zip(table.rows())
+        .map(|(id, row)| {
             let mut object = serde_json::Map::with_capacity(names.len() + 1);
-            object.insert("call_id".into(), Value::String(call.call.id.clone()));
+            object.insert(key.to_owned(), Value::String(id.to_owned()));
             for (name, cell) in names.iter().zip(row) {
                 let value = match cell {
                     Cell::Number(x) => json!(x),
@@ -278,25 +302,135 @@ pub async fn call_features(
             }
             Value::Object(object)
         })
-        .collect())
+        .collect()
 }
 
-/// Reads models saved by [`OutcomeModels::to_json`] from bytes (UTF-8 JSON).
-pub fn outcome_models_from_bytes(bytes: &[u8]) -> Result<OutcomeModels> {
+/// Models that the bindings save and load as versioned JSON.
+pub trait SavedModels: Sized {
+    /// The models as JSON in the versioned file format.
+    fn to_json(&self) -> Result<String>;
+    /// Reads models written by `to_json`.
+    fn from_json(json: &str) -> Result<Self>;
+}
+
+impl SavedModels for OutcomeModels {
+    fn to_json(&self) -> Result<String> {
+        OutcomeModels::to_json(self)
+    }
+    fn from_json(json: &str) -> Result<Self> {
+        OutcomeModels::from_json(json)
+    }
+}
+
+impl SavedModels for CustomerModels {
+    fn to_json(&self) -> Result<String> {
+        CustomerModels::to_json(self)
+    }
+    fn from_json(json: &str) -> Result<Self> {
+        CustomerModels::from_json(json)
+    }
+}
+
+/// Reads saved models from bytes (UTF-8 JSON).
+pub fn models_from_bytes<M: SavedModels>(bytes: &[u8]) -> Result<M> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::InvalidArgument("saved models must be UTF-8 JSON".into()))?;
-    OutcomeModels::from_json(text)
+    M::from_json(text)
 }
 
 /// Writes `models` to the file at `path` in the versioned JSON format.
-pub fn save_outcome_models(models: &OutcomeModels, path: &Path) -> Result<()> {
+pub fn save_models<M: SavedModels>(models: &M, path: &Path) -> Result<()> {
     std::fs::write(path, models.to_json()?)?;
     Ok(())
 }
 
-/// Reads models written by [`save_outcome_models`] (or any [`OutcomeModels::to_json`] output).
-pub fn load_outcome_models(path: &Path) -> Result<OutcomeModels> {
-    outcome_models_from_bytes(&std::fs::read(path)?)
+/// Reads models written by [`save_models`].
+pub fn load_models<M: SavedModels>(path: &Path) -> Result<M> {
+    models_from_bytes(&std::fs::read(path)?)
+}
+
+/// The calls and journey events of `tenant` that started before `until`.
+async fn customer_history(
+    store: &dyn Store,
+    tenant: &str,
+    until: DateTime<Utc>,
+) -> Result<(Vec<Call>, Vec<JourneyEvent>)> {
+    let range = TimeRange::new(DateTime::<Utc>::MIN_UTC, until)?;
+    let (calls, events) = tokio::try_join!(
+        store.calls(tenant, range),
+        store.journey_events(tenant, range)
+    )?;
+    if calls.is_empty() && events.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "tenant `{tenant}` has no calls or journey events in the store before {until}"
+        )));
+    }
+    Ok((calls, events))
+}
+
+/// Trains the churn and upsell models on a snapshot of `tenant`'s customers at `as_of`: features
+/// from the calls and journey events before it, labels from the events in the horizon after it.
+/// `labels` holds [`PropensityLabels`] fields and `settings` [`ForestSettings`] fields, defaults
+/// for the missing ones.
+pub async fn train_customer_models(
+    store: &dyn Store,
+    tenant: &str,
+    as_of: DateTime<Utc>,
+    labels: Option<Value>,
+    settings: Option<Value>,
+) -> Result<CustomerModels> {
+    let labels: PropensityLabels = with_defaults("labels", labels)?;
+    let settings: ForestSettings = with_defaults("settings", settings)?;
+    labels.validate()?;
+    let (calls, events) = customer_history(store, tenant, labels.horizon_end(as_of)).await?;
+    CustomerModels::train(
+        &calls,
+        &events,
+        as_of,
+        &labels,
+        &CustomerFeatureOptions::default(),
+        &settings.params(),
+    )
+}
+
+/// Churn and upsell propensities of every customer of `tenant` with history before `as_of`.
+pub async fn predict_customers(
+    models: &CustomerModels,
+    store: &dyn Store,
+    tenant: &str,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<CustomerPredictions>> {
+    let (calls, events) = customer_history(store, tenant, as_of).await?;
+    models.predict(&calls, &events, as_of)
+}
+
+/// Scores the models on a snapshot of `tenant`'s customers at `as_of`, labelled as in training.
+pub async fn evaluate_customer_models(
+    models: &CustomerModels,
+    store: &dyn Store,
+    tenant: &str,
+    as_of: DateTime<Utc>,
+) -> Result<CustomerEvaluation> {
+    let until = models.labels.horizon_end(as_of);
+    let (calls, events) = customer_history(store, tenant, until).await?;
+    models.evaluate(&calls, &events, as_of)
+}
+
+/// The customer features of `tenant`'s customers at `as_of`, one object per customer:
+/// `customer_id` and each feature (null when missing).
+pub async fn customer_features(
+    store: &dyn Store,
+    tenant: &str,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Value>> {
+    let (calls, events) = customer_history(store, tenant, as_of).await?;
+    let customers = CustomerFeatureExtractor::customers_before(&calls, &events, as_of);
+    let table = CustomerFeatureExtractor::default().extract(&customers, &calls, &events, as_of)?;
+    Ok(keyed_rows(
+        "customer_id",
+        customers.iter().map(|c| c.customer_id.as_str()),
+        &table,
+    ))
 }
 
 #[cfg(test)]
@@ -346,7 +480,7 @@ mod tests {
         assert_eq!(evaluation.calls, predictions.len());
         // In-sample, the forest separates escalations well.
         assert!(evaluation.escalation.roc_auc.unwrap() > 0.8);
-        let loaded = outcome_models_from_bytes(models.to_json().unwrap().as_bytes()).unwrap();
+        let loaded = models_from_bytes::<OutcomeModels>(models.to_json().unwrap().as_bytes()).unwrap();
         let again = runtime
             .block_on(predict_outcomes(&loaded, &store, &tenant, all))
             .unwrap();
@@ -375,11 +509,11 @@ mod tests {
         let set = runtime.block_on(call_features(&store, &tenant, all, "everything"));
         assert!(matches!(set, Err(Error::InvalidArgument(_))));
         assert!(matches!(
-            outcome_models_from_bytes(b"{\"format\": \"aybiza-forest\"}"),
+            models_from_bytes::<OutcomeModels>(b"{\"format\": \"aybiza-forest\"}"),
             Err(Error::Predict(_))
         ));
         assert!(matches!(
-            outcome_models_from_bytes(&[0xff, 0xfe]),
+            models_from_bytes::<OutcomeModels>(&[0xff, 0xfe]),
             Err(Error::InvalidArgument(_))
         ));
     }
@@ -414,5 +548,95 @@ mod tests {
         );
         assert!(classify_csv(&path, "missing", 3, None).is_err());
         assert!(classify_csv(&path, "label", 1, None).is_err());
+    }
+
+    #[test]
+    fn customer_models_train_predict_evaluate_and_round_trip() {
+        let output = simulate(&SimConfig {
+            tenants: 1,
+            days: 14,
+            calls_per_day: 60,
+            anomaly_days: 0,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let tenant = output.records[0].tenant().to_owned();
+        let store = MemoryStore::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(store.put(output.records)).unwrap();
+        let day = |d: i64| SimConfig::default().start + chrono::TimeDelta::days(d);
+        let labels = json!({"horizon_days": 4});
+        let settings = json!({"trees": 10});
+        let models = runtime
+            .block_on(train_customer_models(
+                &store,
+                &tenant,
+                day(6),
+                Some(labels),
+                Some(settings),
+            ))
+            .unwrap();
+        assert_eq!(models.labels.horizon_days, 4);
+        assert!(models.churn.is_some() && models.upsell.is_some());
+        let predictions = runtime
+            .block_on(predict_customers(&models, &store, &tenant, day(10)))
+            .unwrap();
+        let features = runtime
+            .block_on(customer_features(&store, &tenant, day(10)))
+            .unwrap();
+        assert_eq!(features.len(), predictions.len());
+        assert_eq!(features[0]["customer_id"], json!(predictions[0].customer_id));
+        assert!(features[0].get("recent_events").is_some());
+        assert!(predictions.iter().all(|p| {
+            [p.churn_probability, p.upsell_probability]
+                .iter()
+                .all(|q| q.is_some_and(|q| (0.0..=1.0).contains(&q)))
+        }));
+        // A later snapshot: the label window [day 10, day 14) was not seen in training.
+        let evaluation = runtime
+            .block_on(evaluate_customer_models(&models, &store, &tenant, day(10)))
+            .unwrap();
+        assert_eq!(evaluation.customers, predictions.len());
+        assert!(evaluation.churned > 0 && evaluation.upgraded > 0);
+        assert!(evaluation.churn.unwrap().roc_auc.unwrap() > 0.6);
+        let loaded: CustomerModels = models_from_bytes(models.to_json().unwrap().as_bytes()).unwrap();
+        let again = runtime
+            .block_on(predict_customers(&loaded, &store, &tenant, day(10)))
+            .unwrap();
+        assert_eq!(again, predictions);
+        // An outcome-models file is not customer models, and labels are checked.
+        let outcome = models_from_bytes::<CustomerModels>(
+            br#"{"format":"aybiza-forest","format_version":1,"kind":"outcome_models","model":{}}"#,
+        );
+        assert!(matches!(outcome, Err(Error::Predict(_))));
+        let horizon = runtime.block_on(train_customer_models(
+            &store,
+            &tenant,
+            day(6),
+            Some(json!({"horizon_days": 0})),
+            None,
+        ));
+        assert!(matches!(horizon, Err(Error::Predict(_))));
+        let unknown = runtime.block_on(train_customer_models(
+            &store,
+            &tenant,
+            day(6),
+            Some(json!({"horizon": 3})),
+            None,
+        ));
+        assert!(matches!(unknown, Err(Error::InvalidArgument(m)) if m.contains("horizon")));
+        // Before any history there is nobody to learn from; with actions nobody takes, nothing to learn.
+        let early = runtime.block_on(train_customer_models(&store, &tenant, day(0), None, None));
+        assert!(matches!(early, Err(Error::Predict(e)) if e.to_string().contains("no rows")));
+        let few = runtime.block_on(train_customer_models(
+            &store,
+            &tenant,
+            day(1),
+            Some(json!({"horizon_days": 1, "churn_actions": ["never"], "upsell_actions": ["never"]})),
+            None,
+        ));
+        assert!(matches!(few, Err(Error::Predict(e)) if e.to_string().contains("0 churned")));
     }
 }

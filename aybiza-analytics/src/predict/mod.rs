@@ -13,7 +13,9 @@
 //! - [`evaluate`]: folds, cross-validation, holdout metrics (accuracy, ROC AUC,
 //!   F1, Brier score, reliability table; MAE, RMSE, R²) and permutation importance;
 //! - [`outcome`]: the four call-outcome models (resolution, escalation, duration,
-//!   satisfaction) trained together from calls.
+//!   satisfaction) trained together from calls;
+//! - [`propensity`]: the churn and upsell propensity models trained together on a
+//!   customer snapshot, labelled by what customers did after it.
 //!
 //! `docs/prediction.md` describes every feature, the crate choices and the
 //! measured quality.
@@ -26,6 +28,7 @@ pub mod json;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
+pub mod propensity;
 pub mod table;
 
 #[cfg(test)]
@@ -37,6 +40,7 @@ pub use evaluate::{ClassifierReport, RegressorReport, cross_validate_classifier}
 pub use metrics::{ClassificationMetrics, RegressionMetrics};
 pub use model::{Classifier, ForestParams, Regressor};
 pub use outcome::{OutcomeModels, OutcomePredictions};
+pub use propensity::{CustomerModels, CustomerPredictions, CustomerSnapshot, PropensityLabels};
 pub use table::{Cell, Column, ColumnKind, Schema, Table};
 
 /// What can go wrong when building data for, training, evaluating, saving or applying a model.
@@ -121,6 +125,21 @@ pub enum PredictError {
         line: u64,
         /// What is wrong.
         message: String,
+    },
+    /// Neither propensity has enough positive and negative customers in the snapshot to learn from.
+    #[error(
+        "of {customers} customers, {churned} churned and {upgraded} upgraded in the horizon: each \
+         propensity needs at least {needed} positive and {needed} negative customers"
+    )]
+    TooFewPositives {
+        /// Customers who took a churn action in the horizon.
+        churned: usize,
+        /// Customers who took an upsell action in the horizon.
+        upgraded: usize,
+        /// Customers in the snapshot.
+        customers: usize,
+        /// Fewest positives (and negatives) needed.
+        needed: usize,
     },
     /// The forest library refused the data.
     #[error("forest training failed: {0}")]

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::PredictError;
 use super::calls::{CallFeatureExtractor, CallFeatureOptions, FeatureSet};
-use super::customer::{CustomerFeatureExtractor, CustomerKey};
+use super::customer::{CustomerFeatureExtractor, CustomerFeatureOptions, CustomerKey};
 use super::evaluate::{
     classifier_importance, cross_validate_classifier, evaluate_classifier, evaluate_regressor,
     shuffled_folds, stratified_folds,
@@ -14,6 +14,7 @@ use super::evaluate::{
 use super::metrics::{classification_metrics, regression_metrics};
 use super::model::{Classifier, ForestParams, Regressor};
 use super::outcome::{OutcomeModels, is_served};
+use super::propensity::{self, CustomerSnapshot, PropensityLabels};
 use super::table::{Cell, Column, CsvFrame, Schema, Table};
 use crate::Error;
 use crate::model::{CallOutcome, JourneyEvent, Record};
@@ -591,7 +592,52 @@ fn churn_propensity_from_history_before_the_snapshot() {
         customers.len(),
         report.pooled.brier
     );
-    // Measured 0.84. Upsell is not tested: the simulator's upsell journeys last minutes and pick
-    // customers at random, so nothing before a snapshot announces them (measured AUC 0.48, 9 positives).
+    // Measured 0.82 (0.84 before the simulator's upsell journeys gained their exploring lead-in,
+    // which adds customers to the snapshot). Upsell: see the next test.
     assert!(auc > 0.78, "churn AUC {auc}");
+}
+
+/// Upsell labels from the snapshot (an `upgrade_plan` event in the 7 days after it), 3-fold
+/// cross-validation over customers.
+#[test]
+fn upsell_propensity_on_held_out_customers() {
+    let (output, calls) = simulation();
+    let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);
+    let events: Vec<JourneyEvent> = output
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::JourneyEvent(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect();
+    let plain_calls: Vec<_> = calls.iter().map(|c| c.call.clone()).collect();
+    let labels = PropensityLabels {
+        horizon_days: 7,
+        ..PropensityLabels::default()
+    };
+    let snapshot = CustomerSnapshot::take(
+        &plain_calls,
+        &events,
+        as_of,
+        &labels,
+        &CustomerFeatureOptions::default(),
+    )
+    .unwrap();
+    let upgraded = propensity::bool_labels(&snapshot.upgraded);
+    let positives = snapshot.upgraded.iter().filter(|&&u| u).count();
+    let folds = stratified_folds(&upgraded, 3, 11).unwrap();
+    let report = cross_validate_classifier(&snapshot.table, &upgraded, &folds, &params()).unwrap();
+    let auc = report.pooled.roc_auc.unwrap();
+    let prevalence = positives as f64 / upgraded.len() as f64;
+    eprintln!(
+        "upsell: {} customers, {positives} positive, pooled AUC {auc:.4}, Brier {:.4} (baseline {:.4})",
+        upgraded.len(),
+        report.pooled.brier,
+        prevalence * (1.0 - prevalence)
+    );
+    // Measured 0.76 (0.76–0.80 over fold and forest seeds 1–5). The simulator's customers have a
+    // hidden appetite for a bigger plan that makes them upgrade and, in the weeks before, use
+    // features and look at plans and pricing: the model reads only that history.
+    assert!(auc > 0.7, "upsell AUC {auc}");
 }

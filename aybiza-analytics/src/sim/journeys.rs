@@ -198,7 +198,9 @@ fn acquisition(
     (JourneyOutcome::Converted, Some(value))
 }
 
-fn upsell(path: &mut Path, profile: &TenantProfile, plan: usize) -> (JourneyOutcome, Option<f64>) {
+/// An existing customer looking at a bigger plan. Returns whether they upgrade; the last step is
+/// then `upgrade_plan`, whose value and plan [`upgrade_value`] fills in once the customer is known.
+fn upsell(path: &mut Path) -> bool {
     let surface = if path.chance(0.6) { "app" } else { "web" };
     path.step(
         surface,
@@ -231,8 +233,15 @@ fn upsell(path: &mut Path, profile: &TenantProfile, plan: usize) -> (JourneyOutc
         lift += 0.1;
     }
     if !path.chance(0.35 + lift) {
-        return (JourneyOutcome::Abandoned, None);
+        return false;
     }
+    path.step(surface, "upgrade_plan", (2.0 * MINUTES, 30.0 * MINUTES));
+    true
+}
+
+/// Sets the value (a year of the price difference) and the new plan on an upgrade step of a
+/// customer on plan `plan`; the top plan upgrades to a 25 % bigger bundle of itself.
+fn upgrade_value(step: &mut Step, profile: &TenantProfile, plan: usize) -> f64 {
     let current = profile.plans[plan];
     let target = profile.plans.get(plan + 1).copied().unwrap_or(current);
     let monthly_gain = if target.name == current.name {
@@ -241,10 +250,82 @@ fn upsell(path: &mut Path, profile: &TenantProfile, plan: usize) -> (JourneyOutc
         target.monthly_price - current.monthly_price
     };
     let value = (monthly_gain * 12.0 * 100.0).round() / 100.0;
-    let upgrade = path.step(surface, "upgrade_plan", (2.0 * MINUTES, 30.0 * MINUTES));
-    upgrade.value = Some(value);
-    upgrade.attributes.push(("plan", target.name.to_owned()));
-    (JourneyOutcome::Converted, Some(value))
+    step.value = Some(value);
+    step.attributes.push(("plan", target.name.to_owned()));
+    value
+}
+
+/// Who takes upsell journeys: customers who upgrade are drawn in proportion to their appetite,
+/// those who only look at plans uniformly.
+struct UpsellCustomers {
+    /// Running sums of the customers' appetites.
+    cumulative: Vec<f64>,
+}
+
+impl UpsellCustomers {
+    fn new(profile: &TenantProfile, customers: usize) -> Self {
+        let mut total = 0.0;
+        let cumulative = (0..customers)
+            .map(|c| {
+                total += profile.customer_appetite(c);
+                total
+            })
+            .collect();
+        Self { cumulative }
+    }
+
+    /// The customer of an upsell journey from a uniform customer number `draw`: the same customer
+    /// when they do not upgrade, else the customer at the same quantile of the appetite weights.
+    fn pick(&self, draw: usize, upgraded: bool) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        if !upgraded || total <= 0.0 {
+            return draw;
+        }
+        let quantile = (draw as f64 + 0.5) / self.cumulative.len() as f64 * total;
+        self.cumulative
+            .partition_point(|&sum| sum < quantile)
+            .min(self.cumulative.len() - 1)
+    }
+}
+
+/// An exploring action: channel, action and the range of its sentiment when it carries one.
+type Exploring = (&'static str, &'static str, Option<(f64, f64)>);
+
+/// Actions of a customer exploring what a bigger plan would give: features used, plans and prices
+/// looked at, questions asked (with their mood range), and how often each comes up.
+const EXPLORING: &[(Exploring, f64)] = &[
+    (("app", "use_feature", None), 0.4),
+    (("web", "view_pricing", None), 0.25),
+    (("app", "view_plans", None), 0.15),
+    (("chat", "ask_about_plans", Some((0.1, 0.8))), 0.2),
+];
+
+/// The days before an upsell journey: about `0.3 + 6 × appetite` exploring events spread over up
+/// to three weeks before its first step, none earlier than `room` before it. Returns the steps in
+/// time order (the first one's `after` is zero) and the time from the last of them to the
+/// journey's first step (zero without any).
+fn exploring_lead_in(rng: &mut SimRng, appetite: f64, room: TimeDelta) -> (Vec<Step>, TimeDelta) {
+    let minutes = |m: f64| TimeDelta::milliseconds((m * 60_000.0) as i64);
+    let count = poisson(rng, 0.3 + 6.0 * appetite);
+    let mut before: Vec<f64> = (0..count)
+        .map(|_| uniform(rng, 2.0 * HOURS, 21.0 * DAYS))
+        .filter(|&m| minutes(m) < room)
+        .collect();
+    before.sort_by(|a, b| b.total_cmp(a));
+    let mut steps = Vec::with_capacity(before.len());
+    for (i, &m) in before.iter().enumerate() {
+        let (channel, action, mood) = pick_weighted(rng, EXPLORING);
+        let previous = if i == 0 { m } else { before[i - 1] };
+        steps.push(Step {
+            channel,
+            action,
+            after: minutes(previous - m),
+            value: None,
+            sentiment: mood.map(|(low, high)| (uniform(rng, low, high) * 100.0).round() / 100.0),
+            attributes: Vec::new(),
+        });
+    }
+    (steps, before.last().map_or(TimeDelta::zero(), |&m| minutes(m)))
 }
 
 fn retention(
@@ -340,16 +421,20 @@ fn retention(
 
 /// Generates journeys starting on each local day of the window, with daytime and weekday seasonality.
 /// A journey that would run past the end of the window is moved back by whole days; one that cannot fit is dropped.
+/// Exploring lead-ins of upsell journeys draw from `lead_rng`, so the other journeys are the same
+/// whatever the lead-ins are.
 pub(crate) fn generate(
     config: &SimConfig,
     profile: &TenantProfile,
     rng: &mut SimRng,
+    lead_rng: &mut SimRng,
 ) -> GeneratedJourneys {
     let end = config.end();
     let first_day = config.start.with_timezone(&profile.utc_offset).date_naive();
     let last_day = end.with_timezone(&profile.utc_offset).date_naive();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut leads = 0usize;
+    let upsell_customers = UpsellCustomers::new(profile, config.customers_per_tenant);
     let mut day = first_day;
     while day <= last_day {
         let weekday = chrono::Datelike::weekday(&day);
@@ -377,12 +462,13 @@ pub(crate) fn generate(
             } else {
                 JourneyKind::Acquisition
             };
-            let (customer_id, plan) = match kind {
+            let (mut customer_id, plan, customer) = match kind {
                 JourneyKind::Acquisition => {
                     leads += 1;
                     (
                         format!("{}-lead-{leads:05}", profile.id),
                         rng.random_range(0..profile.plans.len()),
+                        0,
                     )
                 }
                 _ => {
@@ -390,6 +476,7 @@ pub(crate) fn generate(
                     (
                         profile.customer_id(customer),
                         profile.customer_plan(customer),
+                        customer,
                     )
                 }
             };
@@ -399,8 +486,30 @@ pub(crate) fn generate(
             };
             let (outcome, value) = match kind {
                 JourneyKind::Acquisition => acquisition(&mut path, profile, plan),
-                JourneyKind::Upsell => upsell(&mut path, profile, plan),
                 JourneyKind::Retention => retention(&mut path, profile, plan),
+                JourneyKind::Upsell => {
+                    let upgraded = upsell(&mut path);
+                    let customer = upsell_customers.pick(customer, upgraded);
+                    customer_id = profile.customer_id(customer);
+                    let (mut lead_in, gap) = exploring_lead_in(
+                        lead_rng,
+                        profile.customer_appetite(customer),
+                        start - config.start,
+                    );
+                    // The drawn start is the login; the exploring events come before it.
+                    start -= lead_in.iter().fold(gap, |lead, step| lead + step.after);
+                    path.steps[0].after = gap;
+                    lead_in.append(&mut path.steps);
+                    path.steps = lead_in;
+                    match path.steps.last_mut() {
+                        Some(last) if upgraded => {
+                            let plan = profile.customer_plan(customer);
+                            let value = upgrade_value(last, profile, plan);
+                            (JourneyOutcome::Converted, Some(value))
+                        }
+                        _ => (JourneyOutcome::Abandoned, None),
+                    }
+                }
             };
             let steps = path.steps;
             let span = steps

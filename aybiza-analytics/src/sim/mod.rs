@@ -24,7 +24,10 @@
 //!   silences, holds and interruptions and voice features move with the
 //!   speaker's [`Mood`].
 //! - Journeys: plausible paths over web, app, chat, e-mail and voice ending in
-//!   conversion, churn or abandonment ([`JourneyOutcome`]).
+//!   conversion, churn or abandonment ([`JourneyOutcome`]). Each customer has a
+//!   hidden appetite for a bigger plan: customers with more of it upgrade more
+//!   often and, in the days before an upsell journey, use features and look at
+//!   plans and pricing (events that are part of the journey).
 //! - Metrics: `asr_latency_ms`, `error_rate`, `queue_depth` and `active_calls`
 //!   every 15 minutes per tenant, consistent with the simulated calls, with
 //!   incidents during the planted outages.
@@ -307,7 +310,7 @@ pub fn simulate(config: &SimConfig) -> Result<SimOutput> {
             &generated.calls,
             &mut stream(5),
         );
-        let journeys = journeys::generate(config, &profile, &mut stream(6));
+        let journeys = journeys::generate(config, &profile, &mut stream(6), &mut stream(7));
 
         for (call, utterances) in generated.calls {
             records.push(Record::Call(call));

@@ -507,6 +507,15 @@ impl TenantProfile {
         }
     }
 
+    /// The hidden appetite in [0, 1) of customer number `customer` for a bigger plan: customers with
+    /// more appetite upgrade more often and explore features, plans and pricing beforehand. Most
+    /// customers have little (the square of a uniform draw, fixed per customer).
+    pub(crate) fn customer_appetite(&self, customer: usize) -> f64 {
+        let u = ((customer as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as f64
+            / (1u64 << 24) as f64;
+        u * u
+    }
+
     /// The id of customer number `customer`.
     pub(crate) fn customer_id(&self, customer: usize) -> String {
         format!("{}-cust-{customer:05}", self.id)
