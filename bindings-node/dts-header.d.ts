@@ -989,6 +989,34 @@ export interface OutcomeEvaluation {
   satisfaction: RegressionMetrics | null
 }
 
+/** What counts as churn and upsell, and the horizon in days after the snapshot; every field may be left out. */
+export interface PropensityLabels {
+  churn_actions?: string[]
+  upsell_actions?: string[]
+  horizon_days?: number
+}
+
+/** Propensities of one customer (`null` when that model was not trained). */
+export interface CustomerPredictions {
+  customer_id: string
+  churn_probability: number | null
+  upsell_probability: number | null
+}
+
+/** How the propensity models score on a customer snapshot. */
+export interface CustomerEvaluation {
+  customers: number
+  churned: number
+  upgraded: number
+  churn: ClassificationMetrics | null
+  upsell: ClassificationMetrics | null
+}
+
+/** A table as row objects, or as an object of equally long column arrays. */
+export type TableInput =
+  | Array<Record<string, string | number | boolean | Date | null | undefined>>
+  | Record<string, Array<string | number | boolean | Date | null | undefined>>
+
 /** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
 export interface BedrockSettings {
   region?: string

@@ -5,7 +5,10 @@
 //! once; the inner [`Checked`] error is a bad argument, reported with the
 //! call's other errors (a rejected Promise, or a thrown `Error` for sync calls).
 
+use std::collections::HashMap;
+
 use aybiza_analytics::model::ingest::{RecordError, identify};
+use aybiza_analytics::predict::table::CsvFrame;
 use aybiza_analytics::{Error, TimeRange};
 use chrono::{DateTime, SecondsFormat, Utc};
 use napi::bindgen_prelude::{Array, BigInt, Object, Uint8ArraySlice, Unknown};
@@ -239,6 +242,130 @@ pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Optio
         "{name} must be a Date, an RFC 3339 string, null or undefined, got {}",
         describe(value_type)
     ))))
+}
+
+/// A table argument, an array of row objects or an object of equally long column arrays, as
+/// text cells the way CSV fields read (then typed by [`CsvFrame::into_table`]): `null`,
+/// `undefined`, `NaN` and a key missing from a row are empty (missing); numbers and booleans
+/// are their text, strings are trimmed, `Date`s are RFC 3339. Columns keep the order in which
+/// their names first appear. An infinite number or a cell of another type is refused.
+pub fn table_frame(name: &str, value: Unknown) -> napi::Result<Checked<CsvFrame>> {
+    let value_type = value.get_type()?;
+    if value_type != ValueType::Object || value.is_date()? {
+        return Ok(Err(invalid(format!(
+            "{name} must be an array of row objects or an object of column arrays, got {}",
+            describe(value_type)
+        ))));
+    }
+    let mut headers: Vec<String> = Vec::new();
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    let rows;
+    if value.is_array()? {
+        // SAFETY: the value was just checked to be an array.
+        let array = unsafe { value.cast::<Array>() }?;
+        rows = array.len() as usize;
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in 0..array.len() {
+            let row = array.get::<Unknown>(r)?;
+            let Some(row) = row.filter(|row| {
+                row.get_type().is_ok_and(|t| t == ValueType::Object)
+                    && !row.is_array().unwrap_or(true)
+            }) else {
+                return Ok(Err(invalid(format!("{name}[{r}] must be a row object"))));
+            };
+            // SAFETY: the row was just checked to be a (non-array) object.
+            let object = unsafe { row.cast::<Object>() }?;
+            for key in Object::keys(&object)? {
+                let Some(cell) = object.get::<Unknown>(&key)? else {
+                    continue;
+                };
+                let text = match cell_text(&format!("{name}[{r}].{key}"), cell)? {
+                    Ok(text) => text,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let column = *index.entry(key.clone()).or_insert_with(|| {
+                    headers.push(key);
+                    columns.push(vec![String::new(); r as usize]);
+                    columns.len() - 1
+                });
+                columns[column].push(text);
+            }
+            for column in &mut columns {
+                column.resize(r as usize + 1, String::new());
+            }
+        }
+    } else {
+        // SAFETY: the value is a (non-array, non-Date) object.
+        let object = unsafe { value.cast::<Object>() }?;
+        let mut length = None;
+        for key in Object::keys(&object)? {
+            let Some(column) = object.get::<Unknown>(&key)? else {
+                continue;
+            };
+            if column.get_type()? != ValueType::Object || !column.is_array()? {
+                return Ok(Err(invalid(format!("{name}.{key} must be an array"))));
+            }
+            // SAFETY: the column was just checked to be an array.
+            let array = unsafe { column.cast::<Array>() }?;
+            if *length.get_or_insert(array.len()) != array.len() {
+                return Ok(Err(invalid(format!(
+                    "{name}.{key} has {} values, the columns before it {}",
+                    array.len(),
+                    length.unwrap_or_default()
+                ))));
+            }
+            let mut texts = Vec::with_capacity(array.len() as usize);
+            for r in 0..array.len() {
+                let text = match array.get::<Unknown>(r)? {
+                    None => String::new(),
+                    Some(cell) => match cell_text(&format!("{name}.{key}[{r}]"), cell)? {
+                        Ok(text) => text,
+                        Err(e) => return Ok(Err(e)),
+                    },
+                };
+                texts.push(text);
+            }
+            headers.push(key);
+            columns.push(texts);
+        }
+        rows = length.unwrap_or(0) as usize;
+    }
+    let rows = (0..rows)
+        .map(|r| columns.iter().map(|column| column[r].clone()).collect())
+        .collect();
+    Ok(Ok(CsvFrame { headers, rows }))
+}
+
+/// One table cell as CSV field text (see [`table_frame`]); `field` names it in errors.
+fn cell_text(field: &str, value: Unknown) -> napi::Result<Checked<String>> {
+    // SAFETY (all casts below): each matches the type `get_type` just reported.
+    Ok(match value.get_type()? {
+        ValueType::Undefined | ValueType::Null => Ok(String::new()),
+        ValueType::Boolean => Ok(unsafe { value.cast::<bool>() }?.to_string()),
+        ValueType::String => Ok(unsafe { value.cast::<String>() }?.trim().to_owned()),
+        ValueType::Number => {
+            let number = unsafe { value.cast::<f64>() }?;
+            if number.is_nan() {
+                Ok(String::new())
+            } else if number.is_infinite() {
+                Err(invalid(format!(
+                    "{field} must be a finite number (or null or NaN when missing), got {number}"
+                )))
+            } else {
+                Ok(number.to_string())
+            }
+        }
+        ValueType::Object if value.is_date()? => {
+            let millis = unsafe { value.cast::<JsDate>() }?.value_of()?;
+            date_from_millis(millis)
+                .map(|instant| instant.to_rfc3339_opts(SecondsFormat::Millis, true))
+                .ok_or_else(|| invalid(format!("{field} is an invalid Date")))
+        }
+        other => Err(invalid(format!(
+            "{field}: a {} cannot be a table cell",
+            describe(other)
+        ))),
+    })
 }
 
 /// The instant of a JS `Date`'s time value, if it is a valid date chrono can hold.

@@ -1,6 +1,8 @@
-//! Outcome prediction: `classifyCsv` (the `aybiza classify` report), the
-//! `OutcomeModels` class (train on a store's calls, predict, evaluate, save and
-//! load) and `callFeatures`.
+//! Outcome and customer prediction: `classifyCsv` and `classifyTable` (the
+//! `aybiza classify` report), the `OutcomeModels` class (train on a store's
+//! calls, predict, evaluate, save and load), `callFeatures`, the
+//! `CustomerModels` class (churn and upsell propensity on a customer snapshot)
+//! and `customerFeatures`.
 //!
 //! Arguments are read by `aybiza_analytics::predict::json`, which the Python
 //! bindings share, so both languages accept the same settings and return the
@@ -11,9 +13,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use aybiza_analytics::Error;
-use aybiza_analytics::predict::OutcomeModels as Models;
 use aybiza_analytics::predict::json;
-use napi::Env;
+use aybiza_analytics::predict::{CustomerModels as Customers, OutcomeModels as Models};
+use chrono::{DateTime, Utc};
+use napi::{Env, ValueType};
 use napi::bindgen_prelude::{Buffer, PromiseRaw, Unknown, spawn_blocking};
 use napi_derive::napi;
 use serde_json::Value;
@@ -42,6 +45,31 @@ pub fn classify_csv<'env>(
     promise::spawn(env, async move {
         let (path, target, settings) = (path?, target?, settings?);
         spawn_blocking(move || json::classify_csv(&path, &target, folds, settings))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    })
+}
+
+/// `classifyCsv` of a table: an array of row objects or an object of column
+/// arrays, with the same column typing as a CSV file (a column whose present
+/// values are all numbers is numeric, any other categorical; `null`,
+/// `undefined` and `NaN` are missing). Rejects with code `InvalidArgument` for
+/// a malformed table or a bad setting and `Predict` as `classifyCsv` does.
+#[napi(catch_unwind, ts_return_type = "Promise<ClassifyReport>")]
+pub fn classify_table<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "TableInput")] table: Unknown,
+    #[napi(ts_arg_type = "string")] target: Unknown,
+    #[napi(ts_arg_type = "number | null")] folds: Option<u32>,
+    #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let frame = convert::table_frame("table", table)?;
+    let target = convert::string_arg("target", target)?;
+    let settings = convert::optional_object_json("settings", settings)?;
+    let folds = folds.unwrap_or(5) as usize;
+    promise::spawn(env, async move {
+        let (frame, target, settings) = (frame?, target?, settings?);
+        spawn_blocking(move || json::classify_frame(frame, &target, folds, settings))
             .await
             .map_err(|e| Error::Task(e.to_string()))?
     })
@@ -171,7 +199,7 @@ impl OutcomeModels {
         #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
     ) -> napi::Result<Self> {
         let models = convert::jsonl_bytes(data)?
-            .and_then(|bytes| json::outcome_models_from_bytes(&bytes))
+            .and_then(|bytes| json::models_from_bytes::<Models>(&bytes))
             .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
             models: Arc::new(models),
@@ -186,7 +214,7 @@ impl OutcomeModels {
         #[napi(ts_arg_type = "string")] path: Unknown,
     ) -> napi::Result<()> {
         convert::string_arg("path", path)?
-            .and_then(|path| json::save_outcome_models(&self.models, &PathBuf::from(path)))
+            .and_then(|path| json::save_models(self.models.as_ref(), &PathBuf::from(path)))
             .map_err(|e| errors::to_napi(env, &e))
     }
 
@@ -194,7 +222,7 @@ impl OutcomeModels {
     #[napi(factory, catch_unwind)]
     pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
         let models = convert::string_arg("path", path)?
-            .and_then(|path| json::load_outcome_models(&PathBuf::from(path)))
+            .and_then(|path| json::load_models::<Models>(&PathBuf::from(path)))
             .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
             models: Arc::new(models),
@@ -205,5 +233,188 @@ impl OutcomeModels {
     #[napi(getter)]
     pub fn has_satisfaction(&self) -> bool {
         self.models.satisfaction.is_some()
+    }
+}
+
+/// The snapshot instant `asOf`: a `Date` or an RFC 3339 string.
+fn snapshot_instant(value: Unknown) -> napi::Result<convert::Checked<DateTime<Utc>>> {
+    if matches!(value.get_type()?, ValueType::Null | ValueType::Undefined) {
+        return Ok(Err(Error::InvalidArgument(
+            "asOf must be a Date or an RFC 3339 string, got nothing".into(),
+        )));
+    }
+    Ok(convert::instant("asOf", Some(value))?.and_then(|instant| {
+        instant.ok_or_else(|| {
+            Error::InvalidArgument("asOf must be a Date or an RFC 3339 string".into())
+        })
+    }))
+}
+
+/// The customer features of `tenant`'s customers at `asOf` (history before it
+/// only), one object per customer (`customer_id` and each feature; `null` when missing).
+#[napi(
+    catch_unwind,
+    ts_return_type = "Promise<Array<Record<string, number | string | null>>>"
+)]
+pub fn customer_features<'env>(
+    env: &'env Env,
+    store: &Store,
+    #[napi(ts_arg_type = "string")] tenant: Unknown,
+    #[napi(ts_arg_type = "Date | string")] as_of: Unknown,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let tenant = convert::string_arg("tenant", tenant)?;
+    let as_of = snapshot_instant(as_of)?;
+    let shared = store.shared();
+    promise::spawn(env, async move {
+        let rows = json::customer_features(shared.as_ref(), &tenant?, as_of?).await?;
+        Ok(Value::Array(rows))
+    })
+}
+
+/// The churn and upsell propensity models of a tenant's customers.
+#[napi]
+pub struct CustomerModels {
+    models: Arc<Customers>,
+}
+
+#[napi]
+impl CustomerModels {
+    /// Trains both models on a snapshot of `tenant`'s customers at `asOf`:
+    /// features from the calls and journey events before it, labels from the
+    /// journey-event actions in the horizon after it. Rejects with code
+    /// `InvalidArgument` when there is no history or a label field or setting
+    /// is unknown, `Predict` when neither model can be trained.
+    #[napi(catch_unwind, ts_return_type = "Promise<CustomerModels>")]
+    pub fn train<'env>(
+        env: &'env Env,
+        store: &Store,
+        #[napi(ts_arg_type = "string")] tenant: Unknown,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown,
+        #[napi(ts_arg_type = "PropensityLabels | null")] labels: Option<Unknown>,
+        #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, CustomerModels>> {
+        let tenant = convert::string_arg("tenant", tenant)?;
+        let as_of = snapshot_instant(as_of)?;
+        let labels = convert::optional_object_json("labels", labels)?;
+        let settings = convert::optional_object_json("settings", settings)?;
+        let shared = store.shared();
+        let work = async move {
+            json::train_customer_models(shared.as_ref(), &tenant?, as_of?, labels?, settings?)
+                .await
+        };
+        env.spawn_future_with_callback(
+            async move { Ok(work.await) },
+            |env, trained: aybiza_analytics::Result<Customers>| {
+                let models = trained.map_err(|e| errors::to_napi(env, &e))?;
+                Ok(CustomerModels {
+                    models: Arc::new(models),
+                })
+            },
+        )
+    }
+
+    /// Churn and upsell propensities of every customer of `tenant` with history before `asOf`.
+    #[napi(catch_unwind, ts_return_type = "Promise<CustomerPredictions[]>")]
+    pub fn predict<'env>(
+        &self,
+        env: &'env Env,
+        store: &Store,
+        #[napi(ts_arg_type = "string")] tenant: Unknown,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let tenant = convert::string_arg("tenant", tenant)?;
+        let as_of = snapshot_instant(as_of)?;
+        let (shared, models) = (store.shared(), Arc::clone(&self.models));
+        promise::spawn(env, async move {
+            let predictions =
+                json::predict_customers(&models, shared.as_ref(), &tenant?, as_of?).await?;
+            Ok(serde_json::to_value(predictions)?)
+        })
+    }
+
+    /// Metrics of the models on a snapshot at `asOf`, labelled as in training.
+    #[napi(catch_unwind, ts_return_type = "Promise<CustomerEvaluation>")]
+    pub fn evaluate<'env>(
+        &self,
+        env: &'env Env,
+        store: &Store,
+        #[napi(ts_arg_type = "string")] tenant: Unknown,
+        #[napi(ts_arg_type = "Date | string")] as_of: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let tenant = convert::string_arg("tenant", tenant)?;
+        let as_of = snapshot_instant(as_of)?;
+        let (shared, models) = (store.shared(), Arc::clone(&self.models));
+        promise::spawn(env, async move {
+            let evaluation =
+                json::evaluate_customer_models(&models, shared.as_ref(), &tenant?, as_of?)
+                    .await?;
+            Ok(serde_json::to_value(evaluation)?)
+        })
+    }
+
+    /// The models in the versioned JSON file format, as a Buffer.
+    #[napi(catch_unwind, ts_return_type = "Uint8Array")]
+    pub fn to_bytes(&self, env: &Env) -> napi::Result<Buffer> {
+        let text = self
+            .models
+            .to_json()
+            .map_err(|e| errors::to_napi(env, &e))?;
+        Ok(Buffer::from(text.into_bytes()))
+    }
+
+    /// Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
+    /// or string). Throws with code `Predict` for a corrupt or unsupported model.
+    #[napi(factory, catch_unwind)]
+    pub fn from_bytes(
+        env: &Env,
+        #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
+    ) -> napi::Result<Self> {
+        let models = convert::jsonl_bytes(data)?
+            .and_then(|bytes| json::models_from_bytes::<Customers>(&bytes))
+            .map_err(|e| errors::to_napi(env, &e))?;
+        Ok(Self {
+            models: Arc::new(models),
+        })
+    }
+
+    /// Writes the models to a file.
+    #[napi(catch_unwind)]
+    pub fn save(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "string")] path: Unknown,
+    ) -> napi::Result<()> {
+        convert::string_arg("path", path)?
+            .and_then(|path| json::save_models(self.models.as_ref(), &PathBuf::from(path)))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
+    /// Reads models from a file written by `save`.
+    #[napi(factory, catch_unwind)]
+    pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
+        let models = convert::string_arg("path", path)?
+            .and_then(|path| json::load_models::<Customers>(&PathBuf::from(path)))
+            .map_err(|e| errors::to_napi(env, &e))?;
+        Ok(Self {
+            models: Arc::new(models),
+        })
+    }
+
+    /// Whether a churn model was trained (it needs enough customers who churned and who did not).
+    #[napi(getter)]
+    pub fn has_churn(&self) -> bool {
+        self.models.churn.is_some()
+    }
+
+    /// Whether an upsell model was trained (it needs enough customers who upgraded and who did not).
+    #[napi(getter)]
+    pub fn has_upsell(&self) -> bool {
+        self.models.upsell.is_some()
+    }
+
+    /// The label settings the models were trained with.
+    #[napi(getter, ts_return_type = "Required<PropensityLabels>")]
+    pub fn labels(&self) -> napi::Result<Value> {
+        serde_json::to_value(&self.models.labels).map_err(|e| napi::Error::from_reason(e.to_string()))
     }
 }

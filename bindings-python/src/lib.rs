@@ -8,7 +8,7 @@
 //! `Redactor` class, [`journey`] attribution, journey maps, cohorts, LTV and the
 //! `JourneyTracker` class, [`sentiment`] the `SentimentAnalyzer` class,
 //! [`realtime`] the `CallTracker` class and `RealtimeError`, [`predict`] outcome
-//! models, [`llm`] the `LlmClient` class (Bedrock), [`forecast`] forecasting,
+//! and customer propensity models, [`llm`] the `LlmClient` class (Bedrock), [`forecast`] forecasting,
 //! anomaly detection (`AnomalyMonitor`) and staffing, [`rules`] the `LiveRules` class. A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
@@ -46,9 +46,11 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<sentiment::PySentimentAnalyzer>()?;
     realtime::register(module)?;
     module.add_class::<predict::PyOutcomeModels>()?;
+    module.add_class::<predict::PyCustomerModels>()?;
     module.add_function(wrap_pyfunction!(predict::classify_csv, module)?)?;
     module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
     module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;
+    module.add_function(wrap_pyfunction!(predict::customer_features, module)?)?;
     module.add_class::<llm::PyLlmClient>()?;
     module.add_class::<forecast::PyAnomalyMonitor>()?;
     module.add_function(wrap_pyfunction!(forecast::forecast, module)?)?;

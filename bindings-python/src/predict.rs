@@ -1,19 +1,21 @@
-//! Outcome prediction: `classify_csv` (the `aybiza classify` report), the
-//! `OutcomeModels` class (train on a store's calls, predict, evaluate, save and
-//! load) and `call_features`.
+//! Outcome and customer prediction: `classify_csv` (the `aybiza classify`
+//! report), the `OutcomeModels` class (train on a store's calls, predict,
+//! evaluate, save and load), `call_features`, the `CustomerModels` class (churn
+//! and upsell propensity on a customer snapshot) and `customer_features`.
 //!
 //! Arguments are read by `aybiza_analytics::predict::json`, which the Node
 //! bindings share, so both languages accept the same settings and return the same shapes.
 
 use std::path::PathBuf;
 
-use aybiza_analytics::predict::OutcomeModels;
 use aybiza_analytics::predict::json;
+use aybiza_analytics::predict::{CustomerModels, OutcomeModels};
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::convert::{dict_to_json, time_range, to_py};
-use crate::errors::to_py_err;
+use crate::convert::{dict_to_json, time_bound, time_range, to_py};
+use crate::errors::{invalid_argument, to_py_err};
 use crate::runtime::run;
 use crate::store::PyStore;
 
@@ -156,13 +158,13 @@ impl PyOutcomeModels {
     /// Models from bytes written by `to_bytes` or `save`.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        let models = json::outcome_models_from_bytes(data).map_err(to_py_err)?;
+        let models = json::models_from_bytes::<OutcomeModels>(data).map_err(to_py_err)?;
         Ok(Self { models })
     }
 
     /// Writes the models to a file.
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.detach(|| json::save_outcome_models(&self.models, &path))
+        py.detach(|| json::save_models(&self.models, &path))
             .map_err(to_py_err)
     }
 
@@ -170,7 +172,7 @@ impl PyOutcomeModels {
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let models = py
-            .detach(|| json::load_outcome_models(&path))
+            .detach(|| json::load_models::<OutcomeModels>(&path))
             .map_err(to_py_err)?;
         Ok(Self { models })
     }
@@ -190,6 +192,158 @@ impl PyOutcomeModels {
             } else {
                 "False"
             }
+        )
+    }
+}
+
+/// The snapshot instant `as_of`: a datetime (naive = UTC) or an ISO-8601 string.
+fn snapshot_instant(as_of: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    time_bound("as_of", Some(as_of))?
+        .ok_or_else(|| invalid_argument("as_of must be a datetime or an ISO-8601 str, not None"))
+}
+
+/// An optional dict argument as JSON (`None` when absent or `None`).
+fn optional_dict(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+    value
+        .filter(|v| !v.is_none())
+        .map(|v| dict_to_json(name, v))
+        .transpose()
+}
+
+/// The customer features of `tenant`'s customers at `as_of` (history before it only), one dict per
+/// customer (`customer_id` and each feature; `None` when missing).
+#[pyfunction]
+pub fn customer_features<'py>(
+    py: Python<'py>,
+    store: &PyStore,
+    tenant: String,
+    as_of: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let as_of = snapshot_instant(as_of)?;
+    let shared = store.shared();
+    let rows = run(py, async move {
+        json::customer_features(shared.as_ref(), &tenant, as_of).await
+    })?;
+    to_py(py, &rows)
+}
+
+/// The churn and upsell propensity models of a tenant's customers (Python class `CustomerModels`).
+#[pyclass(name = "CustomerModels", module = "aybiza_analytics", frozen)]
+pub struct PyCustomerModels {
+    models: CustomerModels,
+}
+
+#[pymethods]
+impl PyCustomerModels {
+    /// Trains both models on a snapshot of `tenant`'s customers at `as_of`: features from the
+    /// history before it, labels from the journey-event actions in the horizon after it.
+    #[staticmethod]
+    #[pyo3(signature = (store, tenant, as_of, labels=None, settings=None))]
+    fn train(
+        py: Python<'_>,
+        store: &PyStore,
+        tenant: String,
+        as_of: &Bound<'_, PyAny>,
+        labels: Option<&Bound<'_, PyAny>>,
+        settings: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let as_of = snapshot_instant(as_of)?;
+        let labels = optional_dict("labels", labels)?;
+        let settings = optional_dict("settings", settings)?;
+        let shared = store.shared();
+        let models = run(py, async move {
+            json::train_customer_models(shared.as_ref(), &tenant, as_of, labels, settings).await
+        })?;
+        Ok(Self { models })
+    }
+
+    /// Churn and upsell propensities of every customer of `tenant` with history before `as_of`.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        store: &PyStore,
+        tenant: String,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = snapshot_instant(as_of)?;
+        let shared = store.shared();
+        let models = &self.models;
+        let predictions = run(py, async move {
+            json::predict_customers(models, shared.as_ref(), &tenant, as_of).await
+        })?;
+        to_py(py, &predictions)
+    }
+
+    /// Metrics of the models on a snapshot at `as_of`, labelled as in training.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        store: &PyStore,
+        tenant: String,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = snapshot_instant(as_of)?;
+        let shared = store.shared();
+        let models = &self.models;
+        let evaluation = run(py, async move {
+            json::evaluate_customer_models(models, shared.as_ref(), &tenant, as_of).await
+        })?;
+        to_py(py, &evaluation)
+    }
+
+    /// The models in the versioned JSON file format, as bytes.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let text = self.models.to_json().map_err(to_py_err)?;
+        Ok(PyBytes::new(py, text.as_bytes()))
+    }
+
+    /// Models from bytes written by `to_bytes` or `save`.
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        let models = json::models_from_bytes::<CustomerModels>(data).map_err(to_py_err)?;
+        Ok(Self { models })
+    }
+
+    /// Writes the models to a file.
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        py.detach(|| json::save_models(&self.models, &path))
+            .map_err(to_py_err)
+    }
+
+    /// Reads models from a file written by `save`.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let models = py
+            .detach(|| json::load_models::<CustomerModels>(&path))
+            .map_err(to_py_err)?;
+        Ok(Self { models })
+    }
+
+    /// Whether a churn model was trained (it needs enough customers who churned and who did not).
+    #[getter]
+    fn has_churn(&self) -> bool {
+        self.models.churn.is_some()
+    }
+
+    /// Whether an upsell model was trained (it needs enough customers who upgraded and who did not).
+    #[getter]
+    fn has_upsell(&self) -> bool {
+        self.models.upsell.is_some()
+    }
+
+    /// The label settings the models were trained with (`churn_actions`, `upsell_actions`, `horizon_days`).
+    #[getter]
+    fn labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.models.labels)
+    }
+
+    fn __repr__(&self) -> String {
+        let yes = |b: bool| if b { "True" } else { "False" };
+        format!(
+            "CustomerModels(horizon_days={}, churn={}, upsell={})",
+            self.models.labels.horizon_days,
+            yes(self.models.churn.is_some()),
+            yes(self.models.upsell.is_some())
         )
     }
 }

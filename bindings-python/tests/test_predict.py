@@ -1,13 +1,23 @@
-"""Prediction: classify_csv / classify_table, OutcomeModels on a store, call features, save and load.
+"""Prediction: classify_csv / classify_table, OutcomeModels and CustomerModels on a store, call and
+customer features, save and load.
 
 The same checks run in the Node suite (__test__/predict.test.js).
 """
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 import aybiza_analytics as aa
 
 SIM = {"tenants": 1, "days": 3, "calls_per_day": 120, "anomaly_days": 0}
+# Two weeks of journeys: enough customers churn and upgrade after a snapshot on day 6.
+CUSTOMER_SIM = {"tenants": 1, "days": 14, "calls_per_day": 60, "anomaly_days": 0}
+
+
+def day(n):
+    """Midnight UTC of day ``n`` of the simulated window (which starts on 2026-01-05)."""
+    return datetime(2026, 1, 5, tzinfo=timezone.utc) + timedelta(days=n)
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +107,62 @@ def test_call_features_as_tables(store_and_tenant):
     assert len(frame) == len(rows) and "turns" in frame.columns
     with pytest.raises(aa.InvalidArgumentError, match="feature set"):
         aa.call_features(store, tenant, feature_set="everything")
+
+
+@pytest.fixture(scope="module")
+def customer_store():
+    output = aa.simulate(CUSTOMER_SIM)
+    store = aa.Store.memory()
+    store.ingest(output["records"])
+    tenant = store.tenant_ids()[0]
+    models = aa.CustomerModels.train(store, tenant, day(6), {"horizon_days": 4}, {"trees": 10})
+    return store, tenant, models
+
+
+def test_customer_models_predict_evaluate_and_round_trip(customer_store, tmp_path):
+    store, tenant, models = customer_store
+    assert models.has_churn and models.has_upsell
+    assert models.labels["horizon_days"] == 4 and "upgrade_plan" in models.labels["upsell_actions"]
+    predictions = models.predict(store, tenant, day(10))
+    assert len(predictions) > 500
+    assert all(0.0 <= p["churn_probability"] <= 1.0 and 0.0 <= p["upsell_probability"] <= 1.0 for p in predictions)
+    # A later snapshot, whose label window (days 10 to 14) training did not see.
+    evaluation = models.evaluate(store, tenant, "2026-01-15T00:00:00Z")
+    assert evaluation["customers"] == len(predictions)
+    assert evaluation["churned"] > 0 and evaluation["upgraded"] > 0
+    assert evaluation["churn"]["roc_auc"] > 0.6
+    assert aa.CustomerModels.from_bytes(models.to_bytes()).predict(store, tenant, day(10)) == predictions
+    path = tmp_path / "customers.json"
+    models.save(path)
+    assert aa.CustomerModels.load(path).predict(store, tenant, day(10)) == predictions
+    assert repr(models) == "CustomerModels(horizon_days=4, churn=True, upsell=True)"
+
+
+def test_customer_features_as_tables(customer_store):
+    pytest.importorskip("pandas")
+    store, tenant, models = customer_store
+    rows = aa.customer_features(store, tenant, day(10))
+    assert [r["customer_id"] for r in rows] == [p["customer_id"] for p in models.predict(store, tenant, day(10))]
+    frame = aa.customer_features(store, tenant, day(10), output="pandas")
+    assert len(frame) == len(rows) and "recent_events" in frame.columns
+
+
+def test_customer_models_refuse_bad_input(customer_store, models):
+    store, tenant, customer_models = customer_store
+    renamed = customer_models.to_bytes().replace(b'"recent_events"', b'"recent_evts"')
+    with pytest.raises(aa.PredictError, match="schema mismatch"):
+        aa.CustomerModels.from_bytes(renamed).predict(store, tenant, day(10))
+    with pytest.raises(aa.PredictError, match="outcome_models"):
+        aa.CustomerModels.from_bytes(models.to_bytes())
+    with pytest.raises(aa.InvalidArgumentError, match="horizon"):
+        aa.CustomerModels.train(store, tenant, day(6), {"horizon": 3})
+    with pytest.raises(aa.PredictError, match="horizon_days"):
+        aa.CustomerModels.train(store, tenant, day(6), {"horizon_days": 0})
+    with pytest.raises(aa.PredictError, match="0 churned and 0 upgraded"):
+        aa.CustomerModels.train(store, tenant, day(6), {"churn_actions": ["never"], "upsell_actions": ["never"]})
+    with pytest.raises(aa.InvalidArgumentError, match="no calls or journey events"):
+        aa.CustomerModels.train(store, "nobody", day(6))
+    with pytest.raises(aa.InvalidArgumentError, match="as_of"):
+        aa.CustomerModels.train(store, tenant, None)
+    with pytest.raises(aa.InvalidArgumentError, match="as_of"):
+        aa.customer_features(store, tenant, "not a date")

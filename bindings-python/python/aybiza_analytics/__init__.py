@@ -14,13 +14,14 @@ from aybiza_analytics.journey_tables import (
     journey_map,
     journey_segments,
 )
-from aybiza_analytics.predict_tables import call_features, classify_table
+from aybiza_analytics.predict_tables import call_features, classify_table, customer_features
 from aybiza_analytics._native import (
     AnomalyMonitor,
     AybizaError,
     CallTracker,
     IngestReport,
     JourneyTracker,
+    CustomerModels,
     OutcomeModels,
     PredictError,
     InvalidArgumentError,
@@ -462,6 +463,23 @@ class OutcomePredictions(TypedDict):
     expected_duration_secs: float
     expected_satisfaction: float | None
 
+
+class PropensityLabels(TypedDict, total=False):
+    """What counts as churn and upsell, and the horizon in days after the snapshot; every field may
+    be left out (``cancel``/``cancel_subscription``, ``upgrade``/``upgrade_plan``, 30 days)."""
+
+    churn_actions: list[str]
+    upsell_actions: list[str]
+    horizon_days: int
+
+
+class CustomerPredictions(TypedDict):
+    """Propensities of one customer (``None`` when that model was not trained)."""
+
+    customer_id: str
+    churn_probability: float | None
+    upsell_probability: float | None
+
 __all__ = [
     "Activity",
     "ActivityShare",
@@ -486,6 +504,8 @@ __all__ = [
     "DurationStats",
     "Edge",
     "Emotions",
+    "CustomerModels",
+    "CustomerPredictions",
     "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
@@ -504,6 +524,7 @@ __all__ = [
     "LogColumns",
     "OutcomeModels",
     "OutcomePredictions",
+    "PropensityLabels",
     "PathColumns",
     "PathInput",
     "PiiEntity",
@@ -540,6 +561,7 @@ __all__ = [
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
     "call_features",
+    "customer_features",
     "classify_csv",
     "classify_csv_bytes",
     "classify_table",

@@ -1248,6 +1248,23 @@ class OutcomePredictions(TypedDict):
     expected_satisfaction: float | None
 
 
+class PropensityLabels(TypedDict, total=False):
+    """What counts as churn and upsell, and the horizon in days after the snapshot; every field may
+    be left out (``cancel``/``cancel_subscription``, ``upgrade``/``upgrade_plan``, 30 days)."""
+
+    churn_actions: list[str]
+    upsell_actions: list[str]
+    horizon_days: int
+
+
+class CustomerPredictions(TypedDict):
+    """Propensities of one customer (``None`` when that model was not trained)."""
+
+    customer_id: str
+    churn_probability: float | None
+    upsell_probability: float | None
+
+
 def classify_csv(
     path: str | PathLike[str], target: str, folds: int = 5, settings: ForestSettings | None = None
 ) -> dict[str, Any]:
@@ -1345,6 +1362,74 @@ class OutcomeModels:
         """Whether a satisfaction model was trained (it needs enough surveyed calls)."""
     def __repr__(self) -> str: ...
 
+def customer_features(
+    store: Store,
+    tenant: str,
+    as_of: datetime | str,
+    *,
+    output: Literal["pandas", "arrow", "columns", "rows"] = "rows",
+) -> Any:
+    """The customer features of ``tenant``'s customers at ``as_of``, from the calls and
+    journey events before it: one row per customer (``customer_id`` and each feature,
+    ``None`` when missing) as the table kind ``output`` names.
+
+    Raises:
+        InvalidArgumentError: no calls or journey events before ``as_of``, or a bad instant.
+    """
+
+@final
+class CustomerModels:
+    """The churn and upsell propensity models (random forests) of a tenant's customers,
+    trained on a snapshot; see ``docs/prediction.md``."""
+
+    @staticmethod
+    def train(
+        store: Store,
+        tenant: str,
+        as_of: datetime | str,
+        labels: PropensityLabels | None = None,
+        settings: ForestSettings | None = None,
+    ) -> CustomerModels:
+        """Trains both models on a snapshot at ``as_of``: features from the calls and journey
+        events before it, labels from the journey-event actions in the ``horizon_days`` after
+        it. A model whose label has fewer than 5 positive or negative customers is not trained.
+
+        Raises:
+            InvalidArgumentError: no history there, an unknown label field or setting.
+            PredictError: neither model can be trained, or a bad horizon or empty action list.
+        """
+    def predict(self, store: Store, tenant: str, as_of: datetime | str) -> list[CustomerPredictions]:
+        """Propensities of every customer with a call or journey event before ``as_of``."""
+    def evaluate(self, store: Store, tenant: str, as_of: datetime | str) -> dict[str, Any]:
+        """Metrics on a snapshot at ``as_of`` labelled as in training: ``customers``,
+        ``churned``, ``upgraded``, and ``churn`` and ``upsell`` classification metrics
+        (``None`` for a model that was not trained)."""
+    def to_bytes(self) -> bytes:
+        """The models in the versioned JSON file format."""
+    @staticmethod
+    def from_bytes(data: bytes) -> CustomerModels:
+        """Models from :meth:`to_bytes` output.
+
+        Raises:
+            PredictError: a corrupt file, another model kind, an unsupported version.
+            InvalidArgumentError: the bytes are not UTF-8.
+        """
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the models to a file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> CustomerModels:
+        """Reads models written by :meth:`save`."""
+    @property
+    def has_churn(self) -> bool:
+        """Whether a churn model was trained."""
+    @property
+    def has_upsell(self) -> bool:
+        """Whether an upsell model was trained."""
+    @property
+    def labels(self) -> PropensityLabels:
+        """The label settings the models were trained with."""
+    def __repr__(self) -> str: ...
+
 from aybiza_analytics.forecasting import (
     ForecastResult as ForecastResult,
     detect_anomalies as detect_anomalies,
@@ -1389,6 +1474,8 @@ __all__ = [
     "DurationStats",
     "Edge",
     "Emotions",
+    "CustomerModels",
+    "CustomerPredictions",
     "ForestSettings",
     "FunnelStep",
     "GammaGammaParams",
@@ -1407,6 +1494,7 @@ __all__ = [
     "LogColumns",
     "OutcomeModels",
     "OutcomePredictions",
+    "PropensityLabels",
     "PathColumns",
     "PathInput",
     "PiiEntity",
@@ -1443,6 +1531,7 @@ __all__ = [
     "bg_nbd_expected_transactions",
     "bg_nbd_probability_alive",
     "call_features",
+    "customer_features",
     "classify_csv",
     "classify_csv_bytes",
     "classify_table",

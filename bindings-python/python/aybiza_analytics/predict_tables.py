@@ -1,6 +1,7 @@
 """Prediction functions that take and return tables.
 
-``call_features`` returns the call features as the table kind asked for;
+``call_features`` and ``customer_features`` return the call or customer features
+as the table kind asked for;
 ``classify_table`` cross-validates a forest on any table (a pandas DataFrame,
 a pyarrow Table, a dict of columns or a list of row dicts) exactly as
 ``classify_csv`` does on a CSV file: the table is written as CSV in memory,
@@ -37,6 +38,20 @@ def call_features(
     ``[start, end)``: one row per call (``call_id`` and each feature, ``None`` when
     missing), as ``output`` (``"rows"``, ``"columns"``, ``"pandas"`` or ``"arrow"``)."""
     rows = _native.call_features(store, tenant, start, end, feature_set)
+    return to_table(rows, output)
+
+
+def customer_features(
+    store: Any,
+    tenant: str,
+    as_of: Any,
+    *,
+    output: str = "rows",
+) -> Any:
+    """The customer features of ``tenant``'s customers at ``as_of`` (history before it only):
+    one row per customer (``customer_id`` and each feature, ``None`` when missing), as
+    ``output`` (``"rows"``, ``"columns"``, ``"pandas"`` or ``"arrow"``)."""
+    rows = _native.customer_features(store, tenant, as_of)
     return to_table(rows, output)
 
 
