@@ -989,6 +989,34 @@ export interface OutcomeEvaluation {
   satisfaction: RegressionMetrics | null
 }
 
+/** What counts as churn and upsell, and the horizon in days after the snapshot; every field may be left out. */
+export interface PropensityLabels {
+  churn_actions?: string[]
+  upsell_actions?: string[]
+  horizon_days?: number
+}
+
+/** Propensities of one customer (`null` when that model was not trained). */
+export interface CustomerPredictions {
+  customer_id: string
+  churn_probability: number | null
+  upsell_probability: number | null
+}
+
+/** How the propensity models score on a customer snapshot. */
+export interface CustomerEvaluation {
+  customers: number
+  churned: number
+  upgraded: number
+  churn: ClassificationMetrics | null
+  upsell: ClassificationMetrics | null
+}
+
+/** A table as row objects, or as an object of equally long column arrays. */
+export type TableInput =
+  | Array<Record<string, string | number | boolean | Date | null | undefined>>
+  | Record<string, Array<string | number | boolean | Date | null | undefined>>
+
 /** Settings of `new LlmClient(settings)`; unset keys come from the AWS chain or the defaults in docs/llm.md. */
 export interface BedrockSettings {
   region?: string
@@ -1220,6 +1248,39 @@ export declare class CallTracker {
   unsubscribe(subscription: number): boolean
   /** Messages of the exceptions subscribers threw (the latest 100). */
   get subscriberErrors(): Array<string>
+}
+
+/** The churn and upsell propensity models of a tenant's customers. */
+export declare class CustomerModels {
+  /**
+   * Trains both models on a snapshot of `tenant`'s customers at `asOf`:
+   * features from the calls and journey events before it, labels from the
+   * journey-event actions in the horizon after it. Rejects with code
+   * `InvalidArgument` when there is no history or a label field or setting
+   * is unknown, `Predict` when neither model can be trained.
+   */
+  static train(store: Store, tenant: string, asOf: Date | string, labels?: PropensityLabels | null, settings?: ForestSettings | null): Promise<CustomerModels>
+  /** Churn and upsell propensities of every customer of `tenant` with history before `asOf`. */
+  predict(store: Store, tenant: string, asOf: Date | string): Promise<CustomerPredictions[]>
+  /** Metrics of the models on a snapshot at `asOf`, labelled as in training. */
+  evaluate(store: Store, tenant: string, asOf: Date | string): Promise<CustomerEvaluation>
+  /** The models in the versioned JSON file format, as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
+   * or string). Throws with code `Predict` for a corrupt or unsupported model.
+   */
+  static fromBytes(data: Uint8Array | string): CustomerModels
+  /** Writes the models to a file. */
+  save(path: string): void
+  /** Reads models from a file written by `save`. */
+  static load(path: string): CustomerModels
+  /** Whether a churn model was trained (it needs enough customers who churned and who did not). */
+  get hasChurn(): boolean
+  /** Whether an upsell model was trained (it needs enough customers who upgraded and who did not). */
+  get hasUpsell(): boolean
+  /** The label settings the models were trained with. */
+  get labels(): Required<PropensityLabels>
 }
 
 /**
@@ -1514,10 +1575,25 @@ export declare function callFeatures(store: Store, tenant: string, start?: TimeB
 export declare function classifyCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
 
 /**
+ * `classifyCsv` of a table: an array of row objects or an object of column
+ * arrays, with the same column typing as a CSV file (a column whose present
+ * values are all numbers is numeric, any other categorical; `null`,
+ * `undefined` and `NaN` are missing). Rejects with code `InvalidArgument` for
+ * a malformed table or a bad setting and `Predict` as `classifyCsv` does.
+ */
+export declare function classifyTable(table: TableInput, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<ClassifyReport>
+
+/**
  * The cohort table of `{customer, timestamp, value?}` activities by `period`
  * (`day`, `week` or default `month`), followed up to `until` (default: the latest activity).
  */
 export declare function cohorts(activities: ReadonlyArray<Activity>, period?: 'day' | 'week' | 'month' | null, until?: Date | string | null): Promise<CohortTable>
+
+/**
+ * The customer features of `tenant`'s customers at `asOf` (history before it
+ * only), one object per customer (`customer_id` and each feature; `null` when missing).
+ */
+export declare function customerFeatures(store: Store, tenant: string, asOf: Date | string): Promise<Array<Record<string, number | string | null>>>
 
 /**
  * The anomalous intervals of `values` against their forecast band: `[{start, end,

@@ -16,8 +16,8 @@ use aybiza_analytics::Error;
 use aybiza_analytics::predict::json;
 use aybiza_analytics::predict::{CustomerModels as Customers, OutcomeModels as Models};
 use chrono::{DateTime, Utc};
-use napi::{Env, ValueType};
 use napi::bindgen_prelude::{Buffer, PromiseRaw, Unknown, spawn_blocking};
+use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -299,8 +299,7 @@ impl CustomerModels {
         let settings = convert::optional_object_json("settings", settings)?;
         let shared = store.shared();
         let work = async move {
-            json::train_customer_models(shared.as_ref(), &tenant?, as_of?, labels?, settings?)
-                .await
+            json::train_customer_models(shared.as_ref(), &tenant?, as_of?, labels?, settings?).await
         };
         env.spawn_future_with_callback(
             async move { Ok(work.await) },
@@ -346,8 +345,7 @@ impl CustomerModels {
         let (shared, models) = (store.shared(), Arc::clone(&self.models));
         promise::spawn(env, async move {
             let evaluation =
-                json::evaluate_customer_models(&models, shared.as_ref(), &tenant?, as_of?)
-                    .await?;
+                json::evaluate_customer_models(&models, shared.as_ref(), &tenant?, as_of?).await?;
             Ok(serde_json::to_value(evaluation)?)
         })
     }
@@ -415,6 +413,7 @@ impl CustomerModels {
     /// The label settings the models were trained with.
     #[napi(getter, ts_return_type = "Required<PropensityLabels>")]
     pub fn labels(&self) -> napi::Result<Value> {
-        serde_json::to_value(&self.models.labels).map_err(|e| napi::Error::from_reason(e.to_string()))
+        serde_json::to_value(&self.models.labels)
+            .map_err(|e| napi::Error::from_reason(e.to_string()))
     }
 }

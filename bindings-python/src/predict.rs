@@ -203,7 +203,10 @@ fn snapshot_instant(as_of: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
 }
 
 /// An optional dict argument as JSON (`None` when absent or `None`).
-fn optional_dict(name: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+fn optional_dict(
+    name: &str,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<serde_json::Value>> {
     value
         .filter(|v| !v.is_none())
         .map(|v| dict_to_json(name, v))

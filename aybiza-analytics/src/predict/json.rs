@@ -480,7 +480,8 @@ mod tests {
         assert_eq!(evaluation.calls, predictions.len());
         // In-sample, the forest separates escalations well.
         assert!(evaluation.escalation.roc_auc.unwrap() > 0.8);
-        let loaded = models_from_bytes::<OutcomeModels>(models.to_json().unwrap().as_bytes()).unwrap();
+        let loaded =
+            models_from_bytes::<OutcomeModels>(models.to_json().unwrap().as_bytes()).unwrap();
         let again = runtime
             .block_on(predict_outcomes(&loaded, &store, &tenant, all))
             .unwrap();
@@ -587,7 +588,10 @@ mod tests {
             .block_on(customer_features(&store, &tenant, day(10)))
             .unwrap();
         assert_eq!(features.len(), predictions.len());
-        assert_eq!(features[0]["customer_id"], json!(predictions[0].customer_id));
+        assert_eq!(
+            features[0]["customer_id"],
+            json!(predictions[0].customer_id)
+        );
         assert!(features[0].get("recent_events").is_some());
         assert!(predictions.iter().all(|p| {
             [p.churn_probability, p.upsell_probability]
@@ -601,7 +605,8 @@ mod tests {
         assert_eq!(evaluation.customers, predictions.len());
         assert!(evaluation.churned > 0 && evaluation.upgraded > 0);
         assert!(evaluation.churn.unwrap().roc_auc.unwrap() > 0.6);
-        let loaded: CustomerModels = models_from_bytes(models.to_json().unwrap().as_bytes()).unwrap();
+        let loaded: CustomerModels =
+            models_from_bytes(models.to_json().unwrap().as_bytes()).unwrap();
         let again = runtime
             .block_on(predict_customers(&loaded, &store, &tenant, day(10)))
             .unwrap();
@@ -634,7 +639,9 @@ mod tests {
             &store,
             &tenant,
             day(1),
-            Some(json!({"horizon_days": 1, "churn_actions": ["never"], "upsell_actions": ["never"]})),
+            Some(
+                json!({"horizon_days": 1, "churn_actions": ["never"], "upsell_actions": ["never"]}),
+            ),
             None,
         ));
         assert!(matches!(few, Err(Error::Predict(e)) if e.to_string().contains("0 churned")));

@@ -99,8 +99,8 @@ impl CustomerSnapshot {
     ) -> Result<Self> {
         labels.validate()?;
         let customers = CustomerFeatureExtractor::customers_before(calls, events, as_of);
-        let table =
-            CustomerFeatureExtractor::new(features.clone()).extract(&customers, calls, events, as_of)?;
+        let table = CustomerFeatureExtractor::new(features.clone())
+            .extract(&customers, calls, events, as_of)?;
         let end = labels.horizon_end(as_of);
         let acted = |actions: &[String]| -> Vec<bool> {
             let who: HashSet<(&str, &str)> = events

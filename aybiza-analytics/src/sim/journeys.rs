@@ -325,7 +325,10 @@ fn exploring_lead_in(rng: &mut SimRng, appetite: f64, room: TimeDelta) -> (Vec<S
             attributes: Vec::new(),
         });
     }
-    (steps, before.last().map_or(TimeDelta::zero(), |&m| minutes(m)))
+    (
+        steps,
+        before.last().map_or(TimeDelta::zero(), |&m| minutes(m)),
+    )
 }
 
 fn retention(
