@@ -43,17 +43,20 @@ pub struct QuarterSentiment {
     pub agent_utterances: u32,
 }
 
-/// One journey point of an ended call.
+/// One journey point of an ended call: one utterance, or in a long call the mean of one
+/// speaker's utterances in one time bucket (see [`CallSummary::journey_bucket_ms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct JourneyPoint {
-    /// Sequence number of the utterance.
+    /// Sequence number of the (first) utterance.
     pub seq: u32,
     /// Who spoke.
     pub speaker: Speaker,
-    /// Utterance midpoint in milliseconds from the start of the call.
+    /// (Mean) utterance midpoint in milliseconds from the start of the call.
     pub at_ms: u64,
-    /// Fused score in [−1, 1] (stored as f32 while live).
+    /// (Mean) fused score in [−1, 1] (stored as f32 while live).
     pub fused_score: f64,
+    /// How many utterances the point stands for (1 unless the journey was downsampled).
+    pub utterances: u32,
 }
 
 /// The summary of an ended call, handed to the store by [`super::LiveCallTracker::flush_ended`].
@@ -65,11 +68,16 @@ pub struct CallSummary {
     pub reason: EndReason,
     /// The final fused state.
     pub state: CallState,
-    /// Every accepted utterance's point, up to `max_journey_points`.
+    /// The sentiment journey over the whole call, at most `max_journey_points` points: every
+    /// accepted utterance's point, or, in a call with more utterances, per speaker the mean of
+    /// the utterances in each time bucket of `journey_bucket_ms`.
     pub journey: Vec<JourneyPoint>,
-    /// Points dropped beyond `max_journey_points`.
-    pub journey_dropped: u32,
-    /// The call split into quarters.
+    /// 0 when every journey point is one utterance; otherwise the width of the time buckets
+    /// (milliseconds) the journey was downsampled to.
+    pub journey_bucket_ms: u64,
+    /// The call split into quarters: exact when `journey_bucket_ms` is 0; otherwise the points
+    /// of the (at most one per speaker) buckets a quarter boundary cuts go to the quarter of
+    /// their mean midpoint.
     pub quarters: [QuarterSentiment; 4],
     /// Live rules that fired when the call ended (`last_secs` windows, `not` conditions);
     /// the hits during the call came with the updates.
@@ -80,7 +88,7 @@ pub struct CallSummary {
     pub rules_fired: Vec<String>,
 }
 
-/// Quarters by utterance midpoint over `[0, duration_ms]`.
+/// Quarters by (mean) utterance midpoint over `[0, duration_ms]`, points weighted by their utterances.
 fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] {
     let duration = duration_ms.max(1);
     let mut sums = [[0.0f64; 2]; 4];
@@ -88,8 +96,8 @@ fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] 
     for p in points {
         let q = ((p.at_ms.min(duration) as u128 * 4 / u128::from(duration)) as usize).min(3);
         let side = usize::from(p.speaker != Speaker::Customer);
-        sums[q][side] += p.fused_score;
-        counts[q][side] += 1;
+        sums[q][side] += p.fused_score * f64::from(p.utterances);
+        counts[q][side] += p.utterances;
     }
     std::array::from_fn(|q| {
         let mean =
@@ -133,12 +141,14 @@ impl CallSummary {
         }
         let journey: Vec<JourneyPoint> = session
             .journey()
+            .points()
             .iter()
             .map(|p| JourneyPoint {
                 seq: p.seq,
                 speaker: p.speaker,
                 at_ms: u64::from(p.at_ms),
                 fused_score: f64::from(p.fused_score),
+                utterances: u32::from(p.utterances),
             })
             .collect();
         let quarters = quarters(&journey, duration_ms);
@@ -147,7 +157,7 @@ impl CallSummary {
             reason,
             state,
             journey,
-            journey_dropped: session.journey_dropped(),
+            journey_bucket_ms: session.journey().bucket_ms(),
             quarters,
             rule_hits,
             rules_fired: session.rules_fired().to_vec(),
@@ -219,6 +229,7 @@ mod tests {
             speaker,
             at_ms,
             fused_score,
+            utterances: 1,
         };
         let points = [
             p(0, Speaker::Agent, 1_000, 0.2),

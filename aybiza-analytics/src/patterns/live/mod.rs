@@ -675,6 +675,12 @@ impl SharedRules {
         self.current.load_full()
     }
 
+    /// The rules in force now, for one utterance: unlike [`SharedRules::current`] it does not
+    /// touch the shared reference count, which threads would otherwise contend on.
+    pub(crate) fn load(&self) -> arc_swap::Guard<Arc<LiveRules>> {
+        self.current.load()
+    }
+
     /// Replaces the rules; calls pick them up on their next utterance.
     pub fn swap(&self, rules: LiveRules) {
         self.current.store(Arc::new(rules));
