@@ -298,6 +298,7 @@ fn memory(rules: Option<&LiveRules>, calls: usize, lengths: &[u32]) {
     let names: Vec<String> = (0..calls).map(|id| format!("call-{id:06}")).collect();
     let mut done = 0;
     for &length in lengths {
+        let allocations_before = allocations();
         for name in &names {
             for seq in done..length {
                 black_box(
@@ -307,11 +308,13 @@ fn memory(rules: Option<&LiveRules>, calls: usize, lengths: &[u32]) {
                 );
             }
         }
-        done = length;
+        let utterances = calls as f64 * f64::from(length - done);
         println!(
-            "realtime{label}: memory per live call in a tracker ({calls} calls): {:.0} bytes after {length} utterances",
+            "realtime{label}: memory per live call in a tracker ({calls} calls): {:.0} bytes after {length} utterances ({:.3} heap allocations per utterance since {done})",
             per_call(live_bytes()),
+            (allocations() - allocations_before) as f64 / utterances,
         );
+        done = length;
     }
     black_box(&tracker);
 }

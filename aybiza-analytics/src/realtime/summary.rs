@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::fusion::CallState;
+use super::journey::Journey;
 use super::session::CallSession;
 use crate::model::{Call, CallOutcome, Record, Speaker};
 use crate::patterns::live::RuleHit;
@@ -88,6 +89,21 @@ pub struct CallSummary {
     pub rules_fired: Vec<String>,
 }
 
+/// The journey as the summary reports it.
+fn journey_points(journey: &Journey) -> Vec<JourneyPoint> {
+    journey
+        .points()
+        .iter()
+        .map(|p| JourneyPoint {
+            seq: p.seq,
+            speaker: p.speaker,
+            at_ms: u64::from(p.at_ms),
+            fused_score: f64::from(p.fused_score),
+            utterances: u32::from(p.utterances),
+        })
+        .collect()
+}
+
 /// Quarters by (mean) utterance midpoint over `[0, duration_ms]`, points weighted by their utterances.
 fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] {
     let duration = duration_ms.max(1);
@@ -139,18 +155,7 @@ impl CallSummary {
         if outcome.is_some() {
             call.outcome = outcome;
         }
-        let journey: Vec<JourneyPoint> = session
-            .journey()
-            .points()
-            .iter()
-            .map(|p| JourneyPoint {
-                seq: p.seq,
-                speaker: p.speaker,
-                at_ms: u64::from(p.at_ms),
-                fused_score: f64::from(p.fused_score),
-                utterances: u32::from(p.utterances),
-            })
-            .collect();
+        let journey = journey_points(session.journey());
         let quarters = quarters(&journey, duration_ms);
         CallSummary {
             call,
@@ -252,5 +257,51 @@ mod tests {
         // A call with no duration puts everything in the last quarter rather than dividing by zero.
         let q = quarters(&points[..1], 0);
         assert_eq!(q[3].agent_utterances, 1);
+    }
+
+    #[test]
+    fn quarters_of_a_downsampled_journey_stay_close_to_the_exact_ones() {
+        // 1,000 alternating utterances 4 s apart (66 minutes); the customer's score drifts down
+        // then recovers, with a wobble; the agent's stays mildly positive.
+        let (mut exact, mut journey) = (Vec::new(), Journey::default());
+        for i in 0..1_000u32 {
+            let speaker = if i % 2 == 0 {
+                Speaker::Agent
+            } else {
+                Speaker::Customer
+            };
+            let t = f64::from(i) / 1_000.0;
+            let score = match speaker {
+                Speaker::Customer => {
+                    -0.8 * (std::f64::consts::PI * t).sin() + 0.2 * (f64::from(i) * 0.7).sin()
+                }
+                _ => 0.3 + 0.1 * (f64::from(i) * 0.3).cos(),
+            };
+            let at_ms = u64::from(i) * 4_000 + 1_750;
+            exact.push(JourneyPoint {
+                seq: i,
+                speaker,
+                at_ms,
+                fused_score: f64::from(score as f32),
+                utterances: 1,
+            });
+            journey.push(i, speaker, at_ms, score, 64);
+        }
+        let duration = 999 * 4_000 + 3_500;
+        let points = journey_points(&journey);
+        assert_eq!((points.len(), journey.bucket_ms()), (62, 131_072));
+        let (want, got) = (quarters(&exact, duration), quarters(&points, duration));
+        for (w, g) in want.iter().zip(&got) {
+            for (a, b) in [(w.customer, g.customer), (w.agent, g.agent)] {
+                let (a, b) = (a.unwrap(), b.unwrap());
+                assert!((a - b).abs() < 0.02, "quarter {}: {a} vs {b}", w.quarter);
+            }
+            // Only the utterances of boundary buckets (at most one per speaker and boundary) move.
+            let moved = w.customer_utterances.abs_diff(g.customer_utterances);
+            assert!(
+                moved <= 2 * journey.bucket_ms() as u32 / 8_000 + 1,
+                "{moved}"
+            );
+        }
     }
 }
