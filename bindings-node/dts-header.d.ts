@@ -896,8 +896,14 @@ export interface CallSummary {
   call: Call
   reason: 'ended' | 'idle'
   state: CallState
-  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number }>
-  journey_dropped: number
+  /**
+   * The sentiment journey over the whole call, at most `max_journey_points` points: one per
+   * utterance, or in a longer call per speaker the mean of each time bucket of `journey_bucket_ms`
+   * (`seq` is then the first utterance's, `utterances` how many the point stands for).
+   */
+  journey: Array<{ seq: number; speaker: Speaker; at_ms: number; fused_score: number; utterances: number }>
+  /** 0 when every journey point is one utterance; otherwise the time-bucket width in ms. */
+  journey_bucket_ms: number
   quarters: [QuarterSentiment, QuarterSentiment, QuarterSentiment, QuarterSentiment]
   /** Live rules that fired when the call ended (`last_secs` windows, `not` conditions). */
   rule_hits: RuleHit[]

@@ -6,15 +6,15 @@
 //! `nice -n 10 cargo bench -p aybiza-analytics --bench realtime`
 //!
 //! Criterion measures the mean/median of `CallSession::on_utterance`; the p99,
-//! the memory and the throughput figures are measured by hand after it and
-//! printed as `realtime: ...` lines. A counting global allocator tracks live
-//! heap bytes and allocation counts (its two relaxed atomic adds per allocation
-//! are included in every timing).
+//! the allocations, the memory (after 20, 100 and 1 000 utterances) and the
+//! throughput figures are measured by hand after it and printed as
+//! `realtime: ...` lines. A counting global allocator
+//! (`benches/support/counting_alloc.rs`) tracks live heap bytes and allocation
+//! counts (its two relaxed atomic adds per allocation are included in every
+//! timing).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use aybiza_analytics::model::{Call, CallChannel, Direction, Speaker, VoiceFeatures};
@@ -27,37 +27,9 @@ use criterion::{Criterion, criterion_group};
 mod fifty_rules;
 use fifty_rules::fifty_rules;
 
-/// Counts live heap bytes and allocations.
-struct Counting;
-
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        // SAFETY: `ptr` was allocated by `alloc` above with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE_BYTES.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{Counting, allocations, live_bytes};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -258,7 +230,7 @@ fn percentiles(rules: Option<&Arc<SharedRules>>) {
     let mut sessions: Vec<CallSession> = (0..64)
         .map(|_| session(&analyzer, &config, rules))
         .collect();
-    let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
+    let allocations_before = allocations();
     for call in 0..calls {
         let session = &mut sessions[call % 64];
         *session = self::session(&analyzer, &config, rules);
@@ -272,7 +244,7 @@ fn percentiles(rules: Option<&Arc<SharedRules>>) {
         }
         hits += session.end_rules(80_000).len();
     }
-    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
+    let allocations = allocations() - allocations_before;
     durations.sort_unstable();
     let at = |q: f64| durations[((durations.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e6;
     println!(
@@ -307,34 +279,43 @@ fn tracker(rules: Option<&LiveRules>) -> LiveCallTracker {
     }
 }
 
-/// Live heap bytes per call with 10 000 calls in a tracker, each after 20 utterances.
-fn memory(rules: Option<&LiveRules>) {
+/// Live heap bytes per call with `calls` calls in a tracker: at start, then after each of
+/// `lengths` utterances per call (the 20-turn script repeated, 4 s per turn).
+fn memory(rules: Option<&LiveRules>, calls: usize, lengths: &[u32]) {
     let turns = turns();
-    let calls = 10_000;
     let tracker = tracker(rules);
-    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let label = if rules.is_some() { ", 50 rules" } else { "" };
+    let before = live_bytes();
     for id in 0..calls {
         tracker.start_call(call(id)).expect("new call");
     }
-    let started = LIVE_BYTES.load(Ordering::Relaxed);
-    for id in 0..calls {
-        let call_id = format!("call-{id:06}");
-        for seq in 0..turns.len() as u32 {
-            black_box(
-                tracker
-                    .on_utterance("bench", &call_id, &input(&turns, seq))
-                    .expect("live call"),
-            );
-        }
-    }
-    let after = LIVE_BYTES.load(Ordering::Relaxed);
+    let per_call = |bytes: isize| (bytes - before) as f64 / calls as f64;
     println!(
-        "realtime{}: memory per live call in a tracker: {:.0} bytes at start, {:.0} bytes after 20 utterances (CallSession itself {} bytes; includes the Call record, map entries, the journey and any rules state)",
-        if rules.is_some() { ", 50 rules" } else { "" },
-        (started - before) as f64 / calls as f64,
-        (after - before) as f64 / calls as f64,
+        "realtime{label}: memory per live call in a tracker ({calls} calls): {:.0} bytes at start (CallSession itself {} bytes; includes the Call record, map entries, the journey and any rules state)",
+        per_call(live_bytes()),
         std::mem::size_of::<CallSession>(),
     );
+    let names: Vec<String> = (0..calls).map(|id| format!("call-{id:06}")).collect();
+    let mut done = 0;
+    for &length in lengths {
+        let allocations_before = allocations();
+        for name in &names {
+            for seq in done..length {
+                black_box(
+                    tracker
+                        .on_utterance("bench", name, &input(&turns, seq))
+                        .expect("live call"),
+                );
+            }
+        }
+        let utterances = calls as f64 * f64::from(length - done);
+        println!(
+            "realtime{label}: memory per live call in a tracker ({calls} calls): {:.0} bytes after {length} utterances ({:.3} heap allocations per utterance since {done})",
+            per_call(live_bytes()),
+            (allocations() - allocations_before) as f64 / utterances,
+        );
+        done = length;
+    }
     black_box(&tracker);
 }
 
@@ -398,8 +379,10 @@ fn main() {
     let shared = Arc::new(SharedRules::new(fifty.clone()));
     percentiles(None);
     percentiles(Some(&shared));
-    memory(None);
-    memory(Some(&fifty));
+    for rules in [None, Some(&fifty)] {
+        memory(rules, 10_000, &[20]);
+        memory(rules, 1_000, &[20, 100, 1_000]);
+    }
     throughput(None);
     throughput(Some(&fifty));
 }

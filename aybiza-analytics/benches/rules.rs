@@ -1,16 +1,24 @@
-//! Per-utterance time of the live rule engine with 50 rules loaded.
+//! Per-utterance time of the live rule engine with 50 rules loaded, then (printed as `rules: ...`
+//! lines) its heap allocations per utterance and the memory of one call's state.
 //!
 //! `cargo bench -p aybiza-analytics --bench rules`
 
 use std::hint::black_box;
 
 use aybiza_analytics::Speaker;
-use aybiza_analytics::patterns::live::LiveUtterance;
-use criterion::{Criterion, criterion_group, criterion_main};
+use aybiza_analytics::patterns::live::{CallRuleState, LiveRules, LiveUtterance};
+use criterion::{Criterion, criterion_group};
 
 #[path = "support/fifty_rules.rs"]
 mod fifty_rules;
 use fifty_rules::fifty_rules;
+
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{Counting, allocations, live_bytes};
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 /// Typical contact-center utterances, alternating customer and agent.
 const LINES: &[&str] = &[
@@ -24,28 +32,53 @@ const LINES: &[&str] = &[
     "Fine. Thank you.",
 ];
 
+/// Utterance `seq` of the bench call: the lines in turn, agent and customer alternating, 4 s each.
+fn utterance(seq: u32, silence_ms: Option<u64>) -> LiveUtterance<'static> {
+    LiveUtterance {
+        speaker: if seq % 2 == 0 {
+            Speaker::Agent
+        } else {
+            Speaker::Customer
+        },
+        text: LINES[seq as usize % LINES.len()],
+        seq,
+        start_ms: u64::from(seq) * 4_000,
+        end_ms: u64::from(seq) * 4_000 + 3_500,
+        sentiment: Some(-0.4),
+        silence_ms,
+        interruptions: 0,
+    }
+}
+
+/// Runs `calls` calls of 40 utterances (each then ended); returns the allocations per utterance.
+fn allocations_per_utterance(rules: &LiveRules, calls: u32) -> f64 {
+    let before = allocations();
+    for _ in 0..calls {
+        let mut state = rules.new_call();
+        for seq in 0..40 {
+            black_box(rules.on_utterance(&mut state, &utterance(seq, Some(400))));
+        }
+        black_box(rules.end_call(&mut state, 170_000));
+    }
+    (allocations() - before) as f64 / f64::from(calls * 40)
+}
+
+/// One call's state after `length` utterances.
+fn state_after(rules: &LiveRules, length: u32) -> CallRuleState {
+    let mut state = rules.new_call();
+    for seq in 0..length {
+        rules.on_utterance(&mut state, &utterance(seq, None));
+    }
+    state
+}
+
 fn bench(c: &mut Criterion) {
     let rules = fifty_rules();
     let mut state = rules.new_call();
     let mut seq = 0u32;
     c.bench_function("on_utterance, 50 rules", |b| {
         b.iter(|| {
-            let text = LINES[seq as usize % LINES.len()];
-            let utterance = LiveUtterance {
-                speaker: if seq % 2 == 0 {
-                    Speaker::Agent
-                } else {
-                    Speaker::Customer
-                },
-                text,
-                seq,
-                start_ms: u64::from(seq) * 4_000,
-                end_ms: u64::from(seq) * 4_000 + 3_500,
-                sentiment: Some(-0.4),
-                silence_ms: Some(400),
-                interruptions: 0,
-            };
-            let hits = rules.on_utterance(&mut state, black_box(&utterance));
+            let hits = rules.on_utterance(&mut state, black_box(&utterance(seq, Some(400))));
             seq += 1;
             // A new call every 40 utterances, so rules keep firing as in live traffic.
             if seq == 40 {
@@ -56,33 +89,26 @@ fn bench(c: &mut Criterion) {
             black_box(hits)
         })
     });
-    eprintln!(
-        "state of one call after 40 utterances with 50 rules: {} bytes",
-        {
-            let mut s = rules.new_call();
-            for (i, line) in LINES.iter().cycle().take(40).enumerate() {
-                rules.on_utterance(
-                    &mut s,
-                    &LiveUtterance {
-                        speaker: if i % 2 == 0 {
-                            Speaker::Agent
-                        } else {
-                            Speaker::Customer
-                        },
-                        text: line,
-                        seq: i as u32,
-                        start_ms: i as u64 * 4_000,
-                        end_ms: i as u64 * 4_000 + 3_500,
-                        sentiment: Some(-0.4),
-                        silence_ms: None,
-                        interruptions: 0,
-                    },
-                );
-            }
-            s.memory_bytes()
-        }
-    );
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    let rules = fifty_rules();
+    println!(
+        "rules: heap allocations per utterance with 50 rules (calls of 40 utterances, new call state and hits included): {:.3}",
+        allocations_per_utterance(&rules, 10_000)
+    );
+    for length in [40, 1_000] {
+        let before = live_bytes();
+        let state = state_after(&rules, length);
+        let heap = live_bytes() - before;
+        println!(
+            "rules: state of one call after {length} utterances with 50 rules: {} bytes (memory_bytes; its own heap {heap} bytes + {} inline)",
+            state.memory_bytes(),
+            std::mem::size_of::<CallRuleState>()
+        );
+    }
+}

@@ -1,5 +1,5 @@
 // The real-time CallTracker: updates, subscriptions, summaries, bad input.
-// The calls and bad inputs of tests/fixtures/realtime_cases.json are shared with the Rust and Python suites.
+// The calls, bad inputs and long journey of tests/fixtures/realtime_cases.json are shared with the Rust and Python suites.
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -79,6 +79,8 @@ test('unknown, ended and duplicate calls', () => {
   assert.equal(summary.call.ended_at, '2026-01-05T10:00:14.500Z')
   assert.equal(summary.reason, 'ended')
   assert.equal(summary.journey.length, 5)
+  assert.equal(summary.journey_bucket_ms, 0)
+  assert.deepEqual(summary.journey.map((p) => p.utterances), [1, 1, 1, 1, 1])
   assert.deepEqual(summary.quarters.map((q) => q.quarter), [1, 2, 3, 4])
   expectKind(() => tracker.onUtterance('t1', 'ok-1', utterance), 'call_ended')
   expectKind(() => tracker.endCall('t1', 'ok-1'), 'call_ended')
@@ -118,8 +120,24 @@ test('idle calls are evicted and summaries flushed to a store', async () => {
   assert.deepEqual(tracker.takeEnded(), [])
 })
 
+test('a long call keeps the shared journey', () => {
+  const long = CASES.long_journey
+  const c = CASES.calls.find((x) => x.name === long.call)
+  const tracker = new aa.CallTracker(long.config)
+  runCall(tracker, c)
+  const summary = tracker.endCall(c.call.tenant, c.call.id)
+  assert.equal(summary.journey_bucket_ms, long.journey_bucket_ms)
+  assert.deepEqual(
+    summary.journey.map(({ seq, speaker, at_ms, utterances }) => ({ seq, speaker, at_ms, utterances })),
+    long.journey,
+  )
+  const counted = summary.quarters.reduce((n, q) => n + q.customer_utterances + q.agent_utterances, 0)
+  assert.equal(counted, c.utterances.length)
+})
+
 test('config is checked', () => {
   expectKind(() => new aa.CallTracker({ shards: 0 }), 'invalid_config')
+  expectKind(() => new aa.CallTracker({ max_journey_points: 3 }), 'invalid_config')
   assert.throws(() => new aa.CallTracker({ no_such_field: 1 }), (error) => error.code === 'InvalidArgument')
   const tracker = new aa.CallTracker({ max_text_bytes: 10, thresholds: { escalation_warning: 0.9 } })
   tracker.startCall(CASES.calls[1].call)

@@ -86,6 +86,8 @@ def test_unknown_ended_and_duplicate_calls():
     assert summary["call"]["ended_at"] == "2026-01-05T10:00:14.500Z"
     assert summary["reason"] == "ended"
     assert len(summary["journey"]) == 5
+    assert summary["journey_bucket_ms"] == 0
+    assert [p["utterances"] for p in summary["journey"]] == [1] * 5
     assert [q["quarter"] for q in summary["quarters"]] == [1, 2, 3, 4]
     for call in (lambda: tracker.on_utterance("t1", "ok-1", utterance), lambda: tracker.end_call("t1", "ok-1")):
         with pytest.raises(aa.RealtimeError) as raised:
@@ -130,9 +132,25 @@ def test_idle_calls_are_evicted_and_summaries_flushed_to_a_store():
     assert tracker.take_ended() == []
 
 
+def test_a_long_call_keeps_the_shared_journey():
+    long = CASES["long_journey"]
+    case = next(c for c in CASES["calls"] if c["name"] == long["call"])
+    tracker = aa.CallTracker(long["config"])
+    run_call(tracker, case)
+    summary = tracker.end_call(case["call"]["tenant"], case["call"]["id"])
+    assert summary["journey_bucket_ms"] == long["journey_bucket_ms"]
+    keys = ("seq", "speaker", "at_ms", "utterances")
+    assert [{k: p[k] for k in keys} for p in summary["journey"]] == long["journey"]
+    counted = sum(q["customer_utterances"] + q["agent_utterances"] for q in summary["quarters"])
+    assert counted == len(case["utterances"])
+
+
 def test_config_is_checked():
     with pytest.raises(aa.RealtimeError) as raised:
         aa.CallTracker({"shards": 0})
+    assert raised.value.kind == "invalid_config"
+    with pytest.raises(aa.RealtimeError) as raised:
+        aa.CallTracker({"max_journey_points": 3})
     assert raised.value.kind == "invalid_config"
     with pytest.raises(aa.InvalidArgumentError):
         aa.CallTracker({"no_such_field": 1})

@@ -72,6 +72,10 @@ impl Default for RecommendationThresholds {
     }
 }
 
+/// The fewest journey points a call may keep: downsampling needs room for one point per
+/// speaker (three) plus the one being added.
+pub const MIN_JOURNEY_POINTS: usize = 4;
+
 /// Configuration of [`super::CallSession`] and [`super::LiveCallTracker`].
 /// Deserializes from partial JSON: missing fields take their defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,8 +83,9 @@ impl Default for RecommendationThresholds {
 pub struct RealtimeConfig {
     /// Longest accepted utterance text in bytes of UTF-8. Default 4 096.
     pub max_text_bytes: usize,
-    /// Most journey points kept per call; later utterances still update the state but
-    /// add no point (the summary says how many were dropped). Default 512.
+    /// Most sentiment-journey points kept per call (16 bytes each), at least 4. A call with more
+    /// utterances has its journey downsampled in time (per speaker, the mean of each time
+    /// bucket; see `docs/realtime.md`), so memory stays bounded however long the call. Default 64.
     pub max_journey_points: usize,
     /// Utterances of a speaker needed before their baseline is used for z-scores. Default 2.
     pub baseline_min_utterances: u32,
@@ -118,7 +123,7 @@ impl Default for RealtimeConfig {
     fn default() -> Self {
         RealtimeConfig {
             max_text_bytes: 4096,
-            max_journey_points: 512,
+            max_journey_points: 64,
             baseline_min_utterances: 2,
             repetition_similarity: 0.6,
             topic_change_overlap: 0.1,
@@ -160,6 +165,12 @@ impl RealtimeConfig {
         positive("max_text_bytes", self.max_text_bytes)?;
         positive("shards", self.shards)?;
         positive("min_content_words", self.min_content_words)?;
+        if self.max_journey_points < MIN_JOURNEY_POINTS {
+            return Err(RealtimeError::InvalidConfig(format!(
+                "max_journey_points must be at least {MIN_JOURNEY_POINTS}, got {}",
+                self.max_journey_points
+            )));
+        }
         unit("repetition_similarity", self.repetition_similarity)?;
         unit("topic_change_overlap", self.topic_change_overlap)?;
         for (name, value) in [("smoothing", self.smoothing), ("attack", self.attack)] {

@@ -8,7 +8,8 @@
 //! ([`fusion`]: current sentiment, journey, quarters, emotions, satisfaction,
 //! escalation risk) and agent recommendations ([`recommend`]). Everything is
 //! synchronous and allocation-light: the per-call state is fixed-size except
-//! the sentiment journey (16 bytes per utterance, capped).
+//! the sentiment journey (16 bytes per point, at most
+//! `max_journey_points`, downsampled in time when a call has more utterances).
 //!
 //! With live rules ([`crate::patterns::live`]) loaded — [`CallSession::with_rules`],
 //! [`LiveCallTracker::with_rules`] / [`LiveCallTracker::set_rules`], swappable while calls
@@ -39,6 +40,7 @@ pub mod config;
 pub mod context;
 mod error;
 pub mod fusion;
+mod journey;
 pub mod recommend;
 mod session;
 mod summary;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::context::{ContextSignals, ConversationContext};
 use super::fusion::{CallState, Fusion, Smoothing};
+use super::journey::Journey;
 use super::recommend::{Recommendations, recommend};
 use super::voice::{self, SpeakerBaseline, VoiceSignals};
 use super::{RealtimeConfig, RealtimeError};
@@ -135,15 +136,6 @@ pub struct SentimentPoint {
     pub label: SentimentLabel,
 }
 
-/// A journey point as kept for the whole call (16 bytes).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct StoredPoint {
-    pub(crate) seq: u32,
-    pub(crate) at_ms: u32,
-    pub(crate) fused_score: f32,
-    pub(crate) speaker: Speaker,
-}
-
 /// What one utterance produced, returned synchronously by [`CallSession::on_utterance`].
 /// Without live rules (or when none fired) `rule_hits` is an empty `Vec`, which does not allocate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,17 +168,25 @@ struct SessionRules {
     fired: Vec<String>,
 }
 
-/// The live state of one call. Fixed-size apart from the journey (16 bytes per
-/// utterance, at most `max_journey_points`) and, with live rules loaded, the rules'
-/// per-call state; without rules `on_utterance` allocates nothing else on its success path.
+impl SessionRules {
+    /// Adds the ids of `hits` to `fired`, growing it only by what they need: a call fires few rules.
+    fn remember_fired(&mut self, hits: &[RuleHit]) {
+        self.fired.reserve_exact(hits.len());
+        self.fired
+            .extend(hits.iter().map(|hit| hit.rule_id.clone()));
+    }
+}
+
+/// The live state of one call. Fixed-size apart from the journey (16 bytes per point, at most
+/// `max_journey_points` however long the call) and, with live rules loaded, the rules' per-call
+/// state; `on_utterance` allocates only when the journey grows and for the rule hits it returns.
 pub struct CallSession {
     analyzer: Arc<dyn SentimentAnalyzer>,
     config: Arc<RealtimeConfig>,
     baselines: [SpeakerBaseline; 3],
     context: ConversationContext,
     fusion: Fusion,
-    journey: Vec<StoredPoint>,
-    journey_dropped: u32,
+    journey: Journey,
     last_seq: Option<u32>,
     utterances: u32,
     rules: Option<Box<SessionRules>>,
@@ -219,8 +219,7 @@ impl CallSession {
             baselines: [SpeakerBaseline::default(); 3],
             context: ConversationContext::default(),
             fusion: Fusion::default(),
-            journey: Vec::new(),
-            journey_dropped: 0,
+            journey: Journey::default(),
             last_seq: None,
             utterances: 0,
             rules: None,
@@ -244,7 +243,7 @@ impl CallSession {
         let Some(session_rules) = self.rules.as_deref_mut() else {
             return Vec::new();
         };
-        let rules = session_rules.shared.current();
+        let rules = session_rules.shared.load();
         if rules.is_empty() {
             return Vec::new();
         }
@@ -263,9 +262,7 @@ impl CallSession {
             .state
             .get_or_insert_with(|| Box::new(rules.new_call()));
         let hits = rules.on_utterance(state, &utterance);
-        session_rules
-            .fired
-            .extend(hits.iter().map(|hit| hit.rule_id.clone()));
+        session_rules.remember_fired(&hits);
         hits
     }
 
@@ -276,7 +273,7 @@ impl CallSession {
         let Some(session_rules) = self.rules.as_deref_mut() else {
             return Vec::new();
         };
-        let rules = session_rules.shared.current();
+        let rules = session_rules.shared.load();
         if rules.is_empty() {
             return Vec::new();
         }
@@ -284,9 +281,7 @@ impl CallSession {
             .state
             .get_or_insert_with(|| Box::new(rules.new_call()));
         let hits = rules.end_call(state, call_end_ms);
-        session_rules
-            .fired
-            .extend(hits.iter().map(|hit| hit.rule_id.clone()));
+        session_rules.remember_fired(&hits);
         hits
     }
 
@@ -368,16 +363,13 @@ impl CallSession {
         self.last_seq = Some(input.seq);
         self.utterances = self.utterances.saturating_add(1);
         let at_ms = input.start_ms + (input.end_ms - input.start_ms) / 2;
-        if self.journey.len() < config.max_journey_points {
-            self.journey.push(StoredPoint {
-                seq: input.seq,
-                at_ms: u32::try_from(at_ms).unwrap_or(u32::MAX),
-                fused_score: fused as f32,
-                speaker: input.speaker,
-            });
-        } else {
-            self.journey_dropped = self.journey_dropped.saturating_add(1);
-        }
+        self.journey.push(
+            input.seq,
+            input.speaker,
+            at_ms,
+            fused,
+            config.max_journey_points,
+        );
         let state = self.fusion.snapshot(self.context.state(), self.utterances);
         let recommendations = recommend(&state, &signals, &config.thresholds);
         let facts = UtteranceFacts {
@@ -419,12 +411,8 @@ impl CallSession {
         self.last_seq
     }
 
-    /// Journey points dropped because the call exceeded `max_journey_points`.
-    pub fn journey_dropped(&self) -> u32 {
-        self.journey_dropped
-    }
-
-    pub(crate) fn journey(&self) -> &[StoredPoint] {
+    /// The call's sentiment journey so far.
+    pub(crate) fn journey(&self) -> &Journey {
         &self.journey
     }
 }
@@ -522,7 +510,7 @@ mod tests {
             last.state
         );
         assert_eq!(last.state.utterances, 6);
-        assert_eq!(s.journey().len(), 6);
+        assert_eq!(s.journey().points().len(), 6);
         assert_eq!(s.state(), last.state);
     }
 
@@ -661,16 +649,16 @@ mod tests {
     }
 
     #[test]
-    fn the_journey_is_capped_and_counts_what_it_dropped() {
+    fn a_long_call_keeps_a_bounded_journey_over_the_whole_call() {
         let config = RealtimeConfig {
-            max_journey_points: 3,
+            max_journey_points: 4,
             ..RealtimeConfig::default()
         };
         let mut s = CallSession::new(
             Arc::new(HybridSentimentAnalyzer::new().unwrap()),
             Arc::new(config),
         );
-        for i in 0..5u32 {
+        for i in 0..9u32 {
             let start = u64::from(i) * 1000;
             s.on_utterance(&LiveInput::new(
                 i,
@@ -681,9 +669,11 @@ mod tests {
             ))
             .unwrap();
         }
-        assert_eq!(
-            (s.journey().len(), s.journey_dropped(), s.state().utterances),
-            (3, 2, 5)
-        );
+        let points = s.journey().points();
+        assert!(points.len() <= 4);
+        assert!(s.journey().bucket_ms() > 0);
+        assert_eq!(points.iter().map(|p| p.utterances).sum::<u16>(), 9);
+        assert_eq!(points[0].seq, 0);
+        assert_eq!(s.state().utterances, 9);
     }
 }

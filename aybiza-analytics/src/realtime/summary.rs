@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::fusion::CallState;
+use super::journey::Journey;
 use super::session::CallSession;
 use crate::model::{Call, CallOutcome, Record, Speaker};
 use crate::patterns::live::RuleHit;
@@ -43,17 +44,20 @@ pub struct QuarterSentiment {
     pub agent_utterances: u32,
 }
 
-/// One journey point of an ended call.
+/// One journey point of an ended call: one utterance, or in a long call the mean of one
+/// speaker's utterances in one time bucket (see [`CallSummary::journey_bucket_ms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct JourneyPoint {
-    /// Sequence number of the utterance.
+    /// Sequence number of the (first) utterance.
     pub seq: u32,
     /// Who spoke.
     pub speaker: Speaker,
-    /// Utterance midpoint in milliseconds from the start of the call.
+    /// (Mean) utterance midpoint in milliseconds from the start of the call.
     pub at_ms: u64,
-    /// Fused score in [−1, 1] (stored as f32 while live).
+    /// (Mean) fused score in [−1, 1] (stored as f32 while live).
     pub fused_score: f64,
+    /// How many utterances the point stands for (1 unless the journey was downsampled).
+    pub utterances: u32,
 }
 
 /// The summary of an ended call, handed to the store by [`super::LiveCallTracker::flush_ended`].
@@ -65,11 +69,16 @@ pub struct CallSummary {
     pub reason: EndReason,
     /// The final fused state.
     pub state: CallState,
-    /// Every accepted utterance's point, up to `max_journey_points`.
+    /// The sentiment journey over the whole call, at most `max_journey_points` points: every
+    /// accepted utterance's point, or, in a call with more utterances, per speaker the mean of
+    /// the utterances in each time bucket of `journey_bucket_ms`.
     pub journey: Vec<JourneyPoint>,
-    /// Points dropped beyond `max_journey_points`.
-    pub journey_dropped: u32,
-    /// The call split into quarters.
+    /// 0 when every journey point is one utterance; otherwise the width of the time buckets
+    /// (milliseconds) the journey was downsampled to.
+    pub journey_bucket_ms: u64,
+    /// The call split into quarters: exact when `journey_bucket_ms` is 0; otherwise the points
+    /// of the (at most one per speaker) buckets a quarter boundary cuts go to the quarter of
+    /// their mean midpoint.
     pub quarters: [QuarterSentiment; 4],
     /// Live rules that fired when the call ended (`last_secs` windows, `not` conditions);
     /// the hits during the call came with the updates.
@@ -80,7 +89,22 @@ pub struct CallSummary {
     pub rules_fired: Vec<String>,
 }
 
-/// Quarters by utterance midpoint over `[0, duration_ms]`.
+/// The journey as the summary reports it.
+fn journey_points(journey: &Journey) -> Vec<JourneyPoint> {
+    journey
+        .points()
+        .iter()
+        .map(|p| JourneyPoint {
+            seq: p.seq,
+            speaker: p.speaker,
+            at_ms: u64::from(p.at_ms),
+            fused_score: f64::from(p.fused_score),
+            utterances: u32::from(p.utterances),
+        })
+        .collect()
+}
+
+/// Quarters by (mean) utterance midpoint over `[0, duration_ms]`, points weighted by their utterances.
 fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] {
     let duration = duration_ms.max(1);
     let mut sums = [[0.0f64; 2]; 4];
@@ -88,8 +112,8 @@ fn quarters(points: &[JourneyPoint], duration_ms: u64) -> [QuarterSentiment; 4] 
     for p in points {
         let q = ((p.at_ms.min(duration) as u128 * 4 / u128::from(duration)) as usize).min(3);
         let side = usize::from(p.speaker != Speaker::Customer);
-        sums[q][side] += p.fused_score;
-        counts[q][side] += 1;
+        sums[q][side] += p.fused_score * f64::from(p.utterances);
+        counts[q][side] += p.utterances;
     }
     std::array::from_fn(|q| {
         let mean =
@@ -131,23 +155,14 @@ impl CallSummary {
         if outcome.is_some() {
             call.outcome = outcome;
         }
-        let journey: Vec<JourneyPoint> = session
-            .journey()
-            .iter()
-            .map(|p| JourneyPoint {
-                seq: p.seq,
-                speaker: p.speaker,
-                at_ms: u64::from(p.at_ms),
-                fused_score: f64::from(p.fused_score),
-            })
-            .collect();
+        let journey = journey_points(session.journey());
         let quarters = quarters(&journey, duration_ms);
         CallSummary {
             call,
             reason,
             state,
             journey,
-            journey_dropped: session.journey_dropped(),
+            journey_bucket_ms: session.journey().bucket_ms(),
             quarters,
             rule_hits,
             rules_fired: session.rules_fired().to_vec(),
@@ -219,6 +234,7 @@ mod tests {
             speaker,
             at_ms,
             fused_score,
+            utterances: 1,
         };
         let points = [
             p(0, Speaker::Agent, 1_000, 0.2),
@@ -241,5 +257,51 @@ mod tests {
         // A call with no duration puts everything in the last quarter rather than dividing by zero.
         let q = quarters(&points[..1], 0);
         assert_eq!(q[3].agent_utterances, 1);
+    }
+
+    #[test]
+    fn quarters_of_a_downsampled_journey_stay_close_to_the_exact_ones() {
+        // 1,000 alternating utterances 4 s apart (66 minutes); the customer's score drifts down
+        // then recovers, with a wobble; the agent's stays mildly positive.
+        let (mut exact, mut journey) = (Vec::new(), Journey::default());
+        for i in 0..1_000u32 {
+            let speaker = if i % 2 == 0 {
+                Speaker::Agent
+            } else {
+                Speaker::Customer
+            };
+            let t = f64::from(i) / 1_000.0;
+            let score = match speaker {
+                Speaker::Customer => {
+                    -0.8 * (std::f64::consts::PI * t).sin() + 0.2 * (f64::from(i) * 0.7).sin()
+                }
+                _ => 0.3 + 0.1 * (f64::from(i) * 0.3).cos(),
+            };
+            let at_ms = u64::from(i) * 4_000 + 1_750;
+            exact.push(JourneyPoint {
+                seq: i,
+                speaker,
+                at_ms,
+                fused_score: f64::from(score as f32),
+                utterances: 1,
+            });
+            journey.push(i, speaker, at_ms, score, 64);
+        }
+        let duration = 999 * 4_000 + 3_500;
+        let points = journey_points(&journey);
+        assert_eq!((points.len(), journey.bucket_ms()), (62, 131_072));
+        let (want, got) = (quarters(&exact, duration), quarters(&points, duration));
+        for (w, g) in want.iter().zip(&got) {
+            for (a, b) in [(w.customer, g.customer), (w.agent, g.agent)] {
+                let (a, b) = (a.unwrap(), b.unwrap());
+                assert!((a - b).abs() < 0.02, "quarter {}: {a} vs {b}", w.quarter);
+            }
+            // Only the utterances of boundary buckets (at most one per speaker and boundary) move.
+            let moved = w.customer_utterances.abs_diff(g.customer_utterances);
+            assert!(
+                moved <= 2 * journey.bucket_ms() as u32 / 8_000 + 1,
+                "{moved}"
+            );
+        }
     }
 }

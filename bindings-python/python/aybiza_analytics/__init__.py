@@ -79,8 +79,11 @@ CallState = dict[str, Any]
 """The fused state of a live call (the JSON shape of the Rust ``CallState``)."""
 
 CallSummary = dict[str, Any]
-"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey``,
-``journey_dropped``, ``quarters`` (the JSON shape of the Rust ``CallSummary``)."""
+"""The summary of an ended call: ``call``, ``reason``, ``state``, ``journey`` (at most
+``max_journey_points`` points ``{seq, speaker, at_ms, fused_score, utterances}``: one per
+utterance, or in a longer call per speaker the mean of each time bucket),
+``journey_bucket_ms`` (0, or the bucket width in ms), ``quarters``, ``rule_hits`` and
+``rules_fired`` (the JSON shape of the Rust ``CallSummary``)."""
 
 
 class RealtimeEvent(TypedDict):

@@ -33,13 +33,14 @@
 
 mod replay;
 mod spec;
+mod state;
 #[cfg(test)]
 mod tests;
 mod text;
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +51,9 @@ pub use spec::{
     Condition, InterruptionCondition, PhraseCondition, Rule, RuleError, RuleFormat, RuleSet,
     SentimentCondition, SilenceCondition, SpeakerFilter, Window,
 };
-use text::{PhraseMatcher, PhrasePattern, Words};
+pub use state::CallRuleState;
+use state::{Evidence, RuleLayout, StateLayout};
+use text::{MatchBuffers, PhraseMatcher, PhrasePattern, Words};
 
 /// The default rule set's TOML source (escalation, churn, confusion, complaints, agent compliance, silence).
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../../rules/default.toml");
@@ -98,144 +101,6 @@ pub struct RuleHit {
     pub char_end: Option<usize>,
 }
 
-/// What a matched leaf saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Evidence {
-    seq: u32,
-    speaker: Speaker,
-    /// Phrase index and its `(start_seq, char_start, char_end)`.
-    phrase: Option<(u32, u32, u32, u32)>,
-}
-
-/// Progress of one leaf in one call, packed (28 bytes) since a call holds one per leaf of every rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LeafState {
-    /// Consecutive passing utterances (sentiment) or interruptions so far.
-    count: u32,
-    /// For `last_secs` leaves: end (ms, saturated) of the latest utterance on which the leaf held.
-    last_held_ms: u32,
-    /// Evidence: utterance, phrase index (`u32::MAX` when none) and character span.
-    seq: u32,
-    phrase: u32,
-    char_start: u32,
-    char_end: u32,
-    speaker: Speaker,
-    /// [`MATCHED`], [`HAS_EVIDENCE`], [`SPANS_PREVIOUS`], [`HELD`].
-    flags: u8,
-}
-
-const MATCHED: u8 = 1;
-const HAS_EVIDENCE: u8 = 2;
-const SPANS_PREVIOUS: u8 = 4;
-const HELD: u8 = 8;
-
-impl Default for LeafState {
-    fn default() -> Self {
-        LeafState {
-            count: 0,
-            last_held_ms: 0,
-            seq: 0,
-            phrase: u32::MAX,
-            char_start: 0,
-            char_end: 0,
-            speaker: Speaker::Customer,
-            flags: 0,
-        }
-    }
-}
-
-impl LeafState {
-    fn matched(&self) -> bool {
-        self.flags & MATCHED != 0
-    }
-
-    fn last_held_ms(&self) -> Option<u64> {
-        (self.flags & HELD != 0).then_some(u64::from(self.last_held_ms))
-    }
-
-    fn set_evidence(&mut self, evidence: &Evidence) {
-        self.flags |= HAS_EVIDENCE;
-        self.flags &= !SPANS_PREVIOUS;
-        self.seq = evidence.seq;
-        self.speaker = evidence.speaker;
-        match evidence.phrase {
-            Some((phrase, start_seq, char_start, char_end)) => {
-                self.phrase = phrase;
-                self.char_start = char_start;
-                self.char_end = char_end;
-                if start_seq != evidence.seq {
-                    self.flags |= SPANS_PREVIOUS;
-                }
-            }
-            None => self.phrase = u32::MAX,
-        }
-    }
-
-    fn evidence(&self) -> Option<Evidence> {
-        (self.flags & HAS_EVIDENCE != 0).then(|| Evidence {
-            seq: self.seq,
-            speaker: self.speaker,
-            phrase: (self.phrase != u32::MAX).then(|| {
-                let start_seq = if self.flags & SPANS_PREVIOUS != 0 {
-                    self.seq.saturating_sub(1)
-                } else {
-                    self.seq
-                };
-                (self.phrase, start_seq, self.char_start, self.char_end)
-            }),
-        })
-    }
-}
-
-/// A rule's slot in a call's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct RuleSlot {
-    fingerprint: u64,
-    leaves: u32,
-    fired: bool,
-}
-
-/// The state of one call: which rules fired, progress of each leaf, and the previous utterance's
-/// last words for phrases that span two utterances. Create with [`LiveRules::new_call`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallRuleState {
-    generation: u64,
-    rules: Vec<RuleSlot>,
-    leaves: Vec<LeafState>,
-    tail: Option<Tail>,
-    /// Latest utterance start seen: the call's clock for `first_secs` windows.
-    clock_ms: u64,
-    ended: bool,
-}
-
-impl CallRuleState {
-    /// Whether [`LiveRules::end_call`] has run; later utterances are ignored.
-    pub fn is_ended(&self) -> bool {
-        self.ended
-    }
-
-    /// Approximate heap and inline size of this state, in bytes.
-    pub fn memory_bytes(&self) -> usize {
-        std::mem::size_of::<Self>()
-            + self.rules.capacity() * std::mem::size_of::<RuleSlot>()
-            + self.leaves.capacity() * std::mem::size_of::<LeafState>()
-            + self.tail.as_ref().map_or(0, |t| {
-                t.words.joined.capacity()
-                    + t.words.starts.capacity() * std::mem::size_of::<usize>()
-                    + t.words.chars.capacity() * std::mem::size_of::<(usize, usize)>()
-            })
-    }
-}
-
-/// The last words of the previous utterance.
-#[derive(Debug, Clone, PartialEq)]
-struct Tail {
-    seq: u32,
-    speaker: Speaker,
-    start_ms: u64,
-    words: Words,
-}
-
 #[derive(Debug, Clone)]
 enum Node {
     Leaf(usize),
@@ -265,14 +130,25 @@ struct Leaf {
     kind: LeafKind,
     speaker: SpeakerFilter,
     within: Option<Window>,
+    /// The rule it belongs to.
+    rule: usize,
+    /// Its counting slot in a call's state, for the leaves that count: sentiment runs longer
+    /// than one utterance, interruptions.
+    counter: Option<u32>,
+    /// For `last_secs` leaves: the slot holding the end (ms, saturated) of the latest utterance
+    /// on which the leaf held.
+    held_at: Option<u32>,
+}
+
+impl Leaf {
+    fn last_secs(&self) -> bool {
+        matches!(self.within, Some(Window::LastSecs(_)))
+    }
 }
 
 #[derive(Debug, Clone)]
 struct CompiledRule {
     id: String,
-    fingerprint: u64,
-    first_leaf: usize,
-    leaves: usize,
     root: Node,
 }
 
@@ -284,12 +160,29 @@ enum Truth {
     Closed,
 }
 
-static GENERATION: AtomicU64 = AtomicU64::new(1);
+/// Buffers of the per-utterance matching, reused on each thread so that an utterance allocates
+/// only for the hits it returns (and when a text is longer than any before on the thread).
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The previous utterance's tail (when carried over) followed by this utterance's words.
+    words: Words,
+    matches: MatchBuffers,
+    /// Per phrase leaf that matched: the leaf, its evidence and the start of the match.
+    phrase_hits: Vec<(usize, Evidence, u64)>,
+}
+
+/// A thread's scratch buffers beyond this size (an unusually long text) are released after use.
+const SCRATCH_KEEP_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
 
 /// A compiled rule set, shared by every live call (it is `Send + Sync`).
 #[derive(Debug, Clone)]
 pub struct LiveRules {
-    generation: u64,
+    /// Also identifies the compiled set: a call's state points at the layout it was built for.
+    layout: Arc<StateLayout>,
     set: RuleSet,
     rules: Vec<CompiledRule>,
     leaves: Vec<Leaf>,
@@ -302,28 +195,37 @@ impl LiveRules {
     /// Compiles a validated rule set.
     pub fn new(set: RuleSet) -> Result<LiveRules, RuleError> {
         set.validate()?;
-        let mut leaves = Vec::new();
-        let mut patterns = Vec::new();
-        let mut phrase_owner = Vec::new();
+        let mut compiler = Compiler::default();
         let mut rules = Vec::with_capacity(set.rules.len());
-        for rule in &set.rules {
-            let first_leaf = leaves.len();
-            let root = compile(&rule.when, &mut leaves, &mut patterns, &mut phrase_owner);
+        let mut layout = Vec::with_capacity(set.rules.len());
+        for (index, rule) in set.rules.iter().enumerate() {
+            let first_leaf = compiler.leaves.len();
+            let first_slot = compiler.slots;
+            compiler.rule = index;
+            let root = compiler.compile(&rule.when);
+            layout.push(RuleLayout {
+                fingerprint: fingerprint(rule),
+                first_leaf: first_leaf as u32,
+                leaves: (compiler.leaves.len() - first_leaf) as u32,
+                first_slot,
+                slots: compiler.slots - first_slot,
+            });
             rules.push(CompiledRule {
                 id: rule.id.clone(),
-                fingerprint: fingerprint(rule),
-                first_leaf,
-                leaves: leaves.len() - first_leaf,
                 root,
             });
         }
         Ok(LiveRules {
-            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
-            matcher: PhraseMatcher::new(&patterns),
+            layout: Arc::new(StateLayout {
+                rules: layout,
+                leaves: compiler.leaves.len(),
+                slots: compiler.slots as usize,
+            }),
+            matcher: PhraseMatcher::new(&compiler.patterns),
             set,
             rules,
-            leaves,
-            phrase_owner,
+            leaves: compiler.leaves,
+            phrase_owner: compiler.phrase_owner,
         })
     }
 
@@ -359,56 +261,12 @@ impl LiveRules {
 
     /// A fresh state for a new call.
     pub fn new_call(&self) -> CallRuleState {
-        CallRuleState {
-            generation: self.generation,
-            rules: self.slots(),
-            leaves: vec![LeafState::default(); self.leaves.len()],
-            tail: None,
-            clock_ms: 0,
-            ended: false,
-        }
-    }
-
-    fn slots(&self) -> Vec<RuleSlot> {
-        self.rules
-            .iter()
-            .map(|rule| RuleSlot {
-                fingerprint: rule.fingerprint,
-                leaves: rule.leaves as u32,
-                fired: false,
-            })
-            .collect()
-    }
-
-    /// Moves a state built with another compiled set onto this one (see the module docs).
-    fn adopt(&self, state: &mut CallRuleState) {
-        let mut old_start = Vec::with_capacity(state.rules.len());
-        let mut offset = 0usize;
-        for slot in &state.rules {
-            old_start.push(offset);
-            offset += slot.leaves as usize;
-        }
-        let mut leaves = vec![LeafState::default(); self.leaves.len()];
-        let mut slots = self.slots();
-        for (rule, slot) in self.rules.iter().zip(&mut slots) {
-            if let Some(old) = state
-                .rules
-                .iter()
-                .position(|s| s.fingerprint == rule.fingerprint)
-            {
-                slot.fired = state.rules[old].fired;
-                let from = old_start[old];
-                leaves[rule.first_leaf..rule.first_leaf + rule.leaves]
-                    .copy_from_slice(&state.leaves[from..from + rule.leaves]);
-            }
-        }
-        state.rules = slots;
-        state.leaves = leaves;
-        state.generation = self.generation;
+        CallRuleState::new(&self.layout)
     }
 
     /// Feeds one utterance of a live call; returns the rules that fired on it.
     /// After [`LiveRules::end_call`] the state is ended and utterances are ignored.
+    /// Allocates only for the hits it returns: the working buffers are reused per thread.
     pub fn on_utterance(
         &self,
         state: &mut CallRuleState,
@@ -417,62 +275,103 @@ impl LiveRules {
         if state.ended {
             return Vec::new();
         }
-        if state.generation != self.generation {
-            self.adopt(state);
+        if !state.uses(&self.layout) {
+            state.adopt(&self.layout);
         }
         state.clock_ms = state.clock_ms.max(utterance.start_ms);
-        let words = Words::of(utterance.text);
+        SCRATCH.with_borrow_mut(|scratch| {
+            if !self.phrase_owner.is_empty() {
+                let tail_len = self.match_phrases(state, utterance, scratch);
+                state.set_tail(
+                    utterance.seq,
+                    utterance.speaker,
+                    utterance.start_ms,
+                    &scratch.words,
+                    tail_len,
+                    self.matcher.max_words().saturating_sub(1),
+                );
+            }
+            self.update_leaves(state, utterance, &scratch.phrase_hits);
+            if scratch.words.heap_bytes() > SCRATCH_KEEP_BYTES {
+                *scratch = Scratch::default();
+            }
+        });
+        self.fire(state, utterance.end_ms, None)
+    }
 
-        // Phrase matches, over the previous utterance's tail when it is the same speaker's.
+    /// Finds the phrases said in `utterance`, over the previous utterance's tail when it is the
+    /// same speaker's, into `scratch.phrase_hits` (at most one per leaf). Returns the number of
+    /// tail words that precede the utterance's words in `scratch.words`.
+    fn match_phrases(
+        &self,
+        state: &CallRuleState,
+        utterance: &LiveUtterance<'_>,
+        scratch: &mut Scratch,
+    ) -> usize {
         let carried = state.tail.as_ref().filter(|tail| {
             tail.speaker == utterance.speaker && utterance.seq.checked_sub(1) == Some(tail.seq)
         });
-        let tail_len = carried.map_or(0, |t| t.words.len());
-        let joined;
-        let searched = match carried {
-            Some(tail) => {
-                joined = tail.words.concat(&words);
-                &joined
-            }
-            None => &words,
-        };
-        let mut phrase_hits: Vec<(usize, Evidence, u64)> = Vec::new();
-        for found in self.matcher.find(searched, tail_len) {
+        scratch.words.clear();
+        if let Some(tail) = carried {
+            scratch.words.extend_from(&tail.words, 0);
+        }
+        let tail_len = scratch.words.len();
+        scratch.words.push_text(utterance.text);
+        self.matcher
+            .find(&scratch.words, tail_len, &mut scratch.matches);
+        scratch.phrase_hits.clear();
+        for found in &scratch.matches.matches {
             let (leaf, _) = self.phrase_owner[found.phrase];
-            if phrase_hits.iter().any(|(l, _, _)| *l == leaf) {
+            if scratch.phrase_hits.iter().any(|(l, _, _)| *l == leaf) {
                 continue;
             }
             let (start_seq, start_ms) = match carried {
                 Some(tail) if found.start < tail_len => (tail.seq, tail.start_ms),
                 _ => (utterance.seq, utterance.start_ms),
             };
-            let char_start = searched.chars[found.start].0 as u32;
-            let char_end = searched.chars[found.end - 1].1 as u32;
-            phrase_hits.push((
+            let spans = &scratch.words.spans;
+            scratch.phrase_hits.push((
                 leaf,
                 Evidence {
                     seq: utterance.seq,
                     speaker: utterance.speaker,
-                    phrase: Some((found.phrase as u32, start_seq, char_start, char_end)),
+                    phrase: Some((
+                        found.phrase as u32,
+                        start_seq,
+                        spans[found.start].char_start,
+                        spans[found.end - 1].char_end,
+                    )),
                 },
                 start_ms,
             ));
         }
+        tail_len
+    }
 
+    /// Updates every leaf that `utterance` can still change (leaves of rules that fired, and
+    /// leaves that already matched outside a `last_secs` window, cannot change what fires).
+    fn update_leaves(
+        &self,
+        state: &mut CallRuleState,
+        utterance: &LiveUtterance<'_>,
+        phrase_hits: &[(usize, Evidence, u64)],
+    ) {
+        let plain = Evidence {
+            seq: utterance.seq,
+            speaker: utterance.speaker,
+            phrase: None,
+        };
         for (index, leaf) in self.leaves.iter().enumerate() {
-            if !leaf.speaker.accepts(utterance.speaker) {
+            if !leaf.speaker.accepts(utterance.speaker)
+                || state.fired(leaf.rule)
+                || (!leaf.last_secs() && state.leaf_marked(index))
+            {
                 continue;
             }
-            let plain = Evidence {
-                seq: utterance.seq,
-                speaker: utterance.speaker,
-                phrase: None,
-            };
-            let leaf_state = &mut state.leaves[index];
             let (held, evidence, start_ms) = match &leaf.kind {
                 LeafKind::Phrases => match phrase_hits.iter().find(|(l, _, _)| *l == index) {
                     Some((_, evidence, start_ms)) => (true, *evidence, *start_ms),
-                    None => (false, plain, utterance.start_ms),
+                    None => continue,
                 },
                 LeafKind::Sentiment {
                     below,
@@ -486,8 +385,16 @@ impl LiveRules {
                         continue;
                     }
                     let passes = below.is_none_or(|b| score < b) && above.is_none_or(|a| score > a);
-                    leaf_state.count = if passes { leaf_state.count + 1 } else { 0 };
-                    (leaf_state.count >= *consecutive, plain, utterance.start_ms)
+                    // Without a counter the run is 1 or 0, all that `consecutive = 1` needs.
+                    let run = match leaf.counter {
+                        Some(slot) => {
+                            let count = state.slot_mut(slot);
+                            *count = if passes { count.saturating_add(1) } else { 0 };
+                            *count
+                        }
+                        None => u32::from(passes),
+                    };
+                    (run >= *consecutive, plain, utterance.start_ms)
                 }
                 LeafKind::Silence { at_least_ms } => (
                     utterance.silence_ms.is_some_and(|s| s >= *at_least_ms),
@@ -495,37 +402,23 @@ impl LiveRules {
                     utterance.start_ms,
                 ),
                 LeafKind::Interruption { at_least } => {
+                    let count = state.slot_mut(leaf.counter.expect("interruption leaves count"));
                     if utterance.interruptions > 0 && in_window(leaf.within, utterance.start_ms) {
-                        leaf_state.count = leaf_state.count.saturating_add(utterance.interruptions);
+                        *count = count.saturating_add(utterance.interruptions);
                     }
-                    (leaf_state.count >= *at_least, plain, utterance.start_ms)
+                    (*count >= *at_least, plain, utterance.start_ms)
                 }
             };
             if !held || !in_window(leaf.within, start_ms) {
                 continue;
             }
-            match leaf.within {
-                Some(Window::LastSecs(_)) => {
-                    leaf_state.last_held_ms = u32::try_from(utterance.end_ms).unwrap_or(u32::MAX);
-                    leaf_state.flags |= HELD;
-                    leaf_state.set_evidence(&evidence);
-                }
-                _ if !leaf_state.matched() => {
-                    leaf_state.flags |= MATCHED;
-                    leaf_state.set_evidence(&evidence);
-                }
-                _ => {}
+            if let Some(slot) = leaf.held_at {
+                *state.slot_mut(slot) = u32::try_from(utterance.end_ms).unwrap_or(u32::MAX);
+                state.mark_held(index, &evidence);
+            } else {
+                state.mark_matched(index, &evidence);
             }
         }
-
-        let hits = self.fire(state, utterance.end_ms, None);
-        state.tail = Some(Tail {
-            seq: utterance.seq,
-            speaker: utterance.speaker,
-            start_ms: utterance.start_ms,
-            words: words.into_tail(self.matcher.max_words().saturating_sub(1)),
-        });
-        hits
     }
 
     /// Ends the call at `call_end_ms` (ms since its start): decides `last_secs` windows, closes
@@ -535,8 +428,8 @@ impl LiveRules {
         if state.ended {
             return Vec::new();
         }
-        if state.generation != self.generation {
-            self.adopt(state);
+        if !state.uses(&self.layout) {
+            state.adopt(&self.layout);
         }
         state.ended = true;
         state.tail = None;
@@ -546,37 +439,26 @@ impl LiveRules {
     /// Evaluates every rule that has not fired; `ended` is the call's end when it is over.
     fn fire(&self, state: &mut CallRuleState, at_ms: u64, ended: Option<u64>) -> Vec<RuleHit> {
         let mut hits = Vec::new();
-        for (rule, slot) in self.rules.iter().zip(state.rules.iter_mut()) {
-            if slot.fired {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if state.fired(index) || self.eval(&rule.root, state, ended) != Truth::Matched {
                 continue;
             }
-            let leaves = &state.leaves[rule.first_leaf..rule.first_leaf + rule.leaves];
-            let truth = self.eval(&rule.root, rule.first_leaf, leaves, state.clock_ms, ended);
-            if truth != Truth::Matched {
-                continue;
-            }
-            slot.fired = true;
-            let evidence =
-                self.evidence(&rule.root, rule.first_leaf, leaves, state.clock_ms, ended);
+            let evidence = self.evidence(&rule.root, state, ended);
+            state.set_fired(index);
             hits.push(self.hit(rule, at_ms, evidence));
         }
         hits
     }
 
-    fn leaf_truth(
-        &self,
-        index: usize,
-        leaf_state: &LeafState,
-        clock_ms: u64,
-        ended: Option<u64>,
-    ) -> Truth {
+    fn leaf_truth(&self, index: usize, state: &CallRuleState, ended: Option<u64>) -> Truth {
         let leaf = &self.leaves[index];
         if let Some(Window::LastSecs(secs)) = leaf.within {
             return match ended {
                 None => Truth::Open,
                 Some(end) => {
                     let from = end.saturating_sub(u64::from(secs) * 1000);
-                    if leaf_state.last_held_ms().is_some_and(|t| t > from) {
+                    let held_at = leaf.held_at.map_or(0, |slot| state.slot(slot));
+                    if state.leaf_marked(index) && u64::from(held_at) > from {
                         Truth::Matched
                     } else {
                         Truth::Closed
@@ -584,10 +466,10 @@ impl LiveRules {
                 }
             };
         }
-        if leaf_state.matched() {
+        if state.leaf_marked(index) {
             return Truth::Matched;
         }
-        let window_passed = matches!(leaf.within, Some(Window::FirstSecs(secs)) if clock_ms >= u64::from(secs) * 1000);
+        let window_passed = matches!(leaf.within, Some(Window::FirstSecs(secs)) if state.clock_ms >= u64::from(secs) * 1000);
         if ended.is_some() || window_passed {
             Truth::Closed
         } else {
@@ -595,22 +477,13 @@ impl LiveRules {
         }
     }
 
-    fn eval(
-        &self,
-        node: &Node,
-        first_leaf: usize,
-        leaves: &[LeafState],
-        clock_ms: u64,
-        ended: Option<u64>,
-    ) -> Truth {
+    fn eval(&self, node: &Node, state: &CallRuleState, ended: Option<u64>) -> Truth {
         match node {
-            Node::Leaf(index) => {
-                self.leaf_truth(*index, &leaves[index - first_leaf], clock_ms, ended)
-            }
+            Node::Leaf(index) => self.leaf_truth(*index, state, ended),
             Node::All(parts) => {
                 let mut result = Truth::Matched;
                 for part in parts {
-                    match self.eval(part, first_leaf, leaves, clock_ms, ended) {
+                    match self.eval(part, state, ended) {
                         Truth::Closed => return Truth::Closed,
                         Truth::Open => result = Truth::Open,
                         Truth::Matched => {}
@@ -621,7 +494,7 @@ impl LiveRules {
             Node::Any(parts) => {
                 let mut result = Truth::Closed;
                 for part in parts {
-                    match self.eval(part, first_leaf, leaves, clock_ms, ended) {
+                    match self.eval(part, state, ended) {
                         Truth::Matched => return Truth::Matched,
                         Truth::Open => result = Truth::Open,
                         Truth::Closed => {}
@@ -629,7 +502,7 @@ impl LiveRules {
                 }
                 result
             }
-            Node::Not(inner) => match self.eval(inner, first_leaf, leaves, clock_ms, ended) {
+            Node::Not(inner) => match self.eval(inner, state, ended) {
                 Truth::Matched => Truth::Closed,
                 Truth::Open => Truth::Open,
                 Truth::Closed => Truth::Matched,
@@ -638,22 +511,13 @@ impl LiveRules {
     }
 
     /// The most recent evidence among the leaves that make a matched condition true.
-    fn evidence(
-        &self,
-        node: &Node,
-        first_leaf: usize,
-        leaves: &[LeafState],
-        clock_ms: u64,
-        ended: Option<u64>,
-    ) -> Option<Evidence> {
+    fn evidence(&self, node: &Node, state: &CallRuleState, ended: Option<u64>) -> Option<Evidence> {
         match node {
-            Node::Leaf(index) => leaves[index - first_leaf].evidence(),
+            Node::Leaf(index) => state.evidence(*index),
             Node::All(parts) | Node::Any(parts) => parts
                 .iter()
-                .filter(|part| {
-                    self.eval(part, first_leaf, leaves, clock_ms, ended) == Truth::Matched
-                })
-                .filter_map(|part| self.evidence(part, first_leaf, leaves, clock_ms, ended))
+                .filter(|part| self.eval(part, state, ended) == Truth::Matched)
+                .filter_map(|part| self.evidence(part, state, ended))
                 .max_by_key(|e| e.seq),
             Node::Not(_) => None,
         }
@@ -709,66 +573,85 @@ fn fingerprint(rule: &Rule) -> u64 {
     hasher.finish()
 }
 
-fn compile(
-    condition: &Condition,
-    leaves: &mut Vec<Leaf>,
-    patterns: &mut Vec<PhrasePattern>,
-    phrase_owner: &mut Vec<(usize, String)>,
-) -> Node {
-    let index = leaves.len();
-    let mut leaf = |kind: LeafKind, speaker: SpeakerFilter, within: Option<Window>| {
-        leaves.push(Leaf {
+/// Compiles conditions into leaves, phrase patterns and state slots, rule by rule.
+#[derive(Default)]
+struct Compiler {
+    leaves: Vec<Leaf>,
+    patterns: Vec<PhrasePattern>,
+    phrase_owner: Vec<(usize, String)>,
+    /// Slots handed out so far.
+    slots: u32,
+    /// The rule being compiled.
+    rule: usize,
+}
+
+impl Compiler {
+    fn leaf(
+        &mut self,
+        kind: LeafKind,
+        speaker: SpeakerFilter,
+        within: Option<Window>,
+        counts: bool,
+    ) -> Node {
+        let mut slot = |needed: bool| {
+            needed.then(|| {
+                self.slots += 1;
+                self.slots - 1
+            })
+        };
+        let counter = slot(counts);
+        let held_at = slot(matches!(within, Some(Window::LastSecs(_))));
+        self.leaves.push(Leaf {
             kind,
             speaker,
             within,
+            rule: self.rule,
+            counter,
+            held_at,
         });
-        Node::Leaf(leaves.len() - 1)
-    };
-    match condition {
-        Condition::Phrases(c) => {
-            for phrase in &c.any {
-                patterns.push(PhrasePattern::parse(phrase).expect("validated phrase"));
-                phrase_owner.push((index, phrase.clone()));
+        Node::Leaf(self.leaves.len() - 1)
+    }
+
+    fn compile(&mut self, condition: &Condition) -> Node {
+        match condition {
+            Condition::Phrases(c) => {
+                let index = self.leaves.len();
+                for phrase in &c.any {
+                    self.patterns
+                        .push(PhrasePattern::parse(phrase).expect("validated phrase"));
+                    self.phrase_owner.push((index, phrase.clone()));
+                }
+                self.leaf(LeafKind::Phrases, c.speaker, c.within, false)
             }
-            leaf(LeafKind::Phrases, c.speaker, c.within)
-        }
-        Condition::Sentiment(c) => leaf(
-            LeafKind::Sentiment {
-                below: c.below,
-                above: c.above,
-                consecutive: c.consecutive,
-            },
-            c.speaker,
-            c.within,
-        ),
-        Condition::Silence(c) => leaf(
-            LeafKind::Silence {
-                at_least_ms: c.at_least_ms,
-            },
-            c.speaker,
-            c.within,
-        ),
-        Condition::Interruption(c) => leaf(
-            LeafKind::Interruption {
-                at_least: c.at_least,
-            },
-            c.speaker,
-            c.within,
-        ),
-        Condition::AllOf(parts) => Node::All(
-            parts
-                .iter()
-                .map(|p| compile(p, leaves, patterns, phrase_owner))
-                .collect(),
-        ),
-        Condition::AnyOf(parts) => Node::Any(
-            parts
-                .iter()
-                .map(|p| compile(p, leaves, patterns, phrase_owner))
-                .collect(),
-        ),
-        Condition::Not(inner) => {
-            Node::Not(Box::new(compile(inner, leaves, patterns, phrase_owner)))
+            Condition::Sentiment(c) => self.leaf(
+                LeafKind::Sentiment {
+                    below: c.below,
+                    above: c.above,
+                    consecutive: c.consecutive,
+                },
+                c.speaker,
+                c.within,
+                c.consecutive > 1,
+            ),
+            Condition::Silence(c) => self.leaf(
+                LeafKind::Silence {
+                    at_least_ms: c.at_least_ms,
+                },
+                c.speaker,
+                c.within,
+                false,
+            ),
+            Condition::Interruption(c) => self.leaf(
+                LeafKind::Interruption {
+                    at_least: c.at_least,
+                },
+                c.speaker,
+                c.within,
+                true,
+            ),
+            Condition::AllOf(parts) => Node::All(parts.iter().map(|p| self.compile(p)).collect()),
+            Condition::AnyOf(parts) => Node::Any(parts.iter().map(|p| self.compile(p)).collect()),
+            Condition::Not(inner) => Node::Not(Box::new(self.compile(inner))),
         }
     }
 }
@@ -790,6 +673,12 @@ impl SharedRules {
     /// The rules in force now; hold the `Arc` for one utterance, not for the whole call.
     pub fn current(&self) -> Arc<LiveRules> {
         self.current.load_full()
+    }
+
+    /// The rules in force now, for one utterance: unlike [`SharedRules::current`] it does not
+    /// touch the shared reference count, which threads would otherwise contend on.
+    pub(crate) fn load(&self) -> arc_swap::Guard<Arc<LiveRules>> {
+        self.current.load()
     }
 
     /// Replaces the rules; calls pick them up on their next utterance.

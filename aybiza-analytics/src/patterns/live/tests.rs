@@ -437,6 +437,53 @@ when = { phrases = { any = ["cancel"] } }"#,
 }
 
 #[test]
+fn a_swap_keeps_the_counts_held_times_and_evidence_of_unchanged_rules() {
+    let kept = r#"[[rules]]
+id = "run"
+when = { all_of = [{ phrases = { any = ["refund"] } }, { sentiment = { below = -0.3, consecutive = 2 } }] }
+[[rules]]
+id = "late"
+when = { all_of = [
+  { interruption = { at_least = 2 } },
+  { phrases = { any = ["goodbye"], within = { last_secs = 30 } } },
+] }
+"#;
+    let shared = SharedRules::new(rules(kept));
+    let mut state = shared.current().new_call();
+    let said = |seq, text, start_ms, sentiment, interruptions| LiveUtterance {
+        sentiment: Some(sentiment),
+        interruptions,
+        ..utt(seq, Speaker::Customer, text, start_ms)
+    };
+    let current = shared.current();
+    for utterance in [
+        said(0, "refund please", 0, 0.5, 1),
+        said(1, "okay goodbye", 50_000, -0.8, 1),
+    ] {
+        assert!(current.on_utterance(&mut state, &utterance).is_empty());
+    }
+    // A new rule before the old ones: every leaf and slot moves.
+    shared.swap(rules(&format!(
+        "[[rules]]\nid = \"new\"\nwhen = {{ sentiment = {{ above = 0.9, consecutive = 3 }} }}\n{kept}"
+    )));
+    let current = shared.current();
+    // The second negative utterance in a row (the first was counted before the swap); the
+    // evidence of `refund` (seq 0) was carried over, the sentiment's is seq 2.
+    let hits = current.on_utterance(&mut state, &said(2, "hmm", 60_000, -0.8, 0));
+    assert_eq!(ids(&hits), ["run"]);
+    assert_eq!(hits[0].seq, Some(2));
+    // `late`: two interruptions and a goodbye held at 52 s (both before the swap), within the
+    // last 30 s of a call ending at 80 s.
+    let hits = current.end_call(&mut state, 80_000);
+    assert_eq!(ids(&hits), ["late"]);
+    assert_eq!(
+        (hits[0].seq, hits[0].phrase.as_deref()),
+        (Some(1), Some("goodbye"))
+    );
+    assert!(state.memory_bytes() < 512, "{}", state.memory_bytes());
+}
+
+#[test]
 fn bad_rule_files_are_typed_errors_with_locations() {
     let error = RuleSet::from_json("{\"rules\": [\n {\"id\": \"a\", \"when\": {\"phrase\": {}}}]}")
         .unwrap_err();

@@ -11,85 +11,112 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 /// Most words a `**` wildcard skips.
 pub const MAX_DOUBLE_STAR_WORDS: usize = 3;
 
-/// Words of a text: the normalized form and each word's character span in the original.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One word of a [`Words`]: where it sits in the normalized text and in the original one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordSpan {
+    /// Byte offset in [`Words::joined`] where the word starts.
+    pub start: u32,
+    /// Character offset in the original text where the word starts.
+    pub char_start: u32,
+    /// Character offset in the original text where the word ends (exclusive).
+    pub char_end: u32,
+}
+
+/// Words of one or more texts: the normalized form and each word's span. The buffers are meant
+/// to be reused ([`Words::clear`], then [`Words::push_text`] or [`Words::extend_from`]), so that
+/// normalizing an utterance allocates nothing once they have grown.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Words {
     /// `" w1 w2 … "`: lower-case words between single spaces, with a leading and a trailing space.
     pub joined: String,
-    /// Byte offset in `joined` where each word starts.
-    pub starts: Vec<usize>,
-    /// Each word's `[start, end)` character offsets in the original text.
-    pub chars: Vec<(usize, usize)>,
+    /// Each word, in order.
+    pub spans: Vec<WordSpan>,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            joined: " ".to_owned(),
+            spans: Vec::new(),
+        }
+    }
+}
+
+/// Offsets are kept as `u32`; texts beyond 4 GiB saturate (utterances are far shorter).
+fn offset(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 impl Words {
     /// Normalizes `text`.
     pub fn of(text: &str) -> Words {
-        let mut words = Words {
-            joined: String::with_capacity(text.len() + 2),
-            ..Words::default()
-        };
-        words.joined.push(' ');
-        let mut open: Option<usize> = None;
+        let mut words = Words::default();
+        words.push_text(text);
+        words
+    }
+
+    /// Removes every word, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.joined.clear();
+        self.joined.push(' ');
+        self.spans.clear();
+    }
+
+    /// Appends the words of `text`; their character offsets are counted from `text`'s start.
+    pub fn push_text(&mut self, text: &str) {
+        let mut open: Option<(usize, usize)> = None;
         let mut last_char = 0;
         for (index, ch) in text.chars().enumerate() {
             if ch.is_alphanumeric() {
                 if open.is_none() {
-                    open = Some(index);
-                    words.starts.push(words.joined.len());
+                    open = Some((self.joined.len(), index));
                 }
-                words.joined.extend(ch.to_lowercase());
+                self.joined.extend(ch.to_lowercase());
                 last_char = index + 1;
             } else if open.is_some() && (ch == '\'' || ch == '\u{2019}') {
                 // Inside a word: dropped ("don't" is "dont"); a trailing one closes nothing.
-            } else if let Some(start) = open.take() {
-                words.chars.push((start, last_char));
-                words.joined.push(' ');
+            } else if let Some((start, char_start)) = open.take() {
+                self.close_word(start, char_start, last_char);
             }
         }
-        if let Some(start) = open {
-            words.chars.push((start, last_char));
-            words.joined.push(' ');
+        if let Some((start, char_start)) = open {
+            self.close_word(start, char_start, last_char);
         }
-        words
+    }
+
+    fn close_word(&mut self, start: usize, char_start: usize, char_end: usize) {
+        self.spans.push(WordSpan {
+            start: offset(start),
+            char_start: offset(char_start),
+            char_end: offset(char_end),
+        });
+        self.joined.push(' ');
+    }
+
+    /// Appends `other`'s words from word `from` on (nothing when it has fewer), keeping their
+    /// character offsets.
+    pub fn extend_from(&mut self, other: &Words, from: usize) {
+        let Some(first) = other.spans.get(from) else {
+            return;
+        };
+        let cut = first.start as usize;
+        let base = self.joined.len();
+        self.joined.push_str(&other.joined[cut..]);
+        self.spans
+            .extend(other.spans[from..].iter().map(|span| WordSpan {
+                start: offset(span.start as usize - cut + base),
+                ..*span
+            }));
     }
 
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.spans.len()
     }
 
-    /// The last `n` words (or all of them).
-    pub fn into_tail(self, n: usize) -> Words {
-        let skip = self.len().saturating_sub(n);
-        if skip == 0 {
-            return self;
-        }
-        if skip == self.len() {
-            return Words::of("");
-        }
-        let cut = self.starts[skip] - 1;
-        Words {
-            joined: self.joined[cut..].to_owned(),
-            starts: self.starts[skip..].iter().map(|s| s - cut).collect(),
-            chars: self.chars[skip..].to_vec(),
-        }
-    }
-
-    /// `self` followed by `next`.
-    pub fn concat(&self, next: &Words) -> Words {
-        let shift = self.joined.len() - 1;
-        let mut joined = self.joined.clone();
-        joined.push_str(&next.joined[1..]);
-        let mut starts = self.starts.clone();
-        starts.extend(next.starts.iter().map(|s| s + shift));
-        let mut chars = self.chars.clone();
-        chars.extend_from_slice(&next.chars);
-        Words {
-            joined,
-            starts,
-            chars,
-        }
+    /// Heap bytes held by the buffers (their capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.joined.capacity() + self.spans.capacity() * std::mem::size_of::<WordSpan>()
     }
 }
 
@@ -181,6 +208,15 @@ pub struct PhraseMatch {
     pub end: usize,
 }
 
+/// Buffers [`PhraseMatcher::find`] fills, kept from one utterance to the next.
+#[derive(Debug, Clone, Default)]
+pub struct MatchBuffers {
+    /// (segment, start word) of every segment occurrence.
+    found: Vec<(usize, usize)>,
+    /// The matches of the last search.
+    pub matches: Vec<PhraseMatch>,
+}
+
 /// Every phrase of a rule set, compiled into one automaton over their segments.
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
@@ -237,42 +273,44 @@ impl PhraseMatcher {
         self.max_words
     }
 
-    /// Every match in `words` that ends at or after word `min_end` (so matches already reported
-    /// in a carried-over tail are skipped), at most one per phrase and start word.
-    pub fn find(&self, words: &Words, min_end: usize) -> Vec<PhraseMatch> {
+    /// Every match in `words` that ends after word `min_end` (so matches lying entirely in a
+    /// carried-over tail of `min_end` words are skipped), at most one per phrase and start word,
+    /// into `buffers.matches` (cleared first).
+    pub fn find(&self, words: &Words, min_end: usize, buffers: &mut MatchBuffers) {
+        buffers.found.clear();
+        buffers.matches.clear();
         let Some(automaton) = &self.automaton else {
-            return Vec::new();
+            return;
         };
         // (segment, start word) of every segment occurrence.
-        let mut found: Vec<(usize, usize)> = Vec::new();
         for m in automaton.find_overlapping_iter(&words.joined) {
             // The needle's leading space is at m.start(); its first word starts one byte later.
-            if let Ok(word) = words.starts.binary_search(&(m.start() + 1)) {
-                found.push((m.pattern().as_usize(), word));
+            let at = offset(m.start() + 1);
+            if let Ok(word) = words.spans.binary_search_by_key(&at, |span| span.start) {
+                buffers.found.push((m.pattern().as_usize(), word));
             }
         }
-        if found.is_empty() {
-            return Vec::new();
+        if buffers.found.is_empty() {
+            return;
         }
-        let mut matches = Vec::new();
+        let found = &buffers.found;
         for (phrase, (segments, gaps)) in self.phrases.iter().enumerate() {
-            for &(segment, start) in &found {
+            for &(segment, start) in found {
                 if segment != segments[0] {
                     continue;
                 }
                 if let Some(end) = self.extend(
-                    &found,
+                    found,
                     segments,
                     gaps,
                     1,
                     start + self.segment_words[segment],
                 ) && end > min_end
                 {
-                    matches.push(PhraseMatch { phrase, start, end });
+                    buffers.matches.push(PhraseMatch { phrase, start, end });
                 }
             }
         }
-        matches
     }
 
     /// The end word of the earliest-ending completion of `segments[next..]` from word `at`.
