@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::features::dense_features;
 use super::lexicon::Lexicon;
-use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
+use super::model::{FIRST_CLASS, GramMemo, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
 use super::rules::RuleAnalysis;
 use super::tokenize::{Token, tokenize};
 use super::{Sentiment, SentimentAnalyzer, SentimentLabel, rules};
@@ -16,8 +16,15 @@ use crate::{Error, Result};
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("weights.bin");
 
 thread_local! {
-    /// A token buffer reused by every analysis on this thread.
-    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    /// Buffers reused by every analysis on this thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What one thread's analyses reuse: the token buffer and the memo of word gram sums.
+#[derive(Debug, Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    grams: GramMemo,
 }
 
 /// Limits of [`HybridSentimentAnalyzer`].
@@ -87,13 +94,13 @@ impl HybridSentimentAnalyzer {
         })
     }
 
-    /// Tokenizes `text` into `tokens`, runs the rules and the model.
-    fn run(&self, text: &str, tokens: &mut Vec<Token>) -> ([f32; OUTPUTS], RuleAnalysis) {
+    /// Tokenizes `text` into the scratch tokens, runs the rules and the model.
+    fn run(&self, text: &str, scratch: &mut Scratch) -> ([f32; OUTPUTS], RuleAnalysis) {
+        let tokens = &mut scratch.tokens;
         let shape = tokenize(text, tokens);
         let analysis = rules::analyze(self.lexicon, tokens);
-        let outputs = self
-            .model
-            .predict(text, tokens, &dense_features(&analysis, shape));
+        let dense = dense_features(&analysis, shape);
+        let outputs = self.model.predict(text, tokens, &dense, &mut scratch.grams);
         (outputs, analysis)
     }
 
@@ -120,10 +127,10 @@ impl SentimentAnalyzer for HybridSentimentAnalyzer {
                 self.config.max_text_bytes
             )));
         }
-        let (outputs, analysis) = TOKENS.with(|buffer| match buffer.try_borrow_mut() {
-            Ok(mut tokens) => self.run(text, &mut tokens),
+        let (outputs, analysis) = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.run(text, &mut scratch),
             // Only reachable through re-entrancy, which never happens; stay correct anyway.
-            Err(_) => self.run(text, &mut Vec::new()),
+            Err(_) => self.run(text, &mut Scratch::default()),
         });
         let classes = &outputs[FIRST_CLASS..FIRST_CLASS + 3];
         let best = (0..3).fold(
