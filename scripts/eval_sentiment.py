@@ -18,7 +18,8 @@ What it does, in one run:
      the same texts, timed the same way (best of --repeat loops);
   3. on the held-out rows only, reports per domain and overall: 3-class accuracy
      and macro-F1 against the `label` column (both tools label with the same
-     +-0.05 band) and Pearson r of the score with `mean_rating`;
+     +-0.05 band), a paired-bootstrap 95% interval of the macro-F1 difference
+     (2,000 resamples of the rows), and Pearson r of the score with `mean_rating`;
   4. reports sentences per second of both and the ratio (best of --repeat runs each):
      ours both as one-thread `analyze` calls (like for like with VADER's loop) and
      through `analyze_batch`, which splits a batch over the machine's cores.
@@ -29,6 +30,7 @@ import csv
 import io
 import json
 import math
+import random
 import subprocess
 import sys
 import time
@@ -52,6 +54,19 @@ def macro_f1(gold, predicted):
         n_gold = sum(1 for g in gold if g == c)
         scores.append(0.0 if tp == 0 else 2 * tp / (n_predicted + n_gold))
     return sum(scores) / len(scores)
+
+
+def paired_bootstrap(gold, ours, vader, rounds=2000, seed=7):
+    """95% interval of macro-F1(ours) - macro-F1(VADER) over resamples of the rows."""
+    rng = random.Random(seed)
+    n = len(gold)
+    differences = []
+    for _ in range(rounds):
+        pick = [rng.randrange(n) for _ in range(n)]
+        g = [gold[i] for i in pick]
+        differences.append(macro_f1(g, [ours[i] for i in pick]) - macro_f1(g, [vader[i] for i in pick]))
+    differences.sort()
+    return differences[int(0.025 * rounds)], differences[int(0.975 * rounds) - 1]
 
 
 def pearson(xs, ys):
@@ -120,6 +135,7 @@ def main():
         vader_labels = [label_of(v) for v in vader]
         results[domain] = {
             "n": len(subset),
+            "macro_f1_difference_95": paired_bootstrap(gold, ours_labels, vader_labels),
             "vader": {
                 "accuracy": sum(g == p for g, p in zip(gold, vader_labels)) / len(subset),
                 "macro_f1": macro_f1(gold, vader_labels),
@@ -133,13 +149,17 @@ def main():
         }
 
     print(f"Held-out rows: {len(held)} of {len(rows)} (never seen by the shipped weights)\n")
-    print("| domain | n | VADER acc | ours acc | VADER macro-F1 | ours macro-F1 | VADER r | ours r |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| domain | n | VADER acc | ours acc | VADER macro-F1 | ours macro-F1 | "
+        "ours - VADER macro-F1, 95% | VADER r | ours r |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for domain, r in results.items():
         v, o = r["vader"], r["ours"]
+        low, high = r["macro_f1_difference_95"]
         print(
             f"| {domain} | {r['n']} | {v['accuracy']:.3f} | {o['accuracy']:.3f} | {v['macro_f1']:.3f} | "
-            f"{o['macro_f1']:.3f} | {v['pearson']:.3f} | {o['pearson']:.3f} |"
+            f"{o['macro_f1']:.3f} | {low:+.3f} to {high:+.3f} | {v['pearson']:.3f} | {o['pearson']:.3f} |"
         )
     print(f"\nThroughput over all {len(rows)} texts, in-process loops, best of {args.repeat}:")
     print(f"  VADER 3.3.2, one thread:               {vader_rate:,.0f} sentences/s")
