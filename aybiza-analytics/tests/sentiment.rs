@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use aybiza_analytics::Error;
 use aybiza_analytics::sentiment::training::{is_held_out, lexicon_fingerprint};
 use aybiza_analytics::sentiment::{
-    HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, SentimentConfig, SentimentLabel,
-    aggregate, text_weight,
+    HybridSentimentAnalyzer, PARALLEL_BATCH, Sentiment, SentimentAnalyzer, SentimentConfig,
+    SentimentLabel, aggregate, text_weight,
 };
 use proptest::prelude::*;
 
@@ -85,7 +85,31 @@ fn empty_and_oversized_text_are_invalid_arguments() {
         Err(Error::InvalidArgument(_))
     ));
     assert!(HybridSentimentAnalyzer::with_config(SentimentConfig { max_text_bytes: 0 }).is_err());
-    assert!(analyzer.analyze_batch(&["fine", ""]).is_err());
+    match analyzer.analyze_batch(&["fine", "ok", ""]) {
+        Err(Error::InvalidArgument(message)) => assert_eq!(message, "texts[2]: text is empty"),
+        other => panic!("expected the bad index, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_large_batch_is_scored_in_order_on_several_threads() {
+    let words = [
+        "great", "awful", "fine", "refund", "hold", "thanks", "broken", "ok",
+    ];
+    let texts: Vec<String> = (0..PARALLEL_BATCH * 2 + 7)
+        .map(|i| format!("the {} was {} today", words[i % 8], words[(i / 8) % 8]))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let analyzer = analyzer();
+    let batch = analyzer.analyze_batch(&refs).unwrap();
+    let one_by_one: Vec<_> = refs.iter().map(|t| analyzer.analyze(t).unwrap()).collect();
+    assert_eq!(batch, one_by_one);
+    let mut with_bad = refs.clone();
+    with_bad[PARALLEL_BATCH + 3] = " ";
+    assert!(matches!(
+        analyzer.analyze_batch(&with_bad),
+        Err(Error::InvalidArgument(message)) if message.starts_with(&format!("texts[{}]", PARALLEL_BATCH + 3))
+    ));
 }
 
 #[test]

@@ -181,16 +181,8 @@ impl SentimentAnalyzer {
         promise::spawn(env, async move {
             let texts = texts?;
             spawn_blocking(move || {
-                let mut scored = Vec::with_capacity(texts.len());
-                for (index, text) in texts.iter().enumerate() {
-                    scored.push(analyzer.analyze(text).map_err(|error| match error {
-                        Error::InvalidArgument(message) => {
-                            Error::InvalidArgument(format!("texts[{index}]: {message}"))
-                        }
-                        other => other,
-                    })?);
-                }
-                Ok(serde_json::to_value(scored)?)
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                Ok(serde_json::to_value(analyzer.analyze_batch(&texts)?)?)
             })
             .await
             .map_err(|e| Error::Task(e.to_string()))?

@@ -131,20 +131,8 @@ impl PySentimentAnalyzer {
         }
         let analyzer = &self.0;
         let scored = py.detach(|| {
-            owned
-                .iter()
-                .enumerate()
-                .map(|(index, text)| {
-                    analyzer.analyze(text).map_err(|error| match error {
-                        aybiza_analytics::Error::InvalidArgument(message) => {
-                            aybiza_analytics::Error::InvalidArgument(format!(
-                                "texts[{index}]: {message}"
-                            ))
-                        }
-                        other => other,
-                    })
-                })
-                .collect::<aybiza_analytics::Result<Vec<Sentiment>>>()
+            let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+            analyzer.analyze_batch(&texts)
         });
         let scored = scored.map_err(to_py_err)?;
         if output == "rows" {

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::features::dense_features;
 use super::lexicon::Lexicon;
-use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
+use super::model::{FIRST_CLASS, GramMemo, LinearModel, OUTPUTS, REGRESSION, TrainingInfo};
 use super::rules::RuleAnalysis;
 use super::tokenize::{Token, tokenize};
 use super::{Sentiment, SentimentAnalyzer, SentimentLabel, rules};
@@ -16,8 +16,15 @@ use crate::{Error, Result};
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("weights.bin");
 
 thread_local! {
-    /// A token buffer reused by every analysis on this thread.
-    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    /// Buffers reused by every analysis on this thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What one thread's analyses reuse: the token buffer and the memo of word gram sums.
+#[derive(Debug, Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    grams: GramMemo,
 }
 
 /// Limits of [`HybridSentimentAnalyzer`].
@@ -87,13 +94,13 @@ impl HybridSentimentAnalyzer {
         })
     }
 
-    /// Tokenizes `text` into `tokens`, runs the rules and the model.
-    fn run(&self, text: &str, tokens: &mut Vec<Token>) -> ([f32; OUTPUTS], RuleAnalysis) {
+    /// Tokenizes `text` into the scratch tokens, runs the rules and the model.
+    fn run(&self, text: &str, scratch: &mut Scratch) -> ([f32; OUTPUTS], RuleAnalysis) {
+        let tokens = &mut scratch.tokens;
         let shape = tokenize(text, tokens);
         let analysis = rules::analyze(self.lexicon, tokens);
-        let outputs = self
-            .model
-            .predict(text, tokens, &dense_features(&analysis, shape));
+        let dense = dense_features(&analysis, shape);
+        let outputs = self.model.predict(text, tokens, &dense, &mut scratch.grams);
         (outputs, analysis)
     }
 
@@ -110,6 +117,53 @@ impl HybridSentimentAnalyzer {
 
 impl SentimentAnalyzer for HybridSentimentAnalyzer {
     fn analyze(&self, text: &str) -> Result<Sentiment> {
+        self.check(text)?;
+        Ok(self.score(text))
+    }
+
+    /// Scores many texts, in order. Every text is checked first, so that a bad one fails
+    /// the batch (`texts[i]: …` names it) before any work; a batch of at least
+    /// [`PARALLEL_BATCH`] texts is then split over the machine's cores.
+    fn analyze_batch(&self, texts: &[&str]) -> Result<Vec<Sentiment>> {
+        for (index, text) in texts.iter().enumerate() {
+            self.check(text).map_err(|error| match error {
+                Error::InvalidArgument(message) => {
+                    Error::InvalidArgument(format!("texts[{index}]: {message}"))
+                }
+                other => other,
+            })?;
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(texts.len() / (PARALLEL_BATCH / 2));
+        if threads <= 1 {
+            return Ok(texts.iter().map(|text| self.score(text)).collect());
+        }
+        let chunk = texts.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = texts
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|text| self.score(text)).collect()))
+                .collect();
+            let mut scored = Vec::with_capacity(texts.len());
+            for part in parts {
+                let part: Vec<Sentiment> = part
+                    .join()
+                    .map_err(|_| Error::Task("a sentiment scoring thread panicked".into()))?;
+                scored.extend(part);
+            }
+            Ok(scored)
+        })
+    }
+}
+
+/// Batches of at least this many texts are scored on several threads (each thread
+/// takes at least half of it).
+pub const PARALLEL_BATCH: usize = 2048;
+
+impl HybridSentimentAnalyzer {
+    /// Refuses empty or whitespace-only text and text over the configured limit.
+    fn check(&self, text: &str) -> Result<()> {
         if is_blank(text) {
             return Err(Error::InvalidArgument("text is empty".into()));
         }
@@ -120,10 +174,15 @@ impl SentimentAnalyzer for HybridSentimentAnalyzer {
                 self.config.max_text_bytes
             )));
         }
-        let (outputs, analysis) = TOKENS.with(|buffer| match buffer.try_borrow_mut() {
-            Ok(mut tokens) => self.run(text, &mut tokens),
+        Ok(())
+    }
+
+    /// Scores a text that passed [`Self::check`].
+    fn score(&self, text: &str) -> Sentiment {
+        let (outputs, analysis) = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.run(text, &mut scratch),
             // Only reachable through re-entrancy, which never happens; stay correct anyway.
-            Err(_) => self.run(text, &mut Vec::new()),
+            Err(_) => self.run(text, &mut Scratch::default()),
         });
         let classes = &outputs[FIRST_CLASS..FIRST_CLASS + 3];
         let best = (0..3).fold(
@@ -137,13 +196,13 @@ impl SentimentAnalyzer for HybridSentimentAnalyzer {
         ][best];
         let polarity = outputs[REGRESSION].clamp(-1.0, 1.0);
         let score = agree_with_label(polarity, label);
-        Ok(Sentiment {
+        Sentiment {
             score: f64::from(score),
             label,
             intensity: f64::from(rules::intensity(&analysis, score)),
             emotions: rules::emotions(&analysis, score),
             urgency: f64::from(rules::urgency(&analysis)),
-        })
+        }
     }
 }
 

@@ -44,7 +44,6 @@ const UNIGRAM_SALT: u64 = 0x5be0_cd19_137e_2179;
 const NEGATED_SALT: u64 = 0x1f83_d9ab_fb41_bd6b;
 const IDIOM_SALT: u64 = 0x6a09_e667_f3bc_c908;
 const BIGRAM_SALT: u64 = 0x9b05_688c_2b3e_6c1f;
-const CHAR_GRAMS: bool = true;
 const CHAR4_SALT: u64 = 0xa54f_f53a_5f1d_36f1;
 const CHAR4_NEGATED_SALT: u64 = 0x3c6e_f372_fe94_f82b;
 
@@ -99,15 +98,19 @@ pub(crate) fn dense_features(rules: &RuleAnalysis, shape: u8) -> [f32; DENSE_FEA
     ]
 }
 
-/// Calls `emit(family, bucket)` once per occurrence of every hashed feature of
-/// the tokenized `text`, among 2^`bucket_bits` buckets (1..=32).
-pub(crate) fn for_each_hashed(
-    text: &str,
-    tokens: &[Token],
-    bucket_bits: u32,
-    mut emit: impl FnMut(Family, u32),
-) {
-    let mut bucket = |family: Family, key: u64| emit(family, bucket_of(key, bucket_bits));
+/// Receives the hashed features of a text from [`for_each_hashed`], as 64-bit keys
+/// (a sink maps them to buckets with [`bucket_of`]).
+pub(crate) trait FeatureSink {
+    /// One occurrence of a word-family feature (a unigram, bigram, idiom, `!` or `?`).
+    fn word_feature(&mut self, key: u64);
+    /// The character-family features of one word: every key [`char_gram_keys`] gives for
+    /// `word` and `salt`. `word_key` identifies the pair (the lowercased word's hash and
+    /// the salt), so a sink may remember the result per key: equal keys have equal grams.
+    fn word_grams(&mut self, word: &str, salt: u64, word_key: u64);
+}
+
+/// Hands every hashed feature of the tokenized `text` to `sink`, once per occurrence.
+pub(crate) fn for_each_hashed(text: &str, tokens: &[Token], sink: &mut impl FeatureSink) {
     let mut previous: Option<u64> = None;
     // A lexicon idiom ("not bad", "on hold for an hour") is one feature, not its words.
     let mut idiom: Option<u64> = None;
@@ -122,7 +125,7 @@ pub(crate) fn for_each_hashed(
             continue;
         }
         if let Some(whole) = idiom.take() {
-            bucket(Family::Word, whole);
+            sink.word_feature(whole);
             previous = Some(whole);
         }
         if token.flags & FLAG_IDIOM_START != 0 {
@@ -132,33 +135,34 @@ pub(crate) fn for_each_hashed(
         // Inside a negation scope, words and their character grams become distinct features.
         let negated = token.flags & FLAG_NEGATED != 0;
         let salt = if negated { NEGATED_SALT } else { UNIGRAM_SALT };
-        bucket(Family::Word, unit ^ salt);
+        sink.word_feature(unit ^ salt);
         if let Some(before) = previous {
-            bucket(Family::Word, before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
+            sink.word_feature(before.rotate_left(17) ^ unit ^ BIGRAM_SALT);
         }
         previous = Some(unit);
-        if token.kind == TokenKind::Word && CHAR_GRAMS {
+        if token.kind == TokenKind::Word {
             let salt = if negated {
                 CHAR4_NEGATED_SALT
             } else {
                 CHAR4_SALT
             };
-            char_grams(
+            // `hash` is of the lowercased word, which alone decides its grams.
+            sink.word_grams(
                 &text[token.start as usize..token.end as usize],
                 salt,
-                &mut bucket,
+                token.hash ^ salt,
             );
         }
     }
     if let Some(whole) = idiom {
-        bucket(Family::Word, whole);
+        sink.word_feature(whole);
     }
 }
 
-/// Character 4-grams of one word padded with a space on each side;
-/// calls `key(family, hash)` for each.
+/// Calls `key` with the hash of each character 4-gram of one word padded with a space
+/// on each side (lowercased, typographic apostrophes folded), salted by `salt`.
 #[inline]
-fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
+pub(crate) fn char_gram_keys(word: &str, salt: u64, mut key: impl FnMut(u64)) {
     let mut grams = CharGrams {
         salt,
         window: u64::from(b' '),
@@ -171,7 +175,7 @@ fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
             } else {
                 b.to_ascii_lowercase()
             };
-            grams.push(u64::from(lower), key);
+            grams.push(u64::from(lower), &mut key);
         }
     } else {
         for c in word.chars().flat_map(char::to_lowercase) {
@@ -182,10 +186,10 @@ fn char_grams(word: &str, salt: u64, key: &mut impl FnMut(Family, u64)) {
             };
             // Code points beyond 16 bits are folded into 16 (they are rare inside words).
             let c = c as u64;
-            grams.push((c ^ (c >> 16)) & 0xffff, key);
+            grams.push((c ^ (c >> 16)) & 0xffff, &mut key);
         }
     }
-    grams.push(u64::from(b' '), key);
+    grams.push(u64::from(b' '), &mut key);
 }
 
 /// The last four characters, 16 bits each, packed into one key.
@@ -197,12 +201,12 @@ struct CharGrams {
 
 impl CharGrams {
     #[inline]
-    fn push(&mut self, c: u64, key: &mut impl FnMut(Family, u64)) {
+    fn push(&mut self, c: u64, key: &mut impl FnMut(u64)) {
         self.window = self.window << 16 | c;
         self.seen += 1;
         if self.seen >= 4 {
             // `bucket_of` multiplies, which mixes every bit of the packed key into the bucket.
-            key(Family::Char, self.window ^ self.salt);
+            key(self.window ^ self.salt);
         }
     }
 }

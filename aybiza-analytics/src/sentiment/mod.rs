@@ -23,7 +23,7 @@ mod rules;
 mod tokenize;
 pub mod training;
 
-pub use analyzer::{HybridSentimentAnalyzer, SentimentConfig};
+pub use analyzer::{HybridSentimentAnalyzer, PARALLEL_BATCH, SentimentConfig};
 pub use model::TrainingInfo;
 
 use serde::{Deserialize, Serialize};

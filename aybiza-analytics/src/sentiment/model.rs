@@ -19,7 +19,12 @@
 //! | 2 × outputs × 2^b | bucket weights, row per bucket (i16; weight = value × scale) |
 //! | 8 | FNV-1a checksum of every byte before it (u64) |
 
-use super::features::{DENSE_FEATURES, FEATURE_VERSION, family_norm, for_each_hashed};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::features::{
+    DENSE_FEATURES, FEATURE_VERSION, FeatureSink, bucket_of, char_gram_keys, family_norm,
+    for_each_hashed,
+};
 use super::tokenize::Token;
 use crate::{Error, Result};
 
@@ -57,8 +62,10 @@ pub struct TrainingInfo {
 }
 
 /// A linear model over hashed and dense features with [`OUTPUTS`] outputs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct LinearModel {
+    /// Unique per loaded model, so that a [`GramMemo`] never serves another model's sums.
+    id: u64,
     pub bucket_bits: u32,
     pub bias: [f32; OUTPUTS],
     pub dense: [[f32; OUTPUTS]; DENSE_FEATURES],
@@ -95,6 +102,7 @@ impl LinearModel {
             })
             .collect();
         LinearModel {
+            id: next_model_id(),
             bucket_bits,
             bias,
             dense,
@@ -219,6 +227,7 @@ impl LinearModel {
             buckets.push(row);
         }
         Ok(LinearModel {
+            id: next_model_id(),
             bucket_bits,
             bias,
             dense: dense_rows,
@@ -233,12 +242,14 @@ impl LinearModel {
         })
     }
 
-    /// The model outputs for a tokenized text and its dense features.
+    /// The model outputs for a tokenized text and its dense features; `memo` remembers
+    /// the character-gram sums of recent words (see [`GramMemo`]).
     pub(crate) fn predict(
         &self,
         text: &str,
         tokens: &[Token],
         dense: &[f32; DENSE_FEATURES],
+        memo: &mut GramMemo,
     ) -> [f32; OUTPUTS] {
         let mut out = self.bias;
         for (row, &value) in self.dense.iter().zip(dense) {
@@ -246,37 +257,141 @@ impl LinearModel {
                 *o += w * value;
             }
         }
-        let hashed = self.hashed_sum(text, tokens);
-        for (o, h) in out.iter_mut().zip(hashed) {
-            *o += h;
-        }
-        out
-    }
-}
-
-impl LinearModel {
-    /// Sums of the bucket weights per family, each divided by its [`family_norm`].
-    fn hashed_sum(&self, text: &str, tokens: &[Token]) -> [f32; OUTPUTS] {
-        let mut sums = [[0i64; OUTPUTS]; 2];
-        let mut occurrences = [0u32; 2];
-        for_each_hashed(text, tokens, self.bucket_bits, |family, bucket| {
-            let family = family as usize;
-            occurrences[family] += 1;
-            let weights = &self.buckets[bucket as usize];
-            for (s, &w) in sums[family].iter_mut().zip(weights) {
-                *s += i64::from(w);
-            }
-        });
-        let mut out = [0f32; OUTPUTS];
-        for (sum, &n) in sums.iter().zip(&occurrences) {
+        memo.serve(self.id);
+        let mut sums = BucketSums {
+            model: self,
+            memo,
+            word: [0; OUTPUTS],
+            word_count: 0,
+            char: [0; OUTPUTS],
+            char_count: 0,
+        };
+        for_each_hashed(text, tokens, &mut sums);
+        // Each family's summed weights divided by its `family_norm`.
+        for (sum, n) in [(sums.word, sums.word_count), (sums.char, sums.char_count)] {
             if n > 0 {
                 let norm = family_norm(n);
-                for ((o, &s), scale) in out.iter_mut().zip(sum).zip(self.bucket_scale) {
+                for ((o, &s), scale) in out.iter_mut().zip(&sum).zip(self.bucket_scale) {
                     *o += s as f32 / norm * scale;
                 }
             }
         }
         out
+    }
+
+    /// The quantised weights of the bucket a feature key falls in.
+    #[inline]
+    fn weights_of(&self, key: u64) -> &[i16; OUTPUTS] {
+        &self.buckets[bucket_of(key, self.bucket_bits) as usize]
+    }
+}
+
+/// A fresh [`LinearModel::id`].
+fn next_model_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Adds `weights` to `sum`, output by output.
+#[inline]
+fn accumulate(sum: &mut [i64; OUTPUTS], weights: &[i16; OUTPUTS]) {
+    for (s, &w) in sum.iter_mut().zip(weights) {
+        *s += i64::from(w);
+    }
+}
+
+/// The running integer sums of bucket weights per family while a text is scored.
+struct BucketSums<'a> {
+    model: &'a LinearModel,
+    memo: &'a mut GramMemo,
+    word: [i64; OUTPUTS],
+    word_count: u32,
+    char: [i64; OUTPUTS],
+    char_count: u32,
+}
+
+impl FeatureSink for BucketSums<'_> {
+    #[inline]
+    fn word_feature(&mut self, key: u64) {
+        accumulate(&mut self.word, self.model.weights_of(key));
+        self.word_count += 1;
+    }
+
+    fn word_grams(&mut self, word: &str, salt: u64, word_key: u64) {
+        let model = self.model;
+        if word.len() > GramMemo::LONGEST_WORD {
+            char_gram_keys(word, salt, |key| {
+                accumulate(&mut self.char, model.weights_of(key));
+                self.char_count += 1;
+            });
+            return;
+        }
+        let entry = self.memo.entry(word_key);
+        if entry.key != word_key || entry.grams == MemoEntry::EMPTY {
+            let mut sums = [0i64; OUTPUTS];
+            let mut grams = 0u32;
+            char_gram_keys(word, salt, |key| {
+                accumulate(&mut sums, model.weights_of(key));
+                grams += 1;
+            });
+            // At most LONGEST_WORD + 2 grams of at most 32,767 each: the sums fit in i32.
+            *entry = MemoEntry {
+                key: word_key,
+                sums: sums.map(|s| s as i32),
+                grams,
+            };
+        }
+        for (s, &w) in self.char.iter_mut().zip(&entry.sums) {
+            *s += i64::from(w);
+        }
+        self.char_count += entry.grams;
+    }
+}
+
+/// A per-thread, direct-mapped memo of each recent word's character-gram weight sums,
+/// keyed by the lowercased word's hash and its negation salt. Most words of a text are
+/// common words seen before, and their grams are the bulk of the features: a hit replaces
+/// one table read per gram by one memo read. Entries belong to one model at a time.
+#[derive(Debug, Default)]
+pub(crate) struct GramMemo {
+    model: u64,
+    entries: Box<[MemoEntry]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MemoEntry {
+    key: u64,
+    sums: [i32; OUTPUTS],
+    grams: u32,
+}
+
+impl MemoEntry {
+    /// `grams` of an entry that holds nothing.
+    const EMPTY: u32 = u32::MAX;
+}
+
+impl GramMemo {
+    /// log2 of the number of entries (1,024 entries of 32 bytes: 32 KiB).
+    const BITS: u32 = 12;
+    /// Longer words bypass the memo (and keep its i32 sums from overflowing).
+    const LONGEST_WORD: usize = 64;
+
+    /// Empties the memo unless it already serves the model `id`.
+    fn serve(&mut self, id: u64) {
+        if self.model != id || self.entries.is_empty() {
+            let empty = MemoEntry {
+                key: 0,
+                sums: [0; OUTPUTS],
+                grams: MemoEntry::EMPTY,
+            };
+            self.entries = vec![empty; 1 << Self::BITS].into_boxed_slice();
+            self.model = id;
+        }
+    }
+
+    #[inline]
+    fn entry(&mut self, key: u64) -> &mut MemoEntry {
+        &mut self.entries[bucket_of(key, Self::BITS) as usize]
     }
 }
 

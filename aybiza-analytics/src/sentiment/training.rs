@@ -11,7 +11,10 @@
 //! normal equations, so training is deterministic: same data, same bytes.
 
 use super::SentimentLabel;
-use super::features::{DENSE_FEATURES, Family, dense_features, family_norm, for_each_hashed};
+use super::features::{
+    DENSE_FEATURES, Family, FeatureSink, bucket_of, char_gram_keys, dense_features, family_norm,
+    for_each_hashed,
+};
 use super::lexicon::Lexicon;
 use super::model::{FIRST_CLASS, LinearModel, OUTPUTS, REGRESSION, TrainingInfo, fnv1a};
 use super::rules;
@@ -99,10 +102,12 @@ pub(crate) fn feature_row(lexicon: &Lexicon, text: &str, bucket_bits: u32) -> Ve
     let shape = tokenize(text, &mut tokens);
     let analysis = rules::analyze(lexicon, &mut tokens);
     let dense = dense_features(&analysis, shape);
-    let mut occurrences: Vec<(u32, u8)> = Vec::new();
-    for_each_hashed(text, &tokens, bucket_bits, |family, bucket| {
-        occurrences.push((bucket, family as u8));
-    });
+    let mut occurrences = Occurrences {
+        bucket_bits,
+        list: Vec::new(),
+    };
+    for_each_hashed(text, &tokens, &mut occurrences);
+    let mut occurrences = occurrences.list;
     let mut totals = [0u32; 2];
     for &(_, family) in &occurrences {
         totals[family as usize] += 1;
@@ -129,6 +134,26 @@ pub(crate) fn feature_row(lexicon: &Lexicon, text: &str, bucket_bits: u32) -> Ve
 }
 
 const _: () = assert!(Family::Word as u8 == 0 && Family::Char as u8 == 1);
+
+/// Every hashed feature occurrence of a text as (bucket, family).
+struct Occurrences {
+    bucket_bits: u32,
+    list: Vec<(u32, u8)>,
+}
+
+impl FeatureSink for Occurrences {
+    fn word_feature(&mut self, key: u64) {
+        self.list
+            .push((bucket_of(key, self.bucket_bits), Family::Word as u8));
+    }
+
+    fn word_grams(&mut self, word: &str, salt: u64, _word_key: u64) {
+        char_gram_keys(word, salt, |key| {
+            self.list
+                .push((bucket_of(key, self.bucket_bits), Family::Char as u8));
+        });
+    }
+}
 
 /// Trains both models on `examples` and returns the weights file bytes.
 pub fn train(examples: &[TrainingExample<'_>], options: &TrainingOptions) -> Result<Vec<u8>> {
@@ -313,6 +338,7 @@ fn solve_ridge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sentiment::model::GramMemo;
     use crate::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer, SentimentConfig};
 
     fn toy_examples() -> Vec<TrainingExample<'static>> {
@@ -402,11 +428,37 @@ mod tests {
             let mut tokens = Vec::new();
             let shape = tokenize(text, &mut tokens);
             let analysis = rules::analyze(lexicon, &mut tokens);
-            let fast = model.predict(text, &tokens, &dense_features(&analysis, shape));
+            let fast = model.predict(
+                text,
+                &tokens,
+                &dense_features(&analysis, shape),
+                &mut GramMemo::default(),
+            );
             for (a, b) in slow.iter().zip(fast) {
                 assert!((a - b).abs() < 1e-4, "{text}: {slow:?} vs {fast:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_gram_memo_never_serves_one_model_to_another() {
+        let options = TrainingOptions {
+            bucket_bits: 10,
+            ..TrainingOptions::default()
+        };
+        let toy = HybridSentimentAnalyzer::from_weights(
+            &train(&toy_examples(), &options).expect("trains"),
+            SentimentConfig::default(),
+        )
+        .expect("loads");
+        let shipped = HybridSentimentAnalyzer::new().expect("shipped weights load");
+        let text = "the service was great but the agent was rude";
+        let first = shipped.analyze(text).unwrap();
+        let toy_score = toy.analyze(text).unwrap();
+        // The same words again, now memoised for the toy model: the shipped model must not see them.
+        assert_eq!(shipped.analyze(text).unwrap(), first);
+        assert_eq!(toy.analyze(text).unwrap(), toy_score);
+        assert_ne!(first.score, toy_score.score);
     }
 
     #[test]
