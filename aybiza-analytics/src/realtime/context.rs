@@ -16,7 +16,7 @@
 //!   processed, refunded, credited, reset, updated, sorted, completed, done, replaced,
 //!   reactivated) not preceded by a negation (not, no, never, or a word ending in n't).
 //! * **Escalation request**: a customer turn naming a supervisor, manager, escalate,
-//!   complaint, lawyer or cancel/cancelling.
+//!   complaint or lawyer (not cancelling, which is a churn intent).
 //! * **Gaps**: the gap before a turn is `silence_before_ms` when the pipeline measured it,
 //!   otherwise start_ms minus the previous turn's end (0 on overlap). A gap of at least
 //!   `hold_min_ms` (20 s) counts as hold time, else one of at least `silence_min_ms` (1.5 s)
@@ -72,15 +72,14 @@ const RESOLUTION_CUES: [u32; 12] = [
     fnv1a(b"reactivated"),
 ];
 
-const ESCALATION_CUES: [u32; 8] = [
+/// Words of a request to escalate. Cancelling is not one: it is a churn intent (the default
+/// live rule `churn_intent`), and counting it made every cancellation call look escalating.
+const ESCALATION_CUES: [u32; 5] = [
     fnv1a(b"supervisor"),
     fnv1a(b"manager"),
     fnv1a(b"escalate"),
     fnv1a(b"complaint"),
     fnv1a(b"lawyer"),
-    fnv1a(b"cancel"),
-    fnv1a(b"cancelling"),
-    fnv1a(b"canceling"),
 ];
 
 const NEGATIONS: [u32; 3] = [fnv1a(b"not"), fnv1a(b"no"), fnv1a(b"never")];
@@ -223,7 +222,7 @@ pub struct ContextSignals {
     pub topic_change: bool,
     /// An agent or bot said the issue was resolved.
     pub resolution_cue: bool,
-    /// The customer asked for a supervisor, a manager, a complaint or cancellation.
+    /// The customer asked for a supervisor, a manager, to escalate, a complaint or a lawyer.
     pub escalation_request: bool,
     /// The gap before this turn in milliseconds.
     pub gap_ms: u64,
@@ -240,7 +239,7 @@ pub struct ContextState {
     pub topic_changes: u32,
     /// Resolution progress in [0, 1] (updated by [`super::fusion`]).
     pub resolution_progress: f64,
-    /// Customer requests for a supervisor, complaint or cancellation so far.
+    /// Customer requests for a supervisor, a manager, to escalate, a complaint or a lawyer so far.
     pub escalation_requests: u32,
     /// Latest end offset seen, in milliseconds.
     pub time_on_call_ms: u64,
@@ -553,6 +552,16 @@ mod tests {
         );
         assert!(
             !turn(&mut ctx, Speaker::Agent, "My manager agrees.", 5000, 6000).escalation_request
+        );
+        assert!(
+            !turn(
+                &mut ctx,
+                Speaker::Customer,
+                "I want to cancel my account.",
+                6000,
+                7000
+            )
+            .escalation_request
         );
         assert_eq!(ctx.state().escalation_requests, 1);
     }

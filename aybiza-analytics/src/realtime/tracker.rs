@@ -614,7 +614,11 @@ pub(super) mod tests {
         t.on_utterance(
             "t1",
             "idle",
-            &say(0, Speaker::Customer, "I want to cancel my account."),
+            &say(
+                0,
+                Speaker::Customer,
+                "I want to file a complaint about my account.",
+            ),
         )
         .unwrap();
         assert_eq!(t.evict_idle(Instant::now()), 0);
