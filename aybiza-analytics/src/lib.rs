@@ -16,6 +16,7 @@ pub mod realtime;
 pub mod report;
 pub mod sentiment;
 pub mod sim;
+mod stats;
 pub mod store;
 
 pub use error::{Error, Result};

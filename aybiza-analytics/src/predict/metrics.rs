@@ -119,21 +119,7 @@ fn auc(truth: &[usize], proba: &[Vec<f64>], k: usize) -> f64 {
         .zip(proba)
         .map(|(&t, p)| (p[k], t == k))
         .collect();
-    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let positives = scored.iter().filter(|s| s.1).count() as f64;
-    let negatives = scored.len() as f64 - positives;
-    let mut rank_sum = 0.0;
-    let mut i = 0;
-    while i < scored.len() {
-        let mut j = i;
-        while j < scored.len() && scored[j].0 == scored[i].0 {
-            j += 1;
-        }
-        let mid_rank = (i + j + 1) as f64 / 2.0;
-        rank_sum += mid_rank * scored[i..j].iter().filter(|s| s.1).count() as f64;
-        i = j;
-    }
-    (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives)
+    crate::stats::roc_auc(&mut scored).unwrap_or(f64::NAN)
 }
 
 fn f1_of(truth: &[usize], predicted: &[usize], k: usize) -> f64 {

@@ -28,6 +28,119 @@ impl Default for FusionWeights {
     }
 }
 
+/// Weights of the escalation-risk logit (see [`super::fusion`]): risk = 1 / (1 + e^(−z)),
+/// z = `intercept` + Σ weight · feature over the [`super::fusion::RiskFeatures`]. Each
+/// weighted term is reported in `state.risk_drivers`. The risk factors' weights must be
+/// non-negative and the resolution weight non-positive, so every driver pushes the way its
+/// name says. The defaults are documented in `docs/realtime.md` with how they were chosen;
+/// [`RiskWeights::HAND_SET`] keeps the first, hand-set ones for comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RiskWeights {
+    /// Constant term of the logit (the risk of a calm call is 1 / (1 + e^(−intercept))).
+    pub intercept: f64,
+    /// Weight of max(0, −current sentiment).
+    pub negative_sentiment: f64,
+    /// Weight of the smoothed anger.
+    pub anger: f64,
+    /// Weight of the smoothed frustration.
+    pub frustration: f64,
+    /// Weight of the smoothed voice stress.
+    pub voice_stress: f64,
+    /// Weight of min(1, repetitions / 3).
+    pub repetition: f64,
+    /// Weight of min(1, hold / 5 min).
+    pub hold: f64,
+    /// Weight of min(1, escalation requests).
+    pub escalation_request: f64,
+    /// Weight (at most 0) of the resolution progress.
+    pub resolution: f64,
+}
+
+impl RiskWeights {
+    /// The weights first set by hand (before any fitting), kept for comparison:
+    /// z = −3 + 2.0·negative sentiment + 1.5·anger + 1.0·frustration + 1.0·stress
+    /// + 0.8·repetition + 0.6·hold + 1.2·escalation request − 1.5·progress.
+    pub const HAND_SET: RiskWeights = RiskWeights {
+        intercept: -3.0,
+        negative_sentiment: 2.0,
+        anger: 1.5,
+        frustration: 1.0,
+        voice_stress: 1.0,
+        repetition: 0.8,
+        hold: 0.6,
+        escalation_request: 1.2,
+        resolution: -1.5,
+    };
+
+    /// The default weights: fitted to simulated calls by
+    /// `cargo run -p aybiza-analytics --example fit_escalation_risk` (a logistic regression of
+    /// "escalates within the next 4 utterances", `docs/realtime.md`), rounded to 3 decimals.
+    /// They beat [`RiskWeights::HAND_SET`] on held-out simulated calls; the labels are
+    /// simulated, so a host with labelled calls of its own should refit them
+    /// ([`super::risk_fit::fit`]). Voice stress, repetition and negative sentiment get 0: on
+    /// those calls they add nothing to anger and frustration.
+    pub const FITTED: RiskWeights = RiskWeights {
+        intercept: -4.760,
+        negative_sentiment: 0.0,
+        anger: 7.471,
+        frustration: 6.089,
+        voice_stress: 0.0,
+        repetition: 0.0,
+        hold: 0.590,
+        escalation_request: 2.727,
+        resolution: -2.197,
+    };
+
+    /// The risk factors' weights by name, in the order of [`super::fusion::RiskFeatures`] (resolution last).
+    pub fn named(&self) -> [(&'static str, f64); 8] {
+        [
+            ("negative_sentiment", self.negative_sentiment),
+            ("anger", self.anger),
+            ("frustration", self.frustration),
+            ("voice_stress", self.voice_stress),
+            ("repetition", self.repetition),
+            ("hold", self.hold),
+            ("escalation_request", self.escalation_request),
+            ("resolution", self.resolution),
+        ]
+    }
+
+    /// Checks that every weight is finite and points the documented way.
+    pub fn validate(&self) -> Result<(), RealtimeError> {
+        let invalid = |message: String| Err(RealtimeError::InvalidConfig(message));
+        if !self.intercept.is_finite() {
+            return invalid(format!(
+                "risk weight intercept must be finite, got {}",
+                self.intercept
+            ));
+        }
+        for (name, value) in self.named() {
+            let ok = if name == "resolution" {
+                value <= 0.0
+            } else {
+                value >= 0.0
+            };
+            if !(value.is_finite() && ok) {
+                let domain = if name == "resolution" {
+                    "finite and at most 0"
+                } else {
+                    "finite and non-negative"
+                };
+                return invalid(format!("risk weight {name} must be {domain}, got {value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for RiskWeights {
+    /// [`RiskWeights::FITTED`].
+    fn default() -> Self {
+        RiskWeights::FITTED
+    }
+}
+
 /// Thresholds turning the fused state into recommendations (see [`super::recommend`]).
 /// The tone thresholds are those of the design (frustration 0.7, confusion 0.6, satisfaction 0.8).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -108,6 +221,8 @@ pub struct RealtimeConfig {
     pub attack: f64,
     /// Weights of text, voice and context in the fused sentiment.
     pub weights: FusionWeights,
+    /// Weights of the escalation-risk logit.
+    pub risk_weights: RiskWeights,
     /// Recommendation thresholds.
     pub thresholds: RecommendationThresholds,
     /// Number of mutex-guarded shards of [`super::LiveCallTracker`]. Default 64.
@@ -133,6 +248,7 @@ impl Default for RealtimeConfig {
             smoothing: 0.4,
             attack: 0.7,
             weights: FusionWeights::default(),
+            risk_weights: RiskWeights::default(),
             thresholds: RecommendationThresholds::default(),
             shards: 64,
             idle_timeout_secs: 900,
@@ -193,6 +309,7 @@ impl RealtimeConfig {
                 "text and context weights cannot both be zero".into(),
             ));
         }
+        self.risk_weights.validate()?;
         let t = &self.thresholds;
         for (name, value) in [
             ("frustration", t.frustration),
@@ -217,5 +334,32 @@ impl RealtimeConfig {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn risk_weights_default_to_the_fitted_ones_and_override_field_by_field() {
+        assert_eq!(RealtimeConfig::default().risk_weights, RiskWeights::FITTED);
+        RiskWeights::FITTED.validate().unwrap();
+        RiskWeights::HAND_SET.validate().unwrap();
+        let config: RealtimeConfig =
+            serde_json::from_str(r#"{"risk_weights": {"intercept": -3.0, "voice_stress": 1.0}}"#)
+                .unwrap();
+        assert_eq!(
+            config.risk_weights,
+            RiskWeights {
+                intercept: -3.0,
+                voice_stress: 1.0,
+                ..RiskWeights::FITTED
+            }
+        );
+        config.validate().unwrap();
+        assert!(
+            serde_json::from_str::<RealtimeConfig>(r#"{"risk_weights": {"mood": 1}}"#).is_err()
+        );
     }
 }

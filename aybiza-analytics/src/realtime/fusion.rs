@@ -23,15 +23,16 @@
 //!   score is below −0.3;
 //! * **satisfaction estimate** = clamp(0.5 + 0.35·current + 0.25·progress + 0.1·satisfied
 //!   − 0.1·min(1, repetitions/3) − 0.1·min(1, hold/5 min), 0, 1);
-//! * **escalation risk** = 1 / (1 + e^(−z)), z = −3 + 2.0·max(0, −current) + 1.5·angry
-//!   + 1.0·frustrated + 1.0·stress + 0.8·min(1, repetitions/3) + 0.6·min(1, hold/5 min)
-//!   + 1.2·min(1, escalation requests) − 1.5·progress. A calm call starts at 0.047.
+//! * **escalation risk** = 1 / (1 + e^(−z)), z = intercept + Σ w_i·f_i over the
+//!   [`RiskFeatures`] f (max(0, −current), angry, frustrated, stress, min(1, repetitions/3),
+//!   min(1, hold/5 min), min(1, escalation requests), progress) with the
+//!   [`super::RiskWeights`] w of the configuration; each w_i·f_i is a [`RiskDrivers`] term.
 
 use serde::{Deserialize, Serialize};
 
-use super::RealtimeConfig;
 use super::context::{ContextSignals, ContextState};
 use super::voice::VoiceSignals;
+use super::{RealtimeConfig, RiskWeights};
 use crate::model::Speaker;
 use crate::sentiment::{Emotions, Sentiment, SentimentLabel};
 
@@ -39,33 +40,115 @@ use crate::sentiment::{Emotions, Sentiment, SentimentLabel};
 const HOLD_SATURATION_MS: f64 = 300_000.0;
 /// Repetitions at which the repetition terms saturate.
 const REPETITION_SATURATION: f64 = 3.0;
-/// Intercept of the escalation-risk logit.
-const RISK_INTERCEPT: f64 = -3.0;
 
-/// Each term of the escalation-risk logit (after its weight), so a host can show why.
+/// The inputs of the escalation-risk logit before weighting, each in [0, 1]: what the call's
+/// state says at one moment. [`RiskFeatures::of`] derives them from a [`CallState`], so a
+/// replay can score the same moment under other [`RiskWeights`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RiskFeatures {
+    /// max(0, −current sentiment).
+    pub negative_sentiment: f64,
+    /// The smoothed anger.
+    pub anger: f64,
+    /// The smoothed frustration.
+    pub frustration: f64,
+    /// The smoothed voice stress.
+    pub voice_stress: f64,
+    /// min(1, repetitions / 3).
+    pub repetition: f64,
+    /// min(1, hold / 5 min).
+    pub hold: f64,
+    /// min(1, escalation requests).
+    pub escalation_request: f64,
+    /// Resolution progress.
+    pub resolution: f64,
+}
+
+impl RiskFeatures {
+    /// The features of a customer state (current sentiment, emotions, stress) in a context.
+    fn from_parts(current: f64, emotions: &Emotions, stress: f64, context: &ContextState) -> Self {
+        RiskFeatures {
+            negative_sentiment: (-current).max(0.0),
+            anger: emotions.angry,
+            frustration: emotions.frustrated,
+            voice_stress: stress,
+            repetition: (f64::from(context.repetitions) / REPETITION_SATURATION).min(1.0),
+            hold: (context.hold_ms as f64 / HOLD_SATURATION_MS).min(1.0),
+            escalation_request: f64::from(context.escalation_requests).min(1.0),
+            resolution: context.resolution_progress,
+        }
+    }
+
+    /// The features behind `state`'s escalation risk.
+    pub fn of(state: &CallState) -> Self {
+        Self::from_parts(
+            state.current_sentiment,
+            &state.emotions,
+            state.stress,
+            &state.context,
+        )
+    }
+
+    /// The features in the order of [`RiskWeights::named`].
+    pub fn values(&self) -> [f64; 8] {
+        [
+            self.negative_sentiment,
+            self.anger,
+            self.frustration,
+            self.voice_stress,
+            self.repetition,
+            self.hold,
+            self.escalation_request,
+            self.resolution,
+        ]
+    }
+
+    /// Each feature times its weight.
+    pub fn drivers(&self, w: &RiskWeights) -> RiskDrivers {
+        RiskDrivers {
+            negative_sentiment: w.negative_sentiment * self.negative_sentiment,
+            anger: w.anger * self.anger,
+            frustration: w.frustration * self.frustration,
+            voice_stress: w.voice_stress * self.voice_stress,
+            repetition: w.repetition * self.repetition,
+            hold: w.hold * self.hold,
+            escalation_request: w.escalation_request * self.escalation_request,
+            resolution: w.resolution * self.resolution,
+        }
+    }
+
+    /// The escalation risk these features give under `weights`.
+    pub fn risk(&self, weights: &RiskWeights) -> f64 {
+        self.drivers(weights).risk(weights.intercept)
+    }
+}
+
+/// Each term of the escalation-risk logit (feature times its [`RiskWeights`] weight), so a
+/// host can show why. The resolution term is at most 0, the others at least 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct RiskDrivers {
-    /// 2.0 · max(0, −current sentiment).
+    /// Weighted max(0, −current sentiment).
     pub negative_sentiment: f64,
-    /// 1.5 · angry.
+    /// Weighted anger.
     pub anger: f64,
-    /// 1.0 · frustrated.
+    /// Weighted frustration.
     pub frustration: f64,
-    /// 1.0 · voice stress.
+    /// Weighted voice stress.
     pub voice_stress: f64,
-    /// 0.8 · min(1, repetitions / 3).
+    /// Weighted min(1, repetitions / 3).
     pub repetition: f64,
-    /// 0.6 · min(1, hold / 5 min).
+    /// Weighted min(1, hold / 5 min).
     pub hold: f64,
-    /// 1.2 · min(1, escalation requests).
+    /// Weighted min(1, escalation requests).
     pub escalation_request: f64,
-    /// −1.5 · resolution progress.
+    /// Weighted resolution progress (at most 0).
     pub resolution: f64,
 }
 
 impl RiskDrivers {
-    fn logit(&self) -> f64 {
-        RISK_INTERCEPT
+    /// 1 / (1 + e^(−z)) with z = `intercept` + the sum of the terms.
+    fn risk(&self, intercept: f64) -> f64 {
+        let z = intercept
             + self.negative_sentiment
             + self.anger
             + self.frustration
@@ -73,7 +156,8 @@ impl RiskDrivers {
             + self.repetition
             + self.hold
             + self.escalation_request
-            + self.resolution
+            + self.resolution;
+        1.0 / (1.0 + (-z).exp())
     }
 }
 
@@ -303,8 +387,13 @@ impl Fusion {
     }
 
     /// The state as the host sees it, computing satisfaction and escalation risk; records the peak risk.
-    pub fn snapshot(&mut self, context: &ContextState, utterances: u32) -> CallState {
-        let state = self.peek(context, utterances);
+    pub fn snapshot(
+        &mut self,
+        context: &ContextState,
+        utterances: u32,
+        weights: &RiskWeights,
+    ) -> CallState {
+        let state = self.peek(context, utterances, weights);
         self.peak_risk = self.peak_risk.max(state.escalation_risk);
         CallState {
             peak_escalation_risk: self.peak_risk,
@@ -313,27 +402,21 @@ impl Fusion {
     }
 
     /// The state without recording the peak risk.
-    pub fn peek(&self, context: &ContextState, utterances: u32) -> CallState {
-        let repetitions = (f64::from(context.repetitions) / REPETITION_SATURATION).min(1.0);
-        let hold = (context.hold_ms as f64 / HOLD_SATURATION_MS).min(1.0);
-        let progress = context.resolution_progress;
+    pub fn peek(
+        &self,
+        context: &ContextState,
+        utterances: u32,
+        weights: &RiskWeights,
+    ) -> CallState {
         let e = &self.emotions;
+        let features = RiskFeatures::from_parts(self.current, e, self.stress, context);
         let satisfaction = unit(
-            0.5 + 0.35 * self.current + 0.25 * progress + 0.1 * e.satisfied
-                - 0.1 * repetitions
-                - 0.1 * hold,
+            0.5 + 0.35 * self.current + 0.25 * features.resolution + 0.1 * e.satisfied
+                - 0.1 * features.repetition
+                - 0.1 * features.hold,
         );
-        let drivers = RiskDrivers {
-            negative_sentiment: 2.0 * (-self.current).max(0.0),
-            anger: 1.5 * e.angry,
-            frustration: e.frustrated,
-            voice_stress: self.stress,
-            repetition: 0.8 * repetitions,
-            hold: 0.6 * hold,
-            escalation_request: 1.2 * f64::from(context.escalation_requests).min(1.0),
-            resolution: -1.5 * progress,
-        };
-        let risk = 1.0 / (1.0 + (-drivers.logit()).exp());
+        let drivers = features.drivers(weights);
+        let risk = drivers.risk(weights.intercept);
         CallState {
             current_sentiment: self.current,
             label: SentimentLabel::from_score(self.current),
@@ -398,7 +481,7 @@ mod tests {
     fn a_calm_call_has_low_risk_and_an_angry_one_high() {
         let context = ConversationContext::default();
         let mut calm = Fusion::default();
-        let state = calm.snapshot(context.state(), 0);
+        let state = calm.snapshot(context.state(), 0, &RiskWeights::HAND_SET);
         assert!((state.escalation_risk - 1.0 / (1.0 + 3f64.exp())).abs() < 1e-12);
         assert_eq!(state.dominant_emotion, DominantEmotion::Calm);
         assert!((state.satisfaction - 0.5).abs() < 1e-12);
@@ -430,7 +513,7 @@ mod tests {
                 Smoothing::of(&RealtimeConfig::default()),
             );
         }
-        let state = angry.snapshot(context.state(), 3);
+        let state = angry.snapshot(context.state(), 3, &RiskWeights::HAND_SET);
         assert!(
             state.escalation_risk > 0.7,
             "risk {}",
@@ -462,7 +545,11 @@ mod tests {
             &signals(),
             Smoothing::of(&RealtimeConfig::default()),
         );
-        let state = fusion.peek(ConversationContext::default().state(), 1);
+        let state = fusion.peek(
+            ConversationContext::default().state(),
+            1,
+            &RiskWeights::default(),
+        );
         assert_eq!(state.current_sentiment, 0.0);
         assert_eq!(state.emotions.angry, 0.0);
     }

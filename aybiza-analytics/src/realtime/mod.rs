@@ -38,16 +38,18 @@
 
 pub mod config;
 pub mod context;
+pub mod early_warning;
 mod error;
 pub mod fusion;
 mod journey;
 pub mod recommend;
+pub mod risk_fit;
 mod session;
 mod summary;
 mod tracker;
 pub mod voice;
 
-pub use config::{FusionWeights, RealtimeConfig, RecommendationThresholds};
+pub use config::{FusionWeights, RealtimeConfig, RecommendationThresholds, RiskWeights};
 pub use error::RealtimeError;
 pub use session::{CallSession, LiveInput, SentimentPoint, Update, UtteranceFacts, UtteranceInput};
 pub use summary::{CallSummary, EndReason, JourneyPoint, QuarterSentiment};

@@ -181,12 +181,17 @@ pub fn recommend(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::realtime::RiskWeights;
     use crate::realtime::context::ConversationContext;
     use crate::realtime::fusion::Fusion;
     use crate::sentiment::Emotions;
 
     fn state(emotions: Emotions, risk_boost: impl Fn(&mut CallState)) -> CallState {
-        let mut s = Fusion::default().peek(ConversationContext::default().state(), 1);
+        let mut s = Fusion::default().peek(
+            ConversationContext::default().state(),
+            1,
+            &RiskWeights::default(),
+        );
         s.emotions = emotions;
         risk_boost(&mut s);
         s

@@ -370,7 +370,9 @@ impl CallSession {
             fused,
             config.max_journey_points,
         );
-        let state = self.fusion.snapshot(self.context.state(), self.utterances);
+        let state =
+            self.fusion
+                .snapshot(self.context.state(), self.utterances, &config.risk_weights);
         let recommendations = recommend(&state, &signals, &config.thresholds);
         let facts = UtteranceFacts {
             seq: input.seq,
@@ -403,7 +405,11 @@ impl CallSession {
 
     /// The call's current fused state.
     pub fn state(&self) -> CallState {
-        self.fusion.peek(self.context.state(), self.utterances)
+        self.fusion.peek(
+            self.context.state(),
+            self.utterances,
+            &self.config.risk_weights,
+        )
     }
 
     /// The sequence number of the last accepted utterance.

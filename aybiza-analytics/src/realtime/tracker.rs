@@ -440,6 +440,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::model::{CallChannel, Direction, Speaker};
+    use crate::realtime::RiskWeights;
     use crate::sentiment::HybridSentimentAnalyzer;
     use crate::store::MemoryStore;
     use crate::{TimeRange, VoiceFeatures};
@@ -715,6 +716,27 @@ pub(super) mod tests {
             },
             RealtimeConfig {
                 max_journey_points: 3,
+                ..RealtimeConfig::default()
+            },
+            RealtimeConfig {
+                risk_weights: RiskWeights {
+                    anger: -1.0,
+                    ..RiskWeights::default()
+                },
+                ..RealtimeConfig::default()
+            },
+            RealtimeConfig {
+                risk_weights: RiskWeights {
+                    resolution: 0.5,
+                    ..RiskWeights::default()
+                },
+                ..RealtimeConfig::default()
+            },
+            RealtimeConfig {
+                risk_weights: RiskWeights {
+                    intercept: f64::NAN,
+                    ..RiskWeights::default()
+                },
                 ..RealtimeConfig::default()
             },
         ] {
