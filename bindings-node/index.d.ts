@@ -730,6 +730,22 @@ export interface FusionWeights {
   context: number
 }
 
+/**
+ * Weights of the escalation-risk logit: risk = 1 / (1 + e^(-z)), z = intercept + the sum of
+ * weight x feature (docs/realtime.md). Risk factors' weights >= 0, resolution <= 0.
+ */
+export interface RiskWeights {
+  intercept: number
+  negative_sentiment: number
+  anger: number
+  frustration: number
+  voice_stress: number
+  repetition: number
+  hold: number
+  escalation_request: number
+  resolution: number
+}
+
 /** Thresholds turning the fused state into recommendations. */
 export interface RecommendationThresholds {
   frustration: number
@@ -757,6 +773,7 @@ export interface RealtimeConfig {
   smoothing?: number
   attack?: number
   weights?: Partial<FusionWeights>
+  risk_weights?: Partial<RiskWeights>
   thresholds?: Partial<RecommendationThresholds>
   shards?: number
   idle_timeout_secs?: number

@@ -135,6 +135,27 @@ test('a long call keeps the shared journey', () => {
   assert.equal(counted, c.utterances.length)
 })
 
+test('risk weights are overridable and checked', () => {
+  const escalating = CASES.calls[0]
+  const byDefault = runCall(new aa.CallTracker(), escalating).at(-1).state
+  const handSet = {
+    intercept: -3, negative_sentiment: 2, anger: 1.5, frustration: 1, voice_stress: 1,
+    repetition: 0.8, hold: 0.6, escalation_request: 1.2, resolution: -1.5,
+  }
+  const state = runCall(new aa.CallTracker({ risk_weights: handSet }), escalating).at(-1).state
+  const z = handSet.intercept + Object.values(state.risk_drivers).reduce((a, b) => a + b, 0)
+  assert.ok(Math.abs(state.escalation_risk - 1 / (1 + Math.exp(-z))) < 1e-12)
+  assert.ok(Math.abs(state.risk_drivers.voice_stress - state.stress) < 1e-12)
+  assert.notEqual(state.escalation_risk, byDefault.escalation_risk)
+  // One field alone: the others keep their defaults.
+  const louder = runCall(new aa.CallTracker({ risk_weights: { voice_stress: 2 } }), escalating).at(-1).state
+  assert.ok(Math.abs(louder.risk_drivers.voice_stress - 2 * louder.stress) < 1e-12)
+  assert.equal(louder.risk_drivers.anger, byDefault.risk_drivers.anger)
+  expectKind(() => new aa.CallTracker({ risk_weights: { anger: -1 } }), 'invalid_config')
+  expectKind(() => new aa.CallTracker({ risk_weights: { resolution: 0.5 } }), 'invalid_config')
+  assert.throws(() => new aa.CallTracker({ risk_weights: { mood: 1 } }), (error) => error.code === 'InvalidArgument')
+})
+
 test('config is checked', () => {
   expectKind(() => new aa.CallTracker({ shards: 0 }), 'invalid_config')
   expectKind(() => new aa.CallTracker({ max_journey_points: 3 }), 'invalid_config')

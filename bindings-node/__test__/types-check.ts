@@ -164,7 +164,11 @@ import {
 } from '../index'
 
 export async function realtimeUses(): Promise<number> {
-  const tracker = new CallTracker({ max_text_bytes: 2048, thresholds: { escalation_warning: 0.7 } })
+  const tracker = new CallTracker({
+    max_text_bytes: 2048,
+    thresholds: { escalation_warning: 0.7 },
+    risk_weights: { voice_stress: 1.0 },
+  })
   tracker.startCall({
     id: 'c1',
     tenant: 'acme',
@@ -190,7 +194,10 @@ export async function realtimeUses(): Promise<number> {
   tracker.onUtterance('acme', 'c2', { speaker: 'customer', text: 'Hi', start_ms: 0, end_ms: 1 })
   // @ts-expect-error unknown config field
   new CallTracker({ shard_count: 4 })
-  return update.state.escalation_risk + state.satisfaction + summary.quarters[0].quarter + flushed.calls + tracker.subscriberErrors.length
+  // @ts-expect-error unknown risk weight
+  new CallTracker({ risk_weights: { mood: 1 } })
+  const weight: number = update.state.risk_drivers.anger
+  return update.state.escalation_risk + weight + state.satisfaction + summary.quarters[0].quarter + flushed.calls + tracker.subscriberErrors.length
 }
 
 export async function llmUses(): Promise<number> {

@@ -145,6 +145,31 @@ def test_a_long_call_keeps_the_shared_journey():
     assert counted == len(case["utterances"])
 
 
+def test_risk_weights_are_overridable_and_checked():
+    escalating = CASES["calls"][0]
+    default = run_call(aa.CallTracker(), escalating)[-1]["state"]
+    hand_set = {
+        "intercept": -3.0, "negative_sentiment": 2.0, "anger": 1.5, "frustration": 1.0, "voice_stress": 1.0,
+        "repetition": 0.8, "hold": 0.6, "escalation_request": 1.2, "resolution": -1.5,
+    }
+    state = run_call(aa.CallTracker({"risk_weights": hand_set}), escalating)[-1]["state"]
+    drivers = state["risk_drivers"]
+    z = hand_set["intercept"] + sum(drivers.values())
+    assert state["escalation_risk"] == pytest.approx(1 / (1 + math.exp(-z)))
+    assert drivers["voice_stress"] == pytest.approx(state["stress"])
+    assert state["escalation_risk"] != pytest.approx(default["escalation_risk"])
+    # One field alone: the others keep their defaults.
+    louder = run_call(aa.CallTracker({"risk_weights": {"voice_stress": 2.0}}), escalating)[-1]["state"]
+    assert louder["risk_drivers"]["voice_stress"] == pytest.approx(2.0 * louder["stress"])
+    assert louder["risk_drivers"]["anger"] == pytest.approx(default["risk_drivers"]["anger"])
+    for bad in ({"anger": -1.0}, {"resolution": 0.5}):
+        with pytest.raises(aa.RealtimeError) as raised:
+            aa.CallTracker({"risk_weights": bad})
+        assert raised.value.kind == "invalid_config"
+    with pytest.raises(aa.InvalidArgumentError):
+        aa.CallTracker({"risk_weights": {"mood": 1.0}})
+
+
 def test_config_is_checked():
     with pytest.raises(aa.RealtimeError) as raised:
         aa.CallTracker({"shards": 0})

@@ -896,8 +896,9 @@ class JourneyTracker:
 
 RealtimeConfig: TypeAlias = dict[str, Any]
 """Configuration of :class:`CallTracker`: a dict of the Rust ``RealtimeConfig`` fields
-(``max_text_bytes``, ``weights``, ``thresholds``, ``idle_timeout_secs``, ...; docs/realtime.md);
-missing fields take their defaults."""
+(``max_text_bytes``, ``weights``, ``risk_weights``, ``thresholds``, ``idle_timeout_secs``, ...;
+docs/realtime.md); missing fields take their defaults, also inside ``weights``, ``risk_weights``
+and ``thresholds``."""
 
 RealtimeUpdate: TypeAlias = dict[str, Any]
 """What one utterance produced: ``utterance``, ``point``, ``sentiment``, ``voice``,
