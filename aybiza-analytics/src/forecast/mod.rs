@@ -17,6 +17,7 @@
 
 pub mod anomaly;
 mod auto;
+mod calendar;
 mod calibrate;
 pub mod json;
 mod models;
@@ -28,6 +29,7 @@ pub mod staffing;
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
+pub use calendar::PROFILE_CYCLES;
 pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
 pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
@@ -99,6 +101,19 @@ pub enum ForecastError {
     /// An outlier sensitivity is not strictly between 0 and 1.
     #[error("sensitivity must be strictly between 0 and 1, got {0}")]
     Sensitivity(f64),
+    /// A calendar's length is not the history's plus the horizon's.
+    #[error(
+        "the calendar has {len} flags; the history and the horizon need {expected} (one per step)"
+    )]
+    CalendarLength {
+        /// Flags given.
+        len: usize,
+        /// History length plus horizon.
+        expected: usize,
+    },
+    /// A calendar cannot be applied to this series.
+    #[error("the calendar cannot be used: {0}")]
+    Calendar(String),
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),
