@@ -22,8 +22,10 @@
 
 use std::borrow::Cow;
 
-use super::ForecastError;
+use chrono::{DateTime, Utc};
+
 use super::models::PointAndSpread;
+use super::{ForecastError, RegularSeries};
 
 /// Cycles of history over which usual day types and profiles are taken: recent enough to
 /// follow the level, long enough that one holiday among them changes no position's usual type.
@@ -229,6 +231,62 @@ pub(crate) fn on_calendar<T>(
     Ok((forecasts, extra))
 }
 
+/// Working-day flags for the slots of `grid` and the `horizon` slots after it, from flags of
+/// timestamped rows: a slot takes the flag of the rows in it (which must agree), a slot without
+/// rows the flag of the slot before it. Rows before the grid or past the horizon are ignored.
+///
+/// Fails when rows of one slot disagree, or when the rows stop before the last forecast slot.
+pub fn working_days_on_grid(
+    grid: &RegularSeries,
+    rows: &[(DateTime<Utc>, bool)],
+    horizon: usize,
+) -> Result<Vec<bool>, ForecastError> {
+    let slots = grid.values.len() + horizon;
+    let step = grid
+        .step
+        .num_microseconds()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| {
+            ForecastError::Calendar(format!("the grid step {} is not positive", grid.step))
+        })?;
+    let mut flags: Vec<Option<bool>> = vec![None; slots];
+    for &(at, working) in rows {
+        let Some(offset) = (at - grid.start).num_microseconds().filter(|o| *o >= 0) else {
+            continue;
+        };
+        let Some(flag) = usize::try_from(offset / step)
+            .ok()
+            .and_then(|slot| flags.get_mut(slot))
+        else {
+            continue;
+        };
+        match flag {
+            Some(earlier) if *earlier != working => {
+                return Err(ForecastError::Calendar(format!(
+                    "rows of the slot holding {at} disagree on whether it is a working day"
+                )));
+            }
+            _ => *flag = Some(working),
+        }
+    }
+    let last = flags.iter().rposition(Option::is_some);
+    if last != Some(slots - 1) {
+        let reached = last.map_or(0, |l| (l + 1).saturating_sub(grid.values.len()));
+        return Err(ForecastError::Calendar(format!(
+            "the calendar covers {reached} of the {horizon} forecast steps; give the steps after \
+             the history their working-day flags up to the last one"
+        )));
+    }
+    let mut previous = flags.iter().flatten().next().copied().unwrap_or(true);
+    Ok(flags
+        .into_iter()
+        .map(|flag| {
+            previous = flag.unwrap_or(previous);
+            previous
+        })
+        .collect())
+}
+
 /// The mean effect of the history's special steps of type `kind` at time of day `offset`:
 /// each one's difference from the mean of the usual steps at its position in the nearest
 /// [`REFERENCE_CYCLES`] cycles before and after it.
@@ -261,6 +319,44 @@ fn learned_effect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_of_rows_go_on_the_grid() {
+        use chrono::{TimeDelta, TimeZone};
+        let at =
+            |hour: i64| Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap() + TimeDelta::hours(hour);
+        let grid = RegularSeries {
+            start: at(0),
+            step: TimeDelta::hours(1),
+            values: vec![1.0; 4],
+        };
+        // Hour 2 has no row (it takes hour 1's flag); hours 4 and 5 are forecast steps.
+        let rows = [
+            (at(0), true),
+            (at(1), false),
+            (at(1) + TimeDelta::minutes(30), false),
+            (at(3), true),
+            (at(5), false),
+            (at(-1), true),
+            (at(9), true),
+        ];
+        assert_eq!(
+            working_days_on_grid(&grid, &rows, 2).unwrap(),
+            vec![true, false, false, true, true, false]
+        );
+        let short = working_days_on_grid(&grid, &rows[..4], 2).unwrap_err();
+        assert!(
+            short
+                .to_string()
+                .contains("covers 0 of the 2 forecast steps"),
+            "{short}"
+        );
+        let conflict = [(at(0), true), (at(0) + TimeDelta::minutes(5), false)];
+        assert!(matches!(
+            working_days_on_grid(&grid, &conflict, 0),
+            Err(ForecastError::Calendar(_))
+        ));
+    }
 
     #[test]
     fn cycles_and_days_come_from_the_periods() {

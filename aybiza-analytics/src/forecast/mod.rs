@@ -4,8 +4,11 @@
 //!   prediction intervals. Implementations: [`Ets`] (non-seasonal AutoETS), [`MstlEts`] (MSTL
 //!   decomposition with an AutoETS trend, for one or more seasonalities), [`SeasonalNaive`],
 //!   the interval calibrator [`Calibrated`] and [`AutoForecaster`], which picks the model
-//!   (detecting seasonal periods when none are given) and calibrates its intervals.
-//! - [`RegularSeries`] turns timestamped points or event times into a regular grid.
+//!   (detecting seasonal periods when none are given) and calibrates its intervals, and with
+//!   [`AutoForecaster::forecast_with_calendar`] also takes known working days (a public holiday
+//!   is forecast like the usual non-working days).
+//! - [`RegularSeries`] turns timestamped points or event times into a regular grid, and
+//!   [`working_days_on_grid`] puts rows' working-day flags on it.
 //! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
 //!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
 //! - [`outlier`] flags series that depart from their peers, or cycles from the other cycles
@@ -29,7 +32,7 @@ pub mod staffing;
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
-pub use calendar::PROFILE_CYCLES;
+pub use calendar::{MAX_DAYS_PER_CYCLE, PROFILE_CYCLES, working_days_on_grid};
 pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
 pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
