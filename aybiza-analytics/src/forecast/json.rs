@@ -63,8 +63,8 @@ impl WorkingFlag {
     fn working(self) -> Option<bool> {
         match self {
             Self::Bool(working) => Some(working),
-            Self::Number(n) if n == 1.0 => Some(true),
-            Self::Number(n) if n == 0.0 => Some(false),
+            Self::Number(1.0) => Some(true),
+            Self::Number(0.0) => Some(false),
             Self::Number(_) => None,
         }
     }
