@@ -642,6 +642,12 @@ export interface ForecastOptions {
   /** Timestamps of the values (Date or string): the values are put on a regular grid. */
   timestamps?: ReadonlyArray<string | Date>
   periods?: ReadonlyArray<number>
+  /**
+   * Working-day flags (true/false or 1/0), one per value and then one per forecast step (with
+   * `timestamps`, one per timestamp): a public holiday (false on a weekday) is forecast like
+   * the usual non-working days.
+   */
+  calendar?: ReadonlyArray<boolean | 0 | 1>
   /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */
   levels?: ReadonlyArray<number>
   /** Grid step with timestamps: '15m', '1h', '1d'… (default: the most common gap). */

@@ -12,6 +12,13 @@ seasonal naive forecast at the shortest season), sMAPE (%), the share of held-ou
 the 80% and 95% intervals, and the fit+predict time. statsforecast gets the seasons listed
 above; aybiza runs twice, with the same seasons and with the seasons it detects itself.
 
+Calendars: the Victorian series has a `workday` column (0 on weekends and public holidays),
+known in advance. aybiza runs a third time with it (`--calendar-column workday`, the held-out
+rows giving the forecast steps' flags). Its like-for-like peer, with `--exog-peer`, is
+statsforecast's MSTL with an AutoARIMA trend and a holiday regressor (1 on a non-working
+weekday) through `X_df`; AutoETS takes no regressors. That peer takes minutes per fit on this
+series, so it is timed once and left out unless asked for.
+
 A single held-out week or month is one draw: its coverage moves in steps of 1/28 on the daily
 series and its errors depend on what happened that week (the Victorian holdout is Christmas
 week). So the same comparison is repeated over `--windows` rolling origins (the holdout and the
@@ -23,7 +30,7 @@ whole command. The speed-up is against statsforecast's comparable models (AutoET
 
     pip install "statsforecast==2.1.*"
     cargo build --release -p aybiza-analytics
-    python3 scripts/eval_forecast.py [--windows 8] [--runs 3]
+    python3 scripts/eval_forecast.py [--windows 8] [--runs 3] [--exog-peer] [--series vic_elec]
 """
 
 import argparse
@@ -44,10 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 LEVELS = (80, 95)
 
 SERIES = [
-    # name, file, time column, value column, seasons, horizon
-    ("vic_elec", "ts_vic_elecdemand_halfhourly.csv", "timestamp", "demand_gw", [48, 336], 336),
-    ("chicago", "ts_chicago_ridership_daily.csv", "date", "ridership_thousands", [7, 365], 28),
-    ("hyndsight", "ts_hyndsight_daily.csv", "date", "pageviews", [7], 28),
+    # name, file, time column, value column, seasons, horizon, working-day column
+    ("vic_elec", "ts_vic_elecdemand_halfhourly.csv", "timestamp", "demand_gw", [48, 336], 336,
+     "workday"),
+    ("chicago", "ts_chicago_ridership_daily.csv", "date", "ridership_thousands", [7, 365], 28, None),
+    ("hyndsight", "ts_hyndsight_daily.csv", "date", "pageviews", [7], 28, None),
 ]
 
 
@@ -70,14 +78,34 @@ def statsforecast_models(seasons):
     }
 
 
-def run_statsforecast(make_model, train, horizon):
+def statsforecast_calendar_model(seasons):
+    """MSTL whose AutoARIMA trend model takes the holiday regressor."""
+    from statsforecast.models import MSTL, AutoARIMA
+
+    return lambda: MSTL(season_length=seasons, trend_forecaster=AutoARIMA())
+
+
+def holidays(frame, time_column, calendar):
+    """1 on a non-working weekday (a public holiday), else 0."""
+    weekday = pd.to_datetime(frame[time_column]).dt.dayofweek < 5
+    return ((frame[calendar] == 0) & weekday).astype(float).to_numpy()
+
+
+def run_statsforecast(make_model, train, horizon, regressor=None):
+    """Fits and forecasts; `regressor` (history and horizon) goes in as the column `holiday`."""
     from statsforecast import StatsForecast
 
     frame = pd.DataFrame({"unique_id": "s", "ds": np.arange(len(train)), "y": train})
+    future = None
+    if regressor is not None:
+        frame["holiday"] = regressor[: len(train)]
+        future = pd.DataFrame({"unique_id": "s", "ds": np.arange(len(train), len(train) + horizon),
+                               "holiday": regressor[len(train): len(train) + horizon]})
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = StatsForecast(models=[make_model()], freq=1).forecast(df=frame, h=horizon, level=list(LEVELS))
+        out = StatsForecast(models=[make_model()], freq=1).forecast(
+            df=frame, h=horizon, X_df=future, level=list(LEVELS))
     elapsed = time.perf_counter() - start
     column = [c for c in out.columns if c not in ("unique_id", "ds") and "-lo-" not in c and "-hi-" not in c][0]
     bands = {level: (out[f"{column}-lo-{level}"].to_numpy(), out[f"{column}-hi-{level}"].to_numpy())
@@ -85,14 +113,21 @@ def run_statsforecast(make_model, train, horizon):
     return out[column].to_numpy(), bands, elapsed
 
 
-def run_aybiza(binary, frame, time_column, value_column, horizon, seasons, workdir):
+def run_aybiza(binary, frame, time_column, value_column, horizon, seasons, workdir, calendar=None):
+    """`frame` is the training rows; with `calendar` (a column name) it also holds the `horizon`
+    rows after them, whose values are blanked: they give the forecast steps' working days."""
     path = Path(workdir) / "train.csv"
+    if calendar:
+        frame = frame.copy()
+        frame.loc[frame.index[-horizon:], value_column] = np.nan
     frame.to_csv(path, index=False)
     cmd = [str(binary), "forecast", "--input", str(path), "--time-column", time_column,
            "--value-column", value_column, "--horizon", str(horizon), "--timing",
            "--levels", ",".join(str(level) for level in LEVELS)]
     if seasons:
         cmd += ["--periods", ",".join(map(str, seasons))]
+    if calendar:
+        cmd += ["--calendar-column", calendar]
     start = time.perf_counter()
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     whole = time.perf_counter() - start
@@ -109,6 +144,11 @@ def main():
     parser.add_argument("--binary", default=str(ROOT / "target/release/aybiza"))
     parser.add_argument("--windows", type=int, default=8, help="rolling origins (0: the holdout only)")
     parser.add_argument("--runs", type=int, default=3, help="timing repeats on the holdout")
+    parser.add_argument("--exog-peer", action="store_true",
+                        help="also run statsforecast MSTL with an AutoARIMA trend and a holiday "
+                             "regressor on series with a calendar (minutes per fit, timed once)")
+    parser.add_argument("--series", default=",".join(s[0] for s in SERIES),
+                        help="comma-separated series to run")
     args = parser.parse_args()
 
     # Warm statsforecast up (imports, first-call overhead) before timing anything.
@@ -118,15 +158,24 @@ def main():
 
     summary = []
     with tempfile.TemporaryDirectory() as workdir:
-        for name, file, time_column, value_column, seasons, horizon in SERIES:
+        for name, file, time_column, value_column, seasons, horizon, calendar in SERIES:
+            if name not in args.series.split(","):
+                continue
             frame = pd.read_csv(Path(args.data_dir) / file)
             y = frame[value_column].to_numpy(float)
             m = seasons[0]
             print(f"\n== {name}: {len(y)} values, seasons {seasons}, horizon {horizon} "
                   f"(MASE scaled by the seasonal naive at {m})")
+            given = ",".join(map(str, seasons))
             contenders = {f"statsforecast {k}": ("sf", make) for k, make in statsforecast_models(seasons).items()}
-            contenders[f"aybiza (seasons {','.join(map(str, seasons))})"] = ("ours", seasons)
+            regressor = holidays(frame, time_column, calendar) if calendar else None
+            if calendar and args.exog_peer:
+                contenders["statsforecast MSTL+ARIMA, holidays"] = (
+                    "sfx", statsforecast_calendar_model(seasons))
+            contenders[f"aybiza (seasons {given})"] = ("ours", seasons)
             contenders["aybiza (seasons detected)"] = ("ours", None)
+            if calendar:
+                contenders[f"aybiza ({given}, calendar)"] = ("ours+cal", seasons)
 
             windows = max(args.windows, 1)
             rows = {}
@@ -135,14 +184,18 @@ def main():
                 for w in range(windows):
                     end = len(y) - w * horizon
                     train, test = y[: end - horizon], y[end - horizon: end]
-                    repeats = args.runs if w == 0 else 1
+                    repeats = args.runs if w == 0 and side != "sfx" else 1
                     for _ in range(repeats):
                         if side == "sf":
                             point, bands, elapsed = run_statsforecast(arg, train, horizon)
+                        elif side == "sfx":
+                            point, bands, elapsed = run_statsforecast(arg, train, horizon, regressor)
                         else:
+                            with_calendar = side == "ours+cal"
+                            known = frame.iloc[: end if with_calendar else end - horizon]
                             point, bands, elapsed, whole, model_w = run_aybiza(
-                                args.binary, frame.iloc[: end - horizon], time_column, value_column,
-                                horizon, arg, workdir)
+                                args.binary, known, time_column, value_column, horizon, arg, workdir,
+                                calendar if with_calendar else None)
                             if w == 0:
                                 wholes.append(whole)
                                 model = model_w
@@ -164,24 +217,27 @@ def main():
                     "model": model,
                 }
 
-            print(f"{'':34s} {'holdout (last ' + str(horizon) + ' steps)':>36s}   "
+            print(f"{'':36s} {'holdout (last ' + str(horizon) + ' steps)':>36s}   "
                   f"{str(windows) + ' rolling windows':>26s}   {'fit+predict':>11s}")
-            print(f"{'model':34s} {'MASE':>7s} {'sMAPE':>7s} {'cov80':>6s} {'cov95':>6s}        "
+            print(f"{'model':36s} {'MASE':>7s} {'sMAPE':>7s} {'cov80':>6s} {'cov95':>6s}        "
                   f"{'MASE':>7s} {'cov80':>6s} {'cov95':>6s}   {'seconds':>11s}")
             for label, r in rows.items():
-                print(f"{label:34s} {r['holdout_mase']:7.3f} {r['holdout_smape']:7.2f} "
+                print(f"{label:36s} {r['holdout_mase']:7.3f} {r['holdout_smape']:7.2f} "
                       f"{r['holdout_cov'][80]:6.2f} {r['holdout_cov'][95]:6.2f}        "
                       f"{r['mase']:7.3f} {r['cov'][80]:6.3f} {r['cov'][95]:6.3f}   {r['time']:11.4f}")
             for label, r in rows.items():
                 if r["model"]:
                     print(f"  {label}: {r['model']}; whole command {r['whole']:.3f} s")
 
-            sf_rows = {k: v for k, v in rows.items() if k.startswith("statsforecast")}
-            comparable = [v["time"] for k, v in sf_rows.items() if "Naive" not in k]
+            # Univariate contenders are compared with statsforecast's univariate models; the
+            # calendar contender with all of statsforecast's (with the holiday regressor when run).
             for label in [k for k in rows if k.startswith("aybiza")]:
                 r = rows[label]
-                best_holdout = min(v["holdout_mase"] for v in sf_rows.values())
-                best_rolling = min(v["mase"] for v in sf_rows.values())
+                peers = {k: v for k, v in rows.items() if k.startswith("statsforecast")
+                         and ("calendar" in label or "holidays" not in k)}
+                comparable = [v["time"] for k, v in peers.items() if "Naive" not in k]
+                best_holdout = min(v["holdout_mase"] for v in peers.values())
+                best_rolling = min(v["mase"] for v in peers.values())
                 speedup = min(comparable) / r["time"]
                 cover_ok = all(abs(r["cov"][lv] - lv / 100) <= 0.03 for lv in LEVELS)
                 summary.append((name, label, r["holdout_mase"] <= best_holdout, r["mase"] <= best_rolling,

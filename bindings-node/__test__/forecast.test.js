@@ -34,6 +34,23 @@ test('a forecast of plain values has nested intervals per level', async () => {
   assert.ok(Math.abs(result.rows[6].point - dailyCycle(1, 24 * 14 + 6)[0]) < 5)
 })
 
+test('a calendar forecasts a holiday like a weekend day', async () => {
+  // Ten weeks of daily calls from a Monday: about 100 on weekdays, 20 at weekends.
+  const values = []
+  const calendar = []
+  for (let day = 0; day < 77; day++) {
+    const weekday = day % 7 < 5
+    if (day < 70) values.push((weekday ? 100 : 20) + (day % 3))
+    calendar.push(day === 72 ? 0 : weekday)
+  }
+  const result = await aa.forecast(values, 7, { periods: [7], calendar })
+  assert.ok(Math.abs(result.rows[2].point - 21) < 5, `${result.rows[2].point}`)
+  assert.ok(Math.abs(result.rows[1].point - 101) < 5, `${result.rows[1].point}`)
+  assert.match(result.model, /1 ahead/)
+  await expectCode(aa.forecast(values, 7, { periods: [7], calendar: calendar.slice(1) }), 'InvalidArgument', /options\.calendar: 76 flags/)
+  await expectCode(aa.forecast(values, 7, { periods: [7], calendar: calendar.map(() => 2) }), 'InvalidArgument', /options\.calendar\[0\]/)
+})
+
 test('timestamped values are resampled onto a grid', async () => {
   const start = Date.UTC(2024, 2, 4)
   const timestamps = []

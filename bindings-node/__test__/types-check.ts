@@ -15,6 +15,7 @@ import {
   journeyMap,
   journeySegments,
   classifyCsv,
+  forecast,
   OutcomeModels,
   Store,
   parseJsonl,
@@ -221,4 +222,11 @@ export function liveRules(): string[] {
   const call = rules.newCall()
   const live: RuleHit[] = call.onUtterance({ speaker: 'agent', text: 'hello', seq: 0, start_ms: 0 }).concat(call.endCall(2000))
   return hits.concat(live).map((hit) => hit.rule_id).concat(LiveRules.default().ruleIds)
+}
+
+export async function forecastWithCalendar(): Promise<number> {
+  const result = await forecast([1, 2, 3], 1, { periods: [7], calendar: [true, 0, 1, false] })
+  // @ts-expect-error a working-day flag is a boolean, 0 or 1
+  await forecast([1, 2, 3], 1, { calendar: ['yes'] })
+  return result.rows.length
 }

@@ -35,6 +35,43 @@ def test_forecast_of_a_dataframe_with_timestamps_is_resampled_and_returned_as_a_
     assert result["periods"] == [24]
 
 
+def weekdays_and_weekends(holiday_flag: object, future_days: int = 7) -> pd.DataFrame:
+    """Ten weeks of daily calls from a Monday (about 100 on weekdays, 20 at weekends) and a
+    working-day column, then rows without calls for the next days, with a holiday flag on the
+    Wednesday."""
+    start = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    rows = []
+    for day in range(70 + future_days):
+        weekday = day % 7 < 5
+        calls = (100.0 if weekday else 20.0) + day % 3 if day < 70 else float("nan")
+        working = holiday_flag if day == 72 else int(weekday)
+        rows.append({"day": start + timedelta(days=day), "calls": calls, "working": working})
+    return pd.DataFrame(rows)
+
+
+def test_a_calendar_column_forecasts_a_holiday_like_a_weekend_day():
+    for time_column in (None, "day"):
+        usual = aa.forecast(weekdays_and_weekends(1), 7, {"periods": [7]}, value_column="calls",
+                            time_column=time_column, calendar_column="working")
+        holiday = aa.forecast(weekdays_and_weekends(False), 7, {"periods": [7]}, value_column="calls",
+                              time_column=time_column, calendar_column="working", table="pandas")
+        assert abs(usual["rows"][2]["point"] - 101) < 5
+        assert abs(holiday["rows"]["point"][2] - 21) < 5
+        assert "1 ahead" in holiday["model"]
+    # The same flags straight in the options: one per value, then one per forecast step.
+    frame = weekdays_and_weekends(0)
+    flags = [bool(w) for w in frame["working"]]
+    direct = aa.forecast(list(frame["calls"][:70]), 7, {"periods": [7], "calendar": flags})
+    assert abs(direct["rows"][2]["point"] - 21) < 5
+    with pytest.raises(aa.InvalidArgumentError, match="calendar"):
+        aa.forecast(weekdays_and_weekends(0, future_days=5), 7, {"periods": [7]}, value_column="calls",
+                    calendar_column="working")
+    with pytest.raises(aa.InvalidArgumentError, match="working-day flag"):
+        aa.forecast(weekdays_and_weekends("maybe"), 7, value_column="calls", calendar_column="working")
+    with pytest.raises(aa.InvalidArgumentError, match="options.calendar"):
+        aa.forecast(list(frame["calls"][:70]), 7, {"periods": [7], "calendar": flags[:-1]})
+
+
 def test_bad_input_raises_invalid_argument():
     with pytest.raises(aa.InvalidArgumentError, match="at least"):
         aa.forecast([1.0, 2.0, 3.0], 1)

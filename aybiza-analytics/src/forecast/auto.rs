@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{CalendarCycle, DayTypes, on_calendar};
 use super::calibrate::{
     Backtest, DEFAULT_CALIBRATION_WINDOWS, backtest, backtest_candidates, calibrated_intervals,
     describe,
@@ -158,17 +159,93 @@ impl AutoForecaster {
         periods
     }
 
+    /// Forecasts like [`Forecaster::forecast`], knowing which steps fall on working days:
+    /// `working` holds one flag per history step and per forecast step (`true` on working
+    /// days). A step whose day type is unusual for its place in the week (a public holiday on
+    /// a Thursday, a working Saturday) is modelled after the usual days of its type at the same
+    /// time of day, in the history (which the models then see as an ordinary day) and in the
+    /// forecast; see `docs/forecasting.md`. Needs seasonal periods (given or detected).
+    ///
+    /// Fails like [`Forecaster::forecast`], and with [`ForecastError::CalendarLength`] when
+    /// `working` does not have `history.len() + horizon` flags, or [`ForecastError::Calendar`]
+    /// without seasonal periods or when a special day's type has neither usual days in the
+    /// cycle nor earlier examples in the history.
+    pub fn forecast_with_calendar(
+        &self,
+        history: &[f64],
+        working: &[bool],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        self.forecast_on(history, Some(working), horizon, levels)
+    }
+
+    /// Checks the arguments, picks the model and calibrates its intervals.
+    fn forecast_on(
+        &self,
+        history: &[f64],
+        working: Option<&[bool]>,
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        check_forecast_args(
+            history,
+            MIN_ETS_HISTORY,
+            horizon,
+            max_horizon(history.len()),
+            levels,
+        )?;
+        let periods = self.periods_for(history);
+        let cycle = CalendarCycle::from_periods(&periods);
+        let calendar = match working {
+            None => None,
+            Some(working) => {
+                let expected = history.len() + horizon;
+                if working.len() != expected {
+                    return Err(ForecastError::CalendarLength {
+                        len: working.len(),
+                        expected,
+                    });
+                }
+                let cycle = cycle.ok_or_else(|| {
+                    ForecastError::Calendar(
+                        "no seasonal period was given or detected, so no day is unusual for its \
+                         place in the week"
+                            .into(),
+                    )
+                })?;
+                Some(DayTypes { working, cycle })
+            }
+        };
+        // Steps per day for intraday data (a day period nested in a week), else 1.
+        let day = cycle.map_or(1, |c| c.day);
+        let (fit, backtest) = if periods.is_empty() {
+            self.forecast_non_seasonal(history, calendar, horizon)?
+        } else {
+            match self.forecast_seasonal(periods, history, calendar, horizon) {
+                Err(error @ ForecastError::Calendar(_)) => return Err(error),
+                Err(_) => self.forecast_non_seasonal(history, calendar, horizon)?,
+                Ok(result) => result,
+            }
+        };
+        Ok(Forecast {
+            intervals: calibrated_intervals(&fit, &backtest, history, levels, day),
+            model: describe(&fit.model, &backtest),
+            point: fit.point,
+        })
+    }
+
     /// Fits the seasonal candidates, backtests them and keeps the one with the lowest
     /// backtest mean absolute error (MSTL+ETS alone without a backtest).
     fn forecast_seasonal(
         &self,
         periods: Vec<usize>,
         history: &[f64],
+        calendar: Option<DayTypes<'_>>,
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest), ForecastError> {
         let longest = *periods.last().expect("at least one period");
         let window = longest.saturating_mul(self.options.max_cycles);
-        let recent = tail(history, window);
         let naives = if self.options.naive_member {
             periods
                 .iter()
@@ -178,22 +255,28 @@ impl AutoForecaster {
             Vec::new()
         };
         let mstl = MstlEts::new(periods)?.robust(self.options.robust);
-        let (mstl_fit, spec) = mstl.predict_with_spec(recent, horizon)?;
-        let candidates = SeasonalCandidates {
-            mstl: match spec {
-                Some(spec) => mstl.with_trend(spec),
-                None => mstl,
-            },
-            naives,
-            window,
-        };
-        let mut fits = candidates.around(mstl_fit, recent, horizon)?;
+        let (mut fits, candidates) = on_calendar(history, calendar, horizon, |history| {
+            let recent = tail(history, window);
+            let (mstl_fit, spec) = mstl.predict_with_spec(recent, horizon)?;
+            let candidates = SeasonalCandidates {
+                mstl: match spec {
+                    Some(spec) => mstl.with_trend(spec),
+                    None => mstl,
+                },
+                naives,
+                window,
+            };
+            Ok((candidates.around(mstl_fit, recent, horizon)?, candidates))
+        })?;
         let mut backtests = backtest_candidates(
             history,
             horizon,
             self.options.calibration_windows,
             candidates.mstl.min_history(),
-            |h, b| candidates.predict_all(h, b),
+            |h, b| {
+                on_calendar(h, calendar, b, |h| Ok((candidates.predict_all(h, b)?, ())))
+                    .map(|(forecasts, ())| forecasts)
+            },
         );
         // The default is the mean with the longest period's naive forecast (the last candidate);
         // another candidate replaces it only when its backtest error is clearly lower.
@@ -224,18 +307,25 @@ impl AutoForecaster {
     fn forecast_non_seasonal(
         &self,
         history: &[f64],
+        calendar: Option<DayTypes<'_>>,
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest), ForecastError> {
-        let (fit, spec) = Ets::predict_with_spec(history, horizon, None)?;
+        let (mut fits, spec) = on_calendar(history, calendar, horizon, |history| {
+            let (fit, spec) = Ets::predict_with_spec(history, horizon, None)?;
+            Ok((vec![fit], spec))
+        })?;
         let refit = FixedEts(spec);
         let backtest = backtest(
             history,
             horizon,
             self.options.calibration_windows,
             refit.min_history(),
-            |h, b| refit.predict(h, b),
+            |h, b| {
+                on_calendar(h, calendar, b, |h| Ok((vec![refit.predict(h, b)?], ())))
+                    .map(|(mut forecasts, ())| forecasts.swap_remove(0))
+            },
         );
-        Ok((fit, backtest))
+        Ok((fits.swap_remove(0), backtest))
     }
 }
 
@@ -246,25 +336,7 @@ impl Forecaster for AutoForecaster {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            MIN_ETS_HISTORY,
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
-        let periods = self.periods_for(history);
-        let (fit, backtest) = if periods.is_empty() {
-            self.forecast_non_seasonal(history, horizon)?
-        } else {
-            self.forecast_seasonal(periods, history, horizon)
-                .or_else(|_| self.forecast_non_seasonal(history, horizon))?
-        };
-        Ok(Forecast {
-            intervals: calibrated_intervals(&fit, &backtest, history, levels),
-            model: describe(&fit.model, &backtest),
-            point: fit.point,
-        })
+        self.forecast_on(history, None, horizon, levels)
     }
 }
 
@@ -302,6 +374,86 @@ mod tests {
             vec![24],
             "1000 does not fit twice"
         );
+    }
+
+    /// Four weeks of daily values, 100 on weekdays and 20 at weekends, with noise; day 0 is a
+    /// Monday.
+    fn weekdays_and_weekends(days: usize) -> (Vec<f64>, Vec<bool>) {
+        let working: Vec<bool> = (0..days).map(|t| t % 7 < 5).collect();
+        let values = working
+            .iter()
+            .enumerate()
+            .map(|(t, &w)| {
+                let noise = ((t as f64 * 12.9898).sin() * 43_758.547).fract() * 4.0;
+                if w { 100.0 + noise } else { 20.0 + noise }
+            })
+            .collect();
+        (values, working)
+    }
+
+    #[test]
+    fn a_holiday_in_the_calendar_is_forecast_like_a_weekend_day() {
+        let (history, mut working) = weekdays_and_weekends(70);
+        let forecaster = AutoForecaster::new(ForecastOptions {
+            periods: Some(vec![7]),
+            ..ForecastOptions::default()
+        })
+        .unwrap();
+        // The next week as usual: the calendar changes nothing.
+        working.extend((70..77).map(|t| t % 7 < 5));
+        let plain = forecaster.forecast(&history, 7, &[0.8]).unwrap();
+        let usual = forecaster
+            .forecast_with_calendar(&history, &working, 7, &[0.8])
+            .unwrap();
+        assert_eq!(plain.point, usual.point);
+        assert!(
+            usual
+                .model
+                .contains("with a calendar (0 special steps in the history, 0 ahead)"),
+            "{}",
+            usual.model
+        );
+        // A public holiday on the Wednesday (step 3 of the forecast).
+        working[72] = false;
+        let holiday = forecaster
+            .forecast_with_calendar(&history, &working, 7, &[0.8])
+            .unwrap();
+        assert!(
+            (holiday.point[2] - 20.0).abs() < 5.0 && (plain.point[2] - 100.0).abs() < 5.0,
+            "{:?} vs {:?}",
+            holiday.point,
+            plain.point
+        );
+        assert_eq!(holiday.point[1], plain.point[1]);
+        let interval = &holiday.intervals[0];
+        assert!(interval.lower[2] <= holiday.point[2] && holiday.point[2] <= interval.upper[2]);
+        assert!(holiday.model.contains("1 ahead"), "{}", holiday.model);
+    }
+
+    #[test]
+    fn bad_calendars_are_typed_errors() {
+        let (history, working) = weekdays_and_weekends(70);
+        let forecaster = AutoForecaster::default();
+        // One flag per history step and per forecast step: 77 here.
+        for len in [0, 70, 76, 78] {
+            let mut calendar = working.clone();
+            calendar.resize(len, true);
+            assert_eq!(
+                forecaster.forecast_with_calendar(&history, &calendar, 7, &[0.8]),
+                Err(ForecastError::CalendarLength { len, expected: 77 })
+            );
+        }
+        // A trend has no seasonal period: no day can be unusual for its place in the week.
+        let trend: Vec<f64> = (0..50).map(|t| t as f64 * 0.5).collect();
+        assert!(matches!(
+            forecaster.forecast_with_calendar(&trend, &[true; 55], 5, &[0.8]),
+            Err(ForecastError::Calendar(_))
+        ));
+        // The arguments every forecast checks come first.
+        assert!(matches!(
+            forecaster.forecast_with_calendar(&history, &working, 0, &[0.8]),
+            Err(ForecastError::Horizon { .. })
+        ));
     }
 
     #[test]

@@ -8,7 +8,11 @@
 //! is the horizon, shortened when the history is too short for that many windows), and:
 //!
 //! 1. the error scale per step is the mean absolute backtest error at that step, made
-//!    non-decreasing in the step (isotonic regression) and held flat past `b`;
+//!    non-decreasing in the step (isotonic regression) and held flat past `b`; for intraday
+//!    data (a day period nested in a week, e.g. 48 in 336) it is also multiplied by a
+//!    time-of-day profile, the mean scaled absolute error at each step of the day (shrunk
+//!    towards 1 by [`PROFILE_PSEUDO_COUNT`] pseudo-errors): errors at an afternoon peak are
+//!    larger than at night;
 //! 2. errors divided by that scale are pooled; the interval at level `l` spans the scaled
 //!    errors' `(1 − l)/2` and `(1 + l)/2` quantiles, times the scale, around the point;
 //! 3. each quantile is the wider of the split-conformal empirical quantile and a robust
@@ -27,11 +31,20 @@ use super::{max_horizon, normal_intervals, normal_quantile};
 /// half-hourly electricity demand) at one model fit each.
 pub const DEFAULT_CALIBRATION_WINDOWS: usize = 12;
 
+/// Pseudo-errors of scale 1 added to each step of the day in the time-of-day error profile, so
+/// that a step seen in few backtest errors keeps a profile near 1.
+pub const PROFILE_PSEUDO_COUNT: f64 = 8.0;
+
+/// Fewest backtest errors per step of the day for a time-of-day profile.
+const MIN_ERRORS_PER_PROFILE_STEP: usize = 16;
+
 /// The errors of one model forecasting from earlier origins of one history.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Backtest {
     /// `actual − point` per window (most recent first), per step.
     pub errors: Vec<Vec<f64>>,
+    /// Index in the history of each window's first step (most recent first).
+    pub origins: Vec<usize>,
     /// Steps per window.
     pub window_len: usize,
 }
@@ -89,6 +102,7 @@ pub(crate) fn backtest_candidates(
             results = vec![
                 Backtest {
                     errors: Vec::new(),
+                    origins: Vec::new(),
                     window_len,
                 };
                 forecasts.len()
@@ -99,6 +113,7 @@ pub(crate) fn backtest_candidates(
         }
         let actual = &history[origin..origin + window_len];
         for (result, forecast) in results.iter_mut().zip(forecasts) {
+            result.origins.push(origin);
             result.errors.push(
                 actual
                     .iter()
@@ -129,14 +144,13 @@ pub(crate) fn backtest(
 /// Fewest backtest errors averaged into one point of the error scale.
 const ERRORS_PER_SCALE_POINT: usize = 32;
 
-/// The error scale per step `1..=horizon`: the mean absolute backtest error over bins of
-/// consecutive steps (each bin holding at least 32 errors across the windows, so that a step
-/// seen in only a few windows does not get a scale from a handful of errors), made
-/// non-decreasing in the step by isotonic regression (pool adjacent violators), held at its
-/// last value past the backtest windows, and floored at `floor`.
-fn error_scale(backtest: &Backtest, horizon: usize, floor: f64) -> Vec<f64> {
-    let len = backtest.window_len;
-    let windows = backtest.errors.len();
+/// The error scale per step `1..=horizon`: the mean absolute error (`errors`, one row of
+/// `len` steps per window) over bins of consecutive steps (each bin holding at least 32 errors
+/// across the windows, so that a step seen in only a few windows does not get a scale from a
+/// handful of errors), made non-decreasing in the step by isotonic regression (pool adjacent
+/// violators), held at its last value past the backtest windows, and floored at `floor`.
+fn error_scale(errors: &[Vec<f64>], len: usize, horizon: usize, floor: f64) -> Vec<f64> {
+    let windows = errors.len();
     let bin = ERRORS_PER_SCALE_POINT
         .div_ceil(windows)
         .clamp(1, len.max(1));
@@ -145,8 +159,7 @@ fn error_scale(backtest: &Backtest, horizon: usize, floor: f64) -> Vec<f64> {
     let mut blocks: Vec<(f64, usize)> = Vec::with_capacity(len);
     for first in (0..len).step_by(bin) {
         let steps = bin.min(len - first);
-        let total: f64 = backtest
-            .errors
+        let total: f64 = errors
             .iter()
             .flat_map(|e| &e[first..first + steps])
             .map(|e| e.abs())
@@ -223,27 +236,78 @@ fn conformal_quantile(sorted: &[f64], p: f64, upper: bool) -> f64 {
     sorted[rank.clamp(1, n) - 1]
 }
 
+/// The time-of-day profile of the error scale: per step of a `day`-step day, the mean of
+/// `|error| / scale` at that step with [`PROFILE_PSEUDO_COUNT`] pseudo-errors of 1, relative to
+/// its mean over all errors.
+fn time_of_day_profile(backtest: &Backtest, scale: &[f64], day: usize) -> Vec<f64> {
+    let mut sums = vec![0.0; day];
+    let mut counts = vec![0usize; day];
+    for (window, &origin) in backtest.errors.iter().zip(&backtest.origins) {
+        for (h, (error, s)) in window.iter().zip(scale).enumerate() {
+            let step = (origin + h) % day;
+            sums[step] += error.abs() / s;
+            counts[step] += 1;
+        }
+    }
+    let overall = sums.iter().sum::<f64>() / counts.iter().sum::<usize>().max(1) as f64;
+    if overall <= 0.0 {
+        return vec![1.0; day];
+    }
+    sums.iter()
+        .zip(&counts)
+        .map(|(sum, &count)| {
+            (sum / overall + PROFILE_PSEUDO_COUNT) / (count as f64 + PROFILE_PSEUDO_COUNT)
+        })
+        .collect()
+}
+
 /// Intervals from the final fit and the backtest errors; the model's own (Gaussian) intervals
-/// when the backtest produced no errors.
+/// when the backtest produced no errors. `day` is the number of steps in a day for intraday
+/// data (the error scale then follows a time-of-day profile), else 1.
 pub(crate) fn calibrated_intervals(
     fit: &PointAndSpread,
     backtest: &Backtest,
     history: &[f64],
     levels: &[f64],
+    day: usize,
 ) -> Vec<ForecastInterval> {
     if backtest.errors.is_empty() {
         return normal_intervals(&fit.point, &fit.sd, levels);
     }
-    let horizon = fit.point.len();
-    let scale = error_scale(
-        backtest,
-        horizon.max(backtest.window_len),
-        scale_floor(history),
-    );
+    let len = backtest.window_len;
+    let steps = fit.point.len().max(len);
+    let floor = scale_floor(history);
+    let mut scale = error_scale(&backtest.errors, len, steps, floor);
+    let profiled = day >= 2 && backtest.errors.len() * len >= MIN_ERRORS_PER_PROFILE_STEP * day;
+    let (day, profile) = if profiled {
+        let profile = time_of_day_profile(backtest, &scale, day);
+        // The step scale again, from the errors with the time of day taken out.
+        let deflated: Vec<Vec<f64>> = backtest
+            .errors
+            .iter()
+            .zip(&backtest.origins)
+            .map(|(window, &origin)| {
+                let steps = window.iter().enumerate();
+                steps
+                    .map(|(h, e)| e / profile[(origin + h) % day])
+                    .collect()
+            })
+            .collect();
+        scale = error_scale(&deflated, len, steps, floor);
+        (day, profile)
+    } else {
+        (1, vec![1.0])
+    };
+    // The scale of step `h` of a window starting at history index `start`.
+    let step_scale = |start: usize, h: usize| scale[h] * profile[(start + h) % day];
     let scaled: Vec<Vec<f64>> = backtest
         .errors
         .iter()
-        .map(|window| window.iter().zip(&scale).map(|(e, s)| e / s).collect())
+        .zip(&backtest.origins)
+        .map(|(window, &origin)| {
+            let steps = window.iter().enumerate();
+            steps.map(|(h, e)| e / step_scale(origin, h)).collect()
+        })
         .collect();
     let effective = effective_sample_size(&scaled);
     let mut sorted: Vec<f64> = scaled.into_iter().flatten().collect();
@@ -266,8 +330,11 @@ pub(crate) fn calibrated_intervals(
             let (lower, upper) = fit
                 .point
                 .iter()
-                .zip(&scale)
-                .map(|(p, s)| (p + low * s, p + high * s))
+                .enumerate()
+                .map(|(h, p)| {
+                    let s = step_scale(history.len(), h);
+                    (p + low * s, p + high * s)
+                })
                 .unzip();
             ForecastInterval {
                 level,
@@ -350,7 +417,7 @@ impl<F: Forecaster> Forecaster for Calibrated<F> {
             self.point_and_spread(h, b)
         });
         Ok(Forecast {
-            intervals: calibrated_intervals(&fit, &backtest, history, levels),
+            intervals: calibrated_intervals(&fit, &backtest, history, levels, 1),
             model: describe(&fit.model, &backtest),
             point: fit.point,
         })
@@ -374,6 +441,50 @@ pub(crate) fn describe(model: &str, backtest: &Backtest) -> String {
 mod tests {
     use super::*;
     use crate::forecast::{Ets, SeasonalNaive};
+
+    /// Errors twice as large in the second half of each 4-step day: with the time-of-day
+    /// profile those steps get wider intervals than the first half of the same day; without it
+    /// the interval only widens with the step.
+    #[test]
+    fn intraday_errors_get_a_time_of_day_profile() {
+        let day = 4;
+        let windows = 16;
+        let errors: Vec<Vec<f64>> = (0..windows)
+            .map(|k| {
+                (0..8)
+                    .map(|h| {
+                        let size = if h % day >= 2 { 2.0 } else { 1.0 };
+                        if (h + k) % 2 == 0 { size } else { -size }
+                    })
+                    .collect()
+            })
+            .collect();
+        let backtest = Backtest {
+            errors,
+            origins: (1..=windows).map(|k| 200 - 8 * k).collect(),
+            window_len: 8,
+        };
+        let fit = PointAndSpread {
+            point: vec![10.0; 8],
+            sd: vec![1.0; 8],
+            model: "flat".into(),
+        };
+        let history = vec![10.0; 200];
+        let width = |day: usize| {
+            let interval = &calibrated_intervals(&fit, &backtest, &history, &[0.8], day)[0];
+            (0..8)
+                .map(|h| interval.upper[h] - interval.lower[h])
+                .collect::<Vec<_>>()
+        };
+        let by_step = width(1);
+        assert!(by_step.windows(2).all(|w| w[0] <= w[1]), "{by_step:?}");
+        let profiled = width(day);
+        for first in [0, 4] {
+            let ratio = profiled[first + 2] / profiled[first];
+            assert!((1.5..=2.0).contains(&ratio), "{profiled:?}");
+        }
+        assert!(profiled[4] < profiled[3], "{profiled:?}");
+    }
 
     #[test]
     fn conformal_ranks() {

@@ -13,7 +13,7 @@ use super::anomaly::{
 use super::staffing::{IntervalStaffing, QueueModel, ServiceTarget, staffing_plan};
 use super::{
     Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
-    detect_periods,
+    detect_periods, working_days_on_grid,
 };
 use crate::journey::json::with_defaults;
 use crate::journey::map::parse_timestamp_micros;
@@ -48,6 +48,28 @@ pub fn parse_step(text: &str) -> std::result::Result<TimeDelta, String> {
         .ok_or_else(|| format!("`{text}` is not a positive step"))
 }
 
+/// A working-day flag: `true`/`false`, or `1`/`0`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum WorkingFlag {
+    /// `true` on a working day.
+    Bool(bool),
+    /// `1` on a working day, `0` on another.
+    Number(f64),
+}
+
+impl WorkingFlag {
+    /// Whether the day is a working day; `None` for a number other than 0 and 1.
+    fn working(self) -> Option<bool> {
+        match self {
+            Self::Bool(working) => Some(working),
+            Self::Number(1.0) => Some(true),
+            Self::Number(0.0) => Some(false),
+            Self::Number(_) => None,
+        }
+    }
+}
+
 /// Settings of [`forecast`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForecastSettings {
@@ -56,6 +78,10 @@ pub struct ForecastSettings {
     pub timestamps: Option<Vec<String>>,
     /// Seasonal periods in steps; detected when absent.
     pub periods: Option<Vec<usize>>,
+    /// Working-day flags: one per value, then one per forecast step (see
+    /// [`AutoForecaster::forecast_with_calendar`]). With `timestamps`, each value's flag goes to
+    /// its grid slot (slots without values take the flag of the slot before).
+    pub calendar: Option<Vec<WorkingFlag>>,
     /// Interval levels in percent (80) or as fractions (0.8).
     pub levels: Vec<f64>,
     /// Grid step with timestamps (`15m`, `1h`, `1d`…); the most common gap by default.
@@ -78,6 +104,7 @@ impl Default for ForecastSettings {
         Self {
             timestamps: None,
             periods: None,
+            calendar: None,
             levels: vec![80.0, 95.0],
             step: None,
             aggregate: Aggregation::Sum,
@@ -123,6 +150,31 @@ pub fn forecast(
         .iter()
         .map(|&l| if l > 1.0 { l / 100.0 } else { l })
         .collect();
+    let calendar = settings
+        .calendar
+        .as_ref()
+        .map(|flags| {
+            let given = settings.timestamps.as_ref().map_or(values.len(), Vec::len);
+            if flags.len() != given + horizon {
+                return Err(Error::InvalidArgument(format!(
+                    "options.calendar: {} flags for {given} values and {horizon} forecast steps \
+                     (one per value, then one per forecast step)",
+                    flags.len()
+                )));
+            }
+            flags
+                .iter()
+                .enumerate()
+                .map(|(i, flag)| {
+                    flag.working().ok_or_else(|| {
+                        Error::InvalidArgument(format!(
+                            "options.calendar[{i}]: a working-day flag is true/false or 1/0"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<bool>>>()
+        })
+        .transpose()?;
     let (values, grid) = match &settings.timestamps {
         None => (values, None),
         Some(timestamps) => {
@@ -169,7 +221,28 @@ pub fn forecast(
         max_cycles: settings.max_cycles,
         ..ForecastOptions::default()
     })?;
-    let result = forecaster.forecast(&values, horizon, &levels)?;
+    let result = match (calendar, &grid, &settings.timestamps) {
+        (None, _, _) => forecaster.forecast(&values, horizon, &levels)?,
+        (Some(flags), Some(grid), Some(timestamps)) => {
+            // Each value's flag to its slot (the timestamps parsed above), then the horizon's.
+            let (history, ahead) = flags.split_at(timestamps.len());
+            let rows: Vec<(DateTime<Utc>, bool)> = timestamps
+                .iter()
+                .zip(history)
+                .filter_map(|(text, &flag)| {
+                    let at = parse_timestamp_micros(text)
+                        .and_then(DateTime::<Utc>::from_timestamp_micros)?;
+                    Some((at, flag))
+                })
+                .collect();
+            let mut working = working_days_on_grid(grid, &rows, 0)?;
+            working.extend_from_slice(ahead);
+            forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
+        }
+        (Some(working), _, _) => {
+            forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
+        }
+    };
     let mut columns = vec!["step".to_string(), "timestamp".into(), "point".into()];
     for &level in &levels {
         let label = level_label(level);
@@ -446,6 +519,48 @@ mod tests {
         assert!(first["lower_95"].as_f64().unwrap() <= first["lower_80"].as_f64().unwrap());
         assert!(first["lower_80"].as_f64().unwrap() <= point);
         assert!((point - 50.0).abs() < 3.0, "{point}");
+    }
+
+    #[test]
+    fn a_calendar_forecasts_a_holiday_like_a_weekend_day() {
+        // Ten weeks of daily values from a Monday, 100 on weekdays and 20 at weekends.
+        let values: Vec<f64> = (0..70)
+            .map(|t| if t % 7 < 5 { 100.0 } else { 20.0 } + (t % 3) as f64)
+            .collect();
+        let mut calendar: Vec<Value> = (0..77).map(|t| json!(t % 7 < 5)).collect();
+        calendar[72] = json!(0);
+        calendar[71] = json!(1);
+        let options = json!({"periods": [7], "calendar": calendar});
+        let table = forecast(values.clone(), 7, Some(options)).unwrap();
+        let point = |step: usize| table.rows[step]["point"].as_f64().unwrap();
+        assert!((point(2) - 21.0).abs() < 5.0 && (point(1) - 101.0).abs() < 5.0);
+        assert!(table.model.contains("1 ahead"), "{}", table.model);
+
+        // The same with timestamps: one flag per timestamp, then one per forecast step.
+        let monday = DateTime::parse_from_rfc3339("2026-01-05T00:00:00Z").unwrap();
+        let timestamps: Vec<String> = (0..70)
+            .map(|d| (monday + TimeDelta::days(d)).to_rfc3339())
+            .collect();
+        let options = json!({"periods": [7], "calendar": calendar, "timestamps": timestamps});
+        let timed = forecast(values.clone(), 7, Some(options)).unwrap();
+        assert_eq!(
+            timed.rows[2]["point"].as_f64().unwrap().round(),
+            point(2).round()
+        );
+
+        let message = |settings: Value| {
+            forecast(values.clone(), 7, Some(settings))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            message(json!({"periods": [7], "calendar": calendar[..76]}))
+                .contains("options.calendar: 76 flags for 70 values and 7 forecast steps")
+        );
+        let mut bad = calendar.clone();
+        bad[3] = json!(2);
+        assert!(message(json!({"periods": [7], "calendar": bad})).contains("options.calendar[3]"));
+        assert!(message(json!({"periods": [7], "calendar": "weekdays"})).contains("calendar"));
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //!   prediction intervals. Implementations: [`Ets`] (non-seasonal AutoETS), [`MstlEts`] (MSTL
 //!   decomposition with an AutoETS trend, for one or more seasonalities), [`SeasonalNaive`],
 //!   the interval calibrator [`Calibrated`] and [`AutoForecaster`], which picks the model
-//!   (detecting seasonal periods when none are given) and calibrates its intervals.
-//! - [`RegularSeries`] turns timestamped points or event times into a regular grid.
+//!   (detecting seasonal periods when none are given) and calibrates its intervals, and with
+//!   [`AutoForecaster::forecast_with_calendar`] also takes known working days (a public holiday
+//!   is forecast like the usual non-working days).
+//! - [`RegularSeries`] turns timestamped points or event times into a regular grid, and
+//!   [`working_days_on_grid`] puts rows' working-day flags on it.
 //! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
 //!   or over a history, and watches system metrics ([`anomaly::MetricMonitor`]).
 //! - [`outlier`] flags series that depart from their peers, or cycles from the other cycles
@@ -17,6 +20,7 @@
 
 pub mod anomaly;
 mod auto;
+mod calendar;
 mod calibrate;
 pub mod json;
 mod models;
@@ -28,6 +32,7 @@ pub mod staffing;
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
+pub use calendar::{MAX_DAYS_PER_CYCLE, PROFILE_CYCLES, working_days_on_grid};
 pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
 pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
@@ -99,6 +104,19 @@ pub enum ForecastError {
     /// An outlier sensitivity is not strictly between 0 and 1.
     #[error("sensitivity must be strictly between 0 and 1, got {0}")]
     Sensitivity(f64),
+    /// A calendar's length is not the history's plus the horizon's.
+    #[error(
+        "the calendar has {len} flags; the history and the horizon need {expected} (one per step)"
+    )]
+    CalendarLength {
+        /// Flags given.
+        len: usize,
+        /// History length plus horizon.
+        expected: usize,
+    },
+    /// A calendar cannot be applied to this series.
+    #[error("the calendar cannot be used: {0}")]
+    Calendar(String),
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),

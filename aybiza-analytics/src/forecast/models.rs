@@ -8,8 +8,9 @@ use std::borrow::Cow;
 use std::sync::Mutex;
 
 use augurs_core::{Fit, Predict};
-use augurs_ets::AutoETS;
-use augurs_ets::model::{Model, ModelType, Unfit};
+use augurs_ets::model::{
+    ErrorComponent, Model, ModelType, SeasonalComponent, TrendComponent, Unfit,
+};
 use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
 
 use super::{
@@ -89,28 +90,50 @@ impl std::fmt::Display for EtsSpec {
     }
 }
 
-/// Fits a non-seasonal ETS model: the given shape, or the best by AICc among ANN, AAN, AAdN and
-/// (for positive data) MNN, MAN, MAdN. Falls back to ANN when the search finds nothing.
+/// The non-seasonal ETS shapes searched, in order: no trend or a damped additive trend, with
+/// additive errors and (for positive data) multiplicative ones. Undamped trends (AAN, MAN) are
+/// left out: damped trends forecast at least as well over several steps, and on the
+/// evaluation series dropping them changed no rolling MASE by more than 0.001 while making the
+/// search a third cheaper (`docs/forecasting.md`).
+const ETS_SHAPES: [(ErrorComponent, TrendComponent, bool); 4] = [
+    (ErrorComponent::Additive, TrendComponent::None, false),
+    (ErrorComponent::Additive, TrendComponent::Additive, true),
+    (ErrorComponent::Multiplicative, TrendComponent::None, false),
+    (
+        ErrorComponent::Multiplicative,
+        TrendComponent::Additive,
+        true,
+    ),
+];
+
+/// Fits a non-seasonal ETS model: the given shape, or the best by AICc among
+/// [`ETS_SHAPES`] (ANN, AAdN and, for positive data, MNN, MAdN).
 fn fit_ets(y: &[f64], spec: Option<EtsSpec>) -> Result<(Model, EtsSpec), ForecastError> {
-    let model_error = |e: augurs_ets::Error| ForecastError::Model(format!("ETS: {e}"));
     if let Some(spec) = spec
         && let Ok(model) = Unfit::new(spec.model_type).damped(spec.damped).fit(y)
     {
         return Ok((model, spec));
     }
-    let fitted = match AutoETS::non_seasonal().fit(y) {
-        Ok(fitted) => fitted,
-        Err(_) => AutoETS::new(1, "ANN")
-            .map_err(model_error)?
-            .fit(y)
-            .map_err(model_error)?,
-    };
-    let model = fitted.model().clone();
-    let spec = EtsSpec {
-        model_type: model.model_type(),
-        damped: model.damped(),
-    };
-    Ok((model, spec))
+    let positive = y.iter().all(|v| *v > 0.0);
+    let mut best: Option<(Model, EtsSpec)> = None;
+    for (error, trend, damped) in ETS_SHAPES {
+        if error == ErrorComponent::Multiplicative && !positive {
+            continue;
+        }
+        let model_type = ModelType {
+            error,
+            trend,
+            season: SeasonalComponent::None,
+        };
+        let Ok(model) = Unfit::new(model_type).damped(damped).fit(y) else {
+            continue;
+        };
+        let aicc = model.aicc();
+        if !aicc.is_nan() && best.as_ref().is_none_or(|(b, _)| aicc < b.aicc()) {
+            best = Some((model, EtsSpec { model_type, damped }));
+        }
+    }
+    best.ok_or_else(|| ForecastError::Model("ETS: no model could be fitted".into()))
 }
 
 /// Point forecast and standard errors of a fitted ETS model (or MSTL around it).
@@ -165,8 +188,8 @@ fn fill_spread(mut sd: Vec<f64>) -> Vec<f64> {
     sd
 }
 
-/// Non-seasonal exponential smoothing with automatic model selection (augurs-ets AutoETS, `ZZN`):
-/// the best of ANN, AAN, AAdN, MNN, MAN and MAdN by AICc, fitted to the last [`ETS_WINDOW`]
+/// Non-seasonal exponential smoothing with automatic model selection (augurs-ets): the best of
+/// ANN, AAdN, MNN and MAdN by AICc, fitted to the last [`ETS_WINDOW`]
 /// values. For short or non-seasonal series.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ets;
@@ -496,12 +519,22 @@ mod tests {
         }
     }
 
+    /// The trend is followed, damped: each step adds a little less than the last.
     #[test]
-    fn ets_extrapolates_a_trend() {
+    fn ets_extrapolates_a_damped_trend() {
         let y: Vec<f64> = (0..40).map(|t| 5.0 + 2.0 * t as f64).collect();
         let forecast = Ets.forecast(&y, 3, &[0.9]).unwrap();
-        for (h, p) in forecast.point.iter().enumerate() {
-            assert!((p - (5.0 + 2.0 * (40 + h) as f64)).abs() < 0.5, "{p}");
+        assert!(
+            (forecast.point[0] - 85.0).abs() < 0.5,
+            "{:?}",
+            forecast.point
+        );
+        for step in forecast.point.windows(2) {
+            assert!(
+                (1.6..2.0).contains(&(step[1] - step[0])),
+                "{:?}",
+                forecast.point
+            );
         }
     }
 

@@ -7,6 +7,7 @@ the table type asked for (``table="pandas"``, ``"arrow"``, ``"columns"`` or ``"r
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -37,6 +38,19 @@ def _timestamp(value: Any) -> str:
     return str(value)
 
 
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _working(value: Any) -> bool:
+    """A working-day flag from a bool, 0/1 (also numpy and pandas scalars) or a 1/0 string."""
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "0", "false", "no"):
+        return value.strip().lower() in ("1", "true", "yes")
+    if value in (0, 1):
+        return bool(value)
+    raise _native.InvalidArgumentError(f"calendar: `{value}` is not a working-day flag (true/false or 1/0)")
+
+
 def forecast(
     data: Any,
     horizon: int,
@@ -44,6 +58,7 @@ def forecast(
     *,
     value_column: str = "value",
     time_column: str | None = None,
+    calendar_column: str | None = None,
     table: str = "rows",
 ) -> ForecastResult:
     """Forecasts ``horizon`` steps after ``data`` with prediction intervals.
@@ -51,16 +66,30 @@ def forecast(
     ``data`` is a sequence of numbers (list, numpy array, pandas Series, pyarrow Array), taken
     as a regular series, or a table with ``value_column`` (and ``time_column``: its timestamps
     put the values on a regular grid, see ``options["step"]``, ``"aggregate"``, ``"fill"``).
+    ``calendar_column`` names a column of working-day flags (``True``/``False`` or 1/0): a
+    public holiday (0 on a weekday) is forecast like the usual non-working days. The rows after
+    the last value, with the value missing (``None``/NaN), give the forecast steps' flags in
+    order (at least ``horizon`` of them; extra ones are ignored).
     ``options``: ``periods`` (detected when absent), ``levels`` (default ``[80, 95]``),
-    ``timestamps``, ``step``, ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``.
+    ``timestamps``, ``calendar`` (one flag per value, then one per forecast step), ``step``,
+    ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``.
     """
     opts = dict(options or {})
-    if time_column is not None:
-        data_columns = columns(data, [value_column, time_column])
-        values = data_columns[value_column]
-        opts["timestamps"] = [_timestamp(t) for t in data_columns[time_column]]
-    else:
+    wanted = [value_column] + [c for c in (time_column, calendar_column) if c is not None]
+    if time_column is None and calendar_column is None:
         values = column(data, value_column)
+    else:
+        data_columns = columns(data, wanted)
+        values = data_columns[value_column]
+        if calendar_column is not None:
+            known = len(values)
+            while known > 0 and _is_missing(values[known - 1]):
+                known -= 1
+            flags = [_working(v) for v in data_columns[calendar_column]]
+            opts["calendar"] = flags[: known + horizon]
+            values = values[:known]
+        if time_column is not None:
+            opts["timestamps"] = [_timestamp(t) for t in data_columns[time_column][: len(values)]]
     result = _native.forecast([_number(v) for v in values], horizon, opts)
     result["rows"] = to_table(result["rows"], table)
     return result  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ use std::time::Instant;
 use aybiza_analytics::forecast::json::parse_step;
 use aybiza_analytics::forecast::{
     Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
+    working_days_on_grid,
 };
 use aybiza_analytics::journey::map::parse_timestamp_micros;
 use aybiza_analytics::{Error, Result};
@@ -33,6 +34,12 @@ pub struct Args {
     /// Number of steps to forecast.
     #[arg(long)]
     horizon: usize,
+    /// Column of working-day flags (`1`/`0`, `true`/`false`): a public holiday is a `0` on a
+    /// weekday, and is forecast like the usual non-working days. Rows after the last value,
+    /// with the value left empty, give the forecast steps' flags (with --time-column, their
+    /// times; slots without a row take the flag of the slot before). Extra rows are ignored.
+    #[arg(long)]
+    calendar_column: Option<String>,
     /// Seasonal periods in steps, comma-separated (e.g. `48,336`); detected when absent.
     #[arg(long, value_delimiter = ',')]
     periods: Option<Vec<usize>>,
@@ -64,10 +71,21 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// The series read from the file, with its grid when timestamped.
+/// The series read from the file, with its grid when timestamped and its working-day flags
+/// (history and horizon) when a calendar column is given.
 struct Input {
     values: Vec<f64>,
     grid: Option<RegularSeries>,
+    calendar: Option<Vec<bool>>,
+}
+
+/// A working-day flag: `1`, `true` or `yes` (working), `0`, `false` or `no`.
+fn parse_working(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
 }
 
 fn read_input(args: &Args) -> Result<Input> {
@@ -87,12 +105,47 @@ fn read_input(args: &Args) -> Result<Input> {
     };
     let value_index = column(&args.value_column)?;
     let time_index = args.time_column.as_deref().map(column).transpose()?;
+    let calendar_index = args.calendar_column.as_deref().map(column).transpose()?;
     let mut values = Vec::new();
     let mut times = Vec::new();
+    // Working-day flags of the rows with a value, and (time, flag) of the rows after them.
+    let mut flags = Vec::new();
+    let mut future: Vec<(Option<DateTime<Utc>>, bool)> = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let line = row + 2;
         let record = record.map_err(|e| Error::InvalidArgument(format!("line {line}: {e}")))?;
+        let time = |index: usize| {
+            let text = record.get(index).unwrap_or("");
+            parse_timestamp_micros(text)
+                .and_then(DateTime::<Utc>::from_timestamp_micros)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!("line {line}: `{text}` is not a timestamp"))
+                })
+        };
+        let flag = calendar_index
+            .map(|index| {
+                let text = record.get(index).unwrap_or("");
+                parse_working(text).ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "line {line}: `{text}` in column `{}` is not a working-day flag (1/0, \
+                         true/false)",
+                        args.calendar_column.as_deref().unwrap_or_default()
+                    ))
+                })
+            })
+            .transpose()?;
         let text = record.get(value_index).unwrap_or("").trim();
+        if let (true, Some(flag)) = (text.is_empty(), flag) {
+            future.push((time_index.map(time).transpose()?, flag));
+            continue;
+        }
+        if !future.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "line {line}: a value after rows without one (rows without a value give the \
+                 forecast steps' working-day flags and come last)"
+            )));
+        }
+        flags.extend(flag);
         let value: f64 = text.parse().map_err(|_| {
             Error::InvalidArgument(format!(
                 "line {line}: `{text}` in column `{}` is not a number",
@@ -107,17 +160,19 @@ fn read_input(args: &Args) -> Result<Input> {
         }
         values.push(value);
         if let Some(index) = time_index {
-            let text = record.get(index).unwrap_or("");
-            let micros = parse_timestamp_micros(text)
-                .and_then(DateTime::<Utc>::from_timestamp_micros)
-                .ok_or_else(|| {
-                    Error::InvalidArgument(format!("line {line}: `{text}` is not a timestamp"))
-                })?;
-            times.push(micros);
+            times.push(time(index)?);
         }
     }
     if time_index.is_none() {
-        return Ok(Input { values, grid: None });
+        let calendar = calendar_index.map(|_| {
+            let ahead = future.iter().take(args.horizon).map(|(_, flag)| *flag);
+            flags.into_iter().chain(ahead).collect()
+        });
+        return Ok(Input {
+            values,
+            grid: None,
+            calendar,
+        });
     }
     let aggregation = match args.aggregate.as_str() {
         "mean" => Aggregation::Mean,
@@ -127,11 +182,27 @@ fn read_input(args: &Args) -> Result<Input> {
         "linear" => GapFill::Linear,
         _ => GapFill::Zero,
     };
-    let points: Vec<_> = times.into_iter().zip(values).collect();
+    let points: Vec<_> = times.iter().copied().zip(values).collect();
     let grid = RegularSeries::from_points(&points, args.step, aggregation, fill)?;
+    let calendar = match calendar_index {
+        None => None,
+        Some(_) => {
+            let rows: Vec<(DateTime<Utc>, bool)> = times
+                .into_iter()
+                .zip(flags)
+                .chain(
+                    future
+                        .into_iter()
+                        .filter_map(|(at, flag)| Some((at?, flag))),
+                )
+                .collect();
+            Some(working_days_on_grid(&grid, &rows, args.horizon)?)
+        }
+    };
     Ok(Input {
         values: grid.values.clone(),
         grid: Some(grid),
+        calendar,
     })
 }
 
@@ -170,7 +241,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         robust: false,
     })?;
     let started = Instant::now();
-    let forecast = forecaster.forecast(&input.values, args.horizon, &levels)?;
+    let forecast = match &input.calendar {
+        Some(working) => {
+            forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)?
+        }
+        None => forecaster.forecast(&input.values, args.horizon, &levels)?,
+    };
     let elapsed = started.elapsed();
 
     let out: Box<dyn Write> = match &args.output {
@@ -225,6 +301,7 @@ mod tests {
             value_column: "calls".into(),
             time_column: time_column.map(str::to_owned),
             horizon: 3,
+            calendar_column: None,
             periods: Some(vec![4]),
             levels: vec![80.0, 0.95],
             step: None,
@@ -282,6 +359,80 @@ mod tests {
         run(args(input, output.clone(), None)).unwrap();
         let text = std::fs::read_to_string(&output).unwrap();
         assert!(text.starts_with("step,point,lower_80,upper_80,lower_95,upper_95\n"));
+    }
+
+    /// Daily counts, 100 on weekdays and 20 at weekends, with a `working` column; the rows
+    /// after the last count give the next week's flags, with a holiday on its Wednesday.
+    fn calendar_csv(holiday_flag: &str, last_future_day: u32) -> String {
+        let mut csv = String::from("day,calls,working\n");
+        // 2026-01-05 is a Monday.
+        for day in 0..(70 + last_future_day) {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
+                + chrono::Days::new(u64::from(day));
+            let weekday = day % 7 < 5;
+            let noise = day % 3;
+            let (calls, flag) = match (day >= 70, weekday) {
+                (false, true) => (format!("{}", 100 + noise), "1".to_owned()),
+                (false, false) => (format!("{}", 20 + noise), "0".to_owned()),
+                (true, true) if day == 72 => (String::new(), holiday_flag.to_owned()),
+                (true, w) => (String::new(), if w { "true" } else { "false" }.to_owned()),
+            };
+            csv.push_str(&format!("{date},{calls},{flag}\n"));
+        }
+        csv
+    }
+
+    #[test]
+    fn a_calendar_column_forecasts_holidays_like_weekends() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("calls.csv");
+        let output = dir.path().join("forecast.csv");
+        let calendar_args = |time_column: Option<&str>| Args {
+            value_column: "calls".into(),
+            horizon: 7,
+            periods: Some(vec![7]),
+            calendar_column: Some("working".into()),
+            calibration_windows: 4,
+            ..args(input.clone(), output.clone(), time_column)
+        };
+        // The point forecast of the third step, the Wednesday.
+        let wednesday = |path: &std::path::Path| -> f64 {
+            let text = std::fs::read_to_string(path).unwrap();
+            let mut lines = text.lines();
+            let header = lines.next().unwrap();
+            let point = header.split(',').position(|c| c == "point").unwrap();
+            let row = lines.nth(2).unwrap();
+            row.split(',').nth(point).unwrap().parse().unwrap()
+        };
+        for time_column in [None, Some("day")] {
+            std::fs::write(&input, calendar_csv("1", 7)).unwrap();
+            run(calendar_args(time_column)).unwrap();
+            let usual = wednesday(&output);
+            std::fs::write(&input, calendar_csv("0", 7)).unwrap();
+            run(calendar_args(time_column)).unwrap();
+            let holiday = wednesday(&output);
+            assert!(
+                (usual - 101.0).abs() < 5.0 && (holiday - 21.0).abs() < 5.0,
+                "{time_column:?}: {usual} vs {holiday}"
+            );
+        }
+        // Too few flags for the horizon, a bad flag, a value after the calendar rows.
+        std::fs::write(&input, calendar_csv("0", 5)).unwrap();
+        for time_column in [None, Some("day")] {
+            let error = run(calendar_args(time_column)).unwrap_err().to_string();
+            assert!(error.contains("calendar"), "{error}");
+        }
+        std::fs::write(&input, calendar_csv("maybe", 7)).unwrap();
+        let error = run(calendar_args(None)).unwrap_err().to_string();
+        assert!(
+            error.contains("line 74") && error.contains("`maybe`"),
+            "{error}"
+        );
+        let mut csv = calendar_csv("0", 7);
+        csv.push_str("2026-03-23,100,1\n");
+        std::fs::write(&input, csv).unwrap();
+        let error = run(calendar_args(None)).unwrap_err().to_string();
+        assert!(error.contains("a value after rows without one"), "{error}");
     }
 
     #[test]
