@@ -137,17 +137,7 @@ fn summarize(name: &str, calls: &[SimulatedCall], traces: &[RiskTrace]) {
 
 /// Weights that score one feature alone (the resolution feature negated).
 fn only(feature: usize) -> RiskWeights {
-    let mut w = RiskWeights {
-        intercept: 0.0,
-        negative_sentiment: 0.0,
-        anger: 0.0,
-        frustration: 0.0,
-        voice_stress: 0.0,
-        repetition: 0.0,
-        hold: 0.0,
-        escalation_request: 0.0,
-        resolution: 0.0,
-    };
+    let mut w = RiskWeights::ZERO;
     let slot = match feature {
         0 => &mut w.negative_sentiment,
         1 => &mut w.anger,

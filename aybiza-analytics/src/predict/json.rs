@@ -439,11 +439,12 @@ mod tests {
     use crate::sim::{SimConfig, simulate};
     use crate::store::MemoryStore;
 
-    fn store() -> (MemoryStore, String, tokio::runtime::Runtime) {
+    /// A one-tenant simulation of `days` × `calls_per_day` calls in a memory store.
+    fn store(days: u32, calls_per_day: usize) -> (MemoryStore, String, tokio::runtime::Runtime) {
         let output = simulate(&SimConfig {
             tenants: 1,
-            days: 3,
-            calls_per_day: 120,
+            days,
+            calls_per_day,
             anomaly_days: 0,
             ..SimConfig::default()
         })
@@ -459,7 +460,7 @@ mod tests {
 
     #[test]
     fn outcome_models_train_predict_evaluate_and_round_trip() {
-        let (store, tenant, runtime) = store();
+        let (store, tenant, runtime) = store(3, 120);
         let all = TimeRange::all();
         let settings = json!({"trees": 10});
         let models = runtime
@@ -496,7 +497,7 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_typed_errors() {
-        let (store, tenant, runtime) = store();
+        let (store, tenant, runtime) = store(3, 120);
         let all = TimeRange::all();
         let nobody = runtime.block_on(train_outcome_models(&store, "nobody", all, None));
         assert!(matches!(nobody, Err(Error::InvalidArgument(_))));
@@ -553,20 +554,7 @@ mod tests {
 
     #[test]
     fn customer_models_train_predict_evaluate_and_round_trip() {
-        let output = simulate(&SimConfig {
-            tenants: 1,
-            days: 14,
-            calls_per_day: 60,
-            anomaly_days: 0,
-            ..SimConfig::default()
-        })
-        .unwrap();
-        let tenant = output.records[0].tenant().to_owned();
-        let store = MemoryStore::new();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(store.put(output.records)).unwrap();
+        let (store, tenant, runtime) = store(14, 60);
         let day = |d: i64| SimConfig::default().start + chrono::TimeDelta::days(d);
         let labels = json!({"horizon_days": 4});
         let settings = json!({"trees": 10});

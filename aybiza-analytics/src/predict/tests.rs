@@ -17,7 +17,7 @@ use super::outcome::{OutcomeModels, is_served};
 use super::propensity::{self, CustomerSnapshot, PropensityLabels};
 use super::table::{Cell, Column, CsvFrame, Schema, Table};
 use crate::Error;
-use crate::model::{CallOutcome, JourneyEvent, Record};
+use crate::model::{Call, CallOutcome, JourneyEvent, Record};
 use crate::patterns::TranscribedCall;
 use crate::sentiment::{Emotions, Sentiment, SentimentAnalyzer, SentimentLabel};
 use crate::sim::{JourneyKind, JourneyOutcome, SimConfig, SimOutput, simulate};
@@ -548,11 +548,12 @@ fn call_features_count_silence_interruptions_and_repetitions() {
     assert_eq!(value("customer_talk_share"), Cell::Number(8.5 / 12.5));
 }
 
-#[test]
-fn churn_propensity_from_history_before_the_snapshot() {
-    let (output, calls) = simulation();
-    let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);
-    let events: Vec<JourneyEvent> = output
+/// The simulation's calls without transcripts and its journey events.
+fn calls_and_events(
+    output: &SimOutput,
+    calls: &[TranscribedCall],
+) -> (Vec<Call>, Vec<JourneyEvent>) {
+    let events = output
         .records
         .iter()
         .filter_map(|r| match r {
@@ -560,7 +561,14 @@ fn churn_propensity_from_history_before_the_snapshot() {
             _ => None,
         })
         .collect();
-    let plain_calls: Vec<_> = calls.iter().map(|c| c.call.clone()).collect();
+    (calls.iter().map(|c| c.call.clone()).collect(), events)
+}
+
+#[test]
+fn churn_propensity_from_history_before_the_snapshot() {
+    let (output, calls) = simulation();
+    let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);
+    let (plain_calls, events) = calls_and_events(output, calls);
     let customers = CustomerFeatureExtractor::customers_before(&plain_calls, &events, as_of);
     let last_event: std::collections::HashMap<&str, DateTime<Utc>> = events
         .iter()
@@ -603,15 +611,7 @@ fn churn_propensity_from_history_before_the_snapshot() {
 fn upsell_propensity_on_held_out_customers() {
     let (output, calls) = simulation();
     let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);
-    let events: Vec<JourneyEvent> = output
-        .records
-        .iter()
-        .filter_map(|r| match r {
-            Record::JourneyEvent(e) => Some(e.clone()),
-            _ => None,
-        })
-        .collect();
-    let plain_calls: Vec<_> = calls.iter().map(|c| c.call.clone()).collect();
+    let (plain_calls, events) = calls_and_events(output, calls);
     let labels = PropensityLabels {
         horizon_days: 7,
         ..PropensityLabels::default()

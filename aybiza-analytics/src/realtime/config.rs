@@ -73,6 +73,20 @@ impl RiskWeights {
         resolution: -1.5,
     };
 
+    /// Every weight 0 (risk 0.5 everywhere): the base for weights that score a few
+    /// features alone, e.g. `RiskWeights { anger: 1.0, ..RiskWeights::ZERO }`.
+    pub const ZERO: RiskWeights = RiskWeights {
+        intercept: 0.0,
+        negative_sentiment: 0.0,
+        anger: 0.0,
+        frustration: 0.0,
+        voice_stress: 0.0,
+        repetition: 0.0,
+        hold: 0.0,
+        escalation_request: 0.0,
+        resolution: 0.0,
+    };
+
     /// The default weights: fitted to simulated calls by
     /// `cargo run -p aybiza-analytics --example fit_escalation_risk` (a logistic regression of
     /// "escalates within the next 4 utterances", `docs/realtime.md`), rounded to 3 decimals.

@@ -340,14 +340,8 @@ mod tests {
     fn anger_only() -> RiskWeights {
         RiskWeights {
             intercept: -10.0,
-            negative_sentiment: 0.0,
             anger: 1.0,
-            frustration: 0.0,
-            voice_stress: 0.0,
-            repetition: 0.0,
-            hold: 0.0,
-            escalation_request: 0.0,
-            resolution: 0.0,
+            ..RiskWeights::ZERO
         }
     }
 

@@ -344,13 +344,7 @@ mod tests {
         let truth = RiskWeights {
             intercept: -1.0,
             negative_sentiment: 1.0,
-            anger: 0.0,
-            frustration: 0.0,
-            voice_stress: 0.0,
-            repetition: 0.0,
-            hold: 0.0,
-            escalation_request: 0.0,
-            resolution: 0.0,
+            ..RiskWeights::ZERO
         };
         let mut traces = synthetic(&truth, 20_000, 3);
         for trace in &mut traces {
