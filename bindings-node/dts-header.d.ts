@@ -639,13 +639,16 @@ export interface JourneyUpdate {
 
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
-  /** Timestamps of the values (Date or string): the values are put on a regular grid. */
+  /**
+   * Timestamps of the values (Date or string): the values are put on a regular grid. With
+   * `calendar` they may go on past the values: the times of the calendar's rows ahead.
+   */
   timestamps?: ReadonlyArray<string | Date>
   periods?: ReadonlyArray<number>
   /**
    * Working-day flags (true/false or 1/0), one per value and then one per forecast step (with
-   * `timestamps`, one per timestamp): a public holiday (false on a weekday) is forecast like
-   * the usual non-working days.
+   * `timestamps` running past the values, one per timestamp, placed by time): a public holiday
+   * (false on a weekday) is forecast like the usual non-working days.
    */
   calendar?: ReadonlyArray<boolean | 0 | 1>
   /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */

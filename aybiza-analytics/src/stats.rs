@@ -13,7 +13,8 @@ pub(crate) fn roc_auc(scored: &mut [(f64, bool)]) -> Option<f64> {
     let mut i = 0;
     while i < scored.len() {
         let mut j = i;
-        while j < scored.len() && scored[j].0 == scored[i].0 {
+        // `total_cmp` so that a NaN score ties with itself (it sorts last) instead of never ending the run.
+        while j < scored.len() && scored[j].0.total_cmp(&scored[i].0).is_eq() {
             j += 1;
         }
         let mid_rank = (i + j + 1) as f64 / 2.0;
@@ -33,5 +34,7 @@ mod tests {
         let mut scored = [(0.9, true), (0.5, false), (0.5, true), (0.1, false)];
         assert_eq!(roc_auc(&mut scored), Some(0.875));
         assert_eq!(roc_auc(&mut [(0.3, true), (0.2, true)]), None);
+        // NaN ranks above every number.
+        assert_eq!(roc_auc(&mut [(f64::NAN, true), (0.2, false)]), Some(1.0));
     }
 }

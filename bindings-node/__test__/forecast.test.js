@@ -49,6 +49,21 @@ test('a calendar forecasts a holiday like a weekend day', async () => {
   assert.match(result.model, /1 ahead/)
   await expectCode(aa.forecast(values, 7, { periods: [7], calendar: calendar.slice(1) }), 'InvalidArgument', /options\.calendar: 76 flags/)
   await expectCode(aa.forecast(values, 7, { periods: [7], calendar: calendar.map(() => 2) }), 'InvalidArgument', /options\.calendar\[0\]/)
+
+  // With timestamps, rows ahead (here twice a day) reach their forecast steps by time.
+  const monday = Date.UTC(2026, 0, 5)
+  const hour = 3600 * 1000
+  const timestamps = values.map((_, day) => new Date(monday + day * 24 * hour))
+  const flags = calendar.slice(0, 70)
+  for (let half = 0; half < 14; half++) {
+    timestamps.push(new Date(monday + (140 + half) * 12 * hour))
+    flags.push(calendar[70 + Math.floor(half / 2)])
+  }
+  const timed = await aa.forecast(values, 7, { periods: [7], calendar: flags, timestamps })
+  for (let step = 0; step < 7; step++) {
+    assert.equal(Math.round(timed.rows[step].point), Math.round(result.rows[step].point), `step ${step}`)
+  }
+  await expectCode(aa.forecast(values, 7, { periods: [7], timestamps }), 'InvalidArgument', /84 timestamps for 70 values/)
 })
 
 test('timestamped values are resampled onto a grid', async () => {

@@ -40,8 +40,8 @@ where
 /// Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
 /// columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
 /// …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
-/// `periods` (detected when absent), `levels` (default `[80, 95]`), `calibration_windows`,
-/// `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
+/// `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
+/// `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
 /// horizon 0 or too long, unknown option).
 #[napi(catch_unwind, ts_return_type = "Promise<ForecastResult>")]
 pub fn forecast<'env>(

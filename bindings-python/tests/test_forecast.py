@@ -72,6 +72,26 @@ def test_a_calendar_column_forecasts_a_holiday_like_a_weekend_day():
         aa.forecast(list(frame["calls"][:70]), 7, {"periods": [7], "calendar": flags[:-1]})
 
 
+def test_timed_calendar_rows_ahead_reach_their_steps_by_time():
+    history = weekdays_and_weekends(False, future_days=0)
+    start = history["day"].iloc[-1] + timedelta(days=1)
+    # The week ahead twice a day: by order its rows would put Wednesday's holiday on step 4.
+    ahead = pd.DataFrame([
+        {"day": start + timedelta(hours=12 * half), "calls": float("nan"),
+         "working": 0 if half // 2 == 2 else int((70 + half // 2) % 7 < 5)}
+        for half in range(14)
+    ])
+    frame = pd.concat([history, ahead], ignore_index=True)
+    result = aa.forecast(frame, 7, {"periods": [7]}, value_column="calls", time_column="day",
+                         calendar_column="working")
+    points = [row["point"] for row in result["rows"]]
+    assert abs(points[2] - 21) < 5
+    assert all(abs(points[step] - 101) < 5 for step in (0, 1, 3, 4))
+    with pytest.raises(aa.InvalidArgumentError, match="covers 5 of the 7 forecast steps"):
+        aa.forecast(frame[:-4], 7, {"periods": [7]}, value_column="calls", time_column="day",
+                    calendar_column="working")
+
+
 def test_bad_input_raises_invalid_argument():
     with pytest.raises(aa.InvalidArgumentError, match="at least"):
         aa.forecast([1.0, 2.0, 3.0], 1)

@@ -73,14 +73,18 @@ impl WorkingFlag {
 /// Settings of [`forecast`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForecastSettings {
-    /// Timestamps of the values (same length; strings [`parse_timestamp_micros`] reads): the
-    /// values are then put on a regular grid. Without them the values are a regular sequence.
+    /// Timestamps of the values (strings [`parse_timestamp_micros`] reads): the values are then
+    /// put on a regular grid. Without them the values are a regular sequence. With `calendar`
+    /// they may go on past the values: the times of the calendar's rows ahead (see `calendar`).
     pub timestamps: Option<Vec<String>>,
     /// Seasonal periods in steps; detected when absent.
     pub periods: Option<Vec<usize>>,
-    /// Working-day flags: one per value, then one per forecast step (see
-    /// [`AutoForecaster::forecast_with_calendar`]). With `timestamps`, each value's flag goes to
-    /// its grid slot (slots without values take the flag of the slot before).
+    /// Working-day flags (see [`AutoForecaster::forecast_with_calendar`]): one per value, then
+    /// one per forecast step. With `timestamps`, each value's flag goes to its grid slot (slots
+    /// without values take the flag of the slot before); when `timestamps` run past the values,
+    /// the calendar has one flag per timestamp instead and the rows after the values reach the
+    /// forecast slots by their time too, as in the CLI's `--calendar-column` (the rows must
+    /// reach the last forecast slot; rows past it are ignored).
     pub calendar: Option<Vec<WorkingFlag>>,
     /// Interval levels in percent (80) or as fractions (0.8).
     pub levels: Vec<f64>,
@@ -138,6 +142,23 @@ fn level_label(level: f64) -> String {
     }
 }
 
+/// Parses `options.timestamps` entries, naming the first bad one.
+fn parse_timestamps(texts: &[String]) -> Result<Vec<DateTime<Utc>>> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            parse_timestamp_micros(text)
+                .and_then(DateTime::<Utc>::from_timestamp_micros)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "options.timestamps[{i}]: `{text}` is not a timestamp"
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// Forecasts `horizon` steps after `values` with intervals (see [`ForecastSettings`]).
 pub fn forecast(
     values: Vec<f64>,
@@ -154,13 +175,30 @@ pub fn forecast(
         .calendar
         .as_ref()
         .map(|flags| {
-            let given = settings.timestamps.as_ref().map_or(values.len(), Vec::len);
-            if flags.len() != given + horizon {
-                return Err(Error::InvalidArgument(format!(
-                    "options.calendar: {} flags for {given} values and {horizon} forecast steps \
-                     (one per value, then one per forecast step)",
-                    flags.len()
-                )));
+            let timed_ahead = settings
+                .timestamps
+                .as_ref()
+                .map(Vec::len)
+                .filter(|&rows| rows > values.len());
+            let wrong = match timed_ahead {
+                Some(rows) => (flags.len() != rows).then(|| {
+                    format!(
+                        "{} flags for {rows} timestamps (one per timestamp when the timestamps \
+                         go on past the values)",
+                        flags.len()
+                    )
+                }),
+                None => (flags.len() != values.len() + horizon).then(|| {
+                    format!(
+                        "{} flags for {} values and {horizon} forecast steps (one per value, \
+                         then one per forecast step)",
+                        flags.len(),
+                        values.len()
+                    )
+                }),
+            };
+            if let Some(wrong) = wrong {
+                return Err(Error::InvalidArgument(format!("options.calendar: {wrong}")));
             }
             flags
                 .iter()
@@ -178,28 +216,21 @@ pub fn forecast(
     let (values, grid) = match &settings.timestamps {
         None => (values, None),
         Some(timestamps) => {
-            if timestamps.len() != values.len() {
+            let extra_allowed = calendar.is_some();
+            if timestamps.len() < values.len()
+                || (timestamps.len() > values.len() && !extra_allowed)
+            {
                 return Err(Error::InvalidArgument(format!(
-                    "options.timestamps: {} timestamps for {} values",
+                    "options.timestamps: {} timestamps for {} values (more only with \
+                     options.calendar, for the calendar's rows ahead)",
                     timestamps.len(),
                     values.len()
                 )));
             }
-            let points = timestamps
-                .iter()
-                .zip(&values)
-                .enumerate()
-                .map(|(i, (text, &value))| {
-                    parse_timestamp_micros(text)
-                        .and_then(DateTime::<Utc>::from_timestamp_micros)
-                        .map(|at| (at, value))
-                        .ok_or_else(|| {
-                            Error::InvalidArgument(format!(
-                                "options.timestamps[{i}]: `{text}` is not a timestamp"
-                            ))
-                        })
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let points = parse_timestamps(&timestamps[..values.len()])?
+                .into_iter()
+                .zip(values.iter().copied())
+                .collect::<Vec<_>>();
             let step = settings
                 .step
                 .as_deref()
@@ -224,19 +255,20 @@ pub fn forecast(
     let result = match (calendar, &grid, &settings.timestamps) {
         (None, _, _) => forecaster.forecast(&values, horizon, &levels)?,
         (Some(flags), Some(grid), Some(timestamps)) => {
-            // Each value's flag to its slot (the timestamps parsed above), then the horizon's.
-            let (history, ahead) = flags.split_at(timestamps.len());
-            let rows: Vec<(DateTime<Utc>, bool)> = timestamps
-                .iter()
-                .zip(history)
-                .filter_map(|(text, &flag)| {
-                    let at = parse_timestamp_micros(text)
-                        .and_then(DateTime::<Utc>::from_timestamp_micros)?;
-                    Some((at, flag))
-                })
+            // Every timed row's flag to its slot; without timed rows ahead, the horizon's flags
+            // follow in order.
+            let timed = timestamps.len().min(flags.len());
+            let rows: Vec<(DateTime<Utc>, bool)> = parse_timestamps(&timestamps[..timed])?
+                .into_iter()
+                .zip(flags[..timed].iter().copied())
                 .collect();
-            let mut working = working_days_on_grid(grid, &rows, 0)?;
-            working.extend_from_slice(ahead);
+            let working = if timestamps.len() > values.len() {
+                working_days_on_grid(grid, &rows, horizon)?
+            } else {
+                let mut working = working_days_on_grid(grid, &rows, 0)?;
+                working.extend_from_slice(&flags[timed..]);
+                working
+            };
             forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
         }
         (Some(working), _, _) => {
@@ -548,11 +580,51 @@ mod tests {
             point(2).round()
         );
 
+        // Timed rows ahead, twice a day: they reach their forecast slots by time, not by order.
+        let mut timed_rows = timestamps.clone();
+        let mut timed_flags = calendar[..70].to_vec();
+        for half_day in 0..14 {
+            let day = 70 + half_day / 2;
+            timed_rows.push((monday + TimeDelta::hours(12 * (2 * 70 + half_day))).to_rfc3339());
+            timed_flags.push(calendar[day as usize].clone());
+        }
+        let options = json!({"periods": [7], "calendar": timed_flags, "timestamps": timed_rows});
+        let ahead = forecast(values.clone(), 7, Some(options)).unwrap();
+        for step in 0..7 {
+            assert_eq!(
+                ahead.rows[step]["point"].as_f64().unwrap().round(),
+                point(step).round(),
+                "step {step}"
+            );
+        }
+
         let message = |settings: Value| {
             forecast(values.clone(), 7, Some(settings))
                 .unwrap_err()
                 .to_string()
         };
+        assert!(
+            message(json!({"periods": [7], "timestamps": timed_rows}))
+                .contains("options.timestamps: 84 timestamps for 70 values")
+        );
+        assert!(
+            message(
+                json!({"periods": [7], "calendar": timed_flags[..80], "timestamps": timed_rows})
+            )
+            .contains("options.calendar: 80 flags for 84 timestamps")
+        );
+        let mut short = timed_rows.clone();
+        short.truncate(80);
+        assert!(
+            message(json!({"periods": [7], "calendar": timed_flags[..80], "timestamps": short}))
+                .contains("covers 5 of the 7 forecast steps")
+        );
+        let mut unreadable = timed_rows.clone();
+        unreadable[75] = "soon".into();
+        assert!(
+            message(json!({"periods": [7], "calendar": timed_flags, "timestamps": unreadable}))
+                .contains("options.timestamps[75]")
+        );
         assert!(
             message(json!({"periods": [7], "calendar": calendar[..76]}))
                 .contains("options.calendar: 76 flags for 70 values and 7 forecast steps")

@@ -128,8 +128,12 @@ fn fit_ets(y: &[f64], spec: Option<EtsSpec>) -> Result<(Model, EtsSpec), Forecas
         let Ok(model) = Unfit::new(model_type).damped(damped).fit(y) else {
             continue;
         };
+        // Any fitted model beats none, and one with an AICc beats one without.
         let aicc = model.aicc();
-        if !aicc.is_nan() && best.as_ref().is_none_or(|(b, _)| aicc < b.aicc()) {
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, _)| aicc < b.aicc() || (b.aicc().is_nan() && !aicc.is_nan()));
+        if better {
             best = Some((model, EtsSpec { model_type, damped }));
         }
     }

@@ -190,7 +190,10 @@ impl CustomerFeatureExtractor {
         events: &[JourneyEvent],
         as_of: DateTime<Utc>,
     ) -> Result<Table> {
-        let recent = as_of - chrono::TimeDelta::days(self.options.recent_days as i64);
+        // A window reaching past the calendar's start (only from a hand-edited model file) takes all history.
+        let recent = as_of
+            .checked_sub_signed(chrono::TimeDelta::days(i64::from(self.options.recent_days)))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let days = |t: DateTime<Utc>| (as_of - t).num_seconds() as f64 / 86_400.0;
         let mut calls_by: HashMap<(&str, &str), Vec<&Call>> = HashMap::new();
         for call in calls.iter().filter(|c| c.started_at < as_of) {

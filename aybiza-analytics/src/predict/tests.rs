@@ -565,6 +565,24 @@ fn calls_and_events(
 }
 
 #[test]
+fn a_recent_window_past_the_calendar_takes_all_history() {
+    let (output, calls) = simulation();
+    let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);
+    let (plain_calls, events) = calls_and_events(output, calls);
+    let customers = CustomerFeatureExtractor::customers_before(&plain_calls, &events, as_of);
+    let with_window = |recent_days| {
+        CustomerFeatureExtractor::new(CustomerFeatureOptions {
+            recent_days,
+            ..CustomerFeatureOptions::default()
+        })
+        .extract(&customers, &plain_calls, &events, as_of)
+        .unwrap()
+    };
+    // A century covers all the simulated history; u32::MAX days reach before chrono's calendar.
+    assert_eq!(with_window(u32::MAX), with_window(36_500));
+}
+
+#[test]
 fn churn_propensity_from_history_before_the_snapshot() {
     let (output, calls) = simulation();
     let as_of: DateTime<Utc> = SimConfig::default().start + TimeDelta::days(7);

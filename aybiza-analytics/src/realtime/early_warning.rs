@@ -58,7 +58,8 @@ pub struct RequestPoint {
 }
 
 /// One replayed call: a step per utterance before the request (every utterance of a call that
-/// did not escalate).
+/// did not escalate). A step at or after the request (only in a trace not made by [`replay`])
+/// counts as warning 0 utterances ahead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskTrace {
     /// The steps in order.
@@ -107,12 +108,16 @@ pub fn replay(
     let cut = call.request.unwrap_or(call.utterances.len());
     let request = match call.request {
         Some(index) => {
-            let utterance = call.utterances.get(index).ok_or_else(|| {
-                RealtimeError::InvalidConfig(format!(
-                    "request index {index} is past the call's {} utterances",
-                    call.utterances.len()
-                ))
-            })?;
+            let utterance =
+                call.utterances
+                    .get(index)
+                    .ok_or_else(|| RealtimeError::InvalidCall {
+                        field: "request",
+                        message: format!(
+                            "utterance index {index} is past the call's {} utterances",
+                            call.utterances.len()
+                        ),
+                    })?;
             Some(RequestPoint {
                 index,
                 start_ms: utterance.start_ms,
@@ -194,7 +199,7 @@ fn figures(
                 escalated += 1;
                 if let Some(step) = first {
                     warned += 1;
-                    lead_utterances.push((request.index - step.index) as f64);
+                    lead_utterances.push(request.index.saturating_sub(step.index) as f64);
                     lead_secs.push(request.start_ms.saturating_sub(step.end_ms) as f64 / 1000.0);
                 }
             }
@@ -428,7 +433,10 @@ mod tests {
         };
         assert!(matches!(
             replay(&call, &analyzer, &config),
-            Err(RealtimeError::InvalidConfig(_))
+            Err(RealtimeError::InvalidCall {
+                field: "request",
+                ..
+            })
         ));
     }
 }

@@ -11,6 +11,7 @@
 //! time resolution, never mixes speakers, and never holds more than `max_journey_points` points
 //! of 16 bytes.
 
+use super::config::MIN_JOURNEY_POINTS;
 use crate::model::Speaker;
 
 /// The first bucket width tried when the journey is first downsampled.
@@ -56,7 +57,9 @@ pub(crate) struct Journey {
 
 impl Journey {
     /// Adds one utterance's point, downsampling when the journey already holds `capacity`
-    /// points (`capacity` >= 4, as [`super::RealtimeConfig::validate`] checks).
+    /// points. [`super::RealtimeConfig::validate`] refuses a capacity under
+    /// [`MIN_JOURNEY_POINTS`]; an unvalidated one counts as that minimum (downsampling ends
+    /// only when there is room for one point per speaker and one more).
     pub(crate) fn push(
         &mut self,
         seq: u32,
@@ -75,6 +78,7 @@ impl Journey {
         if self.fold(&point) {
             return;
         }
+        let capacity = capacity.max(MIN_JOURNEY_POINTS);
         if self.points.len() >= capacity {
             while self.points.len() >= capacity {
                 self.bucket_ms = if self.bucket_ms == 0 {
@@ -181,6 +185,24 @@ mod tests {
         let p = journey.points()[5];
         assert_eq!((p.seq, p.at_ms, p.utterances), (5, 21_750, 1));
         assert_eq!(p.fused_score, -0.3);
+    }
+
+    #[test]
+    fn a_capacity_under_the_minimum_counts_as_the_minimum() {
+        for capacity in 0..MIN_JOURNEY_POINTS {
+            let mut journey = Journey::default();
+            for i in 0..300u32 {
+                let who = [Speaker::Agent, Speaker::Customer, Speaker::Bot][i as usize % 3];
+                journey.push(i, who, u64::from(i) * 4_000, 0.1, capacity);
+            }
+            assert!(journey.points().len() <= MIN_JOURNEY_POINTS, "{capacity}");
+            let counted: u32 = journey
+                .points()
+                .iter()
+                .map(|p| u32::from(p.utterances))
+                .sum();
+            assert_eq!(counted, 300);
+        }
     }
 
     #[test]

@@ -112,7 +112,7 @@ fn examples(traces: &[RiskTrace], horizon: Option<usize>) -> Vec<Example> {
         for step in &trace.steps {
             let positive = trace
                 .request
-                .is_some_and(|r| horizon.is_none_or(|h| r.index - step.index <= h));
+                .is_some_and(|r| horizon.is_none_or(|h| r.index.saturating_sub(step.index) <= h));
             let mut x = [1.0; PARAMS];
             x[1..].copy_from_slice(&step.features.values());
             out.push(Example {

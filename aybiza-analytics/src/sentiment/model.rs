@@ -371,7 +371,7 @@ impl MemoEntry {
 }
 
 impl GramMemo {
-    /// log2 of the number of entries (1,024 entries of 32 bytes: 32 KiB).
+    /// log2 of the number of entries (4,096 entries of 32 bytes: 128 KiB per thread).
     const BITS: u32 = 12;
     /// Longer words bypass the memo (and keep its i32 sums from overflowing).
     const LONGEST_WORD: usize = 64;
@@ -384,7 +384,11 @@ impl GramMemo {
                 sums: [0; OUTPUTS],
                 grams: MemoEntry::EMPTY,
             };
-            self.entries = vec![empty; 1 << Self::BITS].into_boxed_slice();
+            if self.entries.is_empty() {
+                self.entries = vec![empty; 1 << Self::BITS].into_boxed_slice();
+            } else {
+                self.entries.fill(empty);
+            }
             self.model = id;
         }
     }

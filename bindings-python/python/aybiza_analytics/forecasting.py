@@ -68,8 +68,9 @@ def forecast(
     put the values on a regular grid, see ``options["step"]``, ``"aggregate"``, ``"fill"``).
     ``calendar_column`` names a column of working-day flags (``True``/``False`` or 1/0): a
     public holiday (0 on a weekday) is forecast like the usual non-working days. The rows after
-    the last value, with the value missing (``None``/NaN), give the forecast steps' flags in
-    order (at least ``horizon`` of them; extra ones are ignored).
+    the last value, with the value missing (``None``/NaN), give the forecast steps' flags: with
+    ``time_column`` they reach the forecast steps by their time (they must reach the last step),
+    without it in order (at least ``horizon`` of them; extra ones are ignored).
     ``options``: ``periods`` (detected when absent), ``levels`` (default ``[80, 95]``),
     ``timestamps``, ``calendar`` (one flag per value, then one per forecast step), ``step``,
     ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``.
@@ -86,10 +87,13 @@ def forecast(
             while known > 0 and _is_missing(values[known - 1]):
                 known -= 1
             flags = [_working(v) for v in data_columns[calendar_column]]
-            opts["calendar"] = flags[: known + horizon]
+            # Timed rows ahead find their steps by time (all of them go); untimed ones by order.
+            opts["calendar"] = flags if time_column is not None else flags[: known + horizon]
             values = values[:known]
         if time_column is not None:
-            opts["timestamps"] = [_timestamp(t) for t in data_columns[time_column][: len(values)]]
+            times = data_columns[time_column]
+            timed = times if calendar_column is not None else times[: len(values)]
+            opts["timestamps"] = [_timestamp(t) for t in timed]
     result = _native.forecast([_number(v) for v in values], horizon, opts)
     result["rows"] = to_table(result["rows"], table)
     return result  # type: ignore[no-any-return]

@@ -201,12 +201,14 @@ impl LiveRules {
         for (index, rule) in set.rules.iter().enumerate() {
             let first_leaf = compiler.leaves.len();
             let first_slot = compiler.slots;
+            let first_phrase = compiler.phrase_owner.len() as u32;
             compiler.rule = index;
             let root = compiler.compile(&rule.when);
             layout.push(RuleLayout {
                 fingerprint: fingerprint(rule),
                 first_leaf: first_leaf as u32,
                 leaves: (compiler.leaves.len() - first_leaf) as u32,
+                first_phrase,
                 first_slot,
                 slots: compiler.slots - first_slot,
             });

@@ -28,6 +28,8 @@ pub(super) struct RuleLayout {
     /// Its leaves, `first_leaf..first_leaf + leaves` in the set's leaf order.
     pub(super) first_leaf: u32,
     pub(super) leaves: u32,
+    /// Index of its first phrase in the set's phrase order (a rule's phrases are consecutive).
+    pub(super) first_phrase: u32,
     /// Its slots, `first_slot..first_slot + slots`.
     pub(super) first_slot: u32,
     pub(super) slots: u32,
@@ -311,6 +313,13 @@ impl CallRuleState {
                     .filter(|r| old_leaves.contains(&r.leaf))
                     .map(|r| LeafRecord {
                         leaf: r.leaf - from.first_leaf + rule.first_leaf,
+                        // Equal fingerprints mean equal conditions, so the same phrases in the
+                        // same order, only at another place in the set's phrase list.
+                        phrase: if r.phrase == u32::MAX {
+                            u32::MAX
+                        } else {
+                            r.phrase - from.first_phrase + rule.first_phrase
+                        },
                         ..*r
                     }),
             );

@@ -437,6 +437,31 @@ when = { phrases = { any = ["cancel"] } }"#,
 }
 
 #[test]
+fn a_swap_moves_kept_evidence_to_the_phrases_new_place() {
+    let refund_without_thanks = r#"[[rules]]
+id = "refund_without_thanks"
+when = { all_of = [{ phrases = { any = ["refund"] } }, { not = { phrases = { any = ["thank you"] } } }] }"#;
+    let greeting_first = format!(
+        r#"[[rules]]
+id = "greeting"
+when = {{ phrases = {{ any = ["hello", "hi", "good morning"] }} }}
+{refund_without_thanks}"#
+    );
+    let shared = SharedRules::new(rules(&greeting_first));
+    let mut state = shared.current().new_call();
+    // The `not` stays open until the call ends, so the rule waits with its "refund" evidence.
+    let said = utt(0, Speaker::Customer, "I want a refund", 0);
+    assert!(shared.current().on_utterance(&mut state, &said).is_empty());
+
+    // Without the greeting, "refund" is the set's first phrase instead of its fourth.
+    shared.swap(rules(refund_without_thanks));
+    let hits = shared.current().end_call(&mut state, 10_000);
+    assert_eq!(ids(&hits), ["refund_without_thanks"]);
+    assert_eq!(hits[0].phrase.as_deref(), Some("refund"));
+    assert_eq!((hits[0].char_start, hits[0].char_end), (Some(9), Some(15)));
+}
+
+#[test]
 fn a_swap_keeps_the_counts_held_times_and_evidence_of_unchanged_rules() {
     let kept = r#"[[rules]]
 id = "run"
