@@ -73,7 +73,7 @@ fn journeys(c: &mut Criterion) {
                     .push(&e.customer_id, e.timestamp, e.value.unwrap_or(0.0))
                     .expect("finite value");
             }
-            black_box(cohorts.build(Period::Month, until))
+            black_box(cohorts.build(Period::Month, until).unwrap())
         })
     });
     group.finish();

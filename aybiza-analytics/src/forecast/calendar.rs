@@ -235,13 +235,22 @@ pub(crate) fn on_calendar<T>(
 /// timestamped rows: a slot takes the flag of the rows in it (which must agree), a slot without
 /// rows the flag of the slot before it. Rows before the grid or past the horizon are ignored.
 ///
-/// Fails when rows of one slot disagree, or when the rows stop before the last forecast slot.
+/// Fails when rows of one slot disagree, when the rows stop before the last forecast slot, or
+/// when `horizon` is over [`super::MAX_HORIZON`].
 pub fn working_days_on_grid(
     grid: &RegularSeries,
     rows: &[(DateTime<Utc>, bool)],
     horizon: usize,
 ) -> Result<Vec<bool>, ForecastError> {
-    let slots = grid.values.len() + horizon;
+    let slots = grid
+        .values
+        .len()
+        .checked_add(horizon)
+        .filter(|_| horizon <= super::MAX_HORIZON)
+        .ok_or(ForecastError::Horizon {
+            horizon,
+            max: super::MAX_HORIZON,
+        })?;
     let step = grid
         .step
         .num_microseconds()

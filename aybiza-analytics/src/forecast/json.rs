@@ -12,7 +12,8 @@ use super::anomaly::{
 };
 use super::staffing::{IntervalStaffing, QueueModel, ServiceTarget, staffing_plan};
 use super::{
-    Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
+    Aggregation, AutoForecaster, ForecastError, ForecastOptions, Forecaster, GapFill, MAX_HORIZON,
+    RegularSeries,
     detect_periods, working_days_on_grid,
 };
 use crate::journey::json::with_defaults;
@@ -166,6 +167,15 @@ pub fn forecast(
     settings: Option<Value>,
 ) -> Result<ForecastTable> {
     let settings: ForecastSettings = with_defaults("options", settings)?;
+    // The full check (against the history's length) comes with the model; this one keeps the
+    // calendar's work below from sizing anything by an absurd horizon.
+    if horizon > MAX_HORIZON {
+        return Err(ForecastError::Horizon {
+            horizon,
+            max: MAX_HORIZON,
+        }
+        .into());
+    }
     let levels: Vec<f64> = settings
         .levels
         .iter()
@@ -603,6 +613,16 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
+        assert!(
+            forecast(
+                values.clone(),
+                usize::MAX,
+                Some(json!({"periods": [7], "calendar": timed_flags, "timestamps": timed_rows}))
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("horizon must be between 1 and 100000")
+        );
         assert!(
             message(json!({"periods": [7], "timestamps": timed_rows}))
                 .contains("options.timestamps: 84 timestamps for 70 values")

@@ -254,7 +254,8 @@ impl PathData {
         let mut grouped: FxHashMap<Vec<u32>, (f64, f64, f64)> = FxHashMap::default();
         let mut path: Vec<u32> = Vec::new();
         let mut value = 0.0;
-        let window = chrono::Duration::seconds(config.inactivity_secs)
+        let window = config
+            .inactivity_window()
             .num_microseconds()
             .unwrap_or(i64::MAX);
         let mut flush = |path: &mut Vec<u32>, value: &mut f64, converted: bool| {

@@ -67,6 +67,10 @@ pub struct Cohort {
     pub activities_per_active: Vec<f64>,
 }
 
+/// The most periods a customer may be followed over in a [`CohortBuilder::build`] table
+/// (27 years of days).
+pub const MAX_COHORT_PERIODS: usize = 10_000;
+
 /// Cohorts side by side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohortTable {
@@ -118,7 +122,9 @@ impl CohortBuilder {
     }
 
     /// Builds the cohort table; each customer is followed from its own first period up to `until`.
-    pub fn build(&self, period: Period, until: DateTime<Utc>) -> CohortTable {
+    /// Fails when that spans more than [`MAX_COHORT_PERIODS`] periods (a mistyped timestamp,
+    /// most likely), which would take memory in proportion.
+    pub fn build(&self, period: Period, until: DateTime<Utc>) -> Result<CohortTable> {
         struct Accumulator {
             size: u64,
             active: Vec<u64>,
@@ -138,6 +144,12 @@ impl CohortBuilder {
                 .cloned()
                 .unwrap_or_else(|| period.start_of(first_day).to_string());
             let horizon = period.between(first_day, last_day).max(0) as usize + 1;
+            if horizon > MAX_COHORT_PERIODS {
+                return Err(Error::InvalidArgument(format!(
+                    "customer {customer} is followed over {horizon} periods from {first_day} to \
+                     {last_day}, over the limit of {MAX_COHORT_PERIODS}"
+                )));
+            }
             let slot = by_label.entry(label).or_insert_with(|| Accumulator {
                 size: 0,
                 active: Vec::new(),
@@ -193,7 +205,7 @@ impl CohortBuilder {
                 }
             })
             .collect();
-        CohortTable { period, cohorts }
+        Ok(CohortTable { period, cohorts })
     }
 
     /// RFM summaries for BG/NBD, as the `lifetimes` package computes them: transactions on the
@@ -251,6 +263,15 @@ mod tests {
     }
 
     #[test]
+    fn a_span_over_the_period_limit_is_refused() {
+        let mut b = CohortBuilder::default();
+        b.push("a", at(1, 1, 1), 0.0).unwrap();
+        let message = b.build(Period::Day, at(2026, 1, 1)).unwrap_err().to_string();
+        assert!(message.contains("over the limit of 10000"), "{message}");
+        assert!(b.build(Period::Year, at(2026, 1, 1)).is_ok());
+    }
+
+    #[test]
     fn monthly_cohorts_track_retention_value_and_activity() {
         let mut b = CohortBuilder::new();
         // January cohort: a (active Jan, Feb), b (Jan only); February cohort: c (Feb, Feb, Mar).
@@ -260,7 +281,7 @@ mod tests {
         b.push("c", at(2026, 2, 1), 0.0).unwrap();
         b.push("c", at(2026, 2, 2), 4.0).unwrap();
         b.push("c", at(2026, 3, 30), 6.0).unwrap();
-        let table = b.build(Period::Month, at(2026, 3, 31));
+        let table = b.build(Period::Month, at(2026, 3, 31)).unwrap();
         let jan = &table.cohorts[0];
         assert_eq!(jan.label, "2026-01-01");
         assert_eq!((jan.size, jan.active.clone()), (2, vec![2, 1, 0]));
@@ -292,7 +313,7 @@ mod tests {
         b.push("b", at(2026, 3, 5), 1.0).unwrap();
         b.assign("a", "gold");
         b.assign("b", "gold");
-        let table = b.build(Period::Week, at(2026, 3, 6));
+        let table = b.build(Period::Week, at(2026, 3, 6)).unwrap();
         assert_eq!(table.cohorts.len(), 1);
         assert_eq!(table.cohorts[0].size, 2);
         assert!(b.push("a", at(2026, 1, 6), f64::NAN).is_err());

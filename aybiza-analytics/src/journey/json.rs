@@ -303,7 +303,7 @@ pub fn cohorts(
             .map_err(|e| Error::InvalidArgument(format!("{name}: {e}")))?;
     }
     let until = until.or(latest).unwrap_or_else(Utc::now);
-    Ok(builder.build(period, until))
+    builder.build(period, until)
 }
 
 /// The RFM summaries of `customers`, a list of `{frequency, recency, age, monetary_value}`.

@@ -442,8 +442,17 @@ pub fn funnel(log: &EventLog, stages: &[&str]) -> Result<Vec<FunnelStep>> {
 
 /// Parses the timestamp formats common in event logs: RFC 3339 (`2026-01-05T09:00:00Z`,
 /// with an offset or fraction) and `YYYY-MM-DD HH:MM:SS[.fff]` read as UTC. Returns microseconds.
+/// Only years 1 to 9999 are timestamps, so that any two differ by a number of microseconds
+/// that fits an `i64`.
 pub fn parse_timestamp_micros(text: &str) -> Option<i64> {
-    let text = text.trim();
+    /// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in microseconds since the Unix epoch.
+    const EARLIEST: i64 = -62_135_596_800_000_000;
+    const END: i64 = 253_402_300_800_000_000;
+    parse_any_timestamp_micros(text.trim()).filter(|micros| (EARLIEST..END).contains(micros))
+}
+
+/// [`parse_timestamp_micros`] without the range check.
+fn parse_any_timestamp_micros(text: &str) -> Option<i64> {
     if let Some(micros) = parse_iso_fast(text.as_bytes()) {
         return Some(micros);
     }
@@ -623,5 +632,11 @@ mod tests {
             Some(utc - 9 * 3_600_000_000)
         );
         assert_eq!(parse_timestamp_micros("yesterday"), None);
+        // Years 1 to 9999 only.
+        assert!(parse_timestamp_micros("0001-01-01").is_some());
+        assert!(parse_timestamp_micros("9999-12-31T23:59:59.999999Z").is_some());
+        assert_eq!(parse_timestamp_micros("-200000-01-01"), None);
+        assert_eq!(parse_timestamp_micros("+200000-01-01T00:00:00Z"), None);
+        assert_eq!(parse_timestamp_micros("0001-01-01T00:00:00+01:00"), None);
     }
 }

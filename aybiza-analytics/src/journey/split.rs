@@ -46,7 +46,7 @@ pub fn split_journeys(events: &[JourneyEvent], config: &JourneyConfig) -> Vec<Jo
             .entry((event.tenant.as_str(), event.id.as_str()))
             .or_insert(i);
     }
-    let window = chrono::Duration::seconds(config.inactivity_secs);
+    let window = config.inactivity_window();
     let mut journeys: Vec<JourneySlice> = Vec::new();
     let mut open: Option<JourneySlice> = None;
     for i in order {

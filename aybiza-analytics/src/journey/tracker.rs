@@ -54,6 +54,14 @@ impl Default for JourneyConfig {
     }
 }
 
+impl JourneyConfig {
+    /// `inactivity_secs` as a duration; a window too long for chrono (over about 292 million
+    /// years) is the longest duration, so a journey then never closes for inactivity.
+    pub fn inactivity_window(&self) -> Duration {
+        Duration::try_seconds(self.inactivity_secs).unwrap_or(Duration::MAX)
+    }
+}
+
 /// A transition that took far longer than usual (beyond the 90th percentile of past journeys).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bottleneck {
@@ -317,7 +325,9 @@ impl LiveJourneyTracker {
     /// Closes every journey idle since before `now` minus the inactivity window, as abandoned;
     /// returns the customers whose journeys were closed.
     pub fn evict_idle(&self, now: DateTime<Utc>) -> Vec<String> {
-        let cutoff = now - Duration::seconds(self.config.inactivity_secs);
+        let cutoff = now
+            .checked_sub_signed(self.config.inactivity_window())
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let mut closed = Vec::new();
         for shard in &self.shards {
             let mut journeys = shard.lock().unwrap_or_else(|p| p.into_inner());
@@ -387,7 +397,7 @@ impl JourneyTracker for LiveJourneyTracker {
             .shard(&event.customer_id)
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let window = Duration::seconds(self.config.inactivity_secs);
+        let window = self.config.inactivity_window();
         let mut previous_end = None;
         if let Some(open) = journeys.get(&event.customer_id)
             && event.timestamp - open.last_at > window
@@ -635,6 +645,21 @@ mod tests {
             JourneyConfig::default(),
         ));
         assert!(matches!(missing, Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn an_inactivity_window_past_the_calendar_never_closes_a_journey() {
+        let config = JourneyConfig {
+            inactivity_secs: i64::MAX,
+            ..JourneyConfig::default()
+        };
+        let model = TransitionModel::learn(&history(), &config);
+        let tracker = LiveJourneyTracker::new(config.clone(), model).unwrap();
+        tracker.track(&event("e1", "c", "visit", 0, None)).unwrap();
+        tracker.track(&event("e2", "c", "pricing", 24 * 365 * 200, None)).unwrap();
+        assert!(tracker.evict_idle(DateTime::<Utc>::MAX_UTC).is_empty());
+        let events = [event("e1", "c", "visit", 0, None), event("e2", "c", "pricing", 1, None)];
+        assert_eq!(super::super::split::split_journeys(&events, &config).len(), 1);
     }
 
     #[test]

@@ -320,7 +320,7 @@ fn retention(events: &[JourneyEvent]) -> Result<CohortTable> {
     } else {
         Period::Month
     };
-    Ok(builder.build(period, last))
+    builder.build(period, last)
 }
 
 /// The journeys section of the page; empty when no tenant has journey events.

@@ -437,6 +437,22 @@ when = { phrases = { any = ["cancel"] } }"#,
 }
 
 #[test]
+fn phrases_with_many_wildcards_are_searched_without_backtracking_blowup() {
+    // 20 "a" segments joined by `**`, then "b": over a long run of "a", a naive search tries
+    // about 4^19 paths from every start word.
+    let phrase = format!("{} ** b", vec!["a"; 20].join(" ** "));
+    let r = rules(&format!(
+        "[[rules]]\nid = \"deep\"\nwhen = {{ phrases = {{ any = [\"{phrase}\"] }} }}"
+    ));
+    let mut state = r.new_call();
+    let many = "a ".repeat(200);
+    assert!(r.on_utterance(&mut state, &utt(0, Speaker::Customer, &many, 0)).is_empty());
+    let then_b = format!("{}b", "a ".repeat(60));
+    let hits = r.on_utterance(&mut state, &utt(1, Speaker::Customer, &then_b, 5_000));
+    assert_eq!(ids(&hits), ["deep"]);
+}
+
+#[test]
 fn a_swap_moves_kept_evidence_to_the_phrases_new_place() {
     let refund_without_thanks = r#"[[rules]]
 id = "refund_without_thanks"

@@ -211,8 +211,14 @@ pub struct PhraseMatch {
 /// Buffers [`PhraseMatcher::find`] fills, kept from one utterance to the next.
 #[derive(Debug, Clone, Default)]
 pub struct MatchBuffers {
-    /// (segment, start word) of every segment occurrence.
+    /// (segment, start word) of every segment occurrence, in the automaton's order.
     found: Vec<(usize, usize)>,
+    /// The same, sorted, for look-ups.
+    sorted: Vec<(usize, usize)>,
+    /// (next segment of the phrase, word) states of the current phrase known to have no
+    /// completion, so that a phrase with wildcards is searched in time linear in its states
+    /// rather than exponential in its wildcards.
+    dead_ends: rustc_hash::FxHashSet<(usize, usize)>,
     /// The matches of the last search.
     pub matches: Vec<PhraseMatch>,
 }
@@ -293,50 +299,75 @@ impl PhraseMatcher {
         if buffers.found.is_empty() {
             return;
         }
-        let found = &buffers.found;
+        let MatchBuffers {
+            found,
+            sorted,
+            dead_ends,
+            matches,
+        } = buffers;
+        sorted.clear();
+        sorted.extend_from_slice(found);
+        sorted.sort_unstable();
         for (phrase, (segments, gaps)) in self.phrases.iter().enumerate() {
-            for &(segment, start) in found {
+            dead_ends.clear();
+            for &(segment, start) in found.iter() {
                 if segment != segments[0] {
                     continue;
                 }
-                if let Some(end) = self.extend(
-                    found,
+                let search = Completion {
+                    matcher: self,
+                    found: sorted,
                     segments,
                     gaps,
-                    1,
-                    start + self.segment_words[segment],
-                ) && end > min_end
+                };
+                if let Some(end) = search.extend(dead_ends, 1, start + self.segment_words[segment])
+                    && end > min_end
                 {
-                    buffers.matches.push(PhraseMatch { phrase, start, end });
+                    matches.push(PhraseMatch { phrase, start, end });
                 }
             }
         }
     }
+}
 
-    /// The end word of the earliest-ending completion of `segments[next..]` from word `at`.
+/// The search for the rest of one phrase after its first segment.
+struct Completion<'a> {
+    matcher: &'a PhraseMatcher,
+    /// Sorted (segment, start word) occurrences.
+    found: &'a [(usize, usize)],
+    segments: &'a [usize],
+    gaps: &'a [Gap],
+}
+
+impl Completion<'_> {
+    /// The end word of the earliest-ending completion of `segments[next..]` from word `at`;
+    /// records the states found to have none in `dead_ends`.
     fn extend(
         &self,
-        found: &[(usize, usize)],
-        segments: &[usize],
-        gaps: &[Gap],
+        dead_ends: &mut rustc_hash::FxHashSet<(usize, usize)>,
         next: usize,
         at: usize,
     ) -> Option<usize> {
-        if next == segments.len() {
+        if next == self.segments.len() {
             return Some(at);
         }
-        let gap = gaps[next - 1];
-        let segment = segments[next];
-        (at + gap.min..=at + gap.max)
-            .filter(|start| found.contains(&(segment, *start)))
-            .find_map(|start| {
-                self.extend(
-                    found,
-                    segments,
-                    gaps,
+        if dead_ends.contains(&(next, at)) {
+            return None;
+        }
+        let gap = self.gaps[next - 1];
+        let segment = self.segments[next];
+        for start in at + gap.min..=at + gap.max {
+            if self.found.binary_search(&(segment, start)).is_ok()
+                && let Some(end) = self.extend(
+                    dead_ends,
                     next + 1,
-                    start + self.segment_words[segment],
+                    start + self.matcher.segment_words[segment],
                 )
-            })
+            {
+                return Some(end);
+            }
+        }
+        dead_ends.insert((next, at));
+        None
     }
 }
