@@ -639,13 +639,16 @@ export interface JourneyUpdate {
 
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
-  /** Timestamps of the values (Date or string): the values are put on a regular grid. */
+  /**
+   * Timestamps of the values (Date or string): the values are put on a regular grid. With
+   * `calendar` they may go on past the values: the times of the calendar's rows ahead.
+   */
   timestamps?: ReadonlyArray<string | Date>
   periods?: ReadonlyArray<number>
   /**
    * Working-day flags (true/false or 1/0), one per value and then one per forecast step (with
-   * `timestamps`, one per timestamp): a public holiday (false on a weekday) is forecast like
-   * the usual non-working days.
+   * `timestamps` running past the values, one per timestamp, placed by time): a public holiday
+   * (false on a weekday) is forecast like the usual non-working days.
    */
   calendar?: ReadonlyArray<boolean | 0 | 1>
   /** Interval levels in percent (80) or as fractions (0.8); default [80, 95]. */
@@ -1649,8 +1652,8 @@ export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Pr
  * Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
  * columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
  * …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
- * `periods` (detected when absent), `levels` (default `[80, 95]`), `calibration_windows`,
- * `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
+ * `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
+ * `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
  * horizon 0 or too long, unknown option).
  */
 export declare function forecast(values: ReadonlyArray<number>, horizon: number, options?: ForecastOptions | null): Promise<ForecastResult>
