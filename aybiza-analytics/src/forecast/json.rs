@@ -13,8 +13,7 @@ use super::anomaly::{
 use super::staffing::{IntervalStaffing, QueueModel, ServiceTarget, staffing_plan};
 use super::{
     Aggregation, AutoForecaster, ForecastError, ForecastOptions, Forecaster, GapFill, MAX_HORIZON,
-    RegularSeries,
-    detect_periods, working_days_on_grid,
+    RegularSeries, detect_periods, working_days_on_grid,
 };
 use crate::journey::json::with_defaults;
 use crate::journey::map::parse_timestamp_micros;

@@ -656,10 +656,18 @@ mod tests {
         let model = TransitionModel::learn(&history(), &config);
         let tracker = LiveJourneyTracker::new(config.clone(), model).unwrap();
         tracker.track(&event("e1", "c", "visit", 0, None)).unwrap();
-        tracker.track(&event("e2", "c", "pricing", 24 * 365 * 200, None)).unwrap();
+        tracker
+            .track(&event("e2", "c", "pricing", 24 * 365 * 200, None))
+            .unwrap();
         assert!(tracker.evict_idle(DateTime::<Utc>::MAX_UTC).is_empty());
-        let events = [event("e1", "c", "visit", 0, None), event("e2", "c", "pricing", 1, None)];
-        assert_eq!(super::super::split::split_journeys(&events, &config).len(), 1);
+        let events = [
+            event("e1", "c", "visit", 0, None),
+            event("e2", "c", "pricing", 1, None),
+        ];
+        assert_eq!(
+            super::super::split::split_journeys(&events, &config).len(),
+            1
+        );
     }
 
     #[test]

@@ -446,7 +446,10 @@ fn phrases_with_many_wildcards_are_searched_without_backtracking_blowup() {
     ));
     let mut state = r.new_call();
     let many = "a ".repeat(200);
-    assert!(r.on_utterance(&mut state, &utt(0, Speaker::Customer, &many, 0)).is_empty());
+    assert!(
+        r.on_utterance(&mut state, &utt(0, Speaker::Customer, &many, 0))
+            .is_empty()
+    );
     let then_b = format!("{}b", "a ".repeat(60));
     let hits = r.on_utterance(&mut state, &utt(1, Speaker::Customer, &then_b, 5_000));
     assert_eq!(ids(&hits), ["deep"]);
