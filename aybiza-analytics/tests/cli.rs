@@ -278,6 +278,19 @@ fn text_commands_name_the_bad_line() {
         "body",
     ]);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("no column `body`"));
+
+    // Writing over the input would empty it before it is read.
+    let before = std::fs::read(dir.path().join("bad.csv")).unwrap();
+    let failed = aybiza(&[
+        "redact",
+        "--input",
+        &path("bad.csv"),
+        "--output",
+        &path("bad.csv"),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("is the input file"));
+    assert_eq!(std::fs::read(dir.path().join("bad.csv")).unwrap(), before);
 }
 
 #[test]

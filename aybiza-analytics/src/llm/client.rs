@@ -99,16 +99,21 @@ impl std::fmt::Debug for LlmClient {
     }
 }
 
+/// Most requests a client may keep in flight at once.
+pub const MAX_CONCURRENCY: usize = 1_024;
+
 /// Attempts at a valid structured answer: the first, and one retry told what was wrong.
 const VALIDATION_ATTEMPTS: u32 = 2;
 
 impl LlmClient {
-    /// Wraps `backend`. Fails on a zero `max_concurrency`, `max_attempts` or `timeout`.
+    /// Wraps `backend`. Fails on a zero `max_attempts` or `timeout`, and on a
+    /// `max_concurrency` outside 1 to [`MAX_CONCURRENCY`].
     pub fn new(backend: Arc<dyn LlmBackend>, config: LlmClientConfig) -> Result<Self, LlmError> {
-        if config.max_concurrency == 0 {
-            return Err(LlmError::Config(
-                "max_concurrency must be at least 1".into(),
-            ));
+        if !(1..=MAX_CONCURRENCY).contains(&config.max_concurrency) {
+            return Err(LlmError::Config(format!(
+                "max_concurrency must be between 1 and {MAX_CONCURRENCY}, got {}",
+                config.max_concurrency
+            )));
         }
         if config.retry.max_attempts == 0 {
             return Err(LlmError::Config("max_attempts must be at least 1".into()));

@@ -123,7 +123,7 @@ pub struct DeepenResult {
 
 /// Settings of [`deepen_groups`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeepenOptions {
     /// Groups with more calls than this go to the large model (the design's 50).
     pub large_group_threshold: usize,

@@ -77,8 +77,10 @@ impl ModelRouting {
     }
 }
 
-/// One request to a model.
+/// One request to a model. From JSON an unknown field is an error (a mistyped `json_schema`
+/// would otherwise silently turn validation off).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LlmRequest {
     /// System instructions.
     pub system: String,

@@ -225,6 +225,17 @@ fn within(field: &'static str, value: f64, low: f64, high: f64) -> Check {
     }
 }
 
+/// Timestamps of records lie in the years 1 to 9999, so that time arithmetic on them (grids,
+/// windows, differences) stays far inside chrono's range.
+fn in_calendar(field: &'static str, at: chrono::DateTime<chrono::Utc>) -> Check {
+    use chrono::Datelike;
+    if (1..=9999).contains(&at.year()) {
+        Ok(())
+    } else {
+        Err((field, format!("{at} is outside the years 1 to 9999")))
+    }
+}
+
 fn validate_tenant(t: &Tenant) -> Check {
     non_empty("id", &t.id)?;
     non_empty("name", &t.name)
@@ -234,6 +245,10 @@ fn validate_call(c: &Call) -> Check {
     non_empty("id", &c.id)?;
     non_empty("tenant", &c.tenant)?;
     non_empty("customer_id", &c.customer_id)?;
+    in_calendar("started_at", c.started_at)?;
+    if let Some(end) = c.ended_at {
+        in_calendar("ended_at", end)?;
+    }
     if let Some(end) = c.ended_at
         && end < c.started_at
     {
@@ -301,6 +316,7 @@ fn validate_journey_event(e: &JourneyEvent) -> Check {
     non_empty("customer_id", &e.customer_id)?;
     non_empty("channel", &e.channel)?;
     non_empty("action", &e.action)?;
+    in_calendar("timestamp", e.timestamp)?;
     if let Some(v) = e.value {
         finite("value", v)?;
     }
@@ -313,6 +329,13 @@ fn validate_journey_event(e: &JourneyEvent) -> Check {
 fn validate_metric(m: &MetricSample) -> Check {
     non_empty("tenant", &m.tenant)?;
     non_empty("metric", &m.metric)?;
+    // `|` separates the parts of the sample's key (`Record::key`).
+    for (field, name) in [("metric", &m.metric), ("source", &m.source)] {
+        if name.contains('|') {
+            return Err((field, format!("`{name}` contains `|`, which names may not")));
+        }
+    }
+    in_calendar("timestamp", m.timestamp)?;
     finite("value", m.value)
 }
 
@@ -373,6 +396,29 @@ mod tests {
             err.to_string()
                 .starts_with("line 7 (record c1): field `ended_at`")
         );
+    }
+
+    #[test]
+    fn timestamps_outside_the_years_1_to_9999_are_named() {
+        let line = CALL.replace("\"2026-01-05T09:00:00Z\"", "\"+262142-12-31T23:30:00Z\"");
+        let err = parse_line(line.as_bytes(), 1, &IngestLimits::default()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("started_at"));
+        assert!(
+            err.to_string().contains("outside the years 1 to 9999"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn metric_names_with_the_key_separator_are_refused() {
+        let line = r#"{"type":"metric","tenant":"t","metric":"a|b","source":"c","timestamp":"2026-01-05T09:00:00Z","value":1}"#;
+        let err = parse_line(line.as_bytes(), 1, &IngestLimits::default()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("metric"));
+        let line = line
+            .replace(r#""a|b""#, r#""a""#)
+            .replace(r#""c""#, r#""b|c""#);
+        let err = parse_line(line.as_bytes(), 1, &IngestLimits::default()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("source"));
     }
 
     #[test]

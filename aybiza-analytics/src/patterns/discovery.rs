@@ -264,11 +264,14 @@ pub async fn discover_patterns(
     let bounded = range != TimeRange::all()
         && range.start > TimeRange::all().start
         && range.end < TimeRange::all().end;
-    let previous = if bounded {
-        let length = range.end - range.start;
-        load(TimeRange::new(range.start - length, range.start)?).await?
-    } else {
-        Vec::new()
+    // The period of the same length before `range`, when the calendar reaches back that far.
+    let before = range
+        .start
+        .checked_sub_signed(range.end - range.start)
+        .filter(|_| bounded);
+    let previous = match before {
+        Some(start) => load(TimeRange::new(start, range.start)?).await?,
+        None => Vec::new(),
     };
     let mut findings = discover(&current, &previous, options)?;
     findings.tenant = Some(tenant.to_owned());

@@ -74,8 +74,11 @@ pub struct TenantJourneys {
     pub attribution: Option<AttributionReport>,
     /// Why `attribution` is absent.
     pub attribution_note: Option<String>,
-    /// Customers by the period of their first event, followed period by period.
-    pub retention: CohortTable,
+    /// Customers by the period of their first event, followed period by period; `None` when
+    /// it could not be built.
+    pub retention: Option<CohortTable>,
+    /// Why `retention` is absent (e.g. an event dated decades before the others).
+    pub retention_note: Option<String>,
 }
 
 /// A sankey diagram's data: nodes per step position and flows between consecutive steps.
@@ -146,6 +149,10 @@ pub fn tenant_journeys(tenant_id: &str, events: &[JourneyEvent]) -> Result<Optio
         funnel(&log, &stage_refs)?
     };
 
+    let (retention, retention_note) = match retention(events) {
+        Ok(table) => (Some(table), None),
+        Err(error) => (None, Some(error.to_string())),
+    };
     let (attribution, attribution_note) = match PathData::from_journey_events(events, &config)
         .and_then(|data| {
             if data.total_conversions() == 0.0 {
@@ -173,7 +180,8 @@ pub fn tenant_journeys(tenant_id: &str, events: &[JourneyEvent]) -> Result<Optio
         drop_offs: drop_offs(events, &journeys),
         attribution,
         attribution_note,
-        retention: retention(events)?,
+        retention,
+        retention_note,
     }))
 }
 
@@ -427,7 +435,16 @@ fn tenant_topic(name: &str, tenant: &TenantJourneys) -> String {
          <tbody>{path_rows}</tbody></table></div>"
     );
     topic.push_str(&attribution_table(tenant));
-    topic.push_str(&retention_svg(&tenant.retention));
+    match &tenant.retention {
+        Some(table) => topic.push_str(&retention_svg(table)),
+        None => {
+            let _ = writeln!(
+                topic,
+                "<h4>Retention</h4><p class=\"empty\">Not computed: {}.</p>",
+                escape(tenant.retention_note.as_deref().unwrap_or("no data"))
+            );
+        }
+    }
     topic.push_str("</section>\n");
     topic
 }
@@ -463,14 +480,20 @@ fn attribution_table(tenant: &TenantJourneys) -> String {
     let mut rows = String::new();
     for (c, channel) in attribution.channels.iter().enumerate() {
         let _ = write!(rows, "<tr><th scope=\"row\">{}</th>", escape(channel));
+        // A report edited by hand may have lists shorter than its channels: blank cells then.
         for model in &attribution.models {
-            let _ = write!(rows, "<td class=\"num\">{:.1}</td>", model.conversions[c]);
+            match model.conversions.get(c) {
+                Some(conversions) => {
+                    let _ = write!(rows, "<td class=\"num\">{conversions:.1}</td>");
+                }
+                None => rows.push_str("<td class=\"num\">–</td>"),
+            }
         }
-        let _ = write!(
-            rows,
-            "<td class=\"num\">{}</td></tr>",
-            pct(attribution.removal_effects[c])
-        );
+        let removal = attribution
+            .removal_effects
+            .get(c)
+            .map_or("–".into(), |&e| pct(e));
+        let _ = write!(rows, "<td class=\"num\">{removal}</td></tr>");
     }
     format!(
         "<h4>Attribution</h4><p class=\"note\">Conversions credited to each channel by each model \
@@ -489,10 +512,19 @@ fn sankey_svg(title: &str, sankey: &Sankey) -> String {
     const LABEL_ROOM: f64 = 150.0;
     const NODE_W: f64 = 12.0;
     const GAP: f64 = 10.0;
-    let steps = sankey.nodes.iter().map(|n| n.step + 1).max().unwrap_or(0);
+    // A report edited by hand may hold nodes past the drawn steps or links to no node: those
+    // are left out of the drawing.
+    let steps = sankey
+        .nodes
+        .iter()
+        .map(|n| n.step + 1)
+        .filter(|&s| s <= SANKEY_STEPS)
+        .max()
+        .unwrap_or(0);
     if steps == 0 {
         return String::new();
     }
+    let drawn = |node: usize| sankey.nodes.get(node).is_some_and(|n| n.step < steps);
     let column_total = |step: usize| -> u64 {
         sankey
             .nodes
@@ -518,8 +550,10 @@ fn sankey_svg(title: &str, sankey: &Sankey) -> String {
     let mut tops = vec![0.0; sankey.nodes.len()];
     let mut next_top = vec![TOP; steps];
     for (i, node) in sankey.nodes.iter().enumerate() {
-        tops[i] = next_top[node.step];
-        next_top[node.step] += node.journeys as f64 * scale + GAP;
+        if node.step < steps {
+            tops[i] = next_top[node.step];
+            next_top[node.step] += node.journeys as f64 * scale + GAP;
+        }
     }
     let mut svg = format!(
         r#"<figure class="chart"><figcaption>{title}</figcaption><svg viewBox="0 0 {WIDTH:.0} {HEIGHT:.0}" width="{WIDTH:.0}" height="{HEIGHT:.0}" role="img" aria-label="{title}">"#,
@@ -536,7 +570,11 @@ fn sankey_svg(title: &str, sankey: &Sankey) -> String {
     // Flows leave a node top to bottom in target order and enter in source order.
     let mut out_offset = vec![0.0; sankey.nodes.len()];
     let mut in_offset = vec![0.0; sankey.nodes.len()];
-    let mut links: Vec<&SankeyLink> = sankey.links.iter().collect();
+    let mut links: Vec<&SankeyLink> = sankey
+        .links
+        .iter()
+        .filter(|l| drawn(l.source) && drawn(l.target))
+        .collect();
     links.sort_by(|a, b| {
         tops[a.source]
             .total_cmp(&tops[b.source])
@@ -565,6 +603,9 @@ fn sankey_svg(title: &str, sankey: &Sankey) -> String {
         );
     }
     for (i, node) in sankey.nodes.iter().enumerate() {
+        if node.step >= steps {
+            continue;
+        }
         let x = column_x(node.step);
         let height = (node.journeys as f64 * scale).max(1.0);
         let _ = write!(
@@ -754,10 +795,38 @@ mod tests {
         assert_eq!(attribution.models[1].model, "last_touch");
         assert_eq!(attribution.models[1].conversions[email], 4.0);
         // Daily cohorts: all six customers start on day 0; three purchases come on later days.
-        let cohort = &summary.retention.cohorts[0];
-        assert_eq!(summary.retention.period, Period::Day);
+        let retention = summary.retention.as_ref().unwrap();
+        let cohort = &retention.cohorts[0];
+        assert_eq!(retention.period, Period::Day);
         assert_eq!((cohort.size, cohort.active[0]), (6, 6));
         assert_eq!(cohort.active[1..], [1, 1, 1]);
+    }
+
+    #[test]
+    fn a_stray_ancient_event_drops_retention_only() {
+        let mut events = events();
+        events[0].timestamp = "0001-01-01T00:00:00Z".parse().unwrap();
+        let summary = tenant_journeys("t", &events).unwrap().unwrap();
+        assert!(summary.retention.is_none());
+        let note = summary.retention_note.as_deref().unwrap();
+        assert!(note.contains("over the limit of 10000"), "{note}");
+        assert!(tenant_topic("t", &summary).contains("Not computed: "));
+    }
+
+    #[test]
+    fn a_hand_edited_section_with_bad_indexes_still_renders() {
+        let mut summary = tenant_journeys("t", &events()).unwrap().unwrap();
+        summary.sankey.links.push(SankeyLink {
+            source: 1_000_000,
+            target: 0,
+            journeys: 1,
+        });
+        summary.sankey.nodes[0].step = 1 << 40;
+        let attribution = summary.attribution.as_mut().unwrap();
+        attribution.removal_effects.clear();
+        attribution.models[0].conversions.clear();
+        let topic = tenant_topic("t", &summary);
+        assert!(topic.contains("<svg") && topic.contains("<td class=\"num\">–</td>"));
     }
 
     #[test]
@@ -788,7 +857,7 @@ mod tests {
         let svg = sankey_svg("main", &summary.sankey);
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         assert_eq!(svg.matches("<rect").count(), summary.sankey.nodes.len());
-        let heat = retention_svg(&summary.retention);
+        let heat = retention_svg(summary.retention.as_ref().unwrap());
         assert!(heat.contains("100%"));
     }
 }

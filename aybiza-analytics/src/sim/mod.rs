@@ -63,6 +63,10 @@ pub use volume::AnomalyKind;
 pub const MAX_TENANTS: usize = 1_000;
 /// Longest window one simulation accepts, in days.
 pub const MAX_DAYS: u32 = 3_660;
+/// Most customers per tenant one simulation accepts.
+pub const MAX_CUSTOMERS_PER_TENANT: usize = 10_000_000;
+/// Most agents per tenant one simulation accepts.
+pub const MAX_AGENTS_PER_TENANT: usize = 100_000;
 
 /// What to simulate. Every count is per tenant.
 ///
@@ -81,9 +85,9 @@ pub struct SimConfig {
     pub days: u32,
     /// Average number of calls per tenant per day over a week (weekdays get more, weekends fewer).
     pub calls_per_day: usize,
-    /// Size of each tenant's customer base that calls come from.
+    /// Size of each tenant's customer base that calls come from (at most [`MAX_CUSTOMERS_PER_TENANT`]).
     pub customers_per_tenant: usize,
-    /// Size of each tenant's agent pool.
+    /// Size of each tenant's agent pool (at most [`MAX_AGENTS_PER_TENANT`]).
     pub agents_per_tenant: usize,
     /// Average number of customer journeys started per tenant per day.
     pub journeys_per_day: usize,
@@ -131,6 +135,18 @@ impl SimConfig {
         }
         if self.calls_per_day > 0 && self.agents_per_tenant == 0 {
             return invalid("agents_per_tenant must be at least 1 when calls are simulated".into());
+        }
+        if self.customers_per_tenant > MAX_CUSTOMERS_PER_TENANT {
+            return invalid(format!(
+                "customers_per_tenant must be at most {MAX_CUSTOMERS_PER_TENANT}, got {}",
+                self.customers_per_tenant
+            ));
+        }
+        if self.agents_per_tenant > MAX_AGENTS_PER_TENANT {
+            return invalid(format!(
+                "agents_per_tenant must be at most {MAX_AGENTS_PER_TENANT}, got {}",
+                self.agents_per_tenant
+            ));
         }
         if self.anomaly_days > self.days as usize {
             return invalid(format!(

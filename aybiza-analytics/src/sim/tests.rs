@@ -149,6 +149,14 @@ fn invalid_configs_are_rejected_with_typed_errors() {
             ..SimConfig::default()
         },
         SimConfig {
+            customers_per_tenant: 1_000_000_000_000,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            agents_per_tenant: 1_000_000_000_000,
+            ..SimConfig::default()
+        },
+        SimConfig {
             calls_per_day: usize::MAX / 4,
             ..SimConfig::default()
         },

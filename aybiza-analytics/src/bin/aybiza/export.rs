@@ -30,7 +30,10 @@ pub struct Args {
 pub async fn run(args: Args) -> Result<ExitCode> {
     let store = SqliteStore::open(&args.store)?;
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(File::create(path)?),
+        Some(path) => {
+            crate::input::refuse_same_file(&args.store, path)?;
+            Box::new(File::create(path)?)
+        }
         None => Box::new(std::io::stdout().lock()),
     };
     let counts = export_tenant(&store, &args.tenant, args.time.range()?, out).await?;

@@ -22,8 +22,8 @@ pub struct Args {
     /// JSON Lines input; `-` reads standard input.
     #[arg(long, default_value = "-")]
     input: PathBuf,
-    /// Records written per transaction.
-    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Records written per transaction (1 to 1,000,000).
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     batch_size: u32,
     /// Largest utterance text accepted, in bytes.
     #[arg(long, default_value_t = IngestLimits::default().max_text_bytes)]
@@ -72,7 +72,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let mut rejected = 0usize;
     loop {
         line.clear();
-        let read = reader.read_until(b'\n', &mut line)?;
+        let read = read_line_bounded(&mut reader, &mut line, limits.max_line_bytes)?;
         if read > 0 {
             line_number += 1;
             progress.inc(read as u64);
@@ -135,4 +135,51 @@ fn report_rejected(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// Reads one line (through its `\n`) but keeps at most `limit + 1` of its bytes in `line`,
+/// enough for [`parse_line`] to refuse it as too long without holding all of it; returns the
+/// bytes consumed (0 at the end of the input).
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
+        let chunk = &available[..end.unwrap_or(available.len())];
+        let room = (limit + 1).saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let taken = chunk.len();
+        reader.consume(taken);
+        consumed += taken;
+        if end.is_some() {
+            return Ok(consumed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_line_bounded;
+
+    #[test]
+    fn a_long_line_is_consumed_whole_but_kept_only_past_the_limit() {
+        let input = format!("short\n{}\nlast", "x".repeat(100));
+        let mut reader = std::io::BufReader::with_capacity(16, input.as_bytes());
+        let mut line = Vec::new();
+        let mut read = |line: &mut Vec<u8>| {
+            line.clear();
+            read_line_bounded(&mut reader, line, 10).unwrap()
+        };
+        assert_eq!((read(&mut line), line.as_slice()), (6, &b"short\n"[..]));
+        assert_eq!((read(&mut line), line.len()), (101, 11));
+        assert_eq!((read(&mut line), line.as_slice()), (4, &b"last"[..]));
+        assert_eq!(read(&mut line), 0);
+    }
 }

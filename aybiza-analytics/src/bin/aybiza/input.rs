@@ -20,3 +20,15 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>> {
         Ok(Box::new(reader))
     }
 }
+
+/// Refuses an output path that names the input file itself: creating the output would empty
+/// the input before it is read.
+pub fn refuse_same_file(input: &Path, output: &Path) -> Result<()> {
+    match (input.canonicalize(), output.canonicalize()) {
+        (Ok(input), Ok(output)) if input == output => Err(Error::InvalidArgument(format!(
+            "the output {} is the input file; write to another path",
+            output.display()
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -74,6 +74,7 @@ impl TableArgs {
         let reader = input::open(&self.input)?;
         let writer: Box<dyn Write> = match &self.output {
             Some(path) if path.as_os_str() != "-" => {
+                input::refuse_same_file(&self.input, path)?;
                 Box::new(BufWriter::new(File::create(path).map_err(|e| {
                     Error::InvalidArgument(format!("cannot create {}: {e}", path.display()))
                 })?))

@@ -311,6 +311,10 @@ fn rejects_degenerate_settings_and_caps_backoff() {
             ..fast_config()
         },
         LlmClientConfig {
+            max_concurrency: 1 << 62,
+            ..fast_config()
+        },
+        LlmClientConfig {
             timeout: Duration::ZERO,
             ..fast_config()
         },
@@ -339,4 +343,16 @@ fn rejects_degenerate_settings_and_caps_backoff() {
             "{wait:?}"
         );
     }
+}
+
+#[test]
+fn a_mistyped_request_field_is_refused() {
+    let typo = json!({"system": "s", "user": "u", "schema": {"type": "object"}});
+    let error = serde_json::from_value::<LlmRequest>(typo).unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `schema`"),
+        "{error}"
+    );
+    let request: LlmRequest = serde_json::from_value(json!({"system": "s", "user": "u"})).unwrap();
+    assert_eq!(request.max_tokens, 1024);
 }
