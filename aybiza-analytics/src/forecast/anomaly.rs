@@ -32,7 +32,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AutoForecaster, Forecast, ForecastError, ForecastOptions, Forecaster, normal_cdf,
+    AutoForecaster, Forecast, ForecastError, ForecastOptions, Forecaster, MAX_HORIZON, normal_cdf,
     normal_quantile,
 };
 use crate::model::MetricSample;
@@ -122,9 +122,20 @@ impl DetectorOptions {
                 return Err(ForecastError::Level(level));
             }
         }
-        if self.refit_every == 0 || self.window == 0 || self.max_history < self.warm_up.max(10) {
+        // A band level so close to 0 or 1 that its normal quantile is 0 or infinite has no
+        // width to judge by.
+        let z = normal_quantile(0.5 + self.band_level / 2.0);
+        if !(z.is_finite() && z > 1e-9) {
+            return Err(ForecastError::Level(self.band_level));
+        }
+        if self.refit_every == 0
+            || self.window == 0
+            || self.max_history < self.warm_up.max(10)
+            || self.refit_every > MAX_HORIZON
+        {
             return Err(ForecastError::Model(format!(
-                "refit_every and window must be positive and max_history ({}) at least the warm-up ({}) and 10",
+                "refit_every (1 to {MAX_HORIZON}) and window must be positive and max_history ({}) \
+                 at least the warm-up ({}) and 10",
                 self.max_history, self.warm_up
             )));
         }
@@ -389,7 +400,8 @@ fn runs(flagged: &[(usize, Verdict)], max_gap: usize, min_len: usize) -> Vec<Ano
     let mut current: Option<AnomalyInterval> = None;
     for &(index, verdict) in flagged {
         match current.as_mut() {
-            Some(run) if index <= run.end + max_gap => {
+            // `index >= run.end` here: flagged steps come in order.
+            Some(run) if index - run.end <= max_gap => {
                 run.end = index + 1;
                 if verdict.probability > run.peak_probability {
                     run.peak_probability = verdict.probability;
@@ -741,10 +753,38 @@ mod tests {
         assert!(counts.observe(f64::NAN).is_err());
         assert_eq!(counts.observe(4.0), Ok(None));
         assert_eq!(counts.history_len(), 1);
-        let bad = DetectorOptions {
-            threshold: 1.0,
-            ..DetectorOptions::default()
+        for bad in [
+            DetectorOptions {
+                threshold: 1.0,
+                ..DetectorOptions::default()
+            },
+            // Levels whose band is infinitely wide or has no width.
+            DetectorOptions {
+                band_level: 0.9999999999999999,
+                ..DetectorOptions::default()
+            },
+            DetectorOptions {
+                band_level: 1e-17,
+                ..DetectorOptions::default()
+            },
+            DetectorOptions {
+                refit_every: usize::MAX,
+                ..DetectorOptions::default()
+            },
+        ] {
+            assert!(StreamingDetector::new(bad).is_err());
+        }
+        // Flagged steps any distance apart join under an unbounded gap.
+        let verdict = |probability| Verdict {
+            value: 0.0,
+            expected: 0.0,
+            lower: 0.0,
+            upper: 0.0,
+            probability,
+            anomalous: true,
+            direction: Direction::Above,
         };
-        assert!(StreamingDetector::new(bad).is_err());
+        let joined = runs(&[(3, verdict(0.99)), (90, verdict(0.999))], usize::MAX, 1);
+        assert_eq!((joined.len(), joined[0].start, joined[0].end), (1, 3, 91));
     }
 }

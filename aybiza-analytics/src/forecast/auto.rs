@@ -153,7 +153,7 @@ impl AutoForecaster {
             Some(periods) => periods.clone(),
             None => detect_periods(history),
         };
-        periods.retain(|p| 2 * p <= history.len());
+        periods.retain(|p| p.checked_mul(2).is_some_and(|twice| twice <= history.len()));
         periods.sort_unstable();
         periods.dedup();
         periods

@@ -393,7 +393,11 @@ impl MstlEts {
 
 impl BaseModel for MstlEts {
     fn min_history(&self) -> usize {
-        (2 * self.periods.iter().max().copied().unwrap_or(1)).max(MIN_ETS_HISTORY)
+        self.periods
+            .iter()
+            .max()
+            .map_or(2, |p| p.saturating_mul(2))
+            .max(MIN_ETS_HISTORY)
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {

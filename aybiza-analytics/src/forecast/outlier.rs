@@ -248,7 +248,7 @@ pub fn outlying_cycles(
     if cycles < 3 {
         return Err(ForecastError::TooShort {
             len: series.len(),
-            min: 3 * period,
+            min: period.saturating_mul(3),
         });
     }
     let values = transformed(&series[..cycles * period], options.transform, 0)?;

@@ -37,6 +37,16 @@ pub enum StaffingError {
         /// What it must be.
         expected: &'static str,
     },
+    /// An Erlang A evaluation would take more than [`MAX_ERLANG_A_STEPS`] steps (a very long
+    /// answer time with impatient callers, or a very long queue).
+    #[error(
+        "Erlang A here would take {steps:.3e} steps, over the limit of {MAX_ERLANG_A_STEPS}; \
+         shorten answer_within_secs or use Erlang C"
+    )]
+    TooMuchWork {
+        /// Queue states × uniformized jumps it would take.
+        steps: f64,
+    },
     /// Meeting the target would take more than [`MAX_AGENTS`] agents.
     #[error("the target needs more than {MAX_AGENTS} agents at {traffic} Erlangs")]
     TooManyAgents {
@@ -261,6 +271,8 @@ pub fn erlang_c_staffing(
 const NEGLIGIBLE: f64 = 1e-16;
 /// Most queue states Erlang A sums over.
 const MAX_QUEUE_STATES: usize = 1_000_000;
+/// Most (queue state × uniformized jump) steps one Erlang A service-level evaluation may take.
+pub const MAX_ERLANG_A_STEPS: u64 = 2_000_000_000;
 
 /// Erlang A metrics: `agents` agents, arrival rate `lambda` per second, service rate `mu` and
 /// abandonment rate `theta` per second, Erlang B `b` at `agents`.
@@ -271,48 +283,59 @@ fn erlang_a_metrics(
     theta: f64,
     b: f64,
     within: f64,
-) -> QueueMetrics {
+) -> Result<QueueMetrics, StaffingError> {
     let n = agents as f64;
     let traffic = lambda / mu;
-    // Queue states relative to state N: t_j = Π_{i=1..j} λ / (Nμ + iθ). Once the ratio of
-    // successive terms r is below 1 the rest is at most t_j · r / (1 − r): stop when negligible.
-    let mut weights = Vec::new();
-    let mut term = 1.0;
-    let mut sum = 1.0;
+    // Queue states relative to state N: t_j = Π_{i=1..j} λ / (Nμ + iθ), kept as logarithms and
+    // summed relative to the largest so far (an overloaded queue's terms overflow f64). Once the
+    // ratio of successive terms r is below 1 the rest is at most t_j · r / (1 − r): stop when
+    // negligible.
+    let mut log_weights = Vec::new();
+    let mut log_term = 0.0;
+    let mut scale = 0.0; // the sums below are relative to e^scale
+    let mut with_n = 1.0; // state N and the queue states
     for j in 1..=MAX_QUEUE_STATES {
-        term *= lambda / (n * mu + j as f64 * theta);
-        weights.push(term);
-        sum += term;
+        log_term += (lambda / (n * mu + j as f64 * theta)).ln();
+        log_weights.push(log_term);
+        if log_term > scale {
+            with_n *= (scale - log_term).exp();
+            scale = log_term;
+        }
+        let term = (log_term - scale).exp();
+        with_n += term;
         let ratio = lambda / (n * mu + (j + 1) as f64 * theta);
-        if ratio < 1.0 && term * ratio / (1.0 - ratio) < NEGLIGIBLE * sum {
+        if ratio < 1.0 && term * ratio / (1.0 - ratio) < NEGLIGIBLE * with_n {
             break;
         }
     }
-    let queued: f64 = weights.iter().sum();
-    let below_n = if agents == 0 { 0.0 } else { 1.0 / b - 1.0 };
-    // Total mass relative to π_N: states 0..N−1, state N, queue states.
-    let total = below_n + 1.0 + queued;
-    let probability_of_waiting = (1.0 + queued) / total;
-    let mean_queue: f64 = weights
+    let weight = |log: f64| (log - scale).exp();
+    let state_n = weight(0.0);
+    let below_n = if agents == 0 {
+        0.0
+    } else {
+        (1.0 / b - 1.0) * state_n
+    };
+    // Total mass: states 0..N−1, state N, queue states.
+    let total = below_n + with_n;
+    let probability_of_waiting = with_n / total;
+    let mean_queue: f64 = log_weights
         .iter()
         .enumerate()
-        .map(|(j, w)| (j + 1) as f64 * w)
+        .map(|(j, &log)| (j + 1) as f64 * weight(log))
         .sum::<f64>()
         / total;
     let probability_of_abandoning = theta * mean_queue / lambda;
-    let busy = {
-        // Mean busy agents: Σ min(k, N) π_k = carried traffic λ(1 − P(abandon)) / μ.
-        traffic * (1.0 - probability_of_abandoning)
-    };
+    // Mean busy agents: Σ min(k, N) π_k = carried traffic λ(1 − P(abandon)) / μ.
+    let busy = traffic * (1.0 - probability_of_abandoning);
     // An arrival finding state N + j (j = 0 when all agents are just busy) waits behind j callers.
-    let arrival_states: Vec<f64> = std::iter::once(1.0)
-        .chain(weights.iter().copied())
+    let arrival_states: Vec<f64> = std::iter::once(state_n)
+        .chain(log_weights.iter().map(|&log| weight(log)))
         .map(|w| w / total)
         .collect();
-    let answered_late = answered_after(&arrival_states, n * mu, theta, within);
+    let answered_late = answered_after(&arrival_states, n * mu, theta, within)?;
     let answered_in_time = (1.0 - probability_of_waiting)
         + (probability_of_waiting - probability_of_abandoning - answered_late).max(0.0);
-    QueueMetrics {
+    Ok(QueueMetrics {
         agents,
         traffic_erlangs: traffic,
         occupancy: if agents == 0 {
@@ -324,7 +347,7 @@ fn erlang_a_metrics(
         service_level: answered_in_time.clamp(0.0, 1.0),
         average_speed_of_answer_secs: mean_queue / lambda,
         probability_of_abandoning,
-    }
+    })
 }
 
 /// The probability of being answered after waiting longer than `within`, for arrivals that find
@@ -334,58 +357,66 @@ fn erlang_a_metrics(
 /// `service + i·θ` (an agent frees up or a caller ahead hangs up; from 0 ahead it is
 /// answered) and hangs up at rate `θ`. Uniformization at rate `Λ` turns the chain into a
 /// Poisson number of jumps of the embedded discrete chain; the mass still waiting at `within`
-/// is then answered with probability `service / (service + θ)` per step ahead.
-fn answered_after(initial: &[f64], service: f64, theta: f64, within: f64) -> f64 {
+/// is then answered with probability `service / (service + θ)` per step ahead. Fails when that
+/// takes more than [`MAX_ERLANG_A_STEPS`] steps.
+fn answered_after(
+    initial: &[f64],
+    service: f64,
+    theta: f64,
+    within: f64,
+) -> Result<f64, StaffingError> {
     let states = initial.len();
     let rate = |i: usize| service + i as f64 * theta + theta;
     let uniform = rate(states.saturating_sub(1)).max(f64::MIN_POSITIVE);
-    // Distribution over "callers ahead" among those still waiting.
-    let mut waiting = initial.to_vec();
     let poisson_mean = uniform * within;
     // Poisson weights in log space: jumps k with probability e^{−m} m^k / k!.
-    let max_jumps = (poisson_mean + 12.0 * poisson_mean.sqrt() + 30.0).ceil() as usize;
+    let max_jumps = (poisson_mean + 12.0 * poisson_mean.sqrt() + 30.0).ceil();
+    let steps = max_jumps * states as f64;
+    // NaN (from an infinite answer time) counts as too much as well.
+    if steps.is_nan() || steps > MAX_ERLANG_A_STEPS as f64 {
+        return Err(StaffingError::TooMuchWork { steps });
+    }
+    let max_jumps = max_jumps as usize;
+    // Distribution over "callers ahead" among those still waiting, and the next jump's.
+    let mut waiting = initial.to_vec();
+    let mut next = vec![0.0; states];
     let mut still_waiting = vec![0.0; states];
     let mut log_weight = -poisson_mean;
     for k in 0..=max_jumps {
         if k > 0 {
             log_weight += poisson_mean.ln() - (k as f64).ln();
             // One jump of the embedded chain.
-            let mut next = vec![0.0; states];
+            next.fill(0.0);
             for (i, &mass) in waiting.iter().enumerate() {
                 if mass == 0.0 {
                     continue;
                 }
-                let up = if i == 0 {
-                    0.0
-                } else {
-                    service + i as f64 * theta
-                };
                 if i > 0 {
-                    next[i - 1] += mass * up / uniform;
+                    next[i - 1] += mass * (service + i as f64 * theta) / uniform;
                 }
                 // Answered (from 0) and hang-ups leave; the rest stays put.
-                let stay = 1.0 - rate(i) / uniform;
-                next[i] += mass * stay;
+                next[i] += mass * (1.0 - rate(i) / uniform);
             }
-            waiting = next;
+            std::mem::swap(&mut waiting, &mut next);
         }
         let weight = log_weight.exp();
         for (total, mass) in still_waiting.iter_mut().zip(&waiting) {
             *total += weight * mass;
         }
     }
-    // Of those still waiting with i ahead, the share eventually answered.
+    // Of those still waiting with i ahead, the share eventually answered: each step ahead is
+    // passed with probability (service + aθ) / (service + aθ + θ), then the answer itself.
     let answer_share = service / (service + theta);
-    still_waiting
-        .iter()
-        .enumerate()
-        .map(|(i, mass)| {
-            let eventually: f64 = (1..=i)
-                .map(|a| (service + a as f64 * theta) / (service + a as f64 * theta + theta))
-                .product();
-            mass * eventually * answer_share
-        })
-        .sum()
+    let mut eventually = 1.0;
+    let mut answered = 0.0;
+    for (i, mass) in still_waiting.iter().enumerate() {
+        if i > 0 {
+            let a = i as f64;
+            eventually *= (service + a * theta) / (service + a * theta + theta);
+        }
+        answered += mass * eventually * answer_share;
+    }
+    Ok(answered)
 }
 
 /// Erlang A metrics for a given number of agents: `calls` arriving over `interval_secs`,
@@ -409,14 +440,14 @@ pub fn erlang_a_metrics_for(
     if traffic == 0.0 {
         return Ok(idle_queue(agents));
     }
-    Ok(erlang_a_metrics(
+    erlang_a_metrics(
         agents,
         calls / interval_secs,
         1.0 / aht_secs,
         1.0 / patience_secs,
         erlang_b(traffic, agents),
         answer_within_secs,
-    ))
+    )
 }
 
 /// The fewest agents meeting `target` under Erlang A (callers hang up after a mean patience of
@@ -451,18 +482,18 @@ pub fn erlang_a_staffing(
     // Service level rises and occupancy falls with every agent added: double until the target
     // is met, then bisect.
     let mut high = 1u32;
-    let mut best = with(high);
+    let mut best = with(high)?;
     while !meets(&best) {
         if high >= MAX_AGENTS {
             return Err(StaffingError::TooManyAgents { traffic });
         }
         high = high.saturating_mul(2).min(MAX_AGENTS);
-        best = with(high);
+        best = with(high)?;
     }
     let mut low = high / 2; // fails (or is 0)
     while high - low > 1 {
         let middle = low + (high - low) / 2;
-        let metrics = with(middle);
+        let metrics = with(middle)?;
         if meets(&metrics) {
             high = middle;
             best = metrics;
@@ -659,6 +690,23 @@ mod tests {
         );
         assert!((a.average_speed_of_answer_secs - c.average_speed_of_answer_secs).abs() < 1e-2);
         assert!(a.probability_of_abandoning < 1e-6);
+    }
+
+    #[test]
+    fn erlang_a_staffs_an_overloaded_start_and_refuses_endless_work() {
+        // From 1 agent at 10 Erlangs the queue weights overflow f64 unless kept in log scale.
+        let target = ServiceTarget::default();
+        let a = erlang_a_staffing(100.0, 1800.0, 180.0, 1e9, &target).unwrap();
+        let c = erlang_c_staffing(100.0, 1800.0, 180.0, &target).unwrap();
+        assert_eq!(a.agents, c.agents);
+        assert!(a.service_level.is_finite() && a.probability_of_waiting.is_finite());
+        let overloaded = erlang_a_metrics_for(100.0, 1800.0, 180.0, 1e9, 1, 20.0).unwrap();
+        assert!(overloaded.probability_of_waiting > 0.99, "{overloaded:?}");
+        // Impatience of 1e-300 s would take ~1e300 uniformized jumps.
+        assert!(matches!(
+            erlang_a_metrics_for(10.0, 900.0, 300.0, 1e-300, 3, 20.0),
+            Err(StaffingError::TooMuchWork { .. })
+        ));
     }
 
     /// Exponential variate with the given mean.

@@ -78,6 +78,19 @@ fn check_customers(customers: &[CustomerRfm]) -> Result<()> {
     Ok(())
 }
 
+/// Fails when the best negative log-likelihood found is not finite: the data overflow the
+/// likelihood everywhere (e.g. a customer with an astronomically large frequency or value).
+fn not_fitted_unless_finite(model: &str, negative_log_likelihood: f64) -> Result<()> {
+    if negative_log_likelihood.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{model} cannot be fitted: the likelihood is not finite at any parameters tried \
+             (are some frequencies or values far out of range?)"
+        )))
+    }
+}
+
 impl BgNbd {
     /// Maximum-likelihood fit to customers' RFM summaries.
     pub fn fit(customers: &[CustomerRfm]) -> Result<Self> {
@@ -92,6 +105,7 @@ impl BgNbd {
             -Self::log_likelihood_of(customers, r, alpha, a, b)
         };
         let (best, value) = nelder_mead(negative_ll, &[0.0; 4], NelderMead::default());
+        not_fitted_unless_finite("BG/NBD", value)?;
         let [r, alpha, a, b] = [0, 1, 2, 3].map(|i| best[i].exp());
         Ok(Self {
             r,
@@ -198,6 +212,7 @@ impl GammaGamma {
             )
         };
         let (best, value) = nelder_mead(negative_ll, &[0.0; 3], NelderMead::default());
+        not_fitted_unless_finite("Gamma-Gamma", value)?;
         Ok(Self {
             p: best[0].exp(),
             q: best[1].exp(),
@@ -262,6 +277,34 @@ mod tests {
         assert!((spend.p - 6.25).abs() < 0.005, "{spend:?}");
         assert!((spend.q - 3.74).abs() < 0.005, "{spend:?}");
         assert!((spend.v - 15.44).abs() < 0.01, "{spend:?}");
+    }
+
+    #[test]
+    fn a_likelihood_overflowed_everywhere_is_an_error_not_a_fit() {
+        let mut customers: Vec<CustomerRfm> = (1..20)
+            .map(|i| CustomerRfm {
+                frequency: f64::from(i % 4),
+                recency: if i % 4 == 0 { 0.0 } else { f64::from(i) },
+                age: 30.0,
+                monetary_value: 10.0 + f64::from(i),
+            })
+            .collect();
+        assert!(BgNbd::fit(&customers).is_ok() && GammaGamma::fit(&customers).is_ok());
+        customers.push(CustomerRfm {
+            frequency: 1e306,
+            recency: 1.0,
+            age: 2.0,
+            monetary_value: 1e308,
+        });
+        for error in [
+            BgNbd::fit(&customers).unwrap_err(),
+            GammaGamma::fit(&customers).unwrap_err(),
+        ] {
+            assert!(
+                error.to_string().contains("likelihood is not finite"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -54,7 +54,10 @@ pub(crate) fn nelder_mead(
             order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
             simplex = order.iter().map(|&i| simplex[i].clone()).collect();
             values = order.iter().map(|&i| values[i]).collect();
-            if (values[n] - values[0]).abs() <= settings.tolerance * (1.0 + values[0].abs()) {
+            // Nowhere finite: there is no slope to follow (the caller reports the infinite value).
+            if values[0] == f64::INFINITY
+                || (values[n] - values[0]).abs() <= settings.tolerance * (1.0 + values[0].abs())
+            {
                 break;
             }
             let centroid: Vec<f64> = (0..n)

@@ -190,6 +190,16 @@ pub fn fit(
         }
     }
     start.validate()?;
+    // Features come from call states, each in [0, 1]; a hand-made trace may hold anything.
+    if let Some((index, _)) = traces.iter().enumerate().find(|(_, t)| {
+        t.steps
+            .iter()
+            .any(|s| !s.features.values().iter().all(|v| (0.0..=1.0).contains(v)))
+    }) {
+        return invalid(format!(
+            "trace {index} has a risk feature outside [0, 1] (or not a number)"
+        ));
+    }
     let examples = examples(traces, options.horizon);
     let positives = examples.iter().filter(|e| e.y > 0.0).count();
     if positives == 0 || positives == examples.len() {
@@ -336,6 +346,14 @@ mod tests {
             fit,
             super::fit(&traces, &RiskWeights::HAND_SET, &options).unwrap()
         );
+    }
+
+    #[test]
+    fn refuses_features_outside_their_range() {
+        let mut traces = synthetic(&RiskWeights::HAND_SET, 200, 5);
+        traces[7].steps[0].features.hold = f64::NAN;
+        let error = fit(&traces, &RiskWeights::HAND_SET, &FitOptions::default()).unwrap_err();
+        assert!(error.to_string().contains("trace 7"), "{error}");
     }
 
     #[test]
