@@ -139,6 +139,8 @@ test('LTV errors', async () => {
   const customer = { frequency: 2, recency: 30, age: 38, monetary_value: 22 }
   expectSyncCode(() => aa.bgNbdExpectedTransactions(params, customer, -1), 'InvalidArgument', /t must be/)
   expectSyncCode(() => aa.bgNbdProbabilityAlive({ r: 1 }, customer), 'InvalidArgument', /params/)
+  expectSyncCode(() => aa.bgNbdProbabilityAlive({ r: 0.24, alpha: 4.4, a: 1, b: 2.4, log_likelihood: 0 }, customer), 'InvalidArgument', /params: a must not be exactly 1/)
+  expectSyncCode(() => aa.bgNbdProbabilityAlive({ r: 0.24, alpha: 4.4, a: 0.79, b: 2.4, log_likelihood: 0 }, { ...customer, frequency: -3 }), 'InvalidArgument', /customer: needs finite frequency/)
 })
 
 function event(id, customer, action, timestamp, extra = {}) {

@@ -208,7 +208,7 @@ pub fn fit_gamma_gamma<'env>(
 }
 
 /// Fitted parameters and one customer from their objects.
-fn params_and_customer<T: DeserializeOwned>(
+fn params_and_customer<T: DeserializeOwned + aybiza_analytics::journey::ltv::ModelParams>(
     params: Unknown,
     customer: Unknown,
 ) -> napi::Result<Checked<(T, CustomerRfm)>> {

@@ -182,7 +182,9 @@ pub fn fit_gamma_gamma<'py>(
 }
 
 /// Fitted parameters and one customer from their dicts.
-fn params_and_customer<T: serde::de::DeserializeOwned>(
+fn params_and_customer<
+    T: serde::de::DeserializeOwned + aybiza_analytics::journey::ltv::ModelParams,
+>(
     params: &Bound<'_, PyAny>,
     customer: &Bound<'_, PyAny>,
 ) -> PyResult<(T, aybiza_analytics::journey::ltv::CustomerRfm)> {

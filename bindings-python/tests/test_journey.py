@@ -163,6 +163,12 @@ def test_ltv_errors():
         aa.bg_nbd_expected_transactions(params, customer, -1.0)
     with pytest.raises(aa.InvalidArgumentError, match="params"):
         aa.bg_nbd_probability_alive({"r": 1}, customer)
+    with pytest.raises(aa.InvalidArgumentError, match="params: b must be a finite number > 0"):
+        aa.bg_nbd_probability_alive({**params, "b": -0.1}, customer)
+    with pytest.raises(aa.InvalidArgumentError, match="customer: needs finite frequency"):
+        aa.bg_nbd_probability_alive(params, {**customer, "frequency": -3})
+    with pytest.raises(aa.InvalidArgumentError, match="params: q must be > 1"):
+        aa.gamma_gamma_expected_spend({"p": 6.0, "q": 0.9, "v": 15.0, "log_likelihood": 0.0}, customer)
 
 
 def event(event_id, customer, action, timestamp, **extra):

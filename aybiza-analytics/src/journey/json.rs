@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::attribution::{AttributionOptions, AttributionReport, PathColumns, PathData, attribute};
 use super::cohort::{CohortBuilder, CohortTable, Period};
-use super::ltv::CustomerRfm;
+use super::ltv::{CustomerRfm, ModelParams};
 use super::map::{EventLog, LogColumns, parse_timestamp_micros};
 use super::segment::{SegmentComparison, SegmentOptions, SegmentedLog, compare_segments};
 use super::tracker::{JourneyConfig, LiveJourneyTracker, TransitionModel};
@@ -317,12 +317,24 @@ pub fn customers(customers: Value) -> Result<Vec<CustomerRfm>> {
 
 /// One customer's RFM summary, `{frequency, recency, age, monetary_value}`.
 pub fn customer(value: Value) -> Result<CustomerRfm> {
-    read("customer", value)
+    let customer: CustomerRfm = read("customer", value)?;
+    customer.check().map_err(|e| prefixed("customer", e))?;
+    Ok(customer)
 }
 
-/// Fitted model parameters (a `BgNbd` or `GammaGamma` object as returned by the fits).
-pub fn params<T: DeserializeOwned>(value: Value) -> Result<T> {
-    read("params", value)
+/// Fitted model parameters (a `BgNbd` or `GammaGamma` object as returned by the fits), checked.
+pub fn params<T: DeserializeOwned + ModelParams>(value: Value) -> Result<T> {
+    let params: T = read("params", value)?;
+    params.check().map_err(|e| prefixed("params", e))?;
+    Ok(params)
+}
+
+/// An `InvalidArgument` error's message under the argument's name.
+fn prefixed(name: &str, error: Error) -> Error {
+    match error {
+        Error::InvalidArgument(message) => Error::InvalidArgument(format!("{name}: {message}")),
+        other => other,
+    }
 }
 
 /// The tracker configuration of `config` ([`JourneyConfig`] fields; defaults for the missing ones).

@@ -56,26 +56,89 @@ fn ln_gamma(x: f64) -> f64 {
     libm::lgamma(x)
 }
 
-fn check_customers(customers: &[CustomerRfm]) -> Result<()> {
-    if customers.is_empty() {
-        return Err(Error::InvalidArgument("no customers to fit".into()));
-    }
-    for (i, c) in customers.iter().enumerate() {
+impl CustomerRfm {
+    /// Fails unless the summary is one a customer can have: finite values >= 0, age > 0,
+    /// recency <= age, and recency 0 without repeat transactions.
+    pub fn check(&self) -> Result<()> {
+        let c = self;
         let valid = [c.frequency, c.recency, c.age, c.monetary_value]
             .iter()
             .all(|v| v.is_finite() && *v >= 0.0)
             && c.age > 0.0
             && c.recency <= c.age
             && (c.frequency > 0.0 || c.recency == 0.0);
-        if !valid {
-            return Err(Error::InvalidArgument(format!(
-                "customer {}: needs finite frequency >= 0, 0 <= recency <= age, age > 0 \
-                 (recency 0 without repeat purchases), got {c:?}",
-                i + 1
-            )));
+        if valid {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument(format!(
+                "needs finite frequency >= 0, 0 <= recency <= age, age > 0 (recency 0 without \
+                 repeat purchases), got {c:?}"
+            )))
         }
     }
+}
+
+fn check_customers(customers: &[CustomerRfm]) -> Result<()> {
+    if customers.is_empty() {
+        return Err(Error::InvalidArgument("no customers to fit".into()));
+    }
+    for (i, c) in customers.iter().enumerate() {
+        c.check().map_err(|e| match e {
+            Error::InvalidArgument(message) => {
+                Error::InvalidArgument(format!("customer {}: {message}", i + 1))
+            }
+            other => other,
+        })?;
+    }
     Ok(())
+}
+
+/// Fitted model parameters that predictions can be made with.
+pub trait ModelParams {
+    /// Fails unless every parameter is in the domain the model's formulas need.
+    fn check(&self) -> Result<()>;
+}
+
+/// Fails unless each named value is finite and positive.
+fn positive(values: &[(&str, f64)]) -> Result<()> {
+    match values.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
+        Some((name, v)) => Err(Error::InvalidArgument(format!(
+            "{name} must be a finite number > 0, got {v}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+impl ModelParams for BgNbd {
+    /// r, alpha, a and b finite and positive, and a != 1 (the expected transactions divide by a − 1).
+    fn check(&self) -> Result<()> {
+        positive(&[
+            ("r", self.r),
+            ("alpha", self.alpha),
+            ("a", self.a),
+            ("b", self.b),
+        ])?;
+        if self.a == 1.0 {
+            return Err(Error::InvalidArgument(
+                "a must not be exactly 1 (the expected transactions divide by a - 1)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl ModelParams for GammaGamma {
+    /// p, q and v finite and positive, and q > 1 (otherwise the population's mean spend is infinite).
+    fn check(&self) -> Result<()> {
+        positive(&[("p", self.p), ("q", self.q), ("v", self.v)])?;
+        if self.q <= 1.0 {
+            return Err(Error::InvalidArgument(format!(
+                "q must be > 1 for a finite mean spend, got {}",
+                self.q
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Fails when the best negative log-likelihood found is not finite: the data overflow the
@@ -277,6 +340,51 @@ mod tests {
         assert!((spend.p - 6.25).abs() < 0.005, "{spend:?}");
         assert!((spend.q - 3.74).abs() < 0.005, "{spend:?}");
         assert!((spend.v - 15.44).abs() < 0.01, "{spend:?}");
+    }
+
+    #[test]
+    fn parameters_and_customers_outside_their_domain_are_refused() {
+        let fitted = BgNbd {
+            r: 0.243,
+            alpha: 4.414,
+            a: 0.793,
+            b: 2.426,
+            log_likelihood: 0.0,
+        };
+        assert!(fitted.check().is_ok());
+        for bad in [
+            BgNbd { b: 0.0, ..fitted },
+            BgNbd {
+                r: f64::NAN,
+                ..fitted
+            },
+            BgNbd { a: 1.0, ..fitted },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
+        }
+        let spend = GammaGamma {
+            p: 6.25,
+            q: 3.74,
+            v: 15.44,
+            log_likelihood: 0.0,
+        };
+        assert!(spend.check().is_ok());
+        assert!(GammaGamma { q: 1.0, ..spend }.check().is_err());
+        let customer = CustomerRfm {
+            frequency: 2.0,
+            recency: 30.0,
+            age: 38.0,
+            monetary_value: 22.0,
+        };
+        assert!(customer.check().is_ok());
+        assert!(
+            CustomerRfm {
+                frequency: -3.0,
+                ..customer
+            }
+            .check()
+            .is_err()
+        );
     }
 
     #[test]
