@@ -184,11 +184,7 @@ impl OutcomeModels {
     /// The models in the versioned JSON file format, as a Buffer.
     #[napi(catch_unwind, ts_return_type = "Uint8Array")]
     pub fn to_bytes(&self, env: &Env) -> napi::Result<Buffer> {
-        let text = self
-            .models
-            .to_json()
-            .map_err(|e| errors::to_napi(env, &e))?;
-        Ok(Buffer::from(text.into_bytes()))
+        models_to_buffer(env, self.models.as_ref())
     }
 
     /// Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
@@ -198,11 +194,8 @@ impl OutcomeModels {
         env: &Env,
         #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
     ) -> napi::Result<Self> {
-        let models = convert::jsonl_bytes(data)?
-            .and_then(|bytes| json::models_from_bytes::<Models>(&bytes))
-            .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
-            models: Arc::new(models),
+            models: models_from_data(env, data)?,
         })
     }
 
@@ -213,19 +206,14 @@ impl OutcomeModels {
         env: &Env,
         #[napi(ts_arg_type = "string")] path: Unknown,
     ) -> napi::Result<()> {
-        convert::string_arg("path", path)?
-            .and_then(|path| json::save_models(self.models.as_ref(), &PathBuf::from(path)))
-            .map_err(|e| errors::to_napi(env, &e))
+        save_models_at(env, self.models.as_ref(), path)
     }
 
     /// Reads models from a file written by `save`.
     #[napi(factory, catch_unwind)]
     pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
-        let models = convert::string_arg("path", path)?
-            .and_then(|path| json::load_models::<Models>(&PathBuf::from(path)))
-            .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
-            models: Arc::new(models),
+            models: load_models_at(env, path)?,
         })
     }
 
@@ -234,6 +222,35 @@ impl OutcomeModels {
     pub fn has_satisfaction(&self) -> bool {
         self.models.satisfaction.is_some()
     }
+}
+
+/// `models` in the versioned JSON file format, as a Buffer.
+fn models_to_buffer<M: json::SavedModels>(env: &Env, models: &M) -> napi::Result<Buffer> {
+    let text = models.to_json().map_err(|e| errors::to_napi(env, &e))?;
+    Ok(Buffer::from(text.into_bytes()))
+}
+
+/// Models from a Buffer, Uint8Array or string in the versioned JSON file format.
+fn models_from_data<M: json::SavedModels>(env: &Env, data: Unknown) -> napi::Result<Arc<M>> {
+    convert::jsonl_bytes(data)?
+        .and_then(|bytes| json::models_from_bytes::<M>(&bytes))
+        .map(Arc::new)
+        .map_err(|e| errors::to_napi(env, &e))
+}
+
+/// Writes `models` to the file at `path`.
+fn save_models_at<M: json::SavedModels>(env: &Env, models: &M, path: Unknown) -> napi::Result<()> {
+    convert::string_arg("path", path)?
+        .and_then(|path| json::save_models(models, &PathBuf::from(path)))
+        .map_err(|e| errors::to_napi(env, &e))
+}
+
+/// Reads models from the file at `path`.
+fn load_models_at<M: json::SavedModels>(env: &Env, path: Unknown) -> napi::Result<Arc<M>> {
+    convert::string_arg("path", path)?
+        .and_then(|path| json::load_models::<M>(&PathBuf::from(path)))
+        .map(Arc::new)
+        .map_err(|e| errors::to_napi(env, &e))
 }
 
 /// The snapshot instant `asOf`: a `Date` or an RFC 3339 string.
@@ -353,11 +370,7 @@ impl CustomerModels {
     /// The models in the versioned JSON file format, as a Buffer.
     #[napi(catch_unwind, ts_return_type = "Uint8Array")]
     pub fn to_bytes(&self, env: &Env) -> napi::Result<Buffer> {
-        let text = self
-            .models
-            .to_json()
-            .map_err(|e| errors::to_napi(env, &e))?;
-        Ok(Buffer::from(text.into_bytes()))
+        models_to_buffer(env, self.models.as_ref())
     }
 
     /// Models from bytes written by `toBytes` or `save` (a Buffer, Uint8Array
@@ -367,11 +380,8 @@ impl CustomerModels {
         env: &Env,
         #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
     ) -> napi::Result<Self> {
-        let models = convert::jsonl_bytes(data)?
-            .and_then(|bytes| json::models_from_bytes::<Customers>(&bytes))
-            .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
-            models: Arc::new(models),
+            models: models_from_data(env, data)?,
         })
     }
 
@@ -382,19 +392,14 @@ impl CustomerModels {
         env: &Env,
         #[napi(ts_arg_type = "string")] path: Unknown,
     ) -> napi::Result<()> {
-        convert::string_arg("path", path)?
-            .and_then(|path| json::save_models(self.models.as_ref(), &PathBuf::from(path)))
-            .map_err(|e| errors::to_napi(env, &e))
+        save_models_at(env, self.models.as_ref(), path)
     }
 
     /// Reads models from a file written by `save`.
     #[napi(factory, catch_unwind)]
     pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
-        let models = convert::string_arg("path", path)?
-            .and_then(|path| json::load_models::<Customers>(&PathBuf::from(path)))
-            .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
-            models: Arc::new(models),
+            models: load_models_at(env, path)?,
         })
     }
 
