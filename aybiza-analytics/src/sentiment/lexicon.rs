@@ -246,7 +246,7 @@ impl Lexicon {
     }
 
     /// The entry of the single-token term with this hash.
-    #[inline]
+    #[inline(always)]
     fn single(&self, hash: u64) -> Option<&Entry> {
         if !self.single_filter.may_contain(hash) {
             return None;

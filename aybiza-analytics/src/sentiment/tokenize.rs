@@ -172,25 +172,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> u8 {
             let c = text[pos..].chars().next().unwrap_or(' ');
             (c, c.len_utf8())
         };
-        if c.is_whitespace() {
-            prev_char = Some(c);
-            pos += width;
-            continue;
-        }
-        if let Some(len) = url_length(&bytes[pos..]) {
-            shape |= SHAPE_URL;
-            pos += len;
-            prev_char = Some(' ');
-            continue;
-        }
-        if let Some(len) = emoticon_at(text, pos, prev_char) {
-            let hash = hash_str(&text[pos..pos + len]);
-            out.push(Token::symbol(TokenKind::Emoticon, pos, pos + len, hash));
-            pos += len;
-            prev_char = Some(' ');
-            continue;
-        }
+        // Words first, the usual case: URLs start with a letter, emoticons never do.
         if is_word_char(c) {
+            if let Some(len) = url_length(&bytes[pos..]) {
+                shape |= SHAPE_URL;
+                pos += len;
+                prev_char = Some(' ');
+                continue;
+            }
             let end = read_word(text, pos, out);
             // A word right after '@' is a user handle: it names someone and says nothing.
             if prev_char == Some('@') {
@@ -204,6 +193,18 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> u8 {
                 _ => text[..end].chars().next_back(),
             };
             pos = end;
+            continue;
+        }
+        if c.is_whitespace() {
+            prev_char = Some(c);
+            pos += width;
+            continue;
+        }
+        if let Some(len) = emoticon_at(text, pos, prev_char) {
+            let hash = hash_str(&text[pos..pos + len]);
+            out.push(Token::symbol(TokenKind::Emoticon, pos, pos + len, hash));
+            pos += len;
+            prev_char = Some(' ');
             continue;
         }
         if is_emoji_modifier(c) {
@@ -252,6 +253,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) -> u8 {
 }
 
 /// Length in bytes of a URL starting at `rest`, if one starts there.
+#[inline]
 fn url_length(rest: &[u8]) -> Option<usize> {
     if !matches!(rest.first(), Some(b'h' | b'H' | b'w' | b'W')) {
         return None;
@@ -373,6 +375,8 @@ fn read_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
     let mut seen = 0u8;
     let mut elongated = false;
     let (mut last, mut before_last) = (0u8, 0u8);
+    // The hash before the last one, two and three bytes (for suffix stems).
+    let mut prefixes = [HASH_SEED; 3];
     while let Some(&b) = bytes.get(end) {
         let class = BYTE_CLASS[b as usize];
         if class & ALNUM == 0 {
@@ -391,9 +395,11 @@ fn read_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
         }
         // Uppercase letters get the 0x20 bit: UPPER (4) shifted left by 3.
         let lower = b | ((class & UPPER) << 3);
+        prefixes = [hash, prefixes[0], prefixes[1]];
         hash = (hash ^ u64::from(lower)).wrapping_mul(HASH_PRIME);
         seen |= class;
-        elongated |= class & ALPHA != 0 && lower == last && lower == before_last;
+        // Non-short-circuit `&`: no branch per byte.
+        elongated |= (class & ALPHA != 0) & (lower == last) & (lower == before_last);
         (before_last, last) = (last, lower);
         end += 1;
     }
@@ -424,11 +430,6 @@ fn read_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
     } else {
         (hash, hash)
     };
-    let without_last = |n: usize| {
-        word[..length - n].iter().fold(HASH_SEED, |hash, &b| {
-            (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(HASH_PRIME)
-        })
-    };
     Some(finish_word(
         start..end,
         hash,
@@ -436,7 +437,7 @@ fn read_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
         length,
         tail,
         flags,
-        without_last,
+        |n| prefixes[n - 1],
     ))
 }
 
