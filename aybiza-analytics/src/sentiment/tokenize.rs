@@ -668,6 +668,16 @@ mod tests {
         assert!(read_ascii_word("don'é".as_bytes(), 0).is_none());
     }
 
+    proptest::proptest! {
+        /// Any ASCII word (letters of both cases, digits, apostrophes, repeats) gets the same
+        /// token from the fast path as from the general one: hashes, stems and flags.
+        #[test]
+        fn the_ascii_fast_path_agrees_on_any_word(word in "[A-Za-z0-9][A-Za-z0-9'sSeEdDgGnNiIlLyYoO]{0,14}") {
+            let fast = read_ascii_word(word.as_bytes(), 0);
+            proptest::prop_assert_eq!(fast, Some(read_any_word(&word, 0)));
+        }
+    }
+
     #[test]
     fn elongated_words_have_squeezed_hashes() {
         let t = tokens("goooood sooooo");
