@@ -57,6 +57,24 @@ pub(crate) trait BaseModel: Send + Sync {
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError>;
 }
 
+/// [`Forecaster::forecast`] of a base model: checks the arguments against the model's shortest
+/// history, fits, and turns the standard errors into intervals at `levels`.
+fn forecast_base(
+    model: &impl BaseModel,
+    history: &[f64],
+    horizon: usize,
+    levels: &[f64],
+) -> Result<Forecast, ForecastError> {
+    check_forecast_args(
+        history,
+        model.min_history(),
+        horizon,
+        max_horizon(history.len()),
+        levels,
+    )?;
+    Ok(model.predict(history, horizon)?.into_forecast(levels))
+}
+
 /// Whether every value equals the first.
 pub(crate) fn is_constant(history: &[f64]) -> bool {
     history.iter().all(|v| *v == history[0])
@@ -240,14 +258,7 @@ impl Forecaster for Ets {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            MIN_ETS_HISTORY,
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
-        Ok(self.predict(history, horizon)?.into_forecast(levels))
+        forecast_base(self, history, horizon, levels)
     }
 }
 
@@ -412,14 +423,7 @@ impl Forecaster for MstlEts {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            self.min_history(),
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
-        Ok(self.predict(history, horizon)?.into_forecast(levels))
+        forecast_base(self, history, horizon, levels)
     }
 }
 
@@ -471,14 +475,7 @@ impl Forecaster for SeasonalNaive {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            self.min_history(),
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
-        Ok(self.predict(history, horizon)?.into_forecast(levels))
+        forecast_base(self, history, horizon, levels)
     }
 }
 
