@@ -455,19 +455,20 @@ pub fn markov(data: &PathData, order: usize) -> Result<MarkovAttribution> {
     }
     let chain = Chain::build(data, order);
     let channels = data.channels.len();
-    let full_conversions = chain.absorb(&chain.conversion_reward, None);
-    let full_value = chain.absorb(&chain.value_reward, None);
+    let [full_conversions, full_value] = chain.absorb(None);
     let mut removal_effects = vec![0.0; channels];
     let mut value_removal_effects = vec![0.0; channels];
-    for channel in 0..channels as u32 {
-        let removed = Some(channel);
-        if full_conversions > 0.0 {
-            let without = chain.absorb(&chain.conversion_reward, removed);
-            removal_effects[channel as usize] = (1.0 - without / full_conversions).clamp(0.0, 1.0);
-        }
-        if full_value > 0.0 {
-            let without = chain.absorb(&chain.value_reward, removed);
-            value_removal_effects[channel as usize] = (1.0 - without / full_value).clamp(0.0, 1.0);
+    if full_conversions > 0.0 || full_value > 0.0 {
+        for channel in 0..channels as u32 {
+            let [conversions, value] = chain.absorb(Some(channel));
+            if full_conversions > 0.0 {
+                removal_effects[channel as usize] =
+                    (1.0 - conversions / full_conversions).clamp(0.0, 1.0);
+            }
+            if full_value > 0.0 {
+                value_removal_effects[channel as usize] =
+                    (1.0 - value / full_value).clamp(0.0, 1.0);
+            }
         }
     }
     let credit = Credit {
@@ -506,6 +507,10 @@ struct Chain {
     conversion_reward: Vec<f64>,
     /// Probability of converting from each state times the mean value of conversions from it.
     value_reward: Vec<f64>,
+    /// The order of the Gauss–Seidel sweeps: every state after the states it leads to, but for
+    /// the edges that close a cycle. A chain without cycles is then solved in one sweep; each
+    /// cycle costs sweeps only for what it reaches.
+    sweep: Vec<u32>,
 }
 
 impl Chain {
@@ -557,7 +562,7 @@ impl Chain {
             .map(|(s, w)| (s, w / start_total))
             .collect();
         start.sort_by_key(|&(s, _)| s);
-        let next = edges
+        let next: Vec<Vec<(u32, f64)>> = edges
             .into_iter()
             .zip(&out)
             .map(|(targets, &total)| {
@@ -574,57 +579,100 @@ impl Chain {
             .zip(&out)
             .map(|(v, o)| v / o)
             .collect();
+        let sweep = successors_first(&next);
         Chain {
             states,
             start,
             next,
             conversion_reward,
             value_reward,
+            sweep,
         }
     }
 
-    /// Expected reward collected on absorption when entering from `(start)`; states containing
-    /// `removed` lead to `(null)`. Solved by Gauss–Seidel sweeps to machine precision.
-    fn absorb(&self, reward: &[f64], removed: Option<u32>) -> f64 {
+    /// Expected conversions and value collected on absorption when entering from `(start)`;
+    /// states containing `removed` lead to `(null)`. Both are solved together by Gauss–Seidel
+    /// sweeps (in [`Chain::sweep`] order) to machine precision.
+    fn absorb(&self, removed: Option<u32>) -> [f64; 2] {
         let alive: Vec<bool> = self
             .states
             .iter()
             .map(|s| removed.is_none_or(|r| !s.contains(&r)))
             .collect();
-        let mut x: Vec<f64> = reward
-            .iter()
-            .zip(&alive)
-            .map(|(r, &a)| if a { *r } else { 0.0 })
+        let reward = |s: usize| [self.conversion_reward[s], self.value_reward[s]];
+        let mut x: Vec<[f64; 2]> = (0..self.states.len())
+            .map(|s| if alive[s] { reward(s) } else { [0.0; 2] })
             .collect();
         for _ in 0..100_000 {
-            let mut change: f64 = 0.0;
-            for s in 0..self.states.len() {
+            let mut change = [0f64; 2];
+            for &s in &self.sweep {
+                let s = s as usize;
                 if !alive[s] {
                     continue;
                 }
                 let mut self_loop = 0.0;
-                let mut sum = reward[s];
+                let mut sum = reward(s);
                 for &(t, p) in &self.next[s] {
                     if t as usize == s {
                         self_loop += p;
                     } else if alive[t as usize] {
-                        sum += p * x[t as usize];
+                        let target = x[t as usize];
+                        sum[0] += p * target[0];
+                        sum[1] += p * target[1];
                     }
                 }
-                let updated = sum / (1.0 - self_loop);
-                change = change.max((updated - x[s]).abs());
-                x[s] = updated;
+                for k in 0..2 {
+                    let updated = sum[k] / (1.0 - self_loop);
+                    change[k] = change[k].max((updated - x[s][k]).abs());
+                    x[s][k] = updated;
+                }
             }
-            if change <= 1e-15 * x.iter().fold(1e-300f64, |m, v| m.max(v.abs())) {
+            let converged = (0..2)
+                .all(|k| change[k] <= 1e-15 * x.iter().fold(1e-300f64, |m, v| m.max(v[k].abs())));
+            if converged {
                 break;
             }
         }
-        self.start
-            .iter()
-            .filter(|(s, _)| alive[*s as usize])
-            .map(|&(s, p)| p * x[s as usize])
-            .sum()
+        let mut total = [0.0; 2];
+        for &(s, p) in self.start.iter().filter(|(s, _)| alive[*s as usize]) {
+            total[0] += p * x[s as usize][0];
+            total[1] += p * x[s as usize][1];
+        }
+        total
     }
+}
+
+/// The states in depth-first post-order over `next` (iterative, so long chains cannot overflow
+/// the stack): each state comes after the states its edges lead to, except along edges back
+/// into a state still being visited (those close cycles).
+fn successors_first(next: &[Vec<(u32, f64)>]) -> Vec<u32> {
+    let mut order = Vec::with_capacity(next.len());
+    let mut visited = vec![false; next.len()];
+    // (state, index of its next edge to follow)
+    let mut stack: Vec<(u32, usize)> = Vec::new();
+    for root in 0..next.len() as u32 {
+        if visited[root as usize] {
+            continue;
+        }
+        visited[root as usize] = true;
+        stack.push((root, 0));
+        while let Some((state, edge)) = stack.last_mut() {
+            match next[*state as usize].get(*edge) {
+                Some(&(target, _)) => {
+                    *edge += 1;
+                    if !visited[target as usize] {
+                        visited[target as usize] = true;
+                        stack.push((target, 0));
+                    }
+                }
+                None => {
+                    order.push(*state);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
 }
 
 /// Packs a window of at most [`MAX_MARKOV_ORDER`] channel ids (each below 2^21) into one key.
@@ -878,5 +926,45 @@ mod tests {
         let credit = shapley(&small());
         assert!(close(&credit.conversions, &[0.5, 1.5]));
         assert!(close(&credit.value, &[5.0, 35.0]));
+    }
+
+    #[test]
+    fn sweeps_visit_successors_first_and_every_state_once() {
+        let edge = |to: u32| (to, 0.5);
+        // 0 -> 1 -> 2, 0 -> 3 -> 2, and a cycle 4 -> 5 -> 4 leading to 2.
+        let next = vec![
+            vec![edge(1), edge(3)],
+            vec![edge(2)],
+            vec![],
+            vec![edge(2)],
+            vec![edge(5)],
+            vec![edge(4), edge(2)],
+        ];
+        let order = successors_first(&next);
+        let position = |s: u32| order.iter().position(|&o| o == s).expect("every state");
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4, 5]);
+        for (from, to) in [(0, 1), (0, 3), (1, 2), (3, 2), (5, 2), (4, 5)] {
+            assert!(position(to) < position(from), "{to} before {from}");
+        }
+    }
+
+    #[test]
+    fn cyclic_chains_are_solved_exactly() {
+        // a > b > a converts; b alone does not: the chain has the cycle a <-> b.
+        let mut data = PathData::new();
+        data.push(["a", "b", "a"], 2.0, 20.0, 0.0).unwrap();
+        data.push(["b"], 0.0, 0.0, 2.0).unwrap();
+        data.push(["a"], 1.0, 10.0, 1.0).unwrap();
+        let chain = Chain::build(&data, 1);
+        // By hand: a is left 6 times (to b 2, converting 3, null 1), b 4 times (to a 2, null 2);
+        // the start is a in 4 journeys of 6, b in 2. So P_a = 3/6 + (2/6) P_b, P_b = (2/4) P_a:
+        // P_a = 3/5, P_b = 3/10, and P = (4/6) P_a + (2/6) P_b = 1/2.
+        let [conversions, _] = chain.absorb(None);
+        assert!((conversions - 0.5).abs() < 1e-12, "{conversions}");
+        // Without b, a's move to b is lost: P_a = 1/2, and b's starts are lost: P = (4/6) / 2.
+        let [without_b, _] = chain.absorb(Some(1));
+        assert!((without_b - 1.0 / 3.0).abs() < 1e-12, "{without_b}");
     }
 }
