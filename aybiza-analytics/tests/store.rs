@@ -292,6 +292,75 @@ async fn queries_respect_time_ranges_and_order() {
     .await;
 }
 
+/// Times and bounds with sub-millisecond digits: both backends compare at millisecond
+/// precision and so select the same records (the SQLite index holds milliseconds).
+#[tokio::test]
+async fn sub_millisecond_bounds_select_the_same_records_on_both_backends() {
+    let at = |micros: i64| t0() + Duration::microseconds(micros);
+    let selections = std::sync::Mutex::new(Vec::new());
+    for_each_backend(|store| {
+        let selections = &selections;
+        async move {
+            let mut records = Vec::new();
+            // 1.2 ms, 1.7 ms, 2.0 ms and 2.9 ms after t0.
+            for (i, micros) in [1_200, 1_700, 2_000, 2_900].into_iter().enumerate() {
+                let id = format!("call-{i}");
+                records.push(Record::Call(call("acme", &id, at(micros))));
+                records.push(Record::Utterance(utterance("acme", &id, 0, "hello")));
+                records.push(Record::JourneyEvent(event("acme", &id, at(micros))));
+                // A sample's key holds its time to the millisecond: one source per sample.
+                let mut sample = metric("acme", at(micros), i as f64);
+                sample.source = id.clone();
+                records.push(Record::Metric(sample));
+            }
+            store.put(records).await.unwrap();
+            let mut selected = Vec::new();
+            for (start, end) in [
+                (1_500, 2_500),
+                (1_000, 2_000),
+                (1_999, 2_001),
+                (2_100, 2_950),
+            ] {
+                let range = TimeRange::new(at(start), at(end)).unwrap();
+                let calls: Vec<String> = store
+                    .calls("acme", range)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect();
+                let utterances: Vec<String> = store
+                    .utterances("acme", range)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|u| u.call_id)
+                    .collect();
+                let events: Vec<String> = store
+                    .journey_events("acme", range)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| e.id)
+                    .collect();
+                let metrics = store.metrics("acme", range).await.unwrap().len();
+                assert_eq!(calls, utterances);
+                assert_eq!(calls, events);
+                assert_eq!(calls.len(), metrics);
+                selected.push(calls);
+            }
+            selections.lock().unwrap().push(selected);
+        }
+    })
+    .await;
+    let selections = selections.into_inner().unwrap();
+    assert_eq!(selections[0], selections[1], "memory vs SQLite");
+    // [1.5, 2.5) ms truncates to [1, 2) ms: the calls at 1.2 and 1.7 ms.
+    assert_eq!(selections[0][0], vec!["call-0", "call-1"]);
+    // [2.1, 2.95) ms truncates to [2, 2) ms: empty.
+    assert!(selections[0][3].is_empty());
+}
+
 #[tokio::test]
 async fn transcripts_come_back_in_sequence_order() {
     for_each_backend(|store| async move {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::{Store, WriteCounts};
 use crate::model::{
@@ -42,10 +43,17 @@ fn of_kind(records: &TenantRecords, kind: RecordKind) -> impl Iterator<Item = &R
         .map(|(_, record)| record)
 }
 
+/// Whether `t` falls in `range` at the stores' millisecond precision (see [`Store`]'s range
+/// queries): the same comparison as the SQLite store's index makes.
+fn in_range(range: TimeRange, t: DateTime<Utc>) -> bool {
+    let t = t.timestamp_millis();
+    range.start.timestamp_millis() <= t && t < range.end.timestamp_millis()
+}
+
 fn calls_in(records: &TenantRecords, range: TimeRange) -> Vec<Call> {
     let mut calls: Vec<Call> = of_kind(records, RecordKind::Call)
         .filter_map(|r| match r {
-            Record::Call(c) if range.contains(c.started_at) => Some(c.clone()),
+            Record::Call(c) if in_range(range, c.started_at) => Some(c.clone()),
             _ => None,
         })
         .collect();
@@ -152,7 +160,7 @@ impl Store for MemoryStore {
             |records| {
                 let mut events: Vec<JourneyEvent> = of_kind(records, RecordKind::JourneyEvent)
                     .filter_map(|r| match r {
-                        Record::JourneyEvent(e) if range.contains(e.timestamp) => Some(e.clone()),
+                        Record::JourneyEvent(e) if in_range(range, e.timestamp) => Some(e.clone()),
                         _ => None,
                     })
                     .collect();
@@ -172,7 +180,7 @@ impl Store for MemoryStore {
             |records| {
                 let mut samples: Vec<MetricSample> = of_kind(records, RecordKind::Metric)
                     .filter_map(|r| match r {
-                        Record::Metric(m) if range.contains(m.timestamp) => Some(m.clone()),
+                        Record::Metric(m) if in_range(range, m.timestamp) => Some(m.clone()),
                         _ => None,
                     })
                     .collect();

@@ -61,6 +61,10 @@ impl IngestReport {
 }
 
 /// A tenant-scoped store of calls, utterances, journey events and metric samples.
+///
+/// Range queries compare times at millisecond precision: a record's time and the range's
+/// bounds are each truncated to the millisecond (towards the past) before comparing, so
+/// every backend selects the same records whatever the bounds' sub-millisecond digits.
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Writes validated records in one transaction; idempotent by [`Record::key`].
