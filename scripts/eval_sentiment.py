@@ -23,8 +23,8 @@ What it does, in one run:
   4. reports sentences per second of both and the ratio (best of --repeat runs each):
      ours both as one-thread `analyze` calls (like for like with VADER's loop) and
      through `analyze_batch`, which splits a batch over the machine's cores.
-     Steps 1 and 2 alternate for --rounds rounds, so that both tools meet the same
-     machine; each round gives a ratio, and the median round is reported.
+     Steps 1 and 2 alternate for --rounds rounds (an odd number), so that both tools
+     meet the same machine; each round gives a ratio, and the median round is reported.
 """
 
 import argparse
@@ -110,7 +110,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/data/sentiment_dev.csv")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per tool; the best is reported")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating timed rounds of both tools; the median ratio is reported")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating timed rounds of both tools (odd); the median round's ratio is reported")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
 
@@ -119,8 +120,8 @@ def main():
     except ImportError:
         sys.exit("vaderSentiment is not installed: pip install vaderSentiment==3.3.2")
 
-    if args.rounds < 1 or args.repeat < 1:
-        sys.exit("--rounds and --repeat must be at least 1")
+    if args.rounds < 1 or args.rounds % 2 == 0 or args.repeat < 1:
+        sys.exit("--rounds must be odd and --repeat at least 1")
     rounds = []
     for _ in range(args.rounds):
         rows, timing = run_ours(args.data, args.repeat)
@@ -128,8 +129,9 @@ def main():
         vader_scores, vader_rate = run_vader(texts, args.repeat)
         rounds.append((vader_rate, timing))
     # The median round by the one-thread ratio (the like-for-like figure).
-    rounds.sort(key=lambda r: r[1]["texts_per_second"] / r[0])
-    vader_rate, timing = rounds[(len(rounds) - 1) // 2]
+    by_ratio = sorted(range(len(rounds)), key=lambda i: rounds[i][1]["texts_per_second"] / rounds[i][0])
+    median_round = by_ratio[len(rounds) // 2]
+    vader_rate, timing = rounds[median_round]
     ours_rate = timing["texts_per_second"]
     batch_rate = timing["batch_texts_per_second"]
 
@@ -173,13 +175,14 @@ def main():
             f"{o['macro_f1']:.3f} | {low:+.3f} to {high:+.3f} | {v['pearson']:.3f} | {o['pearson']:.3f} |"
         )
     print(f"\nThroughput over all {len(rows)} texts, in-process loops, best of {args.repeat} per round, {args.rounds} alternating rounds:")
-    for i, (v, t) in enumerate(rounds):
+    for i in by_ratio:
+        v, t = rounds[i]
         print(
-            f"  round (sorted) {i + 1}: VADER {v:,.0f}/s, ours {t['texts_per_second']:,.0f}/s "
+            f"  round {i + 1}: VADER {v:,.0f}/s, ours {t['texts_per_second']:,.0f}/s "
             f"({t['texts_per_second'] / v:.1f}x), ours batch {t['batch_texts_per_second']:,.0f}/s "
             f"({t['batch_texts_per_second'] / v:.1f}x)"
         )
-    print("The median round:")
+    print(f"The median round ({median_round + 1}):")
     print(f"  VADER 3.3.2, one thread:               {vader_rate:,.0f} sentences/s")
     print(f"  ours, analyze() on one thread:         {ours_rate:,.0f} sentences/s  ({ours_rate / vader_rate:.1f}x VADER)")
     print(
@@ -200,9 +203,11 @@ def main():
                             "vader_per_second": v,
                             "ours_per_second": t["texts_per_second"],
                             "ours_batch_per_second": t["batch_texts_per_second"],
+                            "ratio": t["texts_per_second"] / v,
                         }
                         for v, t in rounds
                     ],
+                    "median_round_index": median_round,
                 },
                 f,
                 indent=2,

@@ -83,9 +83,11 @@ fn journeys(c: &mut Criterion) {
     group.finish();
 }
 
-/// `paths` distinct aggregated paths of 1 to 8 touches over `channels` channels, drawn with
-/// a skew towards low channel numbers (a few channels carry most touches, as in real data),
-/// each with 1 to 50 journeys of which a channel-dependent share converts.
+/// `paths` path rows (equal paths not merged) of 1 to 8 touches over `channels` channels,
+/// drawn with a skew towards low channel numbers (a few channels carry most touches, as in
+/// real data), each with 1 to 50 journeys of which a channel-dependent share converts. Like
+/// `scripts/eval_attribution_scale.py`'s paths, but not the same draws: the timings do not
+/// compare with that script's.
 fn synthetic_paths(channels: usize, paths: usize, seed: u64) -> PathData {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let names: Vec<String> = (0..channels).map(|c| format!("channel-{c:03}")).collect();

@@ -508,8 +508,9 @@ struct Chain {
     /// Probability of converting from each state times the mean value of conversions from it.
     value_reward: Vec<f64>,
     /// The order of the Gauss–Seidel sweeps: every state after the states it leads to, but for
-    /// the edges that close a cycle. A chain without cycles is then solved in one sweep; each
-    /// cycle costs sweeps only for what it reaches.
+    /// the edges that close a cycle. A chain without cycles is then solved by the first sweep
+    /// (a second sees nothing change); with cycles, whole sweeps repeat until every state has
+    /// converged.
     sweep: Vec<u32>,
 }
 

@@ -378,7 +378,8 @@ impl TimeRange {
         }
     }
 
-    /// Whether `t` falls inside the range.
+    /// Whether `t` falls inside the range, to the nanosecond. (A [`crate::Store`]'s range
+    /// queries compare at millisecond precision instead; see there.)
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.start <= t && t < self.end
     }

@@ -669,10 +669,13 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any ASCII word (letters of both cases, digits, apostrophes, repeats) gets the same
-        /// token from the fast path as from the general one: hashes, stems and flags.
+        /// Any ASCII word (letters of both cases, digits, apostrophes, letters repeated three
+        /// times, the suffixes that have stems) gets the same token from the fast path as
+        /// from the general one: hashes, stems and flags.
         #[test]
-        fn the_ascii_fast_path_agrees_on_any_word(word in "[A-Za-z0-9][A-Za-z0-9'sSeEdDgGnNiIlLyYoO]{0,14}") {
+        fn the_ascii_fast_path_agrees_on_any_word(
+            word in "[A-Za-z0-9][A-Za-z0-9']{0,8}(ooo|OOO|ing|ily|ed|es|ly|s|n't|'s)?"
+        ) {
             let fast = read_ascii_word(word.as_bytes(), 0);
             proptest::prop_assert_eq!(fast, Some(read_any_word(&word, 0)));
         }
