@@ -15,6 +15,9 @@ cargo fmt --all -- --check
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "cargo doc (core crate, -D warnings: no broken or private links)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock
+
 step "Rust tests"
 cargo test -p aybiza-analytics
 

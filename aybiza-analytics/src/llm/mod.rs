@@ -2,7 +2,7 @@
 //! needs one; a backend only deepens it (pattern summaries, executive insights).
 //!
 //! Layers, from the wire up:
-//! - a backend ([`bedrock::BedrockBackend`] behind the `bedrock` feature, or your
+//! - a backend (`bedrock::BedrockBackend` behind the `bedrock` feature, or your
 //!   own [`LlmBackend`]) sends one request and classifies failures as typed
 //!   [`LlmError`]s that say whether a retry can help;
 //! - [`LlmClient`] wraps any backend with PII redaction of every prompt, a
@@ -26,7 +26,7 @@ pub mod summarize;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use client::{LlmClient, LlmClientConfig, RetryPolicy};
+pub use client::{LlmClient, LlmClientConfig, MAX_CONCURRENCY, RetryPolicy};
 pub use error::LlmError;
 pub use ledger::{CostLedger, ModelCost, ModelPrice, PriceTable, TenantCost};
 

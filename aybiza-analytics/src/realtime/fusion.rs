@@ -15,7 +15,7 @@
 //! registers at once and calm returns over a few turns; the first customer turn initializes:
 //!
 //! * **current sentiment** = EMA of the customer's fused scores (0 until the customer speaks);
-//! * **emotions** = EMA of the text emotions, with frustrated + 0.3·stress + 0.2·[repetition]
+//! * **emotions** = EMA of the text emotions, with frustrated + 0.3·stress + 0.2·\[repetition\]
 //!   and angry + 0.2·stress when the text is negative (each clamped to [0, 1]);
 //! * **stress** = EMA of voice stress; **energy** = EMA (α = `smoothing`) of voice energy (0.5 until measured);
 //! * **resolution progress** (in [0, 1]): +0.2 per agent/bot resolution cue; per customer turn

@@ -1,7 +1,7 @@
 //! Fitting the escalation-risk weights to labelled calls.
 //!
 //! A logistic regression of "this call escalates within the next `horizon` utterances (or at
-//! all)" on the [`RiskFeatures`] the session showed after each utterance of the replayed
+//! all)" on the [`RiskFeatures`](super::fusion::RiskFeatures) the session showed after each utterance of the replayed
 //! [`RiskTrace`]s (before the explicit request), keeping the risk's formula: the fitted
 //! weights are a [`RiskWeights`] with the same drivers. So that every driver still pushes the
 //! way its name says, the risk factors' weights are kept at or above 0 and the resolution weight
