@@ -446,6 +446,10 @@ pub struct MarkovAttribution {
 /// Largest Markov order accepted.
 pub const MAX_MARKOV_ORDER: usize = 3;
 
+/// Chains whose states and edges times channels reach this solve their removal effects on
+/// several threads (below it, all the solves together take a few milliseconds).
+const PARALLEL_REMOVAL_WORK: usize = 1_000_000;
+
 /// The data-driven model: exact removal effects of the absorbing Markov chain of `order` (1 to 3).
 pub fn markov(data: &PathData, order: usize) -> Result<MarkovAttribution> {
     if !(1..=MAX_MARKOV_ORDER).contains(&order) {
@@ -459,8 +463,8 @@ pub fn markov(data: &PathData, order: usize) -> Result<MarkovAttribution> {
     let mut removal_effects = vec![0.0; channels];
     let mut value_removal_effects = vec![0.0; channels];
     if full_conversions > 0.0 || full_value > 0.0 {
-        for channel in 0..channels as u32 {
-            let [conversions, value] = chain.absorb(Some(channel));
+        for (channel, [conversions, value]) in chain.removals(channels)?.into_iter().enumerate() {
+            let channel = channel as u32;
             if full_conversions > 0.0 {
                 removal_effects[channel as usize] =
                     (1.0 - conversions / full_conversions).clamp(0.0, 1.0);
@@ -589,6 +593,51 @@ impl Chain {
             value_reward,
             sweep,
         }
+    }
+
+    /// [`Chain::absorb`] with each of the first `channels` channels removed, in channel order.
+    /// The solves are independent: a large chain spreads them over the machine's cores
+    /// (scoped threads; each channel's result is the same as on one thread).
+    fn removals(&self, channels: usize) -> Result<Vec<[f64; 2]>> {
+        let edges: usize = self.next.iter().map(Vec::len).sum();
+        let work = (self.states.len() + edges).saturating_mul(channels);
+        let threads = if work < PARALLEL_REMOVAL_WORK {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(channels)
+        };
+        self.removals_on(channels, threads)
+    }
+
+    /// [`Chain::removals`] on `threads` threads (1: on this one).
+    fn removals_on(&self, channels: usize, threads: usize) -> Result<Vec<[f64; 2]>> {
+        if threads <= 1 {
+            return Ok((0..channels as u32).map(|c| self.absorb(Some(c))).collect());
+        }
+        let chunk = channels.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..channels as u32)
+                .step_by(chunk)
+                .map(|first| {
+                    let last = (first as usize + chunk).min(channels) as u32;
+                    scope.spawn(move || {
+                        (first..last)
+                            .map(|c| self.absorb(Some(c)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(channels);
+            for part in parts {
+                out.extend(
+                    part.join()
+                        .map_err(|_| Error::Task("a Markov attribution thread panicked".into()))?,
+                );
+            }
+            Ok(out)
+        })
     }
 
     /// Expected conversions and value collected on absorption when entering from `(start)`;
@@ -927,6 +976,29 @@ mod tests {
         let credit = shapley(&small());
         assert!(close(&credit.conversions, &[0.5, 1.5]));
         assert!(close(&credit.value, &[5.0, 35.0]));
+    }
+
+    #[test]
+    fn removals_on_several_threads_equal_those_on_one() {
+        let mut data = PathData::new();
+        let names: Vec<String> = (0..12).map(|c| format!("c{c}")).collect();
+        // A deterministic spread of paths with repeats and cycles.
+        for i in 0..400usize {
+            let touches: Vec<&str> = (0..1 + i % 6)
+                .map(|k| names[(i * 7 + k * k * 5 + k) % names.len()].as_str())
+                .collect();
+            let conversions = (i % 3) as f64;
+            data.push(touches, conversions, conversions * 10.0, (i % 4) as f64)
+                .unwrap();
+        }
+        for order in 1..=MAX_MARKOV_ORDER {
+            let chain = Chain::build(&data, order);
+            let one = chain.removals_on(names.len(), 1).unwrap();
+            assert_eq!(one.len(), names.len());
+            for threads in [2, 5, 12] {
+                assert_eq!(chain.removals_on(names.len(), threads).unwrap(), one);
+            }
+        }
     }
 
     #[test]
