@@ -464,14 +464,11 @@ pub fn markov(data: &PathData, order: usize) -> Result<MarkovAttribution> {
     let mut value_removal_effects = vec![0.0; channels];
     if full_conversions > 0.0 || full_value > 0.0 {
         for (channel, [conversions, value]) in chain.removals(channels)?.into_iter().enumerate() {
-            let channel = channel as u32;
             if full_conversions > 0.0 {
-                removal_effects[channel as usize] =
-                    (1.0 - conversions / full_conversions).clamp(0.0, 1.0);
+                removal_effects[channel] = (1.0 - conversions / full_conversions).clamp(0.0, 1.0);
             }
             if full_value > 0.0 {
-                value_removal_effects[channel as usize] =
-                    (1.0 - value / full_value).clamp(0.0, 1.0);
+                value_removal_effects[channel] = (1.0 - value / full_value).clamp(0.0, 1.0);
             }
         }
     }
