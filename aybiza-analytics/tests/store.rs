@@ -322,27 +322,13 @@ async fn sub_millisecond_bounds_select_the_same_records_on_both_backends() {
                 (2_100, 2_950),
             ] {
                 let range = TimeRange::new(at(start), at(end)).unwrap();
-                let calls: Vec<String> = store
-                    .calls("acme", range)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| c.id)
-                    .collect();
-                let utterances: Vec<String> = store
-                    .utterances("acme", range)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|u| u.call_id)
-                    .collect();
-                let events: Vec<String> = store
-                    .journey_events("acme", range)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|e| e.id)
-                    .collect();
+                let ids = |ids: Vec<&str>| ids.into_iter().map(String::from).collect::<Vec<_>>();
+                let calls = store.calls("acme", range).await.unwrap();
+                let calls = ids(calls.iter().map(|c| c.id.as_str()).collect());
+                let utterances = store.utterances("acme", range).await.unwrap();
+                let utterances = ids(utterances.iter().map(|u| u.call_id.as_str()).collect());
+                let events = store.journey_events("acme", range).await.unwrap();
+                let events = ids(events.iter().map(|e| e.id.as_str()).collect());
                 let metrics = store.metrics("acme", range).await.unwrap().len();
                 assert_eq!(calls, utterances);
                 assert_eq!(calls, events);
