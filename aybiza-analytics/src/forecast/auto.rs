@@ -7,7 +7,8 @@ use super::calibrate::{
     Backtest, DEFAULT_CALIBRATION_WINDOWS, backtest, backtest_candidates, calibrated_intervals,
     describe,
 };
-use super::models::{BaseModel, EtsSpec, MIN_ETS_HISTORY, PointAndSpread};
+use super::ets::EtsShape;
+use super::models::{BaseModel, MIN_ETS_HISTORY, PointAndSpread};
 use super::{
     Ets, Forecast, ForecastError, Forecaster, MstlEts, SeasonalNaive, check_forecast_args,
     detect_periods, max_horizon,
@@ -117,7 +118,7 @@ fn mean_of(a: &PointAndSpread, b: &PointAndSpread) -> PointAndSpread {
 }
 
 /// Non-seasonal ETS with the shape fixed (when known), for backtest refits.
-struct FixedEts(Option<EtsSpec>);
+struct FixedEts(Option<EtsShape>);
 
 impl BaseModel for FixedEts {
     fn min_history(&self) -> usize {
@@ -125,7 +126,7 @@ impl BaseModel for FixedEts {
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
-        Ok(Ets::predict_with_spec(history, horizon, self.0)?.0)
+        Ok(Ets::predict_with_shape(history, horizon, self.0)?.0)
     }
 }
 
@@ -257,10 +258,10 @@ impl AutoForecaster {
         let mstl = MstlEts::new(periods)?.robust(self.options.robust);
         let (mut fits, candidates) = on_calendar(history, calendar, horizon, |history| {
             let recent = tail(history, window);
-            let (mstl_fit, spec) = mstl.predict_with_spec(recent, horizon)?;
+            let (mstl_fit, shape) = mstl.predict_with_shape(recent, horizon)?;
             let candidates = SeasonalCandidates {
-                mstl: match spec {
-                    Some(spec) => mstl.with_trend(spec),
+                mstl: match shape {
+                    Some(shape) => mstl.with_trend(shape),
                     None => mstl,
                 },
                 naives,
@@ -310,11 +311,11 @@ impl AutoForecaster {
         calendar: Option<DayTypes<'_>>,
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest), ForecastError> {
-        let (mut fits, spec) = on_calendar(history, calendar, horizon, |history| {
-            let (fit, spec) = Ets::predict_with_spec(history, horizon, None)?;
-            Ok((vec![fit], spec))
+        let (mut fits, shape) = on_calendar(history, calendar, horizon, |history| {
+            let (fit, shape) = Ets::predict_with_shape(history, horizon, None)?;
+            Ok((vec![fit], shape))
         })?;
-        let refit = FixedEts(spec);
+        let refit = FixedEts(shape);
         let backtest = backtest(
             history,
             horizon,

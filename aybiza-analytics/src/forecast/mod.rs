@@ -22,6 +22,7 @@ pub mod anomaly;
 mod auto;
 mod calendar;
 mod calibrate;
+mod ets;
 pub mod json;
 mod models;
 pub mod outlier;

@@ -7,11 +7,10 @@
 use std::borrow::Cow;
 use std::sync::Mutex;
 
-use augurs_core::{Fit, Predict};
-use augurs_ets::model::{
-    ErrorComponent, Model, ModelType, SeasonalComponent, TrendComponent, Unfit,
-};
+use augurs_core::{Fit, ForecastIntervals, Predict};
 use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
+
+use super::ets::{ErrorKind, EtsShape, FittedEts};
 
 use super::{
     Forecast, ForecastError, Forecaster, check_forecast_args, max_horizon, normal_intervals,
@@ -89,76 +88,60 @@ fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
     }
 }
 
-/// An ETS model shape: error, trend and season components, and whether the trend is damped.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct EtsSpec {
-    model_type: ModelType,
-    damped: bool,
-}
-
-impl std::fmt::Display for EtsSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ModelType {
-            error,
-            trend,
-            season,
-        } = self.model_type;
-        let damped = if self.damped { "d" } else { "" };
-        write!(f, "ETS({error}{trend}{damped}{season})")
-    }
-}
-
 /// The non-seasonal ETS shapes searched, in order: no trend or a damped additive trend, with
 /// additive errors and (for positive data) multiplicative ones. Undamped trends (AAN, MAN) are
 /// left out: damped trends forecast at least as well over several steps, and on the
 /// evaluation series dropping them changed no rolling MASE by more than 0.001 while making the
 /// search a third cheaper (`docs/forecasting.md`).
-const ETS_SHAPES: [(ErrorComponent, TrendComponent, bool); 4] = [
-    (ErrorComponent::Additive, TrendComponent::None, false),
-    (ErrorComponent::Additive, TrendComponent::Additive, true),
-    (ErrorComponent::Multiplicative, TrendComponent::None, false),
-    (
-        ErrorComponent::Multiplicative,
-        TrendComponent::Additive,
-        true,
-    ),
+const ETS_SHAPES: [EtsShape; 4] = [
+    EtsShape {
+        error: ErrorKind::Additive,
+        damped_trend: false,
+    },
+    EtsShape {
+        error: ErrorKind::Additive,
+        damped_trend: true,
+    },
+    EtsShape {
+        error: ErrorKind::Multiplicative,
+        damped_trend: false,
+    },
+    EtsShape {
+        error: ErrorKind::Multiplicative,
+        damped_trend: true,
+    },
 ];
 
 /// Fits a non-seasonal ETS model: the given shape, or the best by AICc among
 /// [`ETS_SHAPES`] (ANN, AAdN and, for positive data, MNN, MAdN).
-fn fit_ets(y: &[f64], spec: Option<EtsSpec>) -> Result<(Model, EtsSpec), ForecastError> {
-    if let Some(spec) = spec
-        && let Ok(model) = Unfit::new(spec.model_type).damped(spec.damped).fit(y)
+fn fit_ets(y: &[f64], shape: Option<EtsShape>) -> Result<FittedEts, ForecastError> {
+    if let Some(shape) = shape
+        && let Ok(model) = FittedEts::fit(y, shape)
     {
-        return Ok((model, spec));
+        return Ok(model);
     }
     let positive = y.iter().all(|v| *v > 0.0);
-    let mut best: Option<(Model, EtsSpec)> = None;
-    for (error, trend, damped) in ETS_SHAPES {
-        if error == ErrorComponent::Multiplicative && !positive {
+    let mut best: Option<FittedEts> = None;
+    for shape in ETS_SHAPES {
+        if shape.error == ErrorKind::Multiplicative && !positive {
             continue;
         }
-        let model_type = ModelType {
-            error,
-            trend,
-            season: SeasonalComponent::None,
-        };
-        let Ok(model) = Unfit::new(model_type).damped(damped).fit(y) else {
+        let Ok(model) = FittedEts::fit(y, shape) else {
             continue;
         };
         // Any fitted model beats none, and one with an AICc beats one without.
         let aicc = model.aicc();
         let better = best
             .as_ref()
-            .is_none_or(|(b, _)| aicc < b.aicc() || (b.aicc().is_nan() && !aicc.is_nan()));
+            .is_none_or(|b| aicc < b.aicc() || (b.aicc().is_nan() && !aicc.is_nan()));
         if better {
-            best = Some((model, EtsSpec { model_type, damped }));
+            best = Some(model);
         }
     }
     best.ok_or_else(|| ForecastError::Model("ETS: no model could be fitted".into()))
 }
 
-/// Point forecast and standard errors of a fitted ETS model (or MSTL around it).
+/// Point forecast and standard errors of a fitted MSTL model.
 fn predict_with_sd<P: Predict>(
     model: &P,
     horizon: usize,
@@ -175,23 +158,30 @@ where
             .upper
             .iter()
             .zip(&intervals.lower)
-            .map(|(u, l)| {
-                let sd = (u - l) / (2.0 * z);
-                if sd.is_finite() {
-                    sd.max(0.0)
-                } else {
-                    f64::NAN
-                }
-            })
+            .map(|(u, l)| (u - l) / (2.0 * z))
             .collect(),
         None => vec![f64::NAN; horizon],
     };
-    if forecast.point.len() != horizon || forecast.point.iter().any(|p| !p.is_finite()) {
+    checked_point_and_sd(forecast.point, sd, horizon)
+}
+
+/// Fails on a forecast of the wrong length or with a non-finite point; standard errors that
+/// are negative become 0 and non-finite ones are filled by [`fill_spread`].
+fn checked_point_and_sd(
+    point: Vec<f64>,
+    sd: Vec<f64>,
+    horizon: usize,
+) -> Result<(Vec<f64>, Vec<f64>), ForecastError> {
+    if point.len() != horizon || point.iter().any(|p| !p.is_finite()) {
         return Err(ForecastError::Model(
             "the model produced a non-finite forecast".into(),
         ));
     }
-    Ok((forecast.point, fill_spread(sd)))
+    let sd = sd
+        .into_iter()
+        .map(|s| if s.is_finite() { s.max(0.0) } else { f64::NAN })
+        .collect();
+    Ok((point, fill_spread(sd)))
 }
 
 /// Replaces non-finite standard errors by the last finite one before them (or the first after).
@@ -210,9 +200,10 @@ fn fill_spread(mut sd: Vec<f64>) -> Vec<f64> {
     sd
 }
 
-/// Non-seasonal exponential smoothing with automatic model selection (augurs-ets): the best of
-/// ANN, AAdN, MNN and MAdN by AICc, fitted to the last [`ETS_WINDOW`]
-/// values. For short or non-seasonal series.
+/// Non-seasonal exponential smoothing with automatic model selection: the best of ANN, AAdN,
+/// MNN and MAdN by AICc, fitted by maximum likelihood to the last [`ETS_WINDOW`] values (the
+/// algorithm of augurs-ets and statsforecast, reimplemented for speed in `forecast::ets`). For
+/// short or non-seasonal series.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ets;
 
@@ -222,31 +213,32 @@ impl BaseModel for Ets {
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
-        Ok(Self::predict_with_spec(history, horizon, None)?.0)
+        Ok(Self::predict_with_shape(history, horizon, None)?.0)
     }
 }
 
 impl Ets {
     /// Fits (the given shape, or the best by AICc) and forecasts, also returning the shape.
-    pub(crate) fn predict_with_spec(
+    pub(crate) fn predict_with_shape(
         history: &[f64],
         horizon: usize,
-        spec: Option<EtsSpec>,
-    ) -> Result<(PointAndSpread, Option<EtsSpec>), ForecastError> {
+        shape: Option<EtsShape>,
+    ) -> Result<(PointAndSpread, Option<EtsShape>), ForecastError> {
         if is_constant(history) {
             return Ok((constant_forecast(history, horizon), None));
         }
         let recent = &history[history.len().saturating_sub(ETS_WINDOW)..];
-        let (model, spec) = fit_ets(recent, spec)?;
-        let (point, sd) = predict_with_sd(&model, horizon)?;
-        let model_name = spec.to_string();
+        let model = fit_ets(recent, shape)?;
+        let point = model.point_forecast(horizon);
+        let sd = model.forecast_sd(&point);
+        let (point, sd) = checked_point_and_sd(point, sd, horizon)?;
         Ok((
             PointAndSpread {
                 point,
                 sd,
-                model: model_name,
+                model: model.shape().to_string(),
             },
-            Some(spec),
+            Some(model.shape()),
         ))
     }
 }
@@ -266,12 +258,12 @@ impl Forecaster for Ets {
 /// refits (in backtests) can reuse it instead of searching again.
 #[derive(Debug)]
 struct EtsTrend {
-    fixed: Option<EtsSpec>,
-    chosen: Mutex<Option<EtsSpec>>,
+    fixed: Option<EtsShape>,
+    chosen: Mutex<Option<EtsShape>>,
 }
 
 #[derive(Debug)]
-struct FittedEtsTrend(Model);
+struct FittedEtsTrend(FittedEts);
 
 impl TrendModel for EtsTrend {
     fn name(&self) -> Cow<'_, str> {
@@ -285,9 +277,9 @@ impl TrendModel for EtsTrend {
         Box<dyn FittedTrendModel + Sync + Send>,
         Box<dyn std::error::Error + Send + Sync + 'static>,
     > {
-        let (model, spec) = fit_ets(&y[y.len().saturating_sub(ETS_WINDOW)..], self.fixed)?;
+        let model = fit_ets(&y[y.len().saturating_sub(ETS_WINDOW)..], self.fixed)?;
         if let Ok(mut chosen) = self.chosen.lock() {
-            *chosen = Some(spec);
+            *chosen = Some(model.shape());
         }
         Ok(Box::new(FittedEtsTrend(model)))
     }
@@ -300,7 +292,19 @@ impl FittedTrendModel for FittedEtsTrend {
         level: Option<f64>,
         forecast: &mut augurs_core::Forecast,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
-        Ok(self.0.predict_inplace(horizon, level, forecast)?)
+        match level {
+            Some(level) => {
+                let (point, lower, upper) = self.0.forecast_with_band(horizon, level);
+                forecast.point = point;
+                forecast.intervals = Some(ForecastIntervals {
+                    level,
+                    lower,
+                    upper,
+                });
+            }
+            None => forecast.point = self.0.point_forecast(horizon),
+        }
+        Ok(())
     }
 
     fn predict_in_sample_inplace(
@@ -308,11 +312,21 @@ impl FittedTrendModel for FittedEtsTrend {
         level: Option<f64>,
         forecast: &mut augurs_core::Forecast,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
-        Ok(self.0.predict_in_sample_inplace(level, forecast)?)
+        let fitted = self.0.fitted();
+        forecast.point = fitted.to_vec();
+        if let Some(level) = level {
+            let half_width = normal_quantile(0.5 + level / 2.0) * self.0.in_sample_sigma();
+            forecast.intervals = Some(ForecastIntervals {
+                level,
+                lower: fitted.iter().map(|f| f - half_width).collect(),
+                upper: fitted.iter().map(|f| f + half_width).collect(),
+            });
+        }
+        Ok(())
     }
 
     fn training_data_size(&self) -> Option<usize> {
-        Some(self.0.training_data_size())
+        Some(self.0.n_values())
     }
 }
 
@@ -324,7 +338,7 @@ impl FittedTrendModel for FittedEtsTrend {
 #[derive(Debug, Clone)]
 pub struct MstlEts {
     periods: Vec<usize>,
-    trend: Option<EtsSpec>,
+    trend: Option<EtsShape>,
     robust: bool,
 }
 
@@ -361,21 +375,21 @@ impl MstlEts {
         &self.periods
     }
 
-    /// The same decomposition with the trend model fixed to `spec` (no AutoETS search).
-    pub(crate) fn with_trend(&self, spec: EtsSpec) -> Self {
+    /// The same decomposition with the trend model fixed to `shape` (no AutoETS search).
+    pub(crate) fn with_trend(&self, shape: EtsShape) -> Self {
         Self {
             periods: self.periods.clone(),
-            trend: Some(spec),
+            trend: Some(shape),
             robust: self.robust,
         }
     }
 
     /// Fits and forecasts, also returning the ETS shape the trend model chose.
-    pub(crate) fn predict_with_spec(
+    pub(crate) fn predict_with_shape(
         &self,
         history: &[f64],
         horizon: usize,
-    ) -> Result<(PointAndSpread, Option<EtsSpec>), ForecastError> {
+    ) -> Result<(PointAndSpread, Option<EtsShape>), ForecastError> {
         if is_constant(history) {
             return Ok((constant_forecast(history, horizon), None));
         }
@@ -392,13 +406,13 @@ impl MstlEts {
             .fit(history)
             .map_err(|e| ForecastError::Model(e.to_string()))?;
         let (point, sd) = predict_with_sd(&fitted, horizon)?;
-        let spec = mstl.trend_model().chosen.lock().ok().and_then(|c| *c);
+        let shape = mstl.trend_model().chosen.lock().ok().and_then(|c| *c);
         let periods: Vec<String> = self.periods.iter().map(usize::to_string).collect();
-        let model = match spec {
-            Some(spec) => format!("MSTL({})+{spec}", periods.join(",")),
+        let model = match shape {
+            Some(shape) => format!("MSTL({})+{shape}", periods.join(",")),
             None => format!("MSTL({})+ETS", periods.join(",")),
         };
-        Ok((PointAndSpread { point, sd, model }, spec))
+        Ok((PointAndSpread { point, sd, model }, shape))
     }
 }
 
@@ -412,7 +426,7 @@ impl BaseModel for MstlEts {
     }
 
     fn predict(&self, history: &[f64], horizon: usize) -> Result<PointAndSpread, ForecastError> {
-        Ok(self.predict_with_spec(history, horizon)?.0)
+        Ok(self.predict_with_shape(history, horizon)?.0)
     }
 }
 
