@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use augurs_core::{Fit, ForecastIntervals, Predict};
 use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
 
-use super::ets::{ErrorKind, EtsShape, FittedEts};
+use super::ets::{ETS_SHAPES, ErrorKind, EtsShape, FittedEts};
 
 use super::{
     Forecast, ForecastError, Forecaster, check_forecast_args, max_horizon, normal_intervals,
@@ -87,30 +87,6 @@ fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
         model: "constant".into(),
     }
 }
-
-/// The non-seasonal ETS shapes searched, in order: no trend or a damped additive trend, with
-/// additive errors and (for positive data) multiplicative ones. Undamped trends (AAN, MAN) are
-/// left out: damped trends forecast at least as well over several steps, and on the
-/// evaluation series dropping them changed no rolling MASE by more than 0.001 while making the
-/// search a third cheaper (`docs/forecasting.md`).
-const ETS_SHAPES: [EtsShape; 4] = [
-    EtsShape {
-        error: ErrorKind::Additive,
-        damped_trend: false,
-    },
-    EtsShape {
-        error: ErrorKind::Additive,
-        damped_trend: true,
-    },
-    EtsShape {
-        error: ErrorKind::Multiplicative,
-        damped_trend: false,
-    },
-    EtsShape {
-        error: ErrorKind::Multiplicative,
-        damped_trend: true,
-    },
-];
 
 /// Fits a non-seasonal ETS model: the given shape, or the best by AICc among
 /// [`ETS_SHAPES`] (ANN, AAdN and, for positive data, MNN, MAdN).
