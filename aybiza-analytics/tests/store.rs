@@ -368,6 +368,56 @@ async fn transcripts_come_back_in_sequence_order() {
     .await;
 }
 
+/// `call#seq` of acme's utterances without a call record.
+async fn orphan_keys(store: &dyn Store) -> Vec<String> {
+    store
+        .utterances_without_call("acme")
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| format!("{}#{}", u.call_id, u.seq))
+        .collect()
+}
+
+/// Utterances stored before (or without) their call's record: no range reaches them, the
+/// dedicated query does, per tenant, by call id then sequence, and stops once the call arrives.
+#[tokio::test]
+async fn utterances_without_a_call_record_are_found_by_their_own_query() {
+    for_each_backend(|store| async move {
+        store
+            .put(vec![
+                Record::Call(call("acme", "known", t0())),
+                Record::Utterance(utterance("acme", "known", 0, "hello")),
+                Record::Utterance(utterance("acme", "pending-b", 10, "x")),
+                Record::Utterance(utterance("acme", "pending-b", 2, "x")),
+                Record::Utterance(utterance("acme", "pending-a", 0, "x")),
+                Record::Utterance(utterance("globex", "pending-g", 0, "x")),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(
+            orphan_keys(store.as_ref()).await,
+            ["pending-a#0", "pending-b#2", "pending-b#10"]
+        );
+        let in_range = store.utterances("acme", TimeRange::all()).await.unwrap();
+        assert_eq!(in_range.len(), 1);
+        store
+            .put(vec![Record::Call(call("acme", "pending-b", t0()))])
+            .await
+            .unwrap();
+        assert_eq!(orphan_keys(store.as_ref()).await, ["pending-a#0"]);
+        assert_eq!(
+            store
+                .utterances("acme", TimeRange::all())
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn sqlite_store_persists_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
@@ -382,6 +432,66 @@ async fn sqlite_store_persists_across_reopen() {
         3
     );
     assert_eq!(store.transcript("globex", "call-2").await.unwrap().len(), 4);
+}
+
+/// Samples of one metric and source less than a millisecond apart are two samples; a file of
+/// schema version 1 (keys to the millisecond) is re-keyed when opened.
+#[tokio::test]
+async fn metric_samples_under_a_millisecond_apart_stay_apart() {
+    let at = t0() + chrono::Duration::microseconds(123_450);
+    let samples = [
+        metric("acme", at, 1.0),
+        metric("acme", at + chrono::Duration::microseconds(500), 2.0),
+        metric("acme", t0(), 3.0),
+    ];
+    let records = || {
+        samples
+            .iter()
+            .cloned()
+            .map(Record::Metric)
+            .collect::<Vec<_>>()
+    };
+    for_each_backend(|store| async move {
+        assert_eq!(store.put(records()).await.unwrap().inserted, 3);
+        let values: Vec<f64> = store
+            .metrics("acme", TimeRange::all())
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(values, [3.0, 1.0, 2.0]);
+    })
+    .await;
+
+    // A version 1 file: keys cut at the millisecond (so it could not hold samples 0 and 1
+    // both).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let v1_records = vec![
+        Record::Metric(samples[0].clone()),
+        Record::Metric(samples[2].clone()),
+    ];
+    SqliteStore::open(&path)
+        .unwrap()
+        .put(v1_records.clone())
+        .await
+        .unwrap();
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    let cut = connection
+        .execute(
+            "UPDATE records SET key = substr(key, 1, instr(key, '.') - 1) WHERE instr(key, '.') > 0",
+            [],
+        )
+        .unwrap();
+    assert_eq!(cut, 1);
+    connection.pragma_update(None, "user_version", 1).unwrap();
+    drop(connection);
+    let store = SqliteStore::open(&path).unwrap();
+    let again = store.put(v1_records).await.unwrap();
+    assert_eq!((again.inserted, again.unchanged), (0, 2));
+    let added = store.put(records()).await.unwrap();
+    assert_eq!((added.inserted, added.unchanged), (1, 2));
 }
 
 #[tokio::test]

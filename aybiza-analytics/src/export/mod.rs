@@ -43,19 +43,31 @@ pub struct ExportCounts {
 
 /// Writes every record of `tenant` in `range` (calls by start, with their utterances; events
 /// and samples by timestamp) as JSON Lines that [`Store::ingest_jsonl`] reads back unchanged.
+/// With [`TimeRange::all`] this includes the utterances whose call has no record yet
+/// ([`Store::utterances_without_call`], after the others), so a whole tenant moves without
+/// loss; a narrower range has no time to select them by.
 pub async fn export_tenant(
     store: &dyn Store,
     tenant: &str,
     range: TimeRange,
     out: impl Write,
 ) -> Result<ExportCounts> {
-    let (record, calls, utterances, events, metrics) = tokio::try_join!(
+    let without_call = async {
+        if range == TimeRange::all() {
+            store.utterances_without_call(tenant).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (record, calls, mut utterances, without_call, events, metrics) = tokio::try_join!(
         store.tenant(tenant),
         store.calls(tenant, range),
         store.utterances(tenant, range),
+        without_call,
         store.journey_events(tenant, range),
         store.metrics(tenant, range),
     )?;
+    utterances.extend(without_call);
     let counts = ExportCounts {
         tenants: usize::from(record.is_some()),
         calls: calls.len(),
@@ -95,11 +107,22 @@ mod tests {
         let source = MemoryStore::new();
         source.put(sim.records).await.unwrap();
         let tenant = &source.tenant_ids().await.unwrap()[0];
+        // An utterance whose call has no record yet (a live call).
+        let mut pending = source.utterances(tenant, TimeRange::all()).await.unwrap()[0].clone();
+        pending.call_id = "still-live".into();
+        source.put(vec![Record::Utterance(pending)]).await.unwrap();
+        let with_call = source
+            .utterances(tenant, TimeRange::all())
+            .await
+            .unwrap()
+            .len();
+
         let mut bytes = Vec::new();
         let counts = export_tenant(&source, tenant, TimeRange::all(), &mut bytes)
             .await
             .unwrap();
-        assert!(counts.calls > 0 && counts.utterances > 0 && counts.tenants == 1);
+        assert!(counts.calls > 0 && counts.tenants == 1);
+        assert_eq!(counts.utterances, with_call + 1);
 
         let copy = MemoryStore::new();
         let report = copy
@@ -117,6 +140,27 @@ mod tests {
             copy.utterances(tenant, all).await.unwrap(),
             source.utterances(tenant, all).await.unwrap()
         );
+        assert_eq!(
+            copy.utterances_without_call(tenant).await.unwrap(),
+            source.utterances_without_call(tenant).await.unwrap()
+        );
+
+        // A bounded range has no time for it.
+        let calls = source.calls(tenant, all).await.unwrap();
+        let first_day = TimeRange::new(
+            calls[0].started_at,
+            calls[0].started_at + chrono::Duration::days(1),
+        )
+        .unwrap();
+        let mut day = Vec::new();
+        let day_counts = export_tenant(&source, tenant, first_day, &mut day)
+            .await
+            .unwrap();
+        assert_eq!(
+            day_counts.utterances,
+            source.utterances(tenant, first_day).await.unwrap().len()
+        );
+        assert!(!String::from_utf8(day).unwrap().contains("still-live"));
         assert_eq!(
             copy.metrics(tenant, all).await.unwrap().len(),
             counts.metrics

@@ -284,19 +284,23 @@ impl Record {
         }
     }
 
-    /// The record's identity within its tenant and kind, used for idempotent ingestion.
+    /// The record's identity within its tenant and kind, used for idempotent ingestion. A
+    /// metric sample's is `metric|source|ms`, with the nanoseconds within the millisecond
+    /// after a dot when there are any (`asr_latency_ms|asr-1|1772460000123.000450`), so
+    /// samples less than a millisecond apart stay apart.
     pub fn key(&self) -> String {
         match self {
             Record::Tenant(t) => t.id.clone(),
             Record::Call(c) => c.id.clone(),
             Record::Utterance(u) => format!("{}#{}", u.call_id, u.seq),
             Record::JourneyEvent(e) => e.id.clone(),
-            Record::Metric(m) => format!(
-                "{}|{}|{}",
-                m.metric,
-                m.source,
-                m.timestamp.timestamp_millis()
-            ),
+            Record::Metric(m) => {
+                let ms = m.timestamp.timestamp_millis();
+                match m.timestamp.timestamp_subsec_nanos() % 1_000_000 {
+                    0 => format!("{}|{}|{ms}", m.metric, m.source),
+                    nanos => format!("{}|{}|{ms}.{nanos:06}", m.metric, m.source),
+                }
+            }
         }
     }
 

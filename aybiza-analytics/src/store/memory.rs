@@ -146,6 +146,27 @@ impl Store for MemoryStore {
         )
     }
 
+    async fn utterances_without_call(&self, tenant: &str) -> Result<Vec<Utterance>> {
+        self.read(
+            tenant,
+            |records| {
+                let mut orphans: Vec<Utterance> = of_kind(records, RecordKind::Utterance)
+                    .filter_map(|r| match r {
+                        Record::Utterance(u)
+                            if !records.contains_key(&(RecordKind::Call, u.call_id.clone())) =>
+                        {
+                            Some(u.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                orphans.sort_by(|a, b| (&a.call_id, a.seq).cmp(&(&b.call_id, b.seq)));
+                orphans
+            },
+            Vec::new(),
+        )
+    }
+
     async fn transcript(&self, tenant: &str, call_id: &str) -> Result<Vec<Utterance>> {
         self.read(
             tenant,

@@ -82,6 +82,11 @@ pub trait Store: Send + Sync {
     /// Utterances of the calls of `tenant` that started in `range`, ordered by call (as [`Store::calls`]) then sequence.
     async fn utterances(&self, tenant: &str, range: TimeRange) -> Result<Vec<Utterance>>;
 
+    /// Utterances of `tenant` whose call has no call record (yet: a pipeline may store
+    /// utterances before the call's summary), ordered by call id then sequence. No time range
+    /// selects them, since a call's time is its record's start.
+    async fn utterances_without_call(&self, tenant: &str) -> Result<Vec<Utterance>>;
+
     /// One call's utterances in sequence order (empty when the call is unknown).
     async fn transcript(&self, tenant: &str, call_id: &str) -> Result<Vec<Utterance>>;
 

@@ -19,8 +19,10 @@ use crate::model::{
 };
 use crate::{Error, Result};
 
-/// The schema version this build writes and reads.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version this build writes and reads. Version 1 keyed metric samples by the
+/// whole millisecond; version 2 adds the nanoseconds within it (see [`Record::key`]), and
+/// opening a version 1 file re-keys its samples.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS records (
@@ -43,6 +45,13 @@ const UTTERANCES_IN_RANGE: &str =
                ON u.tenant = c.tenant AND u.kind = 'utterance' AND u.call_id = c.key
              WHERE c.tenant = ?1 AND c.kind = 'call' AND c.ts_ms >= ?2 AND c.ts_ms < ?3
              ORDER BY c.ts_ms, c.key, u.seq";
+
+/// Utterances of a tenant (?1) whose call has no record, by call id then sequence.
+const UTTERANCES_WITHOUT_CALL: &str = "SELECT u.body FROM records u INDEXED BY records_by_call
+             WHERE u.tenant = ?1 AND u.kind = 'utterance' AND NOT EXISTS (
+                 SELECT 1 FROM records c
+                 WHERE c.tenant = ?1 AND c.kind = 'call' AND c.key = u.call_id)
+             ORDER BY u.call_id, u.seq";
 
 /// One call's (?2) utterances of a tenant (?1) in sequence order.
 const TRANSCRIPT: &str = "SELECT body FROM records INDEXED BY records_by_call
@@ -76,7 +85,7 @@ impl SqliteStore {
     /// Opens the store at `path` with the given durability.
     pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let connection = Connection::open(&path)?;
+        let mut connection = Connection::open(&path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         let synchronous = match durability {
             Durability::Process => "NORMAL",
@@ -92,6 +101,9 @@ impl SqliteStore {
             });
         }
         connection.execute_batch(SCHEMA)?;
+        if version == 1 {
+            rekey_metric_samples(&mut connection)?;
+        }
         connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tracing::debug!(path = %path.display(), ?durability, "opened SQLite store");
         Ok(Self {
@@ -146,6 +158,7 @@ impl SqliteStore {
                     values.push(Value::Integer(range.end.timestamp_millis()));
                 }
                 QueryArgs::Key(key) => values.push(Value::Text(key)),
+                QueryArgs::TenantOnly => {}
             }
             let rows =
                 statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
@@ -162,9 +175,46 @@ impl SqliteStore {
     }
 }
 
+/// The parameters after the tenant (?1) of a query.
 enum QueryArgs {
+    /// ?2 and ?3: the range's bounds in milliseconds.
     Range(TimeRange),
+    /// ?2: a key such as a call id.
     Key(String),
+    /// None.
+    TenantOnly,
+}
+
+/// Gives every metric sample the key of this schema version (one transaction): samples whose
+/// time has digits below the millisecond get them in their key.
+fn rekey_metric_samples(connection: &mut Connection) -> Result<()> {
+    let transaction = connection.transaction()?;
+    {
+        let mut select =
+            transaction.prepare("SELECT tenant, key, body FROM records WHERE kind = 'metric'")?;
+        let rows = select
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut update = transaction.prepare(
+            "UPDATE records SET key = ?3 WHERE tenant = ?1 AND kind = 'metric' AND key = ?2",
+        )?;
+        for (tenant, old_key, body) in rows {
+            let sample: MetricSample =
+                serde_json::from_str(&body).map_err(|e| Error::CorruptRecord(e.to_string()))?;
+            let new_key = Record::Metric(sample).key();
+            if new_key != old_key {
+                update.execute(params![tenant, old_key, new_key])?;
+            }
+        }
+    }
+    transaction.commit()?;
+    Ok(())
 }
 
 /// The indexed columns and JSON body of one record.
@@ -299,6 +349,11 @@ impl Store for SqliteStore {
 
     async fn utterances(&self, tenant: &str, range: TimeRange) -> Result<Vec<Utterance>> {
         self.query_bodies(UTTERANCES_IN_RANGE, tenant, QueryArgs::Range(range))
+            .await
+    }
+
+    async fn utterances_without_call(&self, tenant: &str) -> Result<Vec<Utterance>> {
+        self.query_bodies(UTTERANCES_WITHOUT_CALL, tenant, QueryArgs::TenantOnly)
             .await
     }
 
