@@ -1540,6 +1540,11 @@ export declare class Store {
   calls(tenant: string, start?: TimeBound, end?: TimeBound): Promise<Call[]>
   /** Utterances of the calls of `tenant` that started in `[start, end)`, by call then sequence. */
   utterances(tenant: string, start?: TimeBound, end?: TimeBound): Promise<Utterance[]>
+  /**
+   * Utterances of `tenant` whose call has no call record (yet: a pipeline may store them
+   * before the call's summary), by call id then sequence. No time range selects them.
+   */
+  utterancesWithoutCall(tenant: string): Promise<Utterance[]>
   /** One call's utterances in sequence order (empty when the call is unknown). */
   transcript(tenant: string, callId: string): Promise<Utterance[]>
   /** Journey events of `tenant` in `[start, end)`, by timestamp then id. */

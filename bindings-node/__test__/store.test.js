@@ -48,6 +48,18 @@ for (const [backend, open] of Object.entries(backends())) {
     assert.deepEqual(await store.calls('globex'), [])
   })
 
+  test(`${backend}: utterances without a call record have their own query`, async () => {
+    const store = await open()
+    await store.ingest(everyType)
+    assert.deepEqual(await store.utterancesWithoutCall('acme'), [])
+    const live = byType('utterance').map((u, seq) => ({ type: 'utterance', ...u, call_id: 'live', seq }))
+    await store.ingest(live)
+    const orphans = await store.utterancesWithoutCall('acme')
+    assert.deepEqual(orphans, live.map(withoutType))
+    assert.ok(!(await store.utterances('acme')).some((u) => u.call_id === 'live'))
+    await expectCode(store.utterancesWithoutCall(42), 'InvalidArgument', /tenant/)
+  })
+
   test(`${backend}: the ingest report has the Rust serde keys`, async () => {
     const store = await open()
     const report = await store.ingestJsonl('{"type":"call","id":"x"}\n')

@@ -155,6 +155,21 @@ impl Store {
         )
     }
 
+    /// Utterances of `tenant` whose call has no call record (yet: a pipeline may store them
+    /// before the call's summary), by call id then sequence. No time range selects them.
+    #[napi(catch_unwind, ts_return_type = "Promise<Utterance[]>")]
+    pub fn utterances_without_call<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "string")] tenant: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let tenant = convert::string_arg("tenant", tenant)?;
+        let store = Arc::clone(&self.inner);
+        promise::spawn(env, async move {
+            to_json(store.utterances_without_call(&tenant?).await?)
+        })
+    }
+
     /// One call's utterances in sequence order (empty when the call is unknown).
     #[napi(catch_unwind, ts_return_type = "Promise<Utterance[]>")]
     pub fn transcript<'env>(

@@ -119,6 +119,20 @@ impl PyStore {
         to_py(py, &utterances)
     }
 
+    /// Utterances of `tenant` whose call has no call record (yet), by call id then sequence.
+    fn utterances_without_call<'py>(
+        &self,
+        py: Python<'py>,
+        tenant: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let store = Arc::clone(&self.inner);
+        let utterances = run(
+            py,
+            async move { store.utterances_without_call(tenant).await },
+        )?;
+        to_py(py, &utterances)
+    }
+
     /// One call's utterances in sequence order (empty when the call is unknown).
     fn transcript<'py>(
         &self,

@@ -106,6 +106,19 @@ def test_date_only_bound_means_midnight_utc(filled):
     assert filled.calls("acme", "2026-03-03") == []
 
 
+def test_utterances_without_a_call_record_have_their_own_query(filled):
+    assert filled.utterances_without_call("acme") == []
+    filled.ingest([utterance("live", 1), utterance("live", 0)])
+    assert [(u["call_id"], u["seq"]) for u in filled.utterances_without_call("acme")] == [
+        ("live", 0),
+        ("live", 1),
+    ]
+    assert "live" not in {u["call_id"] for u in filled.utterances("acme")}
+    assert filled.utterances_without_call("globex") == []
+    filled.ingest([call("live", "2026-03-02T17:00:00Z")])
+    assert filled.utterances_without_call("acme") == []
+
+
 def test_every_query_is_scoped_by_tenant_and_range(filled):
     filled.ingest([call("c15", "2026-03-02T15:00:00Z", tenant="globex")])
     start, end = "2026-03-02T15:00:00Z", "2026-03-02T16:00:00Z"

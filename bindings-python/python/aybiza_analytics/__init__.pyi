@@ -418,6 +418,10 @@ class Store:
             InvalidArgumentError: a bound is a malformed date, or ``end`` is before ``start``.
             TypeError: a bound is not a ``datetime``, ``str`` or ``None``.
         """
+    def utterances_without_call(self, tenant: str) -> list[Record]:
+        """Utterances of ``tenant`` whose call has no call record (yet: a pipeline may
+        store them before the call's summary), ordered by ``call_id`` then ``seq``. No time
+        range selects them."""
     def transcript(self, tenant: str, call_id: str) -> list[Record]:
         """One call's utterances in ``seq`` order (empty when the call is unknown)."""
     def journey_events(
