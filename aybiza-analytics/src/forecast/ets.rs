@@ -8,8 +8,8 @@
 //! does only what the likelihood needs: augurs-ets' pass also takes the logarithm of every
 //! one-step forecast for additive-error models (and then discards it), computes three
 //! forecasts per step for an average-MSE criterion that is not being optimised, and stores
-//! every intermediate state. Those passes were 90% of a forecast of a short daily series
-//! (`docs/forecasting.md`).
+//! every intermediate state. Those passes were about three quarters of a forecast of a short
+//! daily series (`docs/forecasting.md`).
 
 use std::fmt;
 
