@@ -226,11 +226,14 @@ impl FittedEts {
                     .collect()
             }
             (ErrorKind::Multiplicative, damped) => {
-                // c_j: how much of an error j steps back still moves the forecast.
+                // c_j: how much of an error j steps back still moves the forecast,
+                // `alpha + beta · (phi + … + phi^j)` with a damped trend.
+                let mut damped_sum = 0.0;
                 let carry_squared: Vec<f64> = (1..=horizon)
                     .map(|j| {
+                        damped_sum += phi.powi(j as i32);
                         let c = if damped {
-                            alpha + beta * (1..=j).map(|i| phi.powi(i as i32)).sum::<f64>()
+                            alpha + beta * damped_sum
                         } else {
                             alpha
                         };
