@@ -485,6 +485,13 @@ async fn metric_samples_under_a_millisecond_apart_stay_apart() {
         )
         .unwrap();
     assert_eq!(cut, 1);
+    // A body that does not parse keeps its key rather than locking the file.
+    connection
+        .execute(
+            "INSERT INTO records (tenant, kind, key, ts_ms, body) VALUES ('acme', 'metric', 'x|y|1', 1, '{')",
+            [],
+        )
+        .unwrap();
     connection.pragma_update(None, "user_version", 1).unwrap();
     drop(connection);
     let store = SqliteStore::open(&path).unwrap();

@@ -45,25 +45,25 @@ pub struct ExportCounts {
 /// and samples by timestamp) as JSON Lines that [`Store::ingest_jsonl`] reads back unchanged.
 /// With [`TimeRange::all`] this includes the utterances whose call has no record yet
 /// ([`Store::utterances_without_call`], after the others), so a whole tenant moves without
-/// loss; a narrower range has no time to select them by.
+/// loss; a narrower range has no time to select them by. The reads are not one snapshot:
+/// records written while an export runs may or may not be in it.
 pub async fn export_tenant(
     store: &dyn Store,
     tenant: &str,
     range: TimeRange,
     out: impl Write,
 ) -> Result<ExportCounts> {
-    let without_call = async {
-        if range == TimeRange::all() {
-            store.utterances_without_call(tenant).await
-        } else {
-            Ok(Vec::new())
-        }
+    // Read before the calls: a call stored meanwhile then brings its utterances along with it
+    // (written twice at worst, which ingestion ignores) instead of hiding them from both reads.
+    let without_call = if range == TimeRange::all() {
+        store.utterances_without_call(tenant).await?
+    } else {
+        Vec::new()
     };
-    let (record, calls, mut utterances, without_call, events, metrics) = tokio::try_join!(
+    let (record, calls, mut utterances, events, metrics) = tokio::try_join!(
         store.tenant(tenant),
         store.calls(tenant, range),
         store.utterances(tenant, range),
-        without_call,
         store.journey_events(tenant, range),
         store.metrics(tenant, range),
     )?;

@@ -2,9 +2,10 @@
 //! the forecasters search: ANN, AAdN, MNN and MAdN.
 //!
 //! It follows augurs-ets 0.10 (a port of statsforecast's and R forecast's `ets`) step for
-//! step: the same starting parameters and states, the same bounds, the same Nelder–Mead
-//! simplex with the same stopping rule, the same likelihood, AICc and interval formulas. The
-//! tests fit both on the same series and compare. It is faster because its likelihood pass
+//! step: the same starting parameters and states (the trend shapes' starting line is a
+//! closed-form least-squares fit here, an SVD solve there: equal to rounding), the same
+//! bounds, the same Nelder–Mead simplex with the same stopping rule, the same likelihood,
+//! AICc and interval formulas. The tests fit both on the same series and compare. It is faster because its likelihood pass
 //! does only what the likelihood needs: augurs-ets' pass also takes the logarithm of every
 //! one-step forecast for additive-error models (and then discards it), computes three
 //! forecasts per step for an average-MSE criterion that is not being optimised, and stores
@@ -339,8 +340,9 @@ impl Start {
     }
 
     /// Minimises `cost(values)` by Nelder–Mead as augurs-ets and statsforecast do:
-    /// expansion `1 + 2/n`, contractions `0.75 − 1/(2n)`, shrink `1 − 1/n`, every trial
-    /// point clamped to the bounds, stopping when the costs' standard deviation is below
+    /// expansion `1 + 2/n`, contractions `0.75 − 1/(2n)`, shrink `1 − 1/n`, reflected,
+    /// expanded and contracted points clamped to the bounds (shrunk ones lie between points
+    /// inside them), stopping when the costs' standard deviation is below
     /// [`COST_TOLERANCE`] or after [`MAX_ITERATIONS`].
     fn optimise(&self, cost: impl Fn(&[f64]) -> f64) -> [f64; MAX_DIMS] {
         let n = self.point.len();
@@ -677,8 +679,8 @@ mod tests {
                     );
                 }
                 let in_sample = theirs.predict_in_sample(0.8).unwrap().point;
-                // augurs-ets' in-sample forecasts, `y / (1 + e)` for multiplicative errors,
-                // lose a few more digits.
+                // augurs-ets derives its in-sample forecasts back from the errors (`y − e`,
+                // `y / (1 + e)` for multiplicative ones), which loses a few digits.
                 for (t, (a, b)) in ours.fitted().iter().zip(&in_sample).enumerate() {
                     assert!(
                         (a - b).abs() <= 1e-9 * a.abs(),

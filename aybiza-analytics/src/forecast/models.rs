@@ -88,15 +88,18 @@ fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
     }
 }
 
-/// Fits a non-seasonal ETS model: the given shape, or the best by AICc among
-/// [`ETS_SHAPES`] (ANN, AAdN and, for positive data, MNN, MAdN).
+/// Fits a non-seasonal ETS model: the given shape (when it can be fitted, and for a
+/// multiplicative one the data are positive), or else the best by AICc among [`ETS_SHAPES`]
+/// (ANN, AAdN and, for positive data, MNN, MAdN).
 fn fit_ets(y: &[f64], shape: Option<EtsShape>) -> Result<FittedEts, ForecastError> {
+    let positive = y.iter().all(|v| *v > 0.0);
+    // A fixed multiplicative shape (a backtest refit) needs positive data too.
     if let Some(shape) = shape
+        && (positive || shape.error == ErrorKind::Additive)
         && let Ok(model) = FittedEts::fit(y, shape)
     {
         return Ok(model);
     }
-    let positive = y.iter().all(|v| *v > 0.0);
     let mut best: Option<FittedEts> = None;
     for shape in ETS_SHAPES {
         if shape.error == ErrorKind::Multiplicative && !positive {

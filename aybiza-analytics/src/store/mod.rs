@@ -93,7 +93,8 @@ pub trait Store: Send + Sync {
     /// Journey events of `tenant` in `range`, ordered by timestamp then id.
     async fn journey_events(&self, tenant: &str, range: TimeRange) -> Result<Vec<JourneyEvent>>;
 
-    /// Metric samples of `tenant` in `range`, ordered by timestamp, metric, then source.
+    /// Metric samples of `tenant` in `range`, ordered by the millisecond of their timestamp,
+    /// then by key (`metric|source|time`, compared as text).
     async fn metrics(&self, tenant: &str, range: TimeRange) -> Result<Vec<MetricSample>>;
 
     /// Parses, validates and stores JSON Lines; bad lines are reported, good ones stored.

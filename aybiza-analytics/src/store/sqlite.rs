@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 use serde::de::DeserializeOwned;
 
 use super::{Store, WriteCounts};
@@ -93,18 +93,7 @@ impl SqliteStore {
         };
         connection.pragma_update(None, "synchronous", synchronous)?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
-        let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::UnsupportedSchema {
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        connection.execute_batch(SCHEMA)?;
-        if version == 1 {
-            rekey_metric_samples(&mut connection)?;
-        }
-        connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        upgrade_schema(&mut connection)?;
         tracing::debug!(path = %path.display(), ?durability, "opened SQLite store");
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
@@ -185,35 +174,71 @@ enum QueryArgs {
     TenantOnly,
 }
 
-/// Gives every metric sample the key of this schema version (one transaction): samples whose
-/// time has digits below the millisecond get them in their key.
-fn rekey_metric_samples(connection: &mut Connection) -> Result<()> {
-    let transaction = connection.transaction()?;
-    {
-        let mut select =
-            transaction.prepare("SELECT tenant, key, body FROM records WHERE kind = 'metric'")?;
-        let rows = select
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut update = transaction.prepare(
-            "UPDATE records SET key = ?3 WHERE tenant = ?1 AND kind = 'metric' AND key = ?2",
-        )?;
-        for (tenant, old_key, body) in rows {
-            let sample: MetricSample =
-                serde_json::from_str(&body).map_err(|e| Error::CorruptRecord(e.to_string()))?;
-            let new_key = Record::Metric(sample).key();
-            if new_key != old_key {
-                update.execute(params![tenant, old_key, new_key])?;
-            }
+/// The file's schema version.
+fn schema_version(connection: &Connection) -> Result<i64> {
+    Ok(connection.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a file of a newer schema version; creates the schema of a new file, or brings a
+/// version 1 file up to this one, in one immediate transaction (two processes opening the
+/// file at once take turns, and a crash leaves the file as it was).
+fn upgrade_schema(connection: &mut Connection) -> Result<()> {
+    let newer = |found| Error::UnsupportedSchema {
+        found,
+        supported: SCHEMA_VERSION,
+    };
+    match schema_version(connection)? {
+        SCHEMA_VERSION => return Ok(()),
+        version if version > SCHEMA_VERSION => return Err(newer(version)),
+        _ => {}
+    }
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version = schema_version(&transaction)?;
+    if version > SCHEMA_VERSION {
+        return Err(newer(version));
+    }
+    if version < SCHEMA_VERSION {
+        transaction.execute_batch(SCHEMA)?;
+        if version == 1 {
+            rekey_metric_samples(&transaction)?;
         }
+        transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     transaction.commit()?;
+    Ok(())
+}
+
+/// Gives every metric sample the key of this schema version: samples whose time has digits
+/// below the millisecond get them in their key. Holds only the keys that change in memory.
+/// A sample whose body does not parse keeps its key (a warning is logged); a sample whose new
+/// key is already taken (written by an older build still running) replaces that row.
+fn rekey_metric_samples(transaction: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut changes = Vec::new();
+    let mut select =
+        transaction.prepare("SELECT tenant, key, body FROM records WHERE kind = 'metric'")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let (tenant, old_key, body): (String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
+        match serde_json::from_str::<MetricSample>(&body) {
+            Ok(sample) => {
+                let new_key = Record::Metric(sample).key();
+                if new_key != old_key {
+                    changes.push((tenant, old_key, new_key));
+                }
+            }
+            Err(error) => tracing::warn!(
+                %tenant, key = %old_key, %error,
+                "metric sample keeps its version 1 key: its body does not parse"
+            ),
+        }
+    }
+    let mut update = transaction.prepare(
+        "UPDATE OR REPLACE records SET key = ?3 WHERE tenant = ?1 AND kind = 'metric' AND key = ?2",
+    )?;
+    for (tenant, old_key, new_key) in changes {
+        update.execute(params![tenant, old_key, new_key])?;
+    }
     Ok(())
 }
 
