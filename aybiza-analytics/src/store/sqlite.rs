@@ -419,18 +419,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("plan.db")).unwrap();
         let connection = store.connection.lock().unwrap();
-        for sql in [UTTERANCES_IN_RANGE, TRANSCRIPT] {
+        let plan = |sql: &str| -> Vec<String> {
             let mut plan = connection
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
                 .unwrap();
-            let steps: Vec<String> = plan
-                .query_map(
-                    params_from_iter(vec![Value::Null; plan.parameter_count()]),
-                    |row| row.get::<_, String>(3),
-                )
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            plan.query_map(
+                params_from_iter(vec![Value::Null; plan.parameter_count()]),
+                |row| row.get::<_, String>(3),
+            )
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+        };
+        for sql in [UTTERANCES_IN_RANGE, TRANSCRIPT] {
+            let steps = plan(sql);
             assert!(
                 steps
                     .iter()
@@ -438,5 +440,24 @@ mod tests {
                 "{steps:?}"
             );
         }
+        // Utterances without a call: one pass over the tenant's utterances in call order,
+        // each call looked up by its primary key (no sort, no scan of the calls).
+        let steps = plan(UTTERANCES_WITHOUT_CALL);
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("records_by_call (tenant=? AND kind=?)")),
+            "{steps:?}"
+        );
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("PRIMARY KEY (tenant=? AND kind=? AND key=?)")),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{steps:?}"
+        );
     }
 }
