@@ -11,7 +11,7 @@ use super::ets::EtsShape;
 use super::models::{BaseModel, MIN_ETS_HISTORY, PointAndSpread};
 use super::{
     Ets, Forecast, ForecastError, Forecaster, MstlEts, SeasonalNaive, check_forecast_args,
-    detect_periods, max_horizon,
+    detect_periods,
 };
 
 /// Another seasonal candidate replaces the default (MSTL averaged with the longest period's
@@ -189,13 +189,7 @@ impl AutoForecaster {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            MIN_ETS_HISTORY,
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
+        check_forecast_args(history, MIN_ETS_HISTORY, horizon, levels)?;
         let periods = self.periods_for(history);
         let cycle = CalendarCycle::from_periods(&periods);
         let calendar = match working {

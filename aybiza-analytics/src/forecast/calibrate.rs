@@ -24,7 +24,7 @@
 
 use super::models::PointAndSpread;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
-use super::{max_horizon, normal_intervals, normal_quantile};
+use super::{normal_intervals, normal_quantile};
 
 /// Backtest windows calibrating intervals by default. More windows give steadier intervals
 /// (on rolling evaluations 80% intervals covered 78%, 79% and 82% with 8, 12 and 16 windows on
@@ -405,13 +405,7 @@ impl<F: Forecaster> Forecaster for Calibrated<F> {
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        check_forecast_args(
-            history,
-            self.min_history,
-            horizon,
-            max_horizon(history.len()),
-            levels,
-        )?;
+        check_forecast_args(history, self.min_history, horizon, levels)?;
         let fit = self.point_and_spread(history, horizon)?;
         let backtest = backtest(history, horizon, self.windows, self.min_history, |h, b| {
             self.point_and_spread(h, b)

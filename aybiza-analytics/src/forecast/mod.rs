@@ -177,14 +177,15 @@ pub fn max_horizon(len: usize) -> usize {
 }
 
 /// Checks the arguments every [`Forecaster`] shares: a finite history of at least `min_len`
-/// values, a horizon from 1 to `max_horizon`, and levels strictly between 0 and 1.
+/// values, a horizon from 1 to [`max_horizon`] of the history's length, and levels strictly
+/// between 0 and 1.
 pub fn check_forecast_args(
     history: &[f64],
     min_len: usize,
     horizon: usize,
-    max_horizon: usize,
     levels: &[f64],
 ) -> Result<(), ForecastError> {
+    let max_horizon = max_horizon(history.len());
     if history.len() < min_len {
         return Err(ForecastError::TooShort {
             len: history.len(),
@@ -304,27 +305,27 @@ mod tests {
     #[test]
     fn bad_forecast_arguments_are_named() {
         let ok = [1.0; 10];
-        assert!(check_forecast_args(&ok, 4, 3, 100, &[0.8, 0.95]).is_ok());
+        assert!(check_forecast_args(&ok, 4, 3, &[0.8, 0.95]).is_ok());
         assert_eq!(
-            check_forecast_args(&ok[..2], 4, 3, 100, &[]),
+            check_forecast_args(&ok[..2], 4, 3, &[]),
             Err(ForecastError::TooShort { len: 2, min: 4 })
         );
-        let nan = check_forecast_args(&[1.0, f64::NAN, 2.0, 3.0], 4, 3, 100, &[]).unwrap_err();
+        let nan = check_forecast_args(&[1.0, f64::NAN, 2.0, 3.0], 4, 3, &[]).unwrap_err();
         assert!(matches!(nan, ForecastError::NonFinite { index: 1, .. }));
         assert!(nan.to_string().contains("value 1"));
         assert_eq!(
-            check_forecast_args(&ok, 4, 0, 100, &[]),
+            check_forecast_args(&ok, 4, 0, &[]),
             Err(ForecastError::Horizon {
                 horizon: 0,
                 max: 100
             })
         );
         assert!(matches!(
-            check_forecast_args(&ok, 4, 101, 100, &[]),
+            check_forecast_args(&ok, 4, 101, &[]),
             Err(ForecastError::Horizon { .. })
         ));
         assert_eq!(
-            check_forecast_args(&ok, 4, 3, 100, &[95.0]),
+            check_forecast_args(&ok, 4, 3, &[95.0]),
             Err(ForecastError::Level(95.0))
         );
         assert_eq!(max_horizon(5), 50);

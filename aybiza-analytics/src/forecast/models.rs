@@ -13,8 +13,7 @@ use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
 use super::ets::{ETS_SHAPES, ErrorKind, EtsShape, FittedEts};
 
 use super::{
-    Forecast, ForecastError, Forecaster, check_forecast_args, max_horizon, normal_intervals,
-    normal_quantile,
+    Forecast, ForecastError, Forecaster, check_forecast_args, normal_intervals, normal_quantile,
 };
 
 /// The level whose interval width the base models are asked for; widths at other levels are
@@ -64,13 +63,7 @@ fn forecast_base(
     horizon: usize,
     levels: &[f64],
 ) -> Result<Forecast, ForecastError> {
-    check_forecast_args(
-        history,
-        model.min_history(),
-        horizon,
-        max_horizon(history.len()),
-        levels,
-    )?;
+    check_forecast_args(history, model.min_history(), horizon, levels)?;
     Ok(model.predict(history, horizon)?.into_forecast(levels))
 }
 

@@ -170,7 +170,7 @@ enum QueryArgs {
     Range(TimeRange),
     /// ?2: a key such as a call id.
     Key(String),
-    /// None.
+    /// No parameter after the tenant.
     TenantOnly,
 }
 
