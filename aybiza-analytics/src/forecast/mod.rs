@@ -29,6 +29,7 @@ pub mod outlier;
 mod seasons;
 mod series;
 pub mod staffing;
+mod stl;
 
 use serde::{Deserialize, Serialize};
 

@@ -4,13 +4,8 @@
 //! Gaussian intervals); [`super::Calibrated`] replaces those intervals by empirically
 //! calibrated ones.
 
-use std::borrow::Cow;
-use std::sync::Mutex;
-
-use augurs_core::{Fit, ForecastIntervals, Predict};
-use augurs_mstl::{FittedTrendModel, MSTLModel, TrendModel};
-
 use super::ets::{ETS_SHAPES, ErrorKind, EtsShape, FittedEts};
+use super::stl;
 
 use super::{
     Forecast, ForecastError, Forecaster, check_forecast_args, normal_intervals, normal_quantile,
@@ -113,30 +108,6 @@ fn fit_ets(y: &[f64], shape: Option<EtsShape>) -> Result<FittedEts, ForecastErro
     best.ok_or_else(|| ForecastError::Model("ETS: no model could be fitted".into()))
 }
 
-/// Point forecast and standard errors of a fitted MSTL model.
-fn predict_with_sd<P: Predict>(
-    model: &P,
-    horizon: usize,
-) -> Result<(Vec<f64>, Vec<f64>), ForecastError>
-where
-    P::Error: std::fmt::Display,
-{
-    let forecast = model
-        .predict(horizon, REFERENCE_LEVEL)
-        .map_err(|e| ForecastError::Model(e.to_string()))?;
-    let z = normal_quantile(0.5 + REFERENCE_LEVEL / 2.0);
-    let sd = match &forecast.intervals {
-        Some(intervals) => intervals
-            .upper
-            .iter()
-            .zip(&intervals.lower)
-            .map(|(u, l)| (u - l) / (2.0 * z))
-            .collect(),
-        None => vec![f64::NAN; horizon],
-    };
-    checked_point_and_sd(forecast.point, sd, horizon)
-}
-
 /// Fails on a forecast of the wrong length or with a non-finite point; standard errors that
 /// are negative become 0 and non-finite ones are filled by [`fill_spread`].
 fn checked_point_and_sd(
@@ -226,86 +197,10 @@ impl Forecaster for Ets {
     }
 }
 
-/// The AutoETS trend model handed to augurs-mstl; it remembers the ETS shape it chose so that
-/// refits (in backtests) can reuse it instead of searching again.
-#[derive(Debug)]
-struct EtsTrend {
-    fixed: Option<EtsShape>,
-    chosen: Mutex<Option<EtsShape>>,
-}
-
-#[derive(Debug)]
-struct FittedEtsTrend(FittedEts);
-
-impl TrendModel for EtsTrend {
-    fn name(&self) -> Cow<'_, str> {
-        Cow::Borrowed("AutoETS")
-    }
-
-    fn fit(
-        &self,
-        y: &[f64],
-    ) -> Result<
-        Box<dyn FittedTrendModel + Sync + Send>,
-        Box<dyn std::error::Error + Send + Sync + 'static>,
-    > {
-        let model = fit_ets(&y[y.len().saturating_sub(ETS_WINDOW)..], self.fixed)?;
-        if let Ok(mut chosen) = self.chosen.lock() {
-            *chosen = Some(model.shape());
-        }
-        Ok(Box::new(FittedEtsTrend(model)))
-    }
-}
-
-impl FittedTrendModel for FittedEtsTrend {
-    fn predict_inplace(
-        &self,
-        horizon: usize,
-        level: Option<f64>,
-        forecast: &mut augurs_core::Forecast,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
-        match level {
-            Some(level) => {
-                let (point, lower, upper) = self.0.forecast_with_band(horizon, level);
-                forecast.point = point;
-                forecast.intervals = Some(ForecastIntervals {
-                    level,
-                    lower,
-                    upper,
-                });
-            }
-            None => forecast.point = self.0.point_forecast(horizon),
-        }
-        Ok(())
-    }
-
-    fn predict_in_sample_inplace(
-        &self,
-        level: Option<f64>,
-        forecast: &mut augurs_core::Forecast,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
-        let fitted = self.0.fitted();
-        forecast.point = fitted.to_vec();
-        if let Some(level) = level {
-            let half_width = normal_quantile(0.5 + level / 2.0) * self.0.in_sample_sigma();
-            forecast.intervals = Some(ForecastIntervals {
-                level,
-                lower: fitted.iter().map(|f| f - half_width).collect(),
-                upper: fitted.iter().map(|f| f + half_width).collect(),
-            });
-        }
-        Ok(())
-    }
-
-    fn training_data_size(&self) -> Option<usize> {
-        Some(self.0.n_values())
-    }
-}
-
-/// MSTL decomposition (augurs-mstl: STL per seasonal period, iterated twice) with the
-/// deseasonalised series (trend plus remainder; its last [`ETS_WINDOW`] values) forecast by
-/// non-seasonal AutoETS and the last
-/// cycle of each seasonal component repeated. For series with one or more seasonalities, e.g.
+/// MSTL decomposition (STL per seasonal period, iterated twice, as augurs-mstl runs it; see
+/// `forecast::stl`) with the deseasonalised series (trend plus remainder; its last
+/// [`ETS_WINDOW`] values) forecast by non-seasonal AutoETS and the last cycle of each seasonal
+/// component repeated. For series with one or more seasonalities, e.g.
 /// periods 48 and 336 for half-hourly data. Needs at least two cycles of the longest period.
 #[derive(Debug, Clone)]
 pub struct MstlEts {
@@ -365,25 +260,34 @@ impl MstlEts {
         if is_constant(history) {
             return Ok((constant_forecast(history, horizon), None));
         }
-        let trend = EtsTrend {
-            fixed: self.trend,
-            chosen: Mutex::new(None),
-        };
-        let mut stl = augurs_mstl::stlrs::params();
-        stl.robust(self.robust);
-        let mut params = augurs_mstl::stlrs::MstlParams::new();
-        params.stl_params(stl);
-        let mstl = MSTLModel::new(self.periods.clone(), trend).mstl_params(params);
-        let fitted = mstl
-            .fit(history)
-            .map_err(|e| ForecastError::Model(e.to_string()))?;
-        let (point, sd) = predict_with_sd(&fitted, horizon)?;
-        let shape = mstl.trend_model().chosen.lock().ok().and_then(|c| *c);
+        let decomposition = stl::mstl(history, &self.periods, self.robust)?;
+        let deseasonalised = &decomposition.deseasonalised;
+        let trend = fit_ets(
+            &deseasonalised[deseasonalised.len().saturating_sub(ETS_WINDOW)..],
+            self.trend,
+        )?;
+        let (mut point, mut lower, mut upper) = trend.forecast_with_band(horizon, REFERENCE_LEVEL);
+        // Each seasonal component's last cycle, repeated.
+        for (&period, component) in self.periods.iter().zip(&decomposition.seasonal) {
+            let last_cycle = &component[component.len() - period..];
+            let steps = point.iter_mut().zip(&mut lower).zip(&mut upper);
+            for (((p, l), u), &c) in steps.zip(last_cycle.iter().cycle()) {
+                let c = f64::from(c);
+                *p += c;
+                *l += c;
+                *u += c;
+            }
+        }
+        let z = normal_quantile(0.5 + REFERENCE_LEVEL / 2.0);
+        let sd = upper
+            .iter()
+            .zip(&lower)
+            .map(|(u, l)| (u - l) / (2.0 * z))
+            .collect();
+        let (point, sd) = checked_point_and_sd(point, sd, horizon)?;
+        let shape = Some(trend.shape());
         let periods: Vec<String> = self.periods.iter().map(usize::to_string).collect();
-        let model = match shape {
-            Some(shape) => format!("MSTL({})+{shape}", periods.join(",")),
-            None => format!("MSTL({})+ETS", periods.join(",")),
-        };
+        let model = format!("MSTL({})+{}", periods.join(","), trend.shape());
         Ok((PointAndSpread { point, sd, model }, shape))
     }
 }

@@ -66,6 +66,11 @@ pub struct Args {
     /// Print the fitting and forecasting time (without reading and writing files) on stderr.
     #[arg(long)]
     timing: bool,
+    /// With --timing, also repeat the fit and forecast this many times in the same process and
+    /// print the median: the time of a warm call (as in a long-running service), where the
+    /// first call of a process also pays for first touches of memory and code.
+    #[arg(long, default_value_t = 0, requires = "timing")]
+    timing_runs: usize,
     /// Where to write the CSV (one row per step); standard output by default.
     #[arg(long)]
     output: Option<PathBuf>,
@@ -240,14 +245,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
         naive_member: true,
         robust: false,
     })?;
-    let started = Instant::now();
-    let forecast = match &input.calendar {
+    let run = || match &input.calendar {
         Some(working) => {
-            forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)?
+            forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)
         }
-        None => forecaster.forecast(&input.values, args.horizon, &levels)?,
+        None => forecaster.forecast(&input.values, args.horizon, &levels),
     };
+    let started = Instant::now();
+    let forecast = run()?;
     let elapsed = started.elapsed();
+    let mut warm = Vec::with_capacity(args.timing_runs);
+    for _ in 0..args.timing_runs {
+        let started = Instant::now();
+        std::hint::black_box(run()?);
+        warm.push(started.elapsed());
+    }
+    warm.sort_unstable();
 
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(File::create(path)?),
@@ -287,6 +300,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     eprintln!("{} values, model {}", n, forecast.model);
     if args.timing {
         eprintln!("fit+predict: {:.3} ms", elapsed.as_secs_f64() * 1000.0);
+        if let Some(median) = warm.get(warm.len() / 2) {
+            eprintln!(
+                "fit+predict warm: {:.3} ms (median of {})",
+                median.as_secs_f64() * 1000.0,
+                warm.len()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -310,6 +330,7 @@ mod tests {
             calibration_windows: 2,
             max_cycles: 20,
             timing: false,
+            timing_runs: 0,
             output: Some(output),
         }
     }
