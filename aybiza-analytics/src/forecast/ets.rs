@@ -1,16 +1,17 @@
 //! Non-seasonal exponential smoothing (ETS) fitted by maximum likelihood, for the four shapes
 //! the forecasters search: ANN, AAdN, MNN and MAdN.
 //!
-//! It follows augurs-ets 0.10 (a port of statsforecast's and R forecast's `ets`) step for
-//! step: the same starting parameters and states (the trend shapes' starting line is a
-//! closed-form least-squares fit here, an SVD solve there: equal to rounding), the same
-//! bounds, the same Nelder–Mead simplex with the same stopping rule, the same likelihood,
-//! AICc and interval formulas. The tests fit both on the same series and compare. It is faster because its likelihood pass
-//! does only what the likelihood needs: augurs-ets' pass also takes the logarithm of every
-//! one-step forecast for additive-error models (and then discards it), computes three
-//! forecasts per step for an average-MSE criterion that is not being optimised, and stores
-//! every intermediate state. Those passes were about three quarters of a forecast of a short
-//! daily series (`docs/forecasting.md`).
+//! It follows augurs-ets 0.10 (a port of statsforecast's and R forecast's `ets`): the same
+//! starting parameters and states (the trend shapes' starting line is a closed-form
+//! least-squares fit here, an SVD solve there), the same bounds, the same Nelder–Mead simplex
+//! with the same stopping rule, the same likelihood, AICc and interval formulas, each equal to
+//! augurs-ets' by algebra and computed in an order that rounds differently. The tests fit both
+//! on the same series and require agreement to 1e-12. It is faster because its likelihood pass
+//! does only what the likelihood needs (augurs-ets' pass also takes the logarithm of every
+//! one-step forecast for additive-error models and then discards it, computes three forecasts
+//! per step for an average-MSE criterion that is not being optimised, and stores every
+//! intermediate state), and because of how it runs the recursion ([`recursion`]). Those passes
+//! were about three quarters of a forecast of a short daily series (`docs/forecasting.md`).
 
 use std::fmt;
 
@@ -444,11 +445,12 @@ fn least_squares_line(y: &[f64]) -> (f64, f64) {
     (mean_y - slope * mean_t, slope)
 }
 
-/// Population standard deviation by Welford's update (as augurs-ets computes it, which fuses
-/// the multiply-add: without the FMA instruction in the build's target, `mul_add` goes through
-/// a runtime CPU-feature check that costs about 0.1 ms on its first call in a process on a
-/// virtual machine, a tenth of a short series' forecast; the stopping rule compares the result
-/// with 1e-4, where the difference is rounding).
+/// Population standard deviation by Welford's update, as augurs-ets computes it except that
+/// its multiply-add is fused there (`mul_add`). Without the FMA instruction in the build's
+/// target, `mul_add` calls the runtime's `fma`, which queries the CPU's features on its first
+/// call in a process: about 0.1 ms on this project's virtual machines (perf), a tenth of a short
+/// series' forecast. The difference is rounding in a value the stopping rule compares with
+/// 1e-4.
 fn population_sd(values: &[f64]) -> f64 {
     let (mut mean, mut sum_squares) = (0.0, 0.0);
     for (i, &x) in values.iter().enumerate() {
@@ -744,10 +746,11 @@ mod tests {
                 .map(|t| 20.0 + 30.0 * (1.0 - (-(t as f64) / 80.0).exp()) + 2.0 * noise(t, 0.91))
                 .collect(),
             walk,
-            (0..140)
+            // Odd lengths end on a single step of the two-value recursion.
+            (0..141)
                 .map(|t| 1_500.0 + 4.0 * t as f64 + 300.0 * noise(t, 2.3))
                 .collect(),
-            (0..14).map(|t| 10.0 + t as f64 + noise(t, 5.1)).collect(),
+            (0..15).map(|t| 10.0 + t as f64 + noise(t, 5.1)).collect(),
             (0..400).map(|t| 3.0e9 + 1.0e8 * noise(t, 0.13)).collect(),
         ]
     }
@@ -771,6 +774,40 @@ mod tests {
     /// Equal to rounding: within 1e-12 relative (or absolute, below 1).
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    #[test]
+    fn log_sums_match_summed_logarithms_at_any_scale() {
+        let values = [
+            3.5,
+            -2.0,
+            0.0,
+            -0.0,
+            1e-300,
+            5e-324,
+            1e300,
+            f64::MAX,
+            1e-8,
+            7.25e12,
+            0.001,
+        ];
+        let mut sum = LogSum::default();
+        let mut expected = 0.0;
+        for _ in 0..40 {
+            for &x in &values {
+                sum.add_abs(x);
+                expected += log_positive(x.abs());
+            }
+        }
+        let relative = (sum.value() - expected).abs() / expected.abs();
+        assert!(relative < 1e-13, "{} vs {expected}", sum.value());
+        let mut infinite = LogSum::default();
+        infinite.add_abs(f64::INFINITY);
+        infinite.add_abs(2.0);
+        assert_eq!(infinite.value(), f64::INFINITY);
+        let mut undefined = LogSum::default();
+        undefined.add_abs(f64::NAN);
+        assert!(undefined.value().is_nan());
     }
 
     /// The same fits as augurs-ets, whose algorithm this module reproduces: information

@@ -11,7 +11,7 @@
 //! two divisions per value in the window, while one forecast decomposes series of the same
 //! length dozens of times (every inner loop, every MSTL iteration, every backtest refit). Here
 //! the weights of a decomposition's smoothers are computed once ([`StlPlan`], kept per thread
-//! for the last few lengths), and a fit is a dot product.
+//! for recently used lengths), and a fit is a dot product.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,15 +29,17 @@ const INNER_LOOPS: usize = 2;
 const ROBUST_INNER_LOOPS: usize = 1;
 /// Robustness iterations of a robust STL.
 const ROBUST_OUTER_LOOPS: usize = 15;
-/// A thread's cached plans by series length, period and seasonal window, most recent last.
+/// A thread's cached plans by series length, period and seasonal window, most recently used
+/// last.
 type PlanCache = RefCell<Vec<((usize, usize, usize), Rc<StlPlan>)>>;
 
-/// Plans kept per thread, most recent last: enough for a forecast's final fit and backtest
-/// refits, whose histories are shorter than the final fit's when the series is short.
-const CACHED_PLANS: usize = 16;
-/// Weights kept per thread at most (4 MB); the oldest plans go first, and a plan holding more
-/// is used for one decomposition and not kept.
-const MAX_CACHED_WEIGHTS: usize = 1 << 20;
+/// Plans kept per thread: one per series length and period, enough for a forecast's final fit
+/// and its 12 backtest refits (whose histories are shorter than the final fit's when the series
+/// is short) with two periods.
+const CACHED_PLANS: usize = 32;
+/// Bytes of plans kept per thread at most; the least recently used go first, and a larger
+/// plan is used for one decomposition and not kept.
+const MAX_CACHED_BYTES: usize = 4 << 20;
 
 /// An MSTL decomposition.
 pub(crate) struct Decomposition {
@@ -56,7 +58,15 @@ pub(crate) fn mstl(
     robust: bool,
 ) -> Result<Decomposition, ForecastError> {
     let n = y.len();
-    if let Some(&period) = periods.iter().find(|&&p| p < 2 || n / 2 < p) {
+    if periods.is_empty() {
+        return Err(ForecastError::Model(
+            "MSTL needs at least one period".into(),
+        ));
+    }
+    if let Some(&period) = periods.iter().find(|&&p| p < 2) {
+        return Err(ForecastError::Period(period));
+    }
+    if let Some(&period) = periods.iter().find(|&&p| n / 2 < p) {
         return Err(ForecastError::Model(format!(
             "MSTL: {n} values are fewer than two cycles of period {period}"
         )));
@@ -156,13 +166,17 @@ impl StlPlan {
         }
     }
 
-    fn weight_count(&self) -> usize {
+    /// Memory held by the plan's fits and weights.
+    fn bytes(&self) -> usize {
         let subseries: usize = self
             .subseries
             .iter()
-            .map(|(_, s)| s.smoother.weights.len() + s.start.1.len() + s.end.1.len())
+            .map(|(_, s)| {
+                let extrapolations = s.start.1.len() + s.end.1.len();
+                s.smoother.bytes() + extrapolations * size_of::<f32>()
+            })
             .sum();
-        subseries + self.low_pass.weights.len() + self.trend.weights.len()
+        subseries + self.low_pass.bytes() + self.trend.bytes()
     }
 
     /// The plan for series of length `n` decomposed with `settings`: from this thread's cache,
@@ -174,15 +188,18 @@ impl StlPlan {
         // The other windows follow from the period and the seasonal window.
         let key = (n, settings.period, settings.seasonal_len);
         PLANS.with_borrow_mut(|plans| {
-            if let Some((_, plan)) = plans.iter().find(|(k, _)| *k == key) {
-                return Rc::clone(plan);
+            if let Some(at) = plans.iter().position(|(k, _)| *k == key) {
+                let entry = plans.remove(at);
+                let plan = Rc::clone(&entry.1);
+                plans.push(entry);
+                return plan;
             }
             let plan = Rc::new(Self::new(n, settings));
-            if plan.weight_count() <= MAX_CACHED_WEIGHTS {
+            if plan.bytes() <= MAX_CACHED_BYTES {
                 plans.push((key, Rc::clone(&plan)));
-                let mut kept: usize = plans.iter().map(|(_, p)| p.weight_count()).sum();
-                while plans.len() > CACHED_PLANS || kept > MAX_CACHED_WEIGHTS {
-                    kept -= plans.remove(0).1.weight_count();
+                let mut kept: usize = plans.iter().map(|(_, p)| p.bytes()).sum();
+                while plans.len() > CACHED_PLANS || kept > MAX_CACHED_BYTES {
+                    kept -= plans.remove(0).1.bytes();
                 }
             }
             plan
@@ -370,6 +387,11 @@ impl Smoother {
         smoother
     }
 
+    /// Memory held by the planned fits and their weights.
+    fn bytes(&self) -> usize {
+        self.fits.len() * size_of::<PlannedFit>() + self.weights.len() * size_of::<f32>()
+    }
+
     fn plan(&mut self, target: usize, fit: LoessFit) {
         let weights = plan_weights(self.loess, fit, &mut self.weights);
         self.fits.push(PlannedFit {
@@ -536,11 +558,8 @@ fn stl(y: &[f32], settings: &StlSettings, season: &mut [f32], trend: &mut [f32])
     let n = y.len();
     let np = settings.period;
     let plan = StlPlan::for_series(n, settings);
+    // Every loess window lies within the series (or a subseries).
     let longest = n + 2 * np;
-    let window = settings
-        .trend_len
-        .max(settings.low_pass_len)
-        .max(settings.seasonal_len);
     let cycles_per_subseries = n / np + 3;
     let mut work = Work {
         detrended: vec![0.0; longest],
@@ -550,7 +569,7 @@ fn stl(y: &[f32], settings: &StlSettings, season: &mut [f32], trend: &mut [f32])
         subseries: vec![0.0; cycles_per_subseries],
         subseries_robustness: vec![0.0; cycles_per_subseries],
         smoothed: vec![0.0; cycles_per_subseries],
-        weights: vec![0.0; window.max(longest)],
+        weights: vec![0.0; longest],
     };
     let mut robustness = vec![0.0f32; n];
     trend.fill(0.0);
@@ -756,8 +775,13 @@ mod tests {
     }
 
     #[test]
-    fn fewer_than_two_cycles_are_refused() {
-        assert!(mstl(&series(13, &[7], 1), &[7], false).is_err());
-        assert!(mstl(&series(20, &[7], 1), &[1], false).is_err());
+    fn bad_periods_and_fewer_than_two_cycles_are_refused() {
+        let y = series(20, &[7], 1);
+        assert!(matches!(
+            mstl(&y[..13], &[7], false),
+            Err(ForecastError::Model(_))
+        ));
+        assert_eq!(mstl(&y, &[1], false).err(), Some(ForecastError::Period(1)));
+        assert!(matches!(mstl(&y, &[], false), Err(ForecastError::Model(_))));
     }
 }

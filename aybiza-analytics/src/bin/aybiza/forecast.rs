@@ -67,8 +67,9 @@ pub struct Args {
     #[arg(long)]
     timing: bool,
     /// With --timing, also repeat the fit and forecast this many times in the same process and
-    /// print the median: the time of a warm call (as in a long-running service), where the
-    /// first call of a process also pays for first touches of memory and code.
+    /// print the median: the time of a warm call, as in a long-running service (where the first
+    /// call of a process also pays for first touches of memory and code). The repeats reuse the
+    /// first call's cached STL weights, as a service forecasting series of the same lengths does.
     #[arg(long, default_value_t = 0, requires = "timing")]
     timing_runs: usize,
     /// Where to write the CSV (one row per step); standard output by default.
