@@ -774,6 +774,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any length and set of periods (each fitting twice, duplicates allowed), plain or
+        /// robust, over noise: stlrs' decomposition, bit for bit.
+        #[test]
+        fn any_decomposition_is_stlrs_bit_for_bit(
+            periods in proptest::collection::vec(2usize..40, 1..4),
+            extra in 0usize..120,
+            robust in proptest::bool::ANY,
+            values in proptest::collection::vec(-1.0e4f64..1.0e4, 80 + 120),
+        ) {
+            let n = 2 * periods.iter().max().copied().unwrap_or(2) + extra;
+            let y = &values[..n.min(values.len())];
+            let periods: Vec<usize> = periods.into_iter().filter(|&p| 2 * p <= y.len()).collect();
+            proptest::prop_assume!(!periods.is_empty());
+            let ours = mstl(y, &periods, robust).expect("decomposes");
+            let theirs = reference(y, &periods, robust);
+            proptest::prop_assert_eq!(&ours.seasonal, &theirs.seasonal().to_vec());
+            let deseasonalised: Vec<f64> = theirs
+                .trend()
+                .iter()
+                .zip(theirs.remainder())
+                .map(|(t, r)| (t + r) as f64)
+                .collect();
+            proptest::prop_assert_eq!(ours.deseasonalised, deseasonalised);
+        }
+    }
+
     #[test]
     fn bad_periods_and_fewer_than_two_cycles_are_refused() {
         let y = series(20, &[7], 1);
