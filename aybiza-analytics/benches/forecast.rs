@@ -44,26 +44,18 @@ fn daily(c: &mut Criterion) {
     let history = series(337, &[7], &[0.3], 1);
     let levels = [0.8, 0.95];
     let mut group = c.benchmark_group("daily_337_values_28_ahead");
-    group.bench_function("auto_calibrated", |b| {
-        let model = auto(vec![7], 12);
-        b.iter(|| {
-            black_box(
-                model
-                    .forecast(black_box(&history), 28, &levels)
-                    .expect("fits"),
-            )
-        })
-    });
-    group.bench_function("auto_uncalibrated", |b| {
-        let model = auto(vec![7], 0);
-        b.iter(|| {
-            black_box(
-                model
-                    .forecast(black_box(&history), 28, &levels)
-                    .expect("fits"),
-            )
-        })
-    });
+    for (name, calibration_windows) in [("auto_calibrated", 12), ("auto_uncalibrated", 0)] {
+        group.bench_function(name, |b| {
+            let model = auto(vec![7], calibration_windows);
+            b.iter(|| {
+                black_box(
+                    model
+                        .forecast(black_box(&history), 28, &levels)
+                        .expect("fits"),
+                )
+            })
+        });
+    }
     group.bench_function("mstl_ets", |b| {
         let model = MstlEts::new(vec![7]).expect("valid period");
         let recent = &history[history.len() - 140..];

@@ -328,14 +328,7 @@ impl Smoother {
         let (mut left, mut right) = (1, n);
         if len >= n {
             for i in (1..=n).step_by(jump) {
-                smoother.plan(
-                    i - 1,
-                    LoessFit {
-                        xs: i as f32,
-                        left,
-                        right,
-                    },
-                );
+                smoother.plan_at(i, left, right);
             }
         } else if jump == 1 {
             let half = len.div_ceil(2);
@@ -345,14 +338,7 @@ impl Smoother {
                     left += 1;
                     right += 1;
                 }
-                smoother.plan(
-                    i - 1,
-                    LoessFit {
-                        xs: i as f32,
-                        left,
-                        right,
-                    },
-                );
+                smoother.plan_at(i, left, right);
             }
         } else {
             let half = len.div_ceil(2);
@@ -364,25 +350,11 @@ impl Smoother {
                 } else {
                     (i - half + 1, len + i - half)
                 };
-                smoother.plan(
-                    i - 1,
-                    LoessFit {
-                        xs: i as f32,
-                        left,
-                        right,
-                    },
-                );
+                smoother.plan_at(i, left, right);
             }
         }
         if jump != 1 && (n - 1) / jump * jump + 1 != n {
-            smoother.plan(
-                n - 1,
-                LoessFit {
-                    xs: n as f32,
-                    left,
-                    right,
-                },
-            );
+            smoother.plan_at(n, left, right);
         }
         smoother
     }
@@ -392,10 +364,16 @@ impl Smoother {
         self.fits.len() * size_of::<PlannedFit>() + self.weights.len() * size_of::<f32>()
     }
 
-    fn plan(&mut self, target: usize, fit: LoessFit) {
+    /// Plans the fit at position `i` (1-based) from the values at `left..=right`.
+    fn plan_at(&mut self, i: usize, left: usize, right: usize) {
+        let fit = LoessFit {
+            xs: i as f32,
+            left,
+            right,
+        };
         let weights = plan_weights(self.loess, fit, &mut self.weights);
         self.fits.push(PlannedFit {
-            target,
+            target: i - 1,
             fit,
             weights,
         });
