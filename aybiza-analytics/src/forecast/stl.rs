@@ -11,7 +11,8 @@
 //! two divisions per value in the window, while one forecast decomposes series of the same
 //! length dozens of times (every inner loop, every MSTL iteration, every backtest refit). Here
 //! the weights of a decomposition's smoothers are computed once ([`StlPlan`], kept per thread
-//! for recently used lengths), and a fit is a dot product.
+//! for recently used lengths), and a fit is a dot product. Robust fits keep each fit's kernel,
+//! which their robustness passes only reweight, normalise and tilt.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,9 +30,12 @@ const INNER_LOOPS: usize = 2;
 const ROBUST_INNER_LOOPS: usize = 1;
 /// Robustness iterations of a robust STL.
 const ROBUST_OUTER_LOOPS: usize = 15;
-/// A thread's cached plans by series length, period and seasonal window, most recently used
-/// last.
-type PlanCache = RefCell<Vec<((usize, usize, usize), Rc<StlPlan>)>>;
+/// A thread's cached plans, most recently used last.
+type PlanCache = RefCell<Vec<(PlanKey, Rc<StlPlan>)>>;
+
+/// What a plan depends on: the series length, the period, the seasonal window (the other
+/// windows follow from these two) and whether robust fits use it.
+type PlanKey = (usize, usize, usize, bool);
 
 /// Plans kept per thread: one per series length and period, enough for a forecast's final fit
 /// and its 12 backtest refits (whose histories are shorter than the final fit's when the series
@@ -152,17 +156,19 @@ struct StlPlan {
 
 impl StlPlan {
     fn new(n: usize, s: &StlSettings) -> Self {
+        // The smoothers that robust fits use keep their kernels.
+        let robust = s.outer_loops > 0;
         let mut subseries: Vec<(usize, SubseriesSmoother)> = Vec::with_capacity(2);
         for j in 1..=s.period.min(n) {
             let k = (n - j) / s.period + 1;
             if !subseries.iter().any(|(len, _)| *len == k) {
-                subseries.push((k, SubseriesSmoother::new(k, s.seasonal_len)));
+                subseries.push((k, SubseriesSmoother::new(k, s.seasonal_len, robust)));
             }
         }
         Self {
             subseries,
-            low_pass: Smoother::new(n, s.low_pass_len, TREND_DEGREE, jump(s.low_pass_len)),
-            trend: Smoother::new(n, s.trend_len, TREND_DEGREE, jump(s.trend_len)),
+            low_pass: Smoother::new(n, s.low_pass_len, TREND_DEGREE, jump(s.low_pass_len), false),
+            trend: Smoother::new(n, s.trend_len, TREND_DEGREE, jump(s.trend_len), robust),
         }
     }
 
@@ -185,8 +191,12 @@ impl StlPlan {
         thread_local! {
             static PLANS: PlanCache = const { RefCell::new(Vec::new()) };
         }
-        // The other windows follow from the period and the seasonal window.
-        let key = (n, settings.period, settings.seasonal_len);
+        let key: PlanKey = (
+            n,
+            settings.period,
+            settings.seasonal_len,
+            settings.outer_loops > 0,
+        );
         PLANS.with_borrow_mut(|plans| {
             if let Some(at) = plans.iter().position(|(k, _)| *k == key) {
                 let entry = plans.remove(at);
@@ -235,40 +245,46 @@ struct LoessFit {
 }
 
 impl Loess {
-    /// The fit's weights for the values at `left..=right` (written to `w`, which holds at least
-    /// that many), times `robustness` when given. False when no value has a positive weight.
-    fn weights(&self, fit: LoessFit, robustness: Option<&[f32]>, w: &mut [f32]) -> bool {
+    /// The half-width of the fit's window.
+    fn bandwidth(&self, fit: LoessFit) -> f32 {
         let LoessFit { xs, left, right } = fit;
-        let w = &mut w[..=right - left];
-        let range = self.n as f32 - 1.0;
         let mut h = (xs - left as f32).max(right as f32 - xs);
         if self.len > self.n {
             h += ((self.len - self.n) / 2) as f32;
         }
+        h
+    }
+
+    /// The tricube kernel at each value of the window (0 from 0.999 of the half-width on).
+    fn kernel(&self, fit: LoessFit, w: &mut [f32]) {
+        let LoessFit { xs, left, right } = fit;
+        let h = self.bandwidth(fit);
         let (h9, h1) = (0.999 * h, 0.001 * h);
-        let mut total = 0.0f32;
         for (j, wj) in (left..=right).zip(w.iter_mut()) {
-            *wj = 0.0;
             let r = (j as f32 - xs).abs();
-            if r <= h9 {
-                *wj = if r <= h1 {
-                    1.0
-                } else {
-                    cube(1.0 - cube(r / h))
-                };
-                if let Some(rw) = robustness {
-                    *wj *= rw[j - 1];
-                }
-                total += *wj;
-            }
+            *wj = if r > h9 {
+                0.0
+            } else if r <= h1 {
+                1.0
+            } else {
+                cube(1.0 - cube(r / h))
+            };
         }
+    }
+
+    /// Turns kernel (times robustness) weights into the loess fit's: scaled to sum to 1 and,
+    /// for a local line, tilted by the distance from their centre. False when they sum to 0.
+    fn finish(&self, fit: LoessFit, w: &mut [f32]) -> bool {
+        let LoessFit { xs, left, right } = fit;
+        let total: f32 = w.iter().fold(0.0, |total, wj| total + wj);
         if total <= 0.0 {
             return false;
         }
         for wj in w.iter_mut() {
             *wj /= total;
         }
-        if h > 0.0 && self.degree > 0 {
+        if self.bandwidth(fit) > 0.0 && self.degree > 0 {
+            let range = self.n as f32 - 1.0;
             let mut center = 0.0f32;
             for (j, wj) in (left..=right).zip(w.iter()) {
                 center += *wj * j as f32;
@@ -290,18 +306,96 @@ impl Loess {
     }
 }
 
+/// Multiplies kernel weights by the values' robustness weights.
+fn weigh(w: &mut [f32], robustness: &[f32]) {
+    for (wj, rw) in w.iter_mut().zip(robustness) {
+        *wj *= rw;
+    }
+}
+
 fn cube(x: f32) -> f32 {
     x * x * x
 }
 
-/// A fit with its weights computed ahead: their range in the smoother's weight store, or
-/// `None` when no value has a positive weight.
+/// A fit with its weights computed ahead: their range in the smoother's store (`None` when no
+/// value has a positive weight) and, in smoothers that robust fits use, the range of its kernel
+/// (the weights before robustness weights, normalisation and tilt).
 #[derive(Debug, Clone)]
 struct PlannedFit {
     /// 0-based index of the smoothed value it gives.
     target: usize,
     fit: LoessFit,
     weights: Option<std::ops::Range<usize>>,
+    kernel: Option<std::ops::Range<usize>>,
+}
+
+impl PlannedFit {
+    /// Plans `fit`, computing its weights (and with `keep_kernel` its kernel) into `store`.
+    fn new(
+        loess: Loess,
+        target: usize,
+        fit: LoessFit,
+        store: &mut Vec<f32>,
+        keep_kernel: bool,
+    ) -> Self {
+        let len = fit.right - fit.left + 1;
+        let start = store.len();
+        store.resize(start + len, 0.0);
+        loess.kernel(fit, &mut store[start..]);
+        let kernel = keep_kernel.then(|| {
+            store.extend_from_within(start..start + len);
+            start..start + len
+        });
+        let weights_start = store.len() - len;
+        let weights = if loess.finish(fit, &mut store[weights_start..]) {
+            Some(weights_start..store.len())
+        } else {
+            // A kernel that sums to 0 is 0 everywhere: no robust fit has weights either.
+            store.truncate(start);
+            None
+        };
+        Self {
+            target,
+            fit,
+            kernel: kernel.filter(|_| weights.is_some()),
+            weights,
+        }
+    }
+
+    /// The loess value: the planned weights' sum of products with the window's values; with
+    /// `robustness`, weights from the kernel (kept, or else computed) times those weights,
+    /// computed in `scratch`. `None` when no value has a positive weight.
+    fn value(
+        &self,
+        loess: Loess,
+        store: &[f32],
+        y: &[f32],
+        robustness: Option<&[f32]>,
+        scratch: &mut [f32],
+    ) -> Option<f32> {
+        let LoessFit { left, right, .. } = self.fit;
+        let planned = &store[self.weights.clone()?];
+        let weights = match robustness {
+            None => planned,
+            Some(rw) => {
+                let w = &mut scratch[..=right - left];
+                match &self.kernel {
+                    Some(kernel) => w.copy_from_slice(&store[kernel.clone()]),
+                    None => loess.kernel(self.fit, w),
+                }
+                weigh(w, &rw[left - 1..right]);
+                if !loess.finish(self.fit, w) {
+                    return None;
+                }
+                w
+            }
+        };
+        let mut value = 0.0f32;
+        for (w, v) in weights.iter().zip(&y[left - 1..right]) {
+            value += w * v;
+        }
+        Some(value)
+    }
 }
 
 /// Loess over a whole series at every `jump`-th position (and the last), linearly interpolated
@@ -309,17 +403,21 @@ struct PlannedFit {
 struct Smoother {
     loess: Loess,
     jump: usize,
+    /// Whether the fits keep their kernels (for robust fits).
+    keep_kernels: bool,
     fits: Vec<PlannedFit>,
-    weights: Vec<f32>,
+    /// The fits' weights and kernels.
+    store: Vec<f32>,
 }
 
 impl Smoother {
-    fn new(n: usize, len: usize, degree: usize, jump: usize) -> Self {
+    fn new(n: usize, len: usize, degree: usize, jump: usize, keep_kernels: bool) -> Self {
         let mut smoother = Self {
             loess: Loess { n, len, degree },
             jump: jump.min(n.saturating_sub(1)).max(1),
+            keep_kernels,
             fits: Vec::new(),
-            weights: Vec::new(),
+            store: Vec::new(),
         };
         if n < 2 {
             return smoother;
@@ -359,9 +457,9 @@ impl Smoother {
         smoother
     }
 
-    /// Memory held by the planned fits and their weights.
+    /// Memory held by the planned fits, their weights and kernels.
     fn bytes(&self) -> usize {
-        self.fits.len() * size_of::<PlannedFit>() + self.weights.len() * size_of::<f32>()
+        self.fits.len() * size_of::<PlannedFit>() + self.store.len() * size_of::<f32>()
     }
 
     /// Plans the fit at position `i` (1-based) from the values at `left..=right`.
@@ -371,12 +469,8 @@ impl Smoother {
             left,
             right,
         };
-        let weights = plan_weights(self.loess, fit, &mut self.weights);
-        self.fits.push(PlannedFit {
-            target: i - 1,
-            fit,
-            weights,
-        });
+        let planned = PlannedFit::new(self.loess, i - 1, fit, &mut self.store, self.keep_kernels);
+        self.fits.push(planned);
     }
 
     /// Smooths `y` (the plan's length) into `ys`; `scratch` holds a window's weights.
@@ -387,8 +481,8 @@ impl Smoother {
             return;
         }
         for planned in &self.fits {
-            ys[planned.target] = self
-                .value(planned, y, robustness, scratch)
+            ys[planned.target] = planned
+                .value(self.loess, &self.store, y, robustness, scratch)
                 .unwrap_or(y[planned.target]);
         }
         let jump = self.jump;
@@ -411,59 +505,6 @@ impl Smoother {
             }
         }
     }
-
-    fn value(
-        &self,
-        planned: &PlannedFit,
-        y: &[f32],
-        robustness: Option<&[f32]>,
-        scratch: &mut [f32],
-    ) -> Option<f32> {
-        fitted_value(self.loess, planned, &self.weights, y, robustness, scratch)
-    }
-}
-
-/// Computes `fit`'s weights into `store`, returning their range (`None`: no positive weight).
-fn plan_weights(
-    loess: Loess,
-    fit: LoessFit,
-    store: &mut Vec<f32>,
-) -> Option<std::ops::Range<usize>> {
-    let start = store.len();
-    store.resize(start + fit.right - fit.left + 1, 0.0);
-    if loess.weights(fit, None, &mut store[start..]) {
-        Some(start..store.len())
-    } else {
-        store.truncate(start);
-        None
-    }
-}
-
-/// The loess value of a planned fit: its stored weights, or with `robustness` weights freshly
-/// computed in `scratch`; `None` when no value has a positive weight.
-fn fitted_value(
-    loess: Loess,
-    planned: &PlannedFit,
-    store: &[f32],
-    y: &[f32],
-    robustness: Option<&[f32]>,
-    scratch: &mut [f32],
-) -> Option<f32> {
-    let LoessFit { left, right, .. } = planned.fit;
-    let weights = match robustness {
-        None => &store[planned.weights.clone()?],
-        Some(rw) => {
-            if !loess.weights(planned.fit, Some(rw), scratch) {
-                return None;
-            }
-            &scratch[..=right - left]
-        }
-    };
-    let mut value = 0.0f32;
-    for (w, v) in weights.iter().zip(&y[left - 1..right]) {
-        value += w * v;
-    }
-    Some(value)
 }
 
 /// The smoother of one cycle-subseries (`k` values), with its extrapolations one cycle before
@@ -475,17 +516,18 @@ struct SubseriesSmoother {
 }
 
 impl SubseriesSmoother {
-    fn new(k: usize, seasonal_len: usize) -> Self {
-        let smoother = Smoother::new(k, seasonal_len, SEASONAL_DEGREE, jump(seasonal_len));
+    fn new(k: usize, seasonal_len: usize, keep_kernels: bool) -> Self {
+        let smoother = Smoother::new(
+            k,
+            seasonal_len,
+            SEASONAL_DEGREE,
+            jump(seasonal_len),
+            keep_kernels,
+        );
         let loess = smoother.loess;
         let extrapolation = |target: usize, fit: LoessFit| {
             let mut store = Vec::new();
-            let weights = plan_weights(loess, fit, &mut store);
-            let planned = PlannedFit {
-                target,
-                fit,
-                weights,
-            };
+            let planned = PlannedFit::new(loess, target, fit, &mut store, keep_kernels);
             (planned, store)
         };
         let start_fit = LoessFit {
@@ -512,9 +554,13 @@ impl SubseriesSmoother {
         self.smoother.smooth(y, robustness, &mut ys[1..], scratch);
         let loess = self.smoother.loess;
         let (start, store) = &self.start;
-        ys[0] = fitted_value(loess, start, store, y, robustness, scratch).unwrap_or(ys[1]);
+        ys[0] = start
+            .value(loess, store, y, robustness, scratch)
+            .unwrap_or(ys[1]);
         let (end, store) = &self.end;
-        ys[k + 1] = fitted_value(loess, end, store, y, robustness, scratch).unwrap_or(ys[k]);
+        ys[k + 1] = end
+            .value(loess, store, y, robustness, scratch)
+            .unwrap_or(ys[k]);
     }
 }
 
