@@ -122,6 +122,11 @@ struct StlSettings {
 }
 
 impl StlSettings {
+    /// Whether the STL runs robustness iterations.
+    fn robust(&self) -> bool {
+        self.outer_loops > 0
+    }
+
     fn new(period: usize, seasonal_len: usize, robust: bool) -> Self {
         let odd = |len: usize| if len % 2 == 0 { len + 1 } else { len };
         let seasonal_len = odd(seasonal_len.max(3));
@@ -157,7 +162,7 @@ struct StlPlan {
 impl StlPlan {
     fn new(n: usize, s: &StlSettings) -> Self {
         // The smoothers that robust fits use keep their kernels.
-        let robust = s.outer_loops > 0;
+        let robust = s.robust();
         let mut subseries: Vec<(usize, SubseriesSmoother)> = Vec::with_capacity(2);
         for j in 1..=s.period.min(n) {
             let k = (n - j) / s.period + 1;
@@ -179,7 +184,7 @@ impl StlPlan {
             .iter()
             .map(|(_, s)| {
                 let extrapolations = s.start.1.len() + s.end.1.len();
-                s.smoother.bytes() + extrapolations * size_of::<f32>()
+                s.smoother.bytes() + 2 * size_of::<PlannedFit>() + extrapolations * size_of::<f32>()
             })
             .sum();
         subseries + self.low_pass.bytes() + self.trend.bytes()
@@ -191,12 +196,7 @@ impl StlPlan {
         thread_local! {
             static PLANS: PlanCache = const { RefCell::new(Vec::new()) };
         }
-        let key: PlanKey = (
-            n,
-            settings.period,
-            settings.seasonal_len,
-            settings.outer_loops > 0,
-        );
+        let key: PlanKey = (n, settings.period, settings.seasonal_len, settings.robust());
         PLANS.with_borrow_mut(|plans| {
             if let Some(at) = plans.iter().position(|(k, _)| *k == key) {
                 let entry = plans.remove(at);
