@@ -529,15 +529,8 @@ mod tests {
         sentiment: Option<f64>,
     ) -> JourneyEvent {
         JourneyEvent {
-            id: id.into(),
-            tenant: "t".into(),
-            customer_id: customer.into(),
-            channel: "web".into(),
-            action: action.into(),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).unwrap() + Duration::hours(hours),
-            value: None,
             sentiment,
-            attributes: Default::default(),
+            ..crate::journey::split::tests::event(id, customer, action, hours)
         }
     }
 

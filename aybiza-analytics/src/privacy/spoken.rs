@@ -22,7 +22,7 @@
 
 use super::checks::{card_valid, nanp_valid, ssn_valid};
 use super::text::{SSN_CUES, cue_near, word_char_at, word_char_before};
-use super::words::{teen, tens};
+use super::words::{teen, tens, unit};
 use super::{Candidate, PiiKind};
 
 /// Fewest digits a run needs to be reported as [`PiiKind::SpokenDigits`].
@@ -50,28 +50,16 @@ enum Word {
 }
 
 fn classify_word(word: &[u8]) -> Option<Word> {
-    const DIGITS: &[(&str, u8)] = &[
-        ("zero", 0),
-        ("oh", 0),
-        ("o", 0),
-        ("nought", 0),
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("niner", 9),
-    ];
     const SEPARATORS: &[&str] = &[
         "dash", "hyphen", "uh", "um", "umm", "er", "erm", "ah", "hmm", "and", "then",
     ];
     let is = |w: &str| w.as_bytes().eq_ignore_ascii_case(word);
-    if let Some(&(_, d)) = DIGITS.iter().find(|(w, _)| is(w)) {
-        return Some(Word::Digit(b'0' + d));
+    // Zero is said many ways, and radio speech says "niner".
+    if ["zero", "oh", "o", "nought"].iter().any(|w| is(w)) {
+        return Some(Word::Digit(b'0'));
+    }
+    if let Some(d) = unit(word).or_else(|| is("niner").then_some(9)) {
+        return Some(Word::Digit(b'0' + d as u8));
     }
     if let Some(n) = teen(word) {
         return Some(Word::Pair([b'1', b'0' + (n - 10) as u8], false));
