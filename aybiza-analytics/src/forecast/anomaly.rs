@@ -196,6 +196,7 @@ impl StreamingDetector {
             calibration_windows: options.calibration_windows,
             naive_member: false,
             robust: true,
+            volatility_scaling: false,
             ..ForecastOptions::default()
         })?;
         Ok(Self {

@@ -38,12 +38,18 @@ pub struct ForecastOptions {
     pub naive_member: bool,
     /// Robust MSTL (see [`MstlEts::robust`]): for histories that may hold incidents.
     pub robust: bool,
+    /// Whether calibrated intervals of seasonal series follow how turbulent the recent history
+    /// was (week on week) against the history before the backtest's origins. Turn it off for
+    /// anomaly detection: a band that narrows after a calm spell flags ordinary values, and
+    /// one that widens during an incident hides it.
+    pub volatility_scaling: bool,
 }
 
 impl Default for ForecastOptions {
     /// Detected periods, intervals calibrated on [`DEFAULT_CALIBRATION_WINDOWS`] backtest
     /// windows, 20 cycles of history,
-    /// the seasonal naive member allowed, plain (not robust) MSTL.
+    /// the seasonal naive member allowed, plain (not robust) MSTL, intervals scaled by recent
+    /// volatility.
     fn default() -> Self {
         Self {
             periods: None,
@@ -51,6 +57,7 @@ impl Default for ForecastOptions {
             max_cycles: 20,
             naive_member: true,
             robust: false,
+            volatility_scaling: true,
         }
     }
 }
@@ -212,8 +219,6 @@ impl AutoForecaster {
                 Some(DayTypes { working, cycle })
             }
         };
-        // Steps per day for intraday data (a day period nested in a week), else 1.
-        let day = cycle.map_or(1, |c| c.day);
         let (fit, backtest) = if periods.is_empty() {
             self.forecast_non_seasonal(history, calendar, horizon)?
         } else {
@@ -224,7 +229,14 @@ impl AutoForecaster {
             }
         };
         Ok(Forecast {
-            intervals: calibrated_intervals(&fit, &backtest, history, levels, day),
+            intervals: calibrated_intervals(
+                &fit,
+                &backtest,
+                history,
+                levels,
+                cycle,
+                self.options.volatility_scaling,
+            ),
             model: describe(&fit.model, &backtest),
             point: fit.point,
         })

@@ -243,8 +243,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         periods: args.periods.clone(),
         calibration_windows: args.calibration_windows,
         max_cycles: args.max_cycles,
-        naive_member: true,
-        robust: false,
+        ..ForecastOptions::default()
     })?;
     let run = || match &input.calendar {
         Some(working) => {
