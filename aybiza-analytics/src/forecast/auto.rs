@@ -1,11 +1,13 @@
 //! The default forecaster: picks the model from the series and calibrates its intervals.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{CalendarCycle, DayTypes, on_calendar};
+use super::calendar::{CalendarCycle, DayTypes, SpecialDays, on_calendar};
 use super::calibrate::{
-    Backtest, DEFAULT_CALIBRATION_WINDOWS, backtest, backtest_candidates, calibrated_intervals,
-    describe,
+    Backtest, DEFAULT_CALIBRATION_WINDOWS, VolatilityFactors, backtest, backtest_candidates,
+    calibrated_intervals, describe,
 };
 use super::ets::EtsShape;
 use super::models::{BaseModel, MIN_ETS_HISTORY, PointAndSpread};
@@ -19,8 +21,10 @@ use super::{
 /// backtest is short and noisy, and the default was the most accurate on rolling evaluations.
 const DEFAULT_PREFERENCE: f64 = 0.8;
 
-/// How [`AutoForecaster`] models a series.
+/// How [`AutoForecaster`] models a series. Fields missing from serialized options take their
+/// default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ForecastOptions {
     /// Seasonal periods in steps (e.g. `[48, 336]` for half-hourly data); `None` detects them
     /// with [`detect_periods`]. Periods longer than half the fitted history are left out.
@@ -38,7 +42,7 @@ pub struct ForecastOptions {
     pub naive_member: bool,
     /// Robust MSTL (see [`MstlEts::robust`]): for histories that may hold incidents.
     pub robust: bool,
-    /// Whether calibrated intervals of seasonal series follow how turbulent the recent history
+    /// Whether calibrated intervals of seasonal models follow how turbulent the recent history
     /// was (week on week) against the history before the backtest's origins. Turn it off for
     /// anomaly detection: a band that narrows after a calm spell flags ordinary values, and
     /// one that widens during an incident hides it.
@@ -219,23 +223,43 @@ impl AutoForecaster {
                 Some(DayTypes { working, cycle })
             }
         };
-        let (fit, backtest) = if periods.is_empty() {
-            self.forecast_non_seasonal(history, calendar, horizon)?
+        let seasonal = if periods.is_empty() {
+            None
         } else {
             match self.forecast_seasonal(periods, history, calendar, horizon) {
                 Err(error @ ForecastError::Calendar(_)) => return Err(error),
-                Err(_) => self.forecast_non_seasonal(history, calendar, horizon)?,
-                Ok(result) => result,
+                Err(_) => None,
+                Ok(result) => Some(result),
             }
         };
+        // Volatility factors for seasonal models only, measured on what the models saw.
+        let volatility = match (&seasonal, cycle) {
+            (Some((_, backtest)), Some(cycle)) if self.options.volatility_scaling => {
+                let seen = match calendar {
+                    Some(days) => {
+                        let working = &days.working[..history.len() + horizon];
+                        SpecialDays::estimate(history, working, days.cycle)?.clean(history)
+                    }
+                    None => Cow::Borrowed(history),
+                };
+                VolatilityFactors::of(&seen, backtest, cycle.cycle)
+            }
+            _ => None,
+        };
+        let (fit, backtest) = match seasonal {
+            Some(result) => result,
+            None => self.forecast_non_seasonal(history, calendar, horizon)?,
+        };
+        // Steps per day for intraday data (a day period nested in a week), else 1.
+        let day = cycle.map_or(1, |c| c.day);
         Ok(Forecast {
             intervals: calibrated_intervals(
                 &fit,
                 &backtest,
                 history,
                 levels,
-                cycle,
-                self.options.volatility_scaling,
+                day,
+                volatility.as_ref(),
             ),
             model: describe(&fit.model, &backtest),
             point: fit.point,
@@ -381,6 +405,35 @@ mod tests {
             vec![24],
             "1000 does not fit twice"
         );
+    }
+
+    /// Noise five times as strong in the last week widens the intervals of a weekly series with
+    /// volatility scaling, and barely without it (one backtest window of twelve saw it);
+    /// serialized options without the field scale.
+    #[test]
+    fn volatility_scaling_widens_intervals_after_a_turbulent_month() {
+        let history: Vec<f64> = (0..140)
+            .map(|t| {
+                let noise = ((t as f64 * 12.9898).sin() * 43_758.547).fract() - 0.5;
+                let strength = if t >= 133 { 20.0 } else { 4.0 };
+                100.0 + 30.0 * (t % 7) as f64 + strength * noise
+            })
+            .collect();
+        let width = |volatility_scaling: bool| {
+            let forecaster = AutoForecaster::new(ForecastOptions {
+                periods: Some(vec![7]),
+                volatility_scaling,
+                ..ForecastOptions::default()
+            })
+            .unwrap();
+            let forecast = forecaster.forecast(&history, 7, &[0.8]).unwrap();
+            let interval = &forecast.intervals[0];
+            interval.upper[0] - interval.lower[0]
+        };
+        let (scaled, plain) = (width(true), width(false));
+        assert!(scaled > 1.3 * plain, "{scaled} vs {plain}");
+        let options: ForecastOptions = serde_json::from_str(r#"{"periods": [7]}"#).unwrap();
+        assert!(options.volatility_scaling && options.naive_member);
     }
 
     /// Four weeks of daily values, 100 on weekdays and 20 at weekends, with noise; day 0 is a

@@ -27,7 +27,6 @@
 //! multiplied by the same factor for the present ([`VolatilityFactors`]): a calm spring does
 //! not set the width of a forecast made in a stormy summer.
 
-use super::calendar::CalendarCycle;
 use super::models::PointAndSpread;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
 use super::{normal_intervals, normal_quantile};
@@ -270,13 +269,13 @@ fn time_of_day_profile(backtest: &Backtest, scale: &[f64], day: usize) -> Vec<f6
 /// How turbulent the history was before each backtest origin and before the forecast, as
 /// factors on the error scale: `√(v / v̄)`, where `v` is the mean absolute change over one
 /// calendar cycle (`|y_t − y_{t−cycle}|`, week on week: the error of a seasonal naive
-/// forecast) across the `window_len` steps (one backtest window) before the origin, and `v̄`
-/// its mean over the backtest origins. The square root shrinks the factors towards 1, as one
-/// window of history says only so much about the next. Chosen on the rolling windows before
-/// the evaluation's holdouts (docs/forecasting.md): against no factors, 80/95% coverage moved
-/// towards nominal and the interval scores improved or held on all six series and settings.
+/// forecast) across the backtest window's length rounded up to whole cycles before the origin,
+/// and `v̄` its mean over the backtest origins. Whole cycles, so that `v` measures turbulence
+/// and not which days of the week precede the origin. The square root shrinks the factors
+/// towards 1, as one window of history says only so much about the next. Chosen on the rolling
+/// windows before the evaluation's holdouts (docs/forecasting.md).
 #[derive(Debug, Clone, PartialEq)]
-struct VolatilityFactors {
+pub(crate) struct VolatilityFactors {
     /// One factor per backtest window, in the order of `Backtest::origins`.
     windows: Vec<f64>,
     /// The factor for the forecast from the end of the history.
@@ -284,21 +283,23 @@ struct VolatilityFactors {
 }
 
 impl VolatilityFactors {
-    /// The factors for this backtest, or `None` when the history before some origin holds
-    /// fewer than one cycle of changes (or of `window_len` changes, when that is less) or
-    /// shows no change at all (the errors are then used as they are). An early origin with
-    /// less history than `window_len` steps measures over what it has.
-    fn of(history: &[f64], backtest: &Backtest, cycle: usize) -> Option<Self> {
-        let span = backtest.window_len;
+    /// The factors for this backtest of `history` (the values the models saw, e.g. with a
+    /// calendar's special days taken out), or `None` when there are no backtest windows, when
+    /// the history before some origin holds less than one cycle of changes, or when some
+    /// stretch shows no change at all (the errors are then used as they are). An early origin
+    /// with less history measures over the whole cycles it has.
+    pub(crate) fn of(history: &[f64], backtest: &Backtest, cycle: usize) -> Option<Self> {
+        let cycle = cycle.max(1);
+        let span = backtest.window_len.div_ceil(cycle) * cycle;
         let volatility = |end: usize| {
-            let from = end.saturating_sub(span).max(cycle);
-            if end > history.len() || end < from + span.min(cycle) {
+            let used = span.min(end.saturating_sub(cycle) / cycle * cycle);
+            if used == 0 || end > history.len() {
                 return None;
             }
-            let total: f64 = (from..end)
+            let total: f64 = (end - used..end)
                 .map(|t| (history[t] - history[t - cycle]).abs())
                 .sum();
-            let mean = total / (end - from) as f64;
+            let mean = total / used as f64;
             (mean > 0.0 && mean.is_finite()).then_some(mean)
         };
         let windows: Vec<f64> = backtest
@@ -307,6 +308,9 @@ impl VolatilityFactors {
             .map(|&origin| volatility(origin))
             .collect::<Option<_>>()?;
         let typical = windows.iter().sum::<f64>() / windows.len() as f64;
+        if !(typical > 0.0 && typical.is_finite()) {
+            return None;
+        }
         let factor = |v: f64| (v / typical).sqrt();
         Some(Self {
             now: factor(volatility(history.len())?),
@@ -316,23 +320,20 @@ impl VolatilityFactors {
 }
 
 /// Intervals from the final fit and the backtest errors; the model's own (Gaussian) intervals
-/// when the backtest produced no errors. `cycle` is the seasonal periods' calendar cycle
-/// (`None` for a non-seasonal series): its day gives intraday data a time-of-day profile, and
-/// its length the [`VolatilityFactors`] (with `volatility_scaling`).
+/// when the backtest produced no errors. `day` is the number of steps in a day for intraday
+/// data (the error scale then follows a time-of-day profile), else 1; `volatility` (from the
+/// same backtest) scales each window's errors and the forecast's intervals.
 pub(crate) fn calibrated_intervals(
     fit: &PointAndSpread,
     backtest: &Backtest,
     history: &[f64],
     levels: &[f64],
-    cycle: Option<CalendarCycle>,
-    volatility_scaling: bool,
+    day: usize,
+    volatility: Option<&VolatilityFactors>,
 ) -> Vec<ForecastInterval> {
     if backtest.errors.is_empty() {
         return normal_intervals(&fit.point, &fit.sd, levels);
     }
-    let volatility = cycle
-        .filter(|_| volatility_scaling)
-        .and_then(|c| VolatilityFactors::of(history, backtest, c.cycle));
     let steady;
     let (backtest, now) = match volatility {
         Some(factors) => {
@@ -350,7 +351,6 @@ pub(crate) fn calibrated_intervals(
         }
         None => (backtest, 1.0),
     };
-    let day = cycle.map_or(1, |c| c.day);
     let len = backtest.window_len;
     let steps = fit.point.len().max(len);
     let floor = scale_floor(history);
@@ -488,7 +488,7 @@ impl<F: Forecaster> Forecaster for Calibrated<F> {
             self.point_and_spread(h, b)
         });
         Ok(Forecast {
-            intervals: calibrated_intervals(&fit, &backtest, history, levels, None, false),
+            intervals: calibrated_intervals(&fit, &backtest, history, levels, 1, None),
             model: describe(&fit.model, &backtest),
             point: fit.point,
         })
@@ -513,6 +513,31 @@ mod tests {
     use super::*;
     use crate::forecast::{Ets, SeasonalNaive};
 
+    /// A backtest of `windows` windows of `window_len` steps ending at `n`, with errors of
+    /// alternating sign.
+    fn alternating_backtest(n: usize, windows: usize, window_len: usize) -> Backtest {
+        Backtest {
+            errors: (0..windows)
+                .map(|k| {
+                    (0..window_len)
+                        .map(|h| if (h + k) % 2 == 0 { 1.0 } else { -1.5 })
+                        .collect()
+                })
+                .collect(),
+            origins: (1..=windows).map(|k| n - window_len * k).collect(),
+            window_len,
+        }
+    }
+
+    /// `n` values, each `step(t)` above the value one `cycle` before (zero in the first cycle).
+    fn cycle_on_cycle(n: usize, cycle: usize, step: impl Fn(usize) -> f64) -> Vec<f64> {
+        let mut values = vec![0.0; n];
+        for t in cycle..n {
+            values[t] = values[t - cycle] + step(t);
+        }
+        values
+    }
+
     /// The same backtest errors give intervals twice as wide when the last window of history
     /// changed four times as much cycle on cycle as the history before every origin did (the
     /// factor is the square root of the ratio), and the same intervals as without factors
@@ -520,42 +545,61 @@ mod tests {
     #[test]
     fn a_turbulent_recent_history_widens_the_intervals() {
         let (n, window_len, cycle) = (200, 8, 4);
-        let backtest = Backtest {
-            errors: (0..12)
-                .map(|k| {
-                    (0..window_len)
-                        .map(|h| if (h + k) % 2 == 0 { 1.0 } else { -1.5 })
-                        .collect()
-                })
-                .collect(),
-            origins: (1..=12).map(|k| n - window_len * k).collect(),
-            window_len,
-        };
+        let backtest = alternating_backtest(n, 12, window_len);
         let fit = PointAndSpread {
             point: vec![0.0; window_len],
             sd: vec![1.0; window_len],
             model: "flat".into(),
         };
-        // Each value rises by `step(t)` over the value one cycle before.
-        let history = |step: &dyn Fn(usize) -> f64| {
-            let mut values = vec![0.0; n];
-            for t in cycle..n {
-                values[t] = values[t - cycle] + step(t);
-            }
-            values
-        };
-        let calm = history(&|_| 1.0);
-        let stormy_end = history(&|t| if t >= n - window_len { 4.0 } else { 1.0 });
-        let cycle = Some(CalendarCycle { cycle, day: 1 });
-        let width = |history: &[f64], scaling: bool| {
+        let calm = cycle_on_cycle(n, cycle, |_| 1.0);
+        let stormy_end = cycle_on_cycle(n, cycle, |t| if t >= n - window_len { 4.0 } else { 1.0 });
+        let width = |history: &[f64], scaled: bool| {
+            let factors = scaled.then(|| VolatilityFactors::of(history, &backtest, cycle).unwrap());
             let interval =
-                &calibrated_intervals(&fit, &backtest, history, &[0.8], cycle, scaling)[0];
+                &calibrated_intervals(&fit, &backtest, history, &[0.8], 1, factors.as_ref())[0];
             interval.upper[0] - interval.lower[0]
         };
         let plain = width(&calm, false);
         assert!((width(&calm, true) - plain).abs() < 1e-12 * plain);
         assert!((width(&stormy_end, true) - 2.0 * plain).abs() < 1e-12 * plain);
         assert!((width(&stormy_end, false) - plain).abs() < 1e-12 * plain);
+    }
+
+    /// Volatility is measured over whole cycles (a window shorter than the cycle is rounded up
+    /// to one, so the weekday before an origin does not matter), early origins over the whole
+    /// cycles they have; no factors without a cycle of history or with a stretch that never
+    /// changes.
+    #[test]
+    fn volatility_is_measured_over_whole_cycles() {
+        let cycle = 7;
+        // A weekly pattern whose Sundays change twice as much week on week as the other days.
+        let history = cycle_on_cycle(100, cycle, |t| if t % cycle == 6 { 2.0 } else { 1.0 });
+        // Windows of 3 steps, shorter than the cycle: every origin sees one whole week, so every
+        // factor is 1 wherever the week starts.
+        let short = alternating_backtest(100, 5, 3);
+        let factors = VolatilityFactors::of(&history, &short, cycle).unwrap();
+        assert!(factors.windows.iter().all(|f| (f - 1.0).abs() < 1e-12));
+        assert!((factors.now - 1.0).abs() < 1e-12);
+        // Windows of 10 steps: two weeks before each origin, one for an origin at 16 (9 values
+        // after the first week: one whole week of changes).
+        let early = Backtest {
+            origins: vec![30, 16],
+            ..alternating_backtest(40, 2, 10)
+        };
+        assert!(VolatilityFactors::of(&history, &early, cycle).is_some());
+        // An origin at 13 has fewer than a week of changes: no factors.
+        let too_early = Backtest {
+            origins: vec![30, 13],
+            ..alternating_backtest(40, 2, 10)
+        };
+        assert_eq!(VolatilityFactors::of(&history, &too_early, cycle), None);
+        // A cycle longer than the history, a flat history, no windows: no factors.
+        assert_eq!(VolatilityFactors::of(&history, &short, 101), None);
+        assert_eq!(VolatilityFactors::of(&[5.0; 100], &short, cycle), None);
+        assert_eq!(
+            VolatilityFactors::of(&history, &Backtest::default(), cycle),
+            None
+        );
     }
 
     /// Errors twice as large in the second half of each 4-step day: with the time-of-day
@@ -587,13 +631,7 @@ mod tests {
         };
         let history = vec![10.0; 200];
         let width = |day: usize| {
-            // A constant history: no volatility factors, only the profile.
-            let cycle = CalendarCycle {
-                cycle: 7 * day,
-                day,
-            };
-            let interval =
-                &calibrated_intervals(&fit, &backtest, &history, &[0.8], Some(cycle), true)[0];
+            let interval = &calibrated_intervals(&fit, &backtest, &history, &[0.8], day, None)[0];
             (0..8)
                 .map(|h| interval.upper[h] - interval.lower[h])
                 .collect::<Vec<_>>()

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::anomaly::{
-    AnomalyInterval, DetectorOptions, StreamingDetector, Verdict, detect_anomalies,
+    AnomalyInterval, DetectorOptions, StreamingDetector, Transform, Verdict, detect_anomalies,
 };
 use super::staffing::{IntervalStaffing, QueueModel, ServiceTarget, staffing_plan};
 use super::{
@@ -317,13 +317,28 @@ pub fn forecast(
     })
 }
 
-/// Settings of [`anomalies`] and [`anomaly_monitor`]: the [`DetectorOptions`] fields (at the
-/// top level of the JSON object), plus `max_gap` and `min_len` for [`anomalies`].
+/// Settings of [`anomalies`] and [`anomaly_monitor`]: the [`DetectorOptions`] fields, plus
+/// `max_gap` and `min_len` for [`anomalies`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AnomalySettings {
-    /// How each value is judged.
-    #[serde(flatten)]
-    pub detector: DetectorOptions,
+    /// Seasonal periods in steps; detected when absent.
+    pub periods: Option<Vec<usize>>,
+    /// Level of the band reported with each verdict, in (0, 1).
+    pub band_level: f64,
+    /// Anomaly probability at or above which a value is flagged, in (0, 1).
+    pub threshold: f64,
+    /// `{"kind": "identity"}`, `{"kind": "sqrt"}` or `{"kind": "log", "offset": 1}`.
+    pub transform: Transform,
+    /// Steps forecast per fit.
+    pub refit_every: usize,
+    /// Values observed before anything is scored.
+    pub warm_up: usize,
+    /// Most recent values kept as history.
+    pub max_history: usize,
+    /// Backtest windows calibrating the band.
+    pub calibration_windows: usize,
+    /// Steps pooled for sustained anomalies.
+    pub window: usize,
     /// Flagged steps at most this far apart form one interval (batch only).
     pub max_gap: usize,
     /// Intervals shorter than this are dropped (batch only).
@@ -334,10 +349,35 @@ impl Default for AnomalySettings {
     /// The [`DetectorOptions`] defaults; intervals join across one unflagged step and keep
     /// single steps.
     fn default() -> Self {
+        let d = DetectorOptions::default();
         Self {
-            detector: DetectorOptions::default(),
+            periods: d.periods,
+            band_level: d.band_level,
+            threshold: d.threshold,
+            transform: d.transform,
+            refit_every: d.refit_every,
+            warm_up: d.warm_up,
+            max_history: d.max_history,
+            calibration_windows: d.calibration_windows,
+            window: d.window,
             max_gap: 1,
             min_len: 1,
+        }
+    }
+}
+
+impl AnomalySettings {
+    fn detector(&self) -> DetectorOptions {
+        DetectorOptions {
+            periods: self.periods.clone(),
+            band_level: self.band_level,
+            threshold: self.threshold,
+            transform: self.transform,
+            refit_every: self.refit_every,
+            warm_up: self.warm_up,
+            max_history: self.max_history,
+            calibration_windows: self.calibration_windows,
+            window: self.window,
         }
     }
 }
@@ -347,7 +387,7 @@ pub fn anomalies(values: &[f64], settings: Option<Value>) -> Result<Vec<AnomalyI
     let settings: AnomalySettings = with_defaults("options", settings)?;
     Ok(detect_anomalies(
         values,
-        &settings.detector,
+        &settings.detector(),
         settings.max_gap,
         settings.min_len,
     )?)
@@ -356,7 +396,7 @@ pub fn anomalies(values: &[f64], settings: Option<Value>) -> Result<Vec<AnomalyI
 /// A streaming detector with these settings (`max_gap` and `min_len` are ignored).
 pub fn anomaly_monitor(settings: Option<Value>) -> Result<StreamingDetector> {
     let settings: AnomalySettings = with_defaults("options", settings)?;
-    Ok(StreamingDetector::new(settings.detector)?)
+    Ok(StreamingDetector::new(settings.detector())?)
 }
 
 /// Scores one live value (`None` during the warm-up).
@@ -477,7 +517,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::forecast::anomaly::Transform;
 
     #[test]
     fn timestamped_values_are_resampled_and_forecast() {
@@ -638,6 +677,13 @@ mod tests {
         assert!(staffing_error.to_string().contains("patience_secs"));
         assert!(staffing(&[10.0], Some(json!({"aht_secs": -1}))).is_err());
         assert!(anomalies(&[1.0; 5], Some(json!({"threshold": 2}))).is_err());
+        let bad_type = anomalies(&[1.0; 5], Some(json!({"warm_up": "x"}))).unwrap_err();
+        assert!(bad_type.to_string().contains("warm_up"), "{bad_type}");
+        let unknown = anomalies(&[1.0; 5], Some(json!({"detector": {}}))).unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown field `detector`"),
+            "{unknown}"
+        );
         assert!(matches!(parse_step("15x"), Err(e) if e.contains("unknown unit")));
     }
 
@@ -652,31 +698,6 @@ mod tests {
         assert_eq!(rows[0].agents, 14);
         assert!((rows[0].traffic_erlangs - 10.0).abs() < 1e-9);
         assert!(rows[0].service_level >= 0.8 && rows[0].expected_wait_secs > 0.0);
-    }
-
-    #[test]
-    fn anomaly_settings_take_the_detector_fields_at_the_top_level() {
-        let settings: AnomalySettings = with_defaults(
-            "options",
-            Some(json!({
-                "periods": [24],
-                "transform": {"kind": "log", "offset": 1},
-                "window": 2,
-                "min_len": 3,
-            })),
-        )
-        .unwrap();
-        assert_eq!(settings.detector.periods, Some(vec![24]));
-        assert_eq!(settings.detector.transform, Transform::Log { offset: 1.0 });
-        assert_eq!(settings.detector.window, 2);
-        assert_eq!((settings.max_gap, settings.min_len), (1, 3));
-        let defaults = DetectorOptions::default();
-        assert_eq!(settings.detector.threshold, defaults.threshold);
-        let unknown = anomalies(&[1.0; 5], Some(json!({"detector": {}}))).unwrap_err();
-        assert!(
-            unknown.to_string().contains("unknown field `detector`"),
-            "{unknown}"
-        );
     }
 
     #[test]
