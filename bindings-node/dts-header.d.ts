@@ -659,6 +659,8 @@ export interface ForecastOptions {
   fill?: 'zero' | 'linear'
   calibration_windows?: number
   max_cycles?: number
+  /** Whether intervals of seasonal models widen after a turbulent spell (default true). */
+  volatility_scaling?: boolean
 }
 
 /** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */

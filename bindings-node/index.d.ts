@@ -659,6 +659,8 @@ export interface ForecastOptions {
   fill?: 'zero' | 'linear'
   calibration_windows?: number
   max_cycles?: number
+  /** Whether intervals of seasonal models widen after a turbulent spell (default true). */
+  volatility_scaling?: boolean
 }
 
 /** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */
@@ -1658,8 +1660,10 @@ export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Pr
  * columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
  * …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
  * `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
- * `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
- * horizon 0 or too long, unknown option).
+ * `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`
+ * (default true: intervals of seasonal models widen after a turbulent spell). Rejects with
+ * code `InvalidArgument` for bad input (too short, non-finite, horizon 0 or too long, unknown
+ * option).
  */
 export declare function forecast(values: ReadonlyArray<number>, horizon: number, options?: ForecastOptions | null): Promise<ForecastResult>
 

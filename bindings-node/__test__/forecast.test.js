@@ -34,6 +34,17 @@ test('a forecast of plain values has nested intervals per level', async () => {
   assert.ok(Math.abs(result.rows[6].point - dailyCycle(1, 24 * 14 + 6)[0]) < 5)
 })
 
+test('volatility scaling widens intervals after a turbulent day', async () => {
+  const values = dailyCycle(24 * 14)
+  for (let h = 24 * 13; h < 24 * 14; h++) values[h] += h % 2 ? 15 : -15
+  const width = async (scaling) => {
+    const { rows } = await aa.forecast(values, 24, { periods: [24], volatility_scaling: scaling })
+    return rows[0].upper_80 - rows[0].lower_80
+  }
+  const [scaled, plain] = [await width(true), await width(false)]
+  assert.ok(scaled > 1.2 * plain, `${scaled} vs ${plain}`)
+})
+
 test('a calendar forecasts a holiday like a weekend day', async () => {
   // Ten weeks of daily calls from a Monday: about 100 on weekdays, 20 at weekends.
   const values = []

@@ -41,8 +41,10 @@ where
 /// columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
 /// …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
 /// `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
-/// `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`. Rejects with code `InvalidArgument` for bad input (too short, non-finite,
-/// horizon 0 or too long, unknown option).
+/// `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`
+/// (default true: intervals of seasonal models widen after a turbulent spell). Rejects with
+/// code `InvalidArgument` for bad input (too short, non-finite, horizon 0 or too long, unknown
+/// option).
 #[napi(catch_unwind, ts_return_type = "Promise<ForecastResult>")]
 pub fn forecast<'env>(
     env: &'env Env,

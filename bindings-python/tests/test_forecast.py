@@ -24,6 +24,17 @@ def test_forecast_of_plain_values_has_intervals_per_level():
     assert abs(rows[6]["point"] - daily_cycle(1, 24 * 14 + 6)[0]) < 5
 
 
+def test_volatility_scaling_widens_intervals_after_a_turbulent_day():
+    values = daily_cycle(24 * 14)
+    for h in range(24 * 13, 24 * 14):
+        values[h] += 15 if h % 2 else -15
+    width = {}
+    for scaling in (True, False):
+        rows = aa.forecast(values, 24, {"periods": [24], "volatility_scaling": scaling})["rows"]
+        width[scaling] = rows[0]["upper_80"] - rows[0]["lower_80"]
+    assert width[True] > 1.2 * width[False], width
+
+
 def test_forecast_of_a_dataframe_with_timestamps_is_resampled_and_returned_as_a_dataframe():
     start = datetime(2024, 3, 4, tzinfo=timezone.utc)
     times = [start + timedelta(hours=h) for h in range(24 * 14) if h != 50]  # one hour missing

@@ -98,6 +98,9 @@ pub struct ForecastSettings {
     pub calibration_windows: usize,
     /// Seasonal models are fitted to this many cycles of the longest period (0: all).
     pub max_cycles: usize,
+    /// Whether the intervals follow how turbulent the recent history was (see
+    /// [`ForecastOptions::volatility_scaling`]).
+    pub volatility_scaling: bool,
 }
 
 impl Default for ForecastSettings {
@@ -115,6 +118,7 @@ impl Default for ForecastSettings {
             fill: GapFill::Zero,
             calibration_windows: options.calibration_windows,
             max_cycles: options.max_cycles,
+            volatility_scaling: options.volatility_scaling,
         }
     }
 }
@@ -259,6 +263,7 @@ pub fn forecast(
         periods: Some(periods.clone()),
         calibration_windows: settings.calibration_windows,
         max_cycles: settings.max_cycles,
+        volatility_scaling: settings.volatility_scaling,
         ..ForecastOptions::default()
     })?;
     let result = match (calendar, &grid, &settings.timestamps) {

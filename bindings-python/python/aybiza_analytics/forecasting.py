@@ -73,7 +73,8 @@ def forecast(
     without it in order (at least ``horizon`` of them; extra ones are ignored).
     ``options``: ``periods`` (detected when absent), ``levels`` (default ``[80, 95]``),
     ``timestamps``, ``calendar`` (one flag per value, then one per forecast step), ``step``,
-    ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``.
+    ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``, ``volatility_scaling``
+    (default ``True``: intervals of seasonal models widen after a turbulent spell).
     """
     opts = dict(options or {})
     wanted = [value_column] + [c for c in (time_column, calendar_column) if c is not None]

@@ -63,6 +63,10 @@ pub struct Args {
     /// Fit seasonal models to the last N cycles of the longest period only (0: all history).
     #[arg(long, default_value_t = ForecastOptions::default().max_cycles)]
     max_cycles: usize,
+    /// Calibrate the intervals without scaling them by how turbulent the recent history was
+    /// (week on week) against the history before the backtest's origins.
+    #[arg(long)]
+    no_volatility_scaling: bool,
     /// Print the fitting and forecasting time (without reading and writing files) on stderr.
     #[arg(long)]
     timing: bool,
@@ -243,6 +247,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         periods: args.periods.clone(),
         calibration_windows: args.calibration_windows,
         max_cycles: args.max_cycles,
+        volatility_scaling: !args.no_volatility_scaling,
         ..ForecastOptions::default()
     })?;
     let run = || match &input.calendar {
@@ -329,6 +334,7 @@ mod tests {
             fill: "zero".into(),
             calibration_windows: 2,
             max_cycles: 20,
+            no_volatility_scaling: false,
             timing: false,
             timing_runs: 0,
             output: Some(output),
