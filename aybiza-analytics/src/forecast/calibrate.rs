@@ -22,10 +22,10 @@
 //!    under-cover (with autocorrelation 0.8, an 80% interval covered 74%);
 //! 4. quantiles are clamped so that every interval contains the point forecast.
 //!
-//! For seasonal series, each window's errors are first divided by how turbulent the history
-//! was just before its origin, relative to the other origins, and the final intervals are
-//! multiplied by the same factor for the present ([`VolatilityFactors`]): a calm spring does
-//! not set the width of a forecast made in a stormy summer.
+//! For seasonal models ([`super::AutoForecaster`] passes [`VolatilityFactors`]), each window's
+//! errors are first divided by how turbulent the history was just before its origin, relative
+//! to the other origins, and the final intervals are multiplied by the same factor for the
+//! present: a calm spring does not set the width of a forecast made in a stormy summer.
 
 use super::models::PointAndSpread;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
