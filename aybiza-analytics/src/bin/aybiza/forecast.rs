@@ -462,6 +462,47 @@ mod tests {
         assert!(error.contains("a value after rows without one"), "{error}");
     }
 
+    /// A turbulent last day widens the next step's 80% band unless `--no-volatility-scaling`.
+    #[test]
+    fn no_volatility_scaling_keeps_the_band_from_following_a_turbulent_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("hourly.csv");
+        let output = dir.path().join("forecast.csv");
+        let mut csv = String::from("calls\n");
+        for h in 0..24 * 14 {
+            let usual = 50.0 + 20.0 * (h as f64 / 24.0 * std::f64::consts::TAU).sin();
+            let swing = match (h >= 24 * 13, h % 2) {
+                (true, 0) => -15.0,
+                (true, _) => 15.0,
+                _ => ((h * 7919) % 11) as f64 * 0.2,
+            };
+            csv.push_str(&format!("{}\n", usual + swing));
+        }
+        std::fs::write(&input, csv).unwrap();
+        let width = |no_volatility_scaling: bool| -> f64 {
+            run(Args {
+                horizon: 24,
+                periods: Some(vec![24]),
+                calibration_windows: 12,
+                no_volatility_scaling,
+                ..args(input.clone(), output.clone(), None)
+            })
+            .unwrap();
+            let text = std::fs::read_to_string(&output).unwrap();
+            let row: Vec<f64> = text
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .map(|v| v.parse().unwrap())
+                .collect();
+            // step, point, lower_80, upper_80, …
+            row[3] - row[2]
+        };
+        let (scaled, plain) = (width(false), width(true));
+        assert!(scaled > 1.2 * plain, "{scaled} vs {plain}");
+    }
+
     #[test]
     fn bad_input_names_the_line() {
         let dir = tempfile::tempdir().unwrap();
