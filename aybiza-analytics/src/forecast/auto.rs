@@ -1,10 +1,8 @@
 //! The default forecaster: picks the model from the series and calibrates its intervals.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{CalendarCycle, DayTypes, SpecialDays, on_calendar};
+use super::calendar::{CalendarCycle, DayTypes, on_calendar};
 use super::calibrate::{
     Backtest, DEFAULT_CALIBRATION_WINDOWS, VolatilityFactors, backtest, backtest_candidates,
     calibrated_intervals, describe,
@@ -232,23 +230,12 @@ impl AutoForecaster {
                 Ok(result) => Some(result),
             }
         };
-        // Volatility factors for seasonal models only, measured on what the models saw.
-        let volatility = match (&seasonal, cycle) {
-            (Some((_, backtest)), Some(cycle)) if self.options.volatility_scaling => {
-                let seen = match calendar {
-                    Some(days) => {
-                        let working = &days.working[..history.len() + horizon];
-                        SpecialDays::estimate(history, working, days.cycle)?.clean(history)
-                    }
-                    None => Cow::Borrowed(history),
-                };
-                VolatilityFactors::of(&seen, backtest, cycle.cycle)
-            }
-            _ => None,
-        };
-        let (fit, backtest) = match seasonal {
+        let (fit, backtest, volatility) = match seasonal {
             Some(result) => result,
-            None => self.forecast_non_seasonal(history, calendar, horizon)?,
+            None => {
+                let (fit, backtest) = self.forecast_non_seasonal(history, calendar, horizon)?;
+                (fit, backtest, None)
+            }
         };
         // Steps per day for intraday data (a day period nested in a week), else 1.
         let day = cycle.map_or(1, |c| c.day);
@@ -267,14 +254,19 @@ impl AutoForecaster {
     }
 
     /// Fits the seasonal candidates, backtests them and keeps the one with the lowest
-    /// backtest mean absolute error (MSTL+ETS alone without a backtest).
+    /// backtest mean absolute error (MSTL+ETS alone without a backtest); with
+    /// `volatility_scaling`, also the backtest's [`VolatilityFactors`], measured on the history
+    /// the models saw (a calendar's special days taken out).
     fn forecast_seasonal(
         &self,
         periods: Vec<usize>,
         history: &[f64],
         calendar: Option<DayTypes<'_>>,
         horizon: usize,
-    ) -> Result<(PointAndSpread, Backtest), ForecastError> {
+    ) -> Result<(PointAndSpread, Backtest, Option<VolatilityFactors>), ForecastError> {
+        let cycle = CalendarCycle::from_periods(&periods)
+            .filter(|_| self.options.volatility_scaling)
+            .map(|c| c.cycle);
         let longest = *periods.last().expect("at least one period");
         let window = longest.saturating_mul(self.options.max_cycles);
         let naives = if self.options.naive_member {
@@ -286,8 +278,11 @@ impl AutoForecaster {
             Vec::new()
         };
         let mstl = MstlEts::new(periods)?.robust(self.options.robust);
-        let (mut fits, candidates) = on_calendar(history, calendar, horizon, |history| {
-            let recent = tail(history, window);
+        let (mut fits, (candidates, cleaned)) = on_calendar(history, calendar, horizon, |seen| {
+            // With a calendar the models see the history with the special days taken out; the
+            // volatility factors measure that too.
+            let cleaned = (cycle.is_some() && calendar.is_some()).then(|| seen.to_vec());
+            let recent = tail(seen, window);
             let (mstl_fit, shape) = mstl.predict_with_shape(recent, horizon)?;
             let candidates = SeasonalCandidates {
                 mstl: match shape {
@@ -297,7 +292,10 @@ impl AutoForecaster {
                 naives,
                 window,
             };
-            Ok((candidates.around(mstl_fit, recent, horizon)?, candidates))
+            Ok((
+                candidates.around(mstl_fit, recent, horizon)?,
+                (candidates, cleaned),
+            ))
         })?;
         let mut backtests = backtest_candidates(
             history,
@@ -331,7 +329,9 @@ impl AutoForecaster {
             Backtest::default()
         };
         let best = if backtest.errors.is_empty() { 0 } else { best };
-        Ok((fits.swap_remove(best), backtest))
+        let seen = cleaned.as_deref().unwrap_or(history);
+        let volatility = cycle.and_then(|cycle| VolatilityFactors::of(seen, &backtest, cycle));
+        Ok((fits.swap_remove(best), backtest, volatility))
     }
 
     /// Fits non-seasonal AutoETS and backtests it.
