@@ -456,22 +456,33 @@ pub fn changepoints(
     let mut differences: Vec<f64> = series.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
     differences.sort_by(f64::total_cmp);
     let mad = differences[differences.len() / 2];
-    let variance = (mad / 0.6745).powi(2) / 2.0;
-    if variance <= 0.0 {
+    let noise = mad / 0.6745 / std::f64::consts::SQRT_2;
+    if noise <= 0.0 {
         // No noise: every change in value is a shift.
         return Ok((1..n).filter(|&i| series[i] != series[i - 1]).collect());
     }
+    // Costs are computed on the series centred on its median and measured in noise units: the
+    // same costs, but the squares of large values neither overflow nor cancel.
+    let mut sorted = series.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let centre = sorted[n / 2];
     // Prefix sums of values and squares for O(1) segment costs.
     let mut sum = vec![0.0; n + 1];
     let mut squares = vec![0.0; n + 1];
     for (i, v) in series.iter().enumerate() {
-        sum[i + 1] = sum[i] + v;
-        squares[i + 1] = squares[i] + v * v;
+        let z = (v - centre) / noise;
+        sum[i + 1] = sum[i] + z;
+        squares[i + 1] = squares[i] + z * z;
+    }
+    if !squares[n].is_finite() {
+        return Err(ForecastError::Model(format!(
+            "the values are too far apart for their noise level ({noise:e}) to find changepoints"
+        )));
     }
     let cost = |from: usize, to: usize| {
         let len = (to - from) as f64;
         let s = sum[to] - sum[from];
-        ((squares[to] - squares[from]) - s * s / len) / variance
+        (squares[to] - squares[from]) - s * s / len
     };
     let beta = penalty * (n as f64).ln();
     let mut best = vec![0.0f64; n + 1];
@@ -706,6 +717,31 @@ mod tests {
         assert!(changepoints(&[1.0; 10], -1.0, 2).is_err());
         let steps = [1.0, 1.0, 1.0, 5.0, 5.0, 5.0];
         assert_eq!(changepoints(&steps, 2.0, 2).unwrap(), vec![3]);
+    }
+
+    /// Squares of values near 1e154 overflow f64, and a large level drowns small shifts in
+    /// cancellation: neither may change what is found (both used to end in a panic or in noise).
+    #[test]
+    fn changepoints_do_not_depend_on_the_scale_or_level_of_the_values() {
+        let noise = gaussian(200, 3);
+        let shifted: Vec<f64> = noise
+            .iter()
+            .enumerate()
+            .map(|(i, e)| if i < 90 { *e } else { 4.0 + e })
+            .collect();
+        let found = changepoints(&shifted, 2.0, 5).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let huge: Vec<f64> = shifted.iter().map(|v| v * 1e154).collect();
+        assert_eq!(changepoints(&huge, 2.0, 5).unwrap(), found);
+        let far_from_zero: Vec<f64> = shifted.iter().map(|v| 1e9 + v * 1e-3).collect();
+        assert_eq!(changepoints(&far_from_zero, 2.0, 5).unwrap(), found);
+        // Values 1e300 apart with noise of 1: no cost fits in f64, a typed error.
+        let mut extreme = shifted.clone();
+        extreme[150] = 1e300;
+        assert!(matches!(
+            changepoints(&extreme, 2.0, 5),
+            Err(ForecastError::Model(_))
+        ));
     }
 
     #[test]
