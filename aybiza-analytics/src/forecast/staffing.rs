@@ -47,6 +47,16 @@ pub enum StaffingError {
         /// Queue states × uniformized jumps it would take.
         steps: f64,
     },
+    /// The Erlang A queue does not settle within [`MAX_QUEUE_STATES`] waiting callers (callers
+    /// so patient, and agents so few, that the queue grows without practical bound).
+    #[error(
+        "the Erlang A queue does not settle within {MAX_QUEUE_STATES} waiting callers at \
+         {agents} agents; add agents or use Erlang C"
+    )]
+    QueueTooLong {
+        /// The agent count evaluated.
+        agents: u32,
+    },
     /// Meeting the target would take more than [`MAX_AGENTS`] agents.
     #[error("the target needs more than {MAX_AGENTS} agents at {traffic} Erlangs")]
     TooManyAgents {
@@ -270,9 +280,10 @@ pub fn erlang_c_staffing(
 /// Relative weight below which Erlang A's queue states are ignored.
 const NEGLIGIBLE: f64 = 1e-16;
 /// Most queue states Erlang A sums over.
-const MAX_QUEUE_STATES: usize = 1_000_000;
-/// Most (queue state × uniformized jump) steps one Erlang A service-level evaluation may take.
-pub const MAX_ERLANG_A_STEPS: u64 = 2_000_000_000;
+pub const MAX_QUEUE_STATES: usize = 1_000_000;
+/// Most (queue state × uniformized jump) steps one Erlang A service-level evaluation may take
+/// (about a tenth of a second).
+pub const MAX_ERLANG_A_STEPS: u64 = 100_000_000;
 
 /// Erlang A metrics: `agents` agents, arrival rate `lambda` per second, service rate `mu` and
 /// abandonment rate `theta` per second, Erlang B `b` at `agents`.
@@ -294,6 +305,7 @@ fn erlang_a_metrics(
     let mut log_term = 0.0;
     let mut scale = 0.0; // the sums below are relative to e^scale
     let mut with_n = 1.0; // state N and the queue states
+    let mut settled = false;
     for j in 1..=MAX_QUEUE_STATES {
         log_term += (lambda / (n * mu + j as f64 * theta)).ln();
         log_weights.push(log_term);
@@ -305,8 +317,13 @@ fn erlang_a_metrics(
         with_n += term;
         let ratio = lambda / (n * mu + (j + 1) as f64 * theta);
         if ratio < 1.0 && term * ratio / (1.0 - ratio) < NEGLIGIBLE * with_n {
+            settled = true;
             break;
         }
+    }
+    // A truncated sum would leave out most of the probability mass.
+    if !settled {
+        return Err(StaffingError::QueueTooLong { agents });
     }
     let weight = |log: f64| (log - scale).exp();
     let state_n = weight(0.0);
@@ -479,29 +496,42 @@ pub fn erlang_a_staffing(
     let meets = |m: &QueueMetrics| {
         m.service_level >= target.service_level && m.occupancy <= target.max_occupancy
     };
-    // Service level rises and occupancy falls with every agent added: double until the target
-    // is met, then bisect.
-    let mut high = 1u32;
-    let mut best = with(high)?;
-    while !meets(&best) {
+    // N agents carry at most N Erlangs, so at least 1 − N/A of the callers hang up and at most
+    // N/A are answered at all: fewer than `service_level · A` agents cannot meet the target.
+    let floor = (target.service_level * traffic).ceil();
+    if floor > MAX_AGENTS as f64 {
+        return Err(StaffingError::TooManyAgents { traffic });
+    }
+    // A queue that does not settle within MAX_QUEUE_STATES waiting callers misses any target.
+    let outcome = |agents: u32| match with(agents) {
+        Ok(metrics) => Ok(meets(&metrics).then_some(metrics)),
+        Err(StaffingError::QueueTooLong { .. }) => Ok(None),
+        Err(other) => Err(other),
+    };
+    // Service level rises and occupancy falls with every agent added: from the floor, double
+    // until the target is met, then bisect.
+    let mut low = (floor as u32).saturating_sub(1); // fails (or is 0)
+    let mut high = (floor as u32).max(1);
+    let mut best = outcome(high)?;
+    while best.is_none() {
         if high >= MAX_AGENTS {
             return Err(StaffingError::TooManyAgents { traffic });
         }
+        low = high;
         high = high.saturating_mul(2).min(MAX_AGENTS);
-        best = with(high)?;
+        best = outcome(high)?;
     }
-    let mut low = high / 2; // fails (or is 0)
     while high - low > 1 {
         let middle = low + (high - low) / 2;
-        let metrics = with(middle)?;
-        if meets(&metrics) {
-            high = middle;
-            best = metrics;
-        } else {
-            low = middle;
+        match outcome(middle)? {
+            Some(metrics) => {
+                high = middle;
+                best = Some(metrics);
+            }
+            None => low = middle,
         }
     }
-    Ok(best)
+    best.ok_or(StaffingError::TooManyAgents { traffic })
 }
 
 /// How callers behave while they wait.
@@ -700,11 +730,40 @@ mod tests {
         let c = erlang_c_staffing(100.0, 1800.0, 180.0, &target).unwrap();
         assert_eq!(a.agents, c.agents);
         assert!(a.service_level.is_finite() && a.probability_of_waiting.is_finite());
-        let overloaded = erlang_a_metrics_for(100.0, 1800.0, 180.0, 1e9, 1, 20.0).unwrap();
+        let overloaded = erlang_a_metrics_for(100.0, 1800.0, 180.0, 1000.0, 1, 20.0).unwrap();
         assert!(overloaded.probability_of_waiting > 0.99, "{overloaded:?}");
+        // With patience of 30 years one agent's queue never settles: an error, not a sum
+        // truncated after a million callers (which gave an answer, and a wrong one).
+        assert!(matches!(
+            erlang_a_metrics_for(100.0, 1800.0, 180.0, 1e9, 1, 20.0),
+            Err(StaffingError::QueueTooLong { agents: 1 })
+        ));
         // Impatience of 1e-300 s would take ~1e300 uniformized jumps.
         assert!(matches!(
             erlang_a_metrics_for(10.0, 900.0, 300.0, 1e-300, 3, 20.0),
+            Err(StaffingError::TooMuchWork { .. })
+        ));
+    }
+
+    /// Patient callers and too few agents: the queue grows past any sum. A sum cut short used
+    /// to staff 1 Erlang, and 100 Erlangs, with 1 agent; such agent counts miss the target, and
+    /// patience that long is Erlang C's queue.
+    #[test]
+    fn erlang_a_with_very_patient_callers_staffs_as_erlang_c() {
+        let target = ServiceTarget::default();
+        for (calls, interval, aht) in [(100.0, 1800.0, 180.0), (1.0, 0.01, 1.0)] {
+            let a = erlang_a_staffing(calls, interval, aht, 1e5, &target).unwrap();
+            let c = erlang_c_staffing(calls, interval, aht, &target).unwrap();
+            assert_eq!(
+                a.agents, c.agents,
+                "{calls} calls in {interval} s, AHT {aht} s"
+            );
+            assert!(a.service_level >= 0.8);
+        }
+        // 1 Erlang of millisecond calls with 28-hour patience: at 1 agent the queue holds some
+        // 10⁵ callers, more than one evaluation may step through. An error, no longer 1 agent.
+        assert!(matches!(
+            erlang_a_staffing(1e3, 1.0, 1e-3, 1e5, &target),
             Err(StaffingError::TooMuchWork { .. })
         ));
     }
