@@ -333,16 +333,15 @@ fn rules_replays_simulated_calls() {
     assert!(stderr.contains("rules[0].when.phrases.any[0]"), "{stderr}");
 }
 
-#[test]
-fn patterns_prints_a_summary_and_writes_findings() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+/// Simulates one tenant for `days` days into `dir/s.db`; returns the tenant's id.
+fn simulated_store(dir: &Path, days: &str) -> String {
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
     let simulated = aybiza(&[
         "simulate",
         "--tenants",
         "1",
         "--days",
-        "2",
+        days,
         "--calls-per-day",
         "80",
         "--output",
@@ -357,7 +356,7 @@ fn patterns_prints_a_summary_and_writes_findings() {
         &path("s.jsonl"),
     ]);
     assert!(ingested.status.success(), "{ingested:?}");
-    let tenant = text(&dir.path().join("s.jsonl"))
+    text(&dir.join("s.jsonl"))
         .lines()
         .find(|l| l.contains(r#""type":"tenant""#))
         .map(|l| {
@@ -366,7 +365,14 @@ fn patterns_prints_a_summary_and_writes_findings() {
                 .unwrap()
                 .to_owned()
         })
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn patterns_prints_a_summary_and_writes_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tenant = simulated_store(dir.path(), "2");
 
     let printed = aybiza(&["patterns", "--store", &path("s.db"), "--tenant", &tenant]);
     assert!(printed.status.success(), "{printed:?}");
@@ -440,4 +446,64 @@ fn patterns_prints_a_summary_and_writes_findings() {
             "{stderr}"
         );
     }
+}
+
+#[test]
+fn insights_rank_what_differs_and_write_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tenant = simulated_store(dir.path(), "14");
+    let store = path("s.db");
+
+    let printed = aybiza(&["insights", "--store", &store, "--tenant", &tenant]);
+    assert!(printed.status.success(), "{printed:?}");
+    let stdout = String::from_utf8_lossy(&printed.stdout);
+    // The simulator's queues differ (billing escalates more, general resolves more).
+    assert!(stdout.contains("Queue "), "{stdout}");
+    assert!(
+        stdout.contains("q = ") || stdout.contains("q < "),
+        "{stdout}"
+    );
+
+    let written = aybiza(&[
+        "insights",
+        "--store",
+        &store,
+        "--tenant",
+        &tenant,
+        "--from",
+        "2026-01-12",
+        "--to",
+        "2026-01-19",
+        "--max-insights",
+        "5",
+        "--output",
+        &path("i.json"),
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    let insights: Vec<serde_json::Value> =
+        serde_json::from_str(&text(&dir.path().join("i.json"))).unwrap();
+    assert!(!insights.is_empty() && insights.len() <= 5);
+    let impacts: Vec<f64> = insights
+        .iter()
+        .map(|i| i["impact"].as_f64().unwrap())
+        .collect();
+    assert!(impacts.windows(2).all(|w| w[0] >= w[1]), "{impacts:?}");
+    for insight in &insights {
+        assert!(insight["evidence"]["q_value"].as_f64().unwrap() <= 0.05);
+        // A dimension with two values (voice and chat) is one comparison, reported once.
+        assert_ne!(insight["segment"]["value"], "voice", "{insight}");
+    }
+
+    let bad = aybiza(&[
+        "insights",
+        "--store",
+        &store,
+        "--tenant",
+        &tenant,
+        "--false-discovery-rate",
+        "1.5",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("false_discovery_rate"));
 }

@@ -382,6 +382,20 @@ impl TimeRange {
         }
     }
 
+    /// The period of equal length just before this one, when the range is bounded on both
+    /// sides and the calendar reaches back that far.
+    pub fn previous(&self) -> Option<TimeRange> {
+        let all = TimeRange::all();
+        if self.start <= all.start || self.end >= all.end {
+            return None;
+        }
+        let start = self.start.checked_sub_signed(self.end - self.start)?;
+        Some(TimeRange {
+            start,
+            end: self.start,
+        })
+    }
+
     /// Whether `t` falls inside the range, to the nanosecond. (A [`crate::Store`]'s range
     /// queries compare at millisecond precision instead; see there.)
     pub fn contains(&self, t: DateTime<Utc>) -> bool {

@@ -264,13 +264,8 @@ pub async fn discover_patterns(
     let bounded = range != TimeRange::all()
         && range.start > TimeRange::all().start
         && range.end < TimeRange::all().end;
-    // The period of the same length before `range`, when the calendar reaches back that far.
-    let before = range
-        .start
-        .checked_sub_signed(range.end - range.start)
-        .filter(|_| bounded);
-    let previous = match before {
-        Some(start) => load(TimeRange::new(start, range.start)?).await?,
+    let previous = match range.previous() {
+        Some(before) => load(before).await?,
         None => Vec::new(),
     };
     let mut findings = discover(&current, &previous, options)?;

@@ -9,6 +9,7 @@ mod export;
 mod forecast;
 mod ingest;
 mod input;
+mod insights;
 mod journey;
 #[cfg(feature = "patterns")]
 mod patterns;
@@ -52,6 +53,8 @@ enum Command {
     /// Group a tenant's calls by reason and find escalation triggers, repeat callers, automation candidates and FAQs.
     #[cfg(feature = "patterns")]
     Patterns(patterns::Args),
+    /// Rank what changed against the previous period and which queues, channels and agents differ.
+    Insights(insights::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
     /// Score the sentiment of a text column (CSV or JSON Lines): score, label, intensity, emotions, urgency.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
             Command::Attribution(args) => journey::attribution(args),
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
+            Command::Insights(args) => insights::run(args).await,
             Command::Forecast(args) => forecast::run(args),
             Command::Sentiment(args) => sentiment::run(args),
             Command::Redact(args) => redact::run(args),

@@ -1,0 +1,614 @@
+//! [`StatisticalInsights`]: insights from significance tests over a tenant's calls.
+//!
+//! Every comparison is a two-sided test: two-proportion z-tests for rates, Welch's t-tests for
+//! means and for the volume per day (or per hour, for ranges under four days). The p-values of
+//! the whole run are adjusted together (Benjamini–Hochberg), so that at most
+//! [`InsightOptions::false_discovery_rate`] of the reported insights are expected to be chance.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use distrs::StudentsT;
+use serde::{Deserialize, Serialize};
+
+use super::{Insight, InsightGenerator, InsightKind, Segment};
+use crate::forecast::normal_cdf;
+use crate::model::{Call, CallOutcome, TimeRange};
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// A dimension calls are segmented by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentDimension {
+    /// The queue or skill.
+    Queue,
+    /// The channel (voice, chat, …).
+    Channel,
+    /// The handling agent.
+    Agent,
+}
+
+impl SegmentDimension {
+    /// The dimension's name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentDimension::Queue => "queue",
+            SegmentDimension::Channel => "channel",
+            SegmentDimension::Agent => "agent",
+        }
+    }
+
+    /// The call's value in this dimension, if it has one.
+    fn of(self, call: &Call) -> Option<&str> {
+        match self {
+            SegmentDimension::Queue => call.queue.as_deref(),
+            SegmentDimension::Channel => Some(call.channel.as_str()),
+            SegmentDimension::Agent => call.agent_id.as_deref(),
+        }
+    }
+}
+
+/// Settings of [`StatisticalInsights`]; missing fields take their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InsightOptions {
+    /// Expected share of chance findings among the reported ones (Benjamini–Hochberg), in (0, 1).
+    pub false_discovery_rate: f64,
+    /// Fewest measured calls on each side of a comparison (the tests' normal approximations
+    /// need them).
+    pub min_calls: usize,
+    /// Smallest relative difference worth reporting (0.1: 10% above or below the reference);
+    /// large tenants make tiny differences significant.
+    pub min_relative_change: f64,
+    /// Most insights returned, highest impact first.
+    pub max_insights: usize,
+    /// The dimensions whose segments are compared with the rest.
+    pub segment_by: Vec<SegmentDimension>,
+}
+
+impl Default for InsightOptions {
+    /// 5% false discovery rate, 30 calls a side, 10% relative change, 20 insights, segments by
+    /// queue, channel and agent.
+    fn default() -> Self {
+        Self {
+            false_discovery_rate: 0.05,
+            min_calls: 30,
+            min_relative_change: 0.1,
+            max_insights: 20,
+            segment_by: vec![
+                SegmentDimension::Queue,
+                SegmentDimension::Channel,
+                SegmentDimension::Agent,
+            ],
+        }
+    }
+}
+
+impl InsightOptions {
+    /// Refuses settings outside their ranges.
+    pub fn validate(&self) -> Result<()> {
+        let fdr = self.false_discovery_rate;
+        if !(fdr > 0.0 && fdr < 1.0) {
+            return Err(Error::InvalidArgument(format!(
+                "false_discovery_rate must be in (0, 1), got {fdr}"
+            )));
+        }
+        if self.min_calls < 2 {
+            return Err(Error::InvalidArgument(format!(
+                "min_calls must be at least 2, got {}",
+                self.min_calls
+            )));
+        }
+        if !(self.min_relative_change.is_finite() && self.min_relative_change >= 0.0) {
+            return Err(Error::InvalidArgument(format!(
+                "min_relative_change must be a non-negative number, got {}",
+                self.min_relative_change
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The default [`InsightGenerator`]: significance tests over the stored calls, offline.
+#[derive(Debug, Clone, Default)]
+pub struct StatisticalInsights {
+    /// The settings used.
+    pub options: InsightOptions,
+}
+
+#[async_trait]
+impl InsightGenerator for StatisticalInsights {
+    /// Reads the calls of `range` and, when the range is bounded, of the period of equal length
+    /// before it, then runs [`insights_from_calls`].
+    async fn generate(
+        &self,
+        store: &dyn Store,
+        tenant: &str,
+        range: TimeRange,
+    ) -> Result<Vec<Insight>> {
+        self.options.validate()?;
+        if tenant.is_empty() {
+            return Err(Error::InvalidArgument("tenant must not be empty".into()));
+        }
+        let current = store.calls(tenant, range).await?;
+        let previous = match range.previous() {
+            Some(before) => Some((before, store.calls(tenant, before).await?)),
+            None => None,
+        };
+        let previous = previous
+            .as_ref()
+            .map(|(before, calls)| (*before, calls.as_slice()));
+        insights_from_calls(&current, range, previous, &self.options)
+    }
+}
+
+/// Insights from `calls` of `range`: segments that differ from the rest and, with `previous`
+/// (the range before and its calls), changes against it; highest impact first.
+pub fn insights_from_calls(
+    calls: &[Call],
+    range: TimeRange,
+    previous: Option<(TimeRange, &[Call])>,
+    options: &InsightOptions,
+) -> Result<Vec<Insight>> {
+    options.validate()?;
+    let mut findings = Vec::new();
+    if let Some((before, previous_calls)) = previous {
+        findings.extend(volume_change(calls, range, previous_calls, before, options));
+        for metric in Metric::ALL {
+            let current = Sample::of(calls.iter().filter_map(|c| metric.value(c)));
+            let reference = Sample::of(previous_calls.iter().filter_map(|c| metric.value(c)));
+            findings.extend(Finding::compare(
+                InsightKind::PeriodChange,
+                metric.name(),
+                None,
+                current,
+                reference,
+                metric.is_rate(),
+                options,
+            ));
+        }
+    }
+    for &dimension in &options.segment_by {
+        let mut segments: BTreeMap<&str, Vec<&Call>> = BTreeMap::new();
+        for call in calls {
+            if let Some(value) = dimension.of(call) {
+                segments.entry(value).or_default().push(call);
+            }
+        }
+        if segments.len() < 2 {
+            continue;
+        }
+        // Two segments against each other are one comparison: keep the smaller side.
+        if segments.len() == 2 {
+            let larger = segments
+                .iter()
+                .max_by_key(|(value, members)| (members.len(), std::cmp::Reverse(*value)))
+                .map(|(value, _)| *value);
+            segments.retain(|value, _| Some(*value) != larger);
+        }
+        for metric in Metric::ALL {
+            let all = Sample::of(calls.iter().filter_map(|c| metric.value(c)));
+            for (value, members) in &segments {
+                let inside = Sample::of(members.iter().filter_map(|c| metric.value(c)));
+                findings.extend(Finding::compare(
+                    InsightKind::SegmentOutlier,
+                    metric.name(),
+                    Some(Segment {
+                        dimension,
+                        value: (*value).to_owned(),
+                    }),
+                    inside,
+                    all.without(&inside),
+                    metric.is_rate(),
+                    options,
+                ));
+            }
+        }
+    }
+    let q_values = benjamini_hochberg(&findings.iter().map(|f| f.p_value).collect::<Vec<_>>());
+    let mut insights: Vec<Insight> = findings
+        .into_iter()
+        .zip(q_values)
+        .filter(|(finding, q)| {
+            *q <= options.false_discovery_rate
+                && finding.relative_change().abs() >= options.min_relative_change
+        })
+        .map(|(finding, q)| finding.into_insight(q))
+        .collect();
+    insights.sort_by(|a, b| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    insights.truncate(options.max_insights);
+    Ok(insights)
+}
+
+/// A per-call metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Metric {
+    Escalation,
+    Transfer,
+    Resolution,
+    Abandonment,
+    HandleTime,
+    Satisfaction,
+}
+
+impl Metric {
+    const ALL: [Metric; 6] = [
+        Metric::Escalation,
+        Metric::Transfer,
+        Metric::Resolution,
+        Metric::Abandonment,
+        Metric::HandleTime,
+        Metric::Satisfaction,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Metric::Escalation => "escalation_rate",
+            Metric::Transfer => "transfer_rate",
+            Metric::Resolution => "resolution_rate",
+            Metric::Abandonment => "abandonment_rate",
+            Metric::HandleTime => "handle_time",
+            Metric::Satisfaction => "satisfaction",
+        }
+    }
+
+    fn is_rate(self) -> bool {
+        !matches!(self, Metric::HandleTime | Metric::Satisfaction)
+    }
+
+    /// The call's value (0 or 1 for rates); `None` when the call does not count: outcome rates
+    /// over calls with a known outcome, handle time over ended calls that were not abandoned,
+    /// satisfaction over surveyed calls.
+    fn value(self, call: &Call) -> Option<f64> {
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        match self {
+            Metric::Escalation => Some(flag(call.escalated)),
+            Metric::Transfer => Some(flag(call.transferred)),
+            Metric::Resolution => call.outcome.map(|o| flag(o == CallOutcome::Resolved)),
+            Metric::Abandonment => call.outcome.map(|o| flag(o == CallOutcome::Abandoned)),
+            Metric::HandleTime => call
+                .duration_secs()
+                .filter(|_| call.outcome != Some(CallOutcome::Abandoned)),
+            Metric::Satisfaction => call.satisfaction.filter(|s| s.is_finite()),
+        }
+    }
+}
+
+/// Count, sum and sum of squares of a metric's values.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sample {
+    n: f64,
+    sum: f64,
+    squares: f64,
+}
+
+impl Sample {
+    fn of(values: impl Iterator<Item = f64>) -> Self {
+        values.fold(Sample::default(), |s, v| Sample {
+            n: s.n + 1.0,
+            sum: s.sum + v,
+            squares: s.squares + v * v,
+        })
+    }
+
+    /// The values of `self` that are not in `part`.
+    fn without(&self, part: &Sample) -> Sample {
+        Sample {
+            n: self.n - part.n,
+            sum: self.sum - part.sum,
+            squares: self.squares - part.squares,
+        }
+    }
+
+    fn mean(&self) -> f64 {
+        self.sum / self.n
+    }
+
+    /// Sample variance (n − 1 in the denominator), never negative.
+    fn variance(&self) -> f64 {
+        ((self.squares - self.sum * self.sum / self.n) / (self.n - 1.0)).max(0.0)
+    }
+}
+
+/// A tested comparison, before the false-discovery-rate adjustment.
+#[derive(Debug, Clone)]
+struct Finding {
+    kind: InsightKind,
+    category: &'static str,
+    segment: Option<Segment>,
+    /// What the metric measures in: a rate, seconds, a score, calls per bin.
+    unit: Unit,
+    value: f64,
+    reference: f64,
+    calls: f64,
+    reference_calls: f64,
+    statistic: f64,
+    p_value: f64,
+    impact: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Rate,
+    Seconds,
+    Score,
+    /// Calls per day.
+    CallsPerDay,
+    /// Calls per hour.
+    CallsPerHour,
+}
+
+impl Finding {
+    /// Tests `current` against `reference` (two-proportion z or Welch t), when both have
+    /// `min_calls` values and any spread.
+    fn compare(
+        kind: InsightKind,
+        category: &'static str,
+        segment: Option<Segment>,
+        current: Sample,
+        reference: Sample,
+        is_rate: bool,
+        options: &InsightOptions,
+    ) -> Option<Finding> {
+        let min = options.min_calls as f64;
+        if current.n < min || reference.n < min {
+            return None;
+        }
+        let (statistic, p_value) = if is_rate {
+            two_proportion_test(current, reference)?
+        } else {
+            welch_test(current, reference)?
+        };
+        let (value, base) = (current.mean(), reference.mean());
+        let difference = (value - base).abs();
+        // Rates: the share of the calls the difference accounts for. Means: the relative
+        // difference, weighted by the share of the calls it concerns.
+        let impact = match (kind, is_rate) {
+            (InsightKind::PeriodChange, true) => difference,
+            (InsightKind::PeriodChange, false) => difference / base.abs().max(f64::MIN_POSITIVE),
+            (InsightKind::SegmentOutlier, true) => {
+                difference * current.n / (current.n + reference.n)
+            }
+            (InsightKind::SegmentOutlier, false) => {
+                difference / base.abs().max(f64::MIN_POSITIVE) * current.n
+                    / (current.n + reference.n)
+            }
+        };
+        let unit = match category {
+            _ if is_rate => Unit::Rate,
+            "handle_time" => Unit::Seconds,
+            _ => Unit::Score,
+        };
+        Some(Finding {
+            kind,
+            category,
+            segment,
+            unit,
+            value,
+            reference: base,
+            calls: current.n,
+            reference_calls: reference.n,
+            statistic,
+            p_value,
+            impact: impact.clamp(0.0, 1.0),
+        })
+    }
+
+    /// Relative difference from the reference (the absolute one when the reference is 0).
+    fn relative_change(&self) -> f64 {
+        if self.reference == 0.0 {
+            self.value
+        } else {
+            (self.value - self.reference) / self.reference.abs()
+        }
+    }
+
+    fn into_insight(self, q_value: f64) -> Insight {
+        let metric = self.category.replace('_', " ");
+        let (value, reference) = (self.unit.show(self.value), self.unit.show(self.reference));
+        let higher = self.value > self.reference;
+        let probability = |p: f64| {
+            if p < 1e-15 {
+                "< 1e-15".to_owned()
+            } else {
+                format!("= {p:.1e}")
+            }
+        };
+        let test = format!(
+            "{} = {:.2}, p {}, q {}",
+            if self.unit == Unit::Rate { "z" } else { "t" },
+            self.statistic,
+            probability(self.p_value),
+            probability(q_value)
+        );
+        let counted = |n: f64| self.unit.counted(n);
+        let (title, description) = match &self.segment {
+            Some(segment) => (
+                format!(
+                    "{} {}: {metric} {value}, {} than elsewhere ({reference})",
+                    capitalized(segment.dimension.as_str()),
+                    segment.value,
+                    if higher { "higher" } else { "lower" },
+                ),
+                format!(
+                    "{} {value} over {} {} {} {}, against {reference} over the other {} ({test}).",
+                    capitalized(&metric),
+                    counted(self.calls),
+                    if segment.dimension == SegmentDimension::Agent {
+                        "of"
+                    } else {
+                        "in"
+                    },
+                    segment.dimension.as_str(),
+                    segment.value,
+                    counted(self.reference_calls),
+                ),
+            ),
+            None => (
+                format!(
+                    "{} {} from {reference} to {value}",
+                    capitalized(&metric),
+                    if higher { "rose" } else { "fell" },
+                ),
+                format!(
+                    "{} {value} over {} this period, against {reference} over {} in the \
+                     previous period of equal length ({test}).",
+                    capitalized(&metric),
+                    counted(self.calls),
+                    counted(self.reference_calls),
+                ),
+            ),
+        };
+        let relative_change = self.relative_change();
+        let evidence = BTreeMap::from([
+            ("value".to_owned(), self.value),
+            ("reference".to_owned(), self.reference),
+            ("calls".to_owned(), self.calls),
+            ("reference_calls".to_owned(), self.reference_calls),
+            ("relative_change".to_owned(), relative_change),
+            ("statistic".to_owned(), self.statistic),
+            ("p_value".to_owned(), self.p_value),
+            ("q_value".to_owned(), q_value),
+        ]);
+        Insight {
+            kind: self.kind,
+            category: self.category.to_owned(),
+            segment: self.segment,
+            title,
+            description,
+            impact: self.impact,
+            evidence,
+        }
+    }
+}
+
+impl Unit {
+    fn show(self, value: f64) -> String {
+        match self {
+            Unit::Rate => format!("{:.1}%", value * 100.0),
+            Unit::Seconds if value >= 120.0 => format!("{:.1} min", value / 60.0),
+            Unit::Seconds => format!("{value:.0} s"),
+            Unit::Score => format!("{value:.2}"),
+            Unit::CallsPerDay => format!("{value:.1} calls a day"),
+            Unit::CallsPerHour => format!("{value:.1} calls an hour"),
+        }
+    }
+
+    /// "1,204 calls", or "12 days" for volume, whose samples are bins.
+    fn counted(self, n: f64) -> String {
+        match self {
+            Unit::CallsPerDay => format!("{n:.0} days"),
+            Unit::CallsPerHour => format!("{n:.0} hours"),
+            _ => format!("{n:.0} calls"),
+        }
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Calls per day (per hour for ranges under four days) against the previous range, by Welch's
+/// test over the bins, which allows for counts more variable than Poisson's.
+fn volume_change(
+    calls: &[Call],
+    range: TimeRange,
+    previous: &[Call],
+    before: TimeRange,
+    options: &InsightOptions,
+) -> Option<Finding> {
+    let (unit, hours) = if range.end - range.start >= chrono::TimeDelta::days(4) {
+        (Unit::CallsPerDay, 24.0)
+    } else {
+        (Unit::CallsPerHour, 1.0)
+    };
+    let bins = |calls: &[Call], range: TimeRange| {
+        let width_ms = hours * 3_600_000.0;
+        let count = ((range.end - range.start).num_milliseconds() as f64 / width_ms).floor();
+        // Only whole bins: a partial last bin would look like a drop.
+        if !(2.0..=1e6).contains(&count) {
+            return None;
+        }
+        let mut counts = vec![0.0; count as usize];
+        for call in calls {
+            let offset = (call.started_at - range.start).num_milliseconds() as f64 / width_ms;
+            if let Some(bin) = counts.get_mut(offset as usize).filter(|_| offset >= 0.0) {
+                *bin += 1.0;
+            }
+        }
+        Some(Sample::of(counts.into_iter()))
+    };
+    let (current, reference) = (bins(calls, range)?, bins(previous, before)?);
+    if current.sum + reference.sum < options.min_calls as f64 || reference.sum == 0.0 {
+        return None;
+    }
+    let (statistic, p_value) = welch_test(current, reference)?;
+    let (value, base) = (current.mean(), reference.mean());
+    Some(Finding {
+        kind: InsightKind::PeriodChange,
+        category: "volume",
+        segment: None,
+        unit,
+        value,
+        reference: base,
+        calls: current.n,
+        reference_calls: reference.n,
+        statistic,
+        p_value,
+        impact: ((value - base).abs() / value.max(base)).clamp(0.0, 1.0),
+    })
+}
+
+/// Pooled two-proportion z-test of two samples of 0/1 values: (z, two-sided p); `None` when
+/// neither sample varies.
+fn two_proportion_test(a: Sample, b: Sample) -> Option<(f64, f64)> {
+    let pooled = (a.sum + b.sum) / (a.n + b.n);
+    let se = (pooled * (1.0 - pooled) * (1.0 / a.n + 1.0 / b.n)).sqrt();
+    if se.is_nan() || se <= 0.0 {
+        return None;
+    }
+    let z = (a.mean() - b.mean()) / se;
+    Some((z, 2.0 * (1.0 - normal_cdf(z.abs()))))
+}
+
+/// Welch's t-test of two samples' means: (t, two-sided p); `None` when neither varies.
+fn welch_test(a: Sample, b: Sample) -> Option<(f64, f64)> {
+    let (va, vb) = (a.variance() / a.n, b.variance() / b.n);
+    let se = (va + vb).sqrt();
+    if !se.is_finite() || se <= 0.0 {
+        return None;
+    }
+    let t = (a.mean() - b.mean()) / se;
+    // Welch–Satterthwaite degrees of freedom.
+    let df = (va + vb).powi(2) / (va * va / (a.n - 1.0) + vb * vb / (b.n - 1.0));
+    let p = 2.0 * (1.0 - StudentsT::cdf(t.abs(), df));
+    Some((t, p.clamp(0.0, 1.0)))
+}
+
+/// Benjamini–Hochberg adjusted p-values (q-values), in the order given.
+fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
+    let m = p_values.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p_values[b].total_cmp(&p_values[a]));
+    let mut q = vec![1.0; m];
+    let mut running = 1.0f64;
+    // From the largest p down: q_(k) = min over j ≥ k of p_(j) · m / j.
+    for (from_top, &index) in order.iter().enumerate() {
+        let rank = (m - from_top) as f64;
+        running = running.min(p_values[index] * m as f64 / rank);
+        q[index] = running;
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,309 @@
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+
+use super::*;
+use crate::model::{CallChannel, Direction, Record};
+use crate::store::MemoryStore;
+
+/// How the calls of a test are drawn.
+#[derive(Clone, Copy)]
+struct Profile {
+    calls_per_day: usize,
+    escalation: f64,
+    resolution: f64,
+}
+
+const PLAIN: Profile = Profile {
+    calls_per_day: 120,
+    escalation: 0.1,
+    resolution: 0.8,
+};
+
+struct Draws(u64);
+
+impl Draws {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+}
+
+fn week_from(day: u32) -> TimeRange {
+    let start = Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap();
+    TimeRange::new(start, start + TimeDelta::days(7)).unwrap()
+}
+
+/// A week of calls from `start` spread over queues `billing`, `tech` and `sales` and five
+/// agents; `profile_of(queue)` says how each queue's calls are drawn.
+fn week(start: DateTime<Utc>, seed: u64, profile_of: impl Fn(&str) -> Profile) -> Vec<Call> {
+    let mut draws = Draws(seed);
+    let mut calls = Vec::new();
+    for day in 0..7 {
+        for queue in ["billing", "tech", "sales"] {
+            let profile = profile_of(queue);
+            // Daily counts vary by up to ±4 calls a queue, as real ones do (more than that).
+            let count = profile.calls_per_day / 3 + (draws.uniform() * 9.0) as usize - 4;
+            for i in 0..count {
+                let started_at = start
+                    + TimeDelta::days(day)
+                    + TimeDelta::seconds((draws.uniform() * 86_000.0) as i64);
+                let resolved = draws.uniform() < profile.resolution;
+                calls.push(Call {
+                    id: format!("{seed}-{day}-{queue}-{i}"),
+                    tenant: "t".into(),
+                    customer_id: format!("c{i}"),
+                    agent_id: Some(format!("a{}", (draws.uniform() * 5.0) as u32)),
+                    channel: CallChannel::Voice,
+                    direction: Direction::Inbound,
+                    started_at,
+                    ended_at: Some(
+                        started_at + TimeDelta::seconds(200 + (draws.uniform() * 400.0) as i64),
+                    ),
+                    queue: Some(queue.into()),
+                    outcome: Some(if resolved {
+                        CallOutcome::Resolved
+                    } else {
+                        CallOutcome::Unresolved
+                    }),
+                    escalated: draws.uniform() < profile.escalation,
+                    transferred: draws.uniform() < 0.05,
+                    satisfaction: (draws.uniform() < 0.3)
+                        .then(|| 1.0 + (draws.uniform() * 5.0).floor().min(4.0)),
+                    tags: Vec::new(),
+                    attributes: Default::default(),
+                });
+            }
+        }
+    }
+    calls
+}
+
+#[test]
+fn a_queue_that_escalates_more_is_the_top_insight() {
+    let range = week_from(9);
+    let calls = week(range.start, 1, |queue| Profile {
+        escalation: if queue == "billing" { 0.3 } else { 0.1 },
+        ..PLAIN
+    });
+    let insights = insights_from_calls(&calls, range, None, &InsightOptions::default()).unwrap();
+    let top = &insights[0];
+    assert_eq!(top.kind, InsightKind::SegmentOutlier);
+    assert_eq!(top.category, "escalation_rate");
+    assert_eq!(
+        top.segment,
+        Some(Segment {
+            dimension: SegmentDimension::Queue,
+            value: "billing".into()
+        })
+    );
+    assert!((top.evidence["value"] - 0.3).abs() < 0.05, "{top:?}");
+    assert!(top.evidence["q_value"] <= 0.05);
+    // Billing's excess escalations are about a fifth of its third of the calls.
+    assert!((top.impact - 0.2 * 280.0 / 840.0).abs() < 0.03, "{top:?}");
+    assert!(
+        top.title.starts_with("Queue billing: escalation rate"),
+        "{}",
+        top.title
+    );
+    // Without the previous period nothing is compared over time.
+    assert!(
+        insights
+            .iter()
+            .all(|i| i.kind == InsightKind::SegmentOutlier)
+    );
+}
+
+/// Two weeks of calls drawn from one process: every difference is chance, and the false
+/// discovery rate keeps them out (a run of 10 seeds may show one by chance at 5%).
+#[test]
+fn calls_from_one_process_give_no_insights() {
+    let (before, range) = (week_from(2), week_from(9));
+    let runs_with_insights = (0..10u64)
+        .filter(|seed| {
+            let previous = week(before.start, 100 + seed, |_| PLAIN);
+            let calls = week(range.start, 200 + seed, |_| PLAIN);
+            let options = InsightOptions::default();
+            !insights_from_calls(&calls, range, Some((before, &previous)), &options)
+                .unwrap()
+                .is_empty()
+        })
+        .count();
+    assert!(runs_with_insights <= 2, "{runs_with_insights} of 10 runs");
+}
+
+#[test]
+fn changes_against_the_previous_period_are_reported() {
+    let (before, range) = (week_from(2), week_from(9));
+    let previous = week(before.start, 3, |_| PLAIN);
+    let calls = week(range.start, 4, |_| Profile {
+        calls_per_day: 150,
+        resolution: 0.65,
+        ..PLAIN
+    });
+    let insights = insights_from_calls(
+        &calls,
+        range,
+        Some((before, &previous)),
+        &InsightOptions::default(),
+    )
+    .unwrap();
+    let find = |category: &str| {
+        insights
+            .iter()
+            .find(|i| i.category == category && i.kind == InsightKind::PeriodChange)
+            .unwrap_or_else(|| panic!("no {category} change in {insights:#?}"))
+    };
+    let volume = find("volume");
+    let per_day = |calls: &[Call]| calls.len() as f64 / 7.0;
+    assert_eq!(volume.evidence["value"], per_day(&calls));
+    assert_eq!(volume.evidence["reference"], per_day(&previous));
+    assert_eq!(volume.evidence["calls"], 7.0, "seven daily bins");
+    let (value, reference) = (volume.evidence["value"], volume.evidence["reference"]);
+    assert!((volume.impact - (value - reference) / value).abs() < 1e-12);
+    assert!(
+        volume.title.starts_with("Volume rose from 1") && volume.title.ends_with(" calls a day"),
+        "{}",
+        volume.title
+    );
+    let resolution = find("resolution_rate");
+    assert!(resolution.title.starts_with("Resolution rate fell from 8"));
+    assert!((resolution.evidence["value"] - 0.65).abs() < 0.04);
+    // Unchanged metrics stay out.
+    assert!(insights.iter().all(|i| i.category != "escalation_rate"));
+    // Highest impact first.
+    assert!(insights.windows(2).all(|w| w[0].impact >= w[1].impact));
+}
+
+#[test]
+fn small_differences_and_small_segments_stay_out() {
+    let range = week_from(9);
+    let calls = week(range.start, 5, |queue| Profile {
+        escalation: if queue == "billing" { 0.3 } else { 0.1 },
+        ..PLAIN
+    });
+    let strict = InsightOptions {
+        min_relative_change: 5.0,
+        ..InsightOptions::default()
+    };
+    assert!(
+        insights_from_calls(&calls, range, None, &strict)
+            .unwrap()
+            .is_empty()
+    );
+    let large_segments_only = InsightOptions {
+        min_calls: 1000,
+        ..InsightOptions::default()
+    };
+    assert!(
+        insights_from_calls(&calls, range, None, &large_segments_only)
+            .unwrap()
+            .is_empty()
+    );
+    let one = InsightOptions {
+        max_insights: 1,
+        ..InsightOptions::default()
+    };
+    assert_eq!(
+        insights_from_calls(&calls, range, None, &one)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn bad_options_are_refused() {
+    let range = week_from(9);
+    for options in [
+        InsightOptions {
+            false_discovery_rate: 0.0,
+            ..InsightOptions::default()
+        },
+        InsightOptions {
+            false_discovery_rate: f64::NAN,
+            ..InsightOptions::default()
+        },
+        InsightOptions {
+            min_calls: 1,
+            ..InsightOptions::default()
+        },
+        InsightOptions {
+            min_relative_change: -0.1,
+            ..InsightOptions::default()
+        },
+    ] {
+        assert!(matches!(
+            insights_from_calls(&[], range, None, &options),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+    let unknown = serde_json::from_str::<InsightOptions>(r#"{"fdr": 0.1}"#);
+    assert!(unknown.unwrap_err().to_string().contains("unknown field"));
+    let partial: InsightOptions = serde_json::from_str(r#"{"max_insights": 3}"#).unwrap();
+    assert_eq!(partial.min_calls, 30);
+    assert!(
+        insights_from_calls(&[], range, None, &InsightOptions::default())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_generator_reads_the_range_and_the_period_before_it() {
+    let (before, range) = (week_from(2), week_from(9));
+    let mut calls = week(before.start, 6, |_| PLAIN);
+    calls.extend(week(range.start, 7, |_| Profile {
+        calls_per_day: 180,
+        ..PLAIN
+    }));
+    let store = MemoryStore::new();
+    store
+        .put(calls.into_iter().map(Record::Call).collect())
+        .await
+        .unwrap();
+    let generator = StatisticalInsights::default();
+    let insights = generator.generate(&store, "t", range).await.unwrap();
+    assert_eq!(insights[0].category, "volume", "{insights:#?}");
+    assert!((insights[0].evidence["reference"] - 120.0).abs() < 3.0);
+    // Unbounded: no previous period, so no changes over time.
+    let all = generator
+        .generate(&store, "t", TimeRange::all())
+        .await
+        .unwrap();
+    assert!(all.iter().all(|i| i.kind == InsightKind::SegmentOutlier));
+    assert!(generator.generate(&store, "", range).await.is_err());
+    assert!(
+        generator
+            .generate(&store, "other", range)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn tests_agree_with_reference_values() {
+    // scipy.stats.ttest_ind([1, 2, 3, 4, 5], [2, 4, 6, 8, 10], equal_var=False)
+    let (t, p) = welch_test(
+        Sample::of([1.0, 2.0, 3.0, 4.0, 5.0].into_iter()),
+        Sample::of([2.0, 4.0, 6.0, 8.0, 10.0].into_iter()),
+    )
+    .unwrap();
+    assert!((t + 1.897_366_596_101_027_5).abs() < 1e-9);
+    assert!((p - 0.107_531_194_930_627_28).abs() < 1e-6, "{p}");
+    // 30 of 100 against 15 of 100: pooled z = 0.15 / sqrt(0.225 · 0.775 · 0.02) = 2.5400.
+    let ones = |k: usize, n: usize| Sample::of((0..n).map(|i| if i < k { 1.0 } else { 0.0 }));
+    let (z, p) = two_proportion_test(ones(30, 100), ones(15, 100)).unwrap();
+    assert!((z - 2.540_002_540_003_81).abs() < 1e-9, "{z}");
+    assert!((p - 0.011_085_166_380_602_64).abs() < 1e-9, "{p}");
+    assert_eq!(two_proportion_test(ones(0, 50), ones(0, 50)), None);
+    // R: p.adjust(c(0.01, 0.04, 0.001, 0.5), "BH") = 0.02 0.05333 0.004 0.5
+    let q = benjamini_hochberg(&[0.01, 0.04, 0.001, 0.5]);
+    let expected = [0.02, 0.04 * 4.0 / 3.0, 0.004, 0.5];
+    assert!(
+        q.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
+        "{q:?}"
+    );
+}
