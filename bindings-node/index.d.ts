@@ -1674,6 +1674,16 @@ export declare function funnel(events: ReadonlyArray<CaseEvent>, stages: Readonl
 export declare function gammaGammaExpectedSpend(params: GammaGammaParams, customer: CustomerRfm): number
 
 /**
+ * Insights for a tenant's calls of `[start, end)`, highest impact first (`kind`, `category`,
+ * `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and agents that
+ * differ from the rest and, with both ends given, changes against the period of equal length
+ * before. `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
+ * `min_relative_change`, `max_insights`, `segment_by`); an unknown field or a value out of range
+ * rejects with code `InvalidArgument`.
+ */
+export declare function generateInsights(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Array<Record<string, unknown>>>
+
+/**
  * The journey map (variants, edges, start and end activities, case
  * durations) of `{case, activity, timestamp}` events.
  */

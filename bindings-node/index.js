@@ -863,6 +863,7 @@ module.exports.fitGammaGamma = nativeBinding.fitGammaGamma
 module.exports.forecast = nativeBinding.forecast
 module.exports.funnel = nativeBinding.funnel
 module.exports.gammaGammaExpectedSpend = nativeBinding.gammaGammaExpectedSpend
+module.exports.generateInsights = nativeBinding.generateInsights
 module.exports.journeyMap = nativeBinding.journeyMap
 module.exports.journeyMapCsv = nativeBinding.journeyMapCsv
 module.exports.journeySegments = nativeBinding.journeySegments

@@ -26,6 +26,7 @@
 pub mod convert;
 pub mod errors;
 pub mod forecast;
+pub mod insights;
 pub mod journey;
 pub mod llm;
 pub mod patterns;

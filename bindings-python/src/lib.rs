@@ -17,6 +17,7 @@ mod convert;
 mod errors;
 mod forecast;
 mod ingest;
+mod insights;
 mod journey;
 mod llm;
 mod patterns;
@@ -83,6 +84,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(report::render_report_html, module)?)?;
     module.add_function(wrap_pyfunction!(patterns::discover_patterns, module)?)?;
     module.add_function(wrap_pyfunction!(patterns::analyze_call_patterns, module)?)?;
+    module.add_function(wrap_pyfunction!(insights::generate_insights, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

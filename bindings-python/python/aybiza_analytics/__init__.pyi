@@ -601,6 +601,23 @@ def discover_patterns(
     """Groups a tenant's calls of ``[start, end)`` and runs the specialised analyses (escalation
     triggers, successful resolutions, confusion, repeat callers, automation candidates, FAQs)."""
 
+def generate_insights(
+    store: Store,
+    tenant: str,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    options: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Statistical insights for a tenant's calls of ``[start, end)``, highest impact first: queues,
+    channels and agents that differ from the rest and, with both ends given, changes against the
+    period of equal length before. Each has ``kind``, ``category``, ``segment``, ``title``,
+    ``description``, ``impact`` and ``evidence``. ``options``: ``false_discovery_rate``,
+    ``min_calls``, ``min_relative_change``, ``max_insights``, ``segment_by``.
+
+    Raises:
+        InvalidArgumentError: an empty tenant or an option out of range or unknown.
+    """
+
 def analyze_call_patterns(
     store: Store,
     tenant: str,
@@ -1554,6 +1571,7 @@ __all__ = [
     "parse_jsonl",
     "discover_patterns",
     "analyze_call_patterns",
+    "generate_insights",
     "pattern_groups_table",
     "render_report_html",
     "simulate",
