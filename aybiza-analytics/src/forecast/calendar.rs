@@ -3,7 +3,8 @@
 //! A contact centre knows its public holidays months ahead, and a holiday on a Thursday looks
 //! like a Sunday, not like a Thursday. A calendar gives one flag per step of the history and
 //! of the horizon (`true`: a working day). The seasonal periods give the *calendar cycle* (the
-//! week: the shortest period that is a multiple of another, e.g. 336 half-hours of 48, or the
+//! week: the shortest period that is a multiple of another and holds it at most
+//! [`MAX_DAYS_PER_CYCLE`] times, e.g. 336 half-hours of 48, or the
 //! shortest period, e.g. 7 days) and the *day* within it (the longest period dividing the
 //! cycle, 48; or one step). Then:
 //!

@@ -5,7 +5,9 @@
 //! The report is organised in sections: every scope (one tenant, or all
 //! tenants together) carries the same [`ScopeMetrics`], one field per topic
 //! (calls, customers, conversation, volume, activity). A new analysis adds a
-//! field there (or on [`Report`]) and one section renderer in the HTML module.
+//! field there, on [`TenantReport`] (per-tenant sections such as patterns) or on
+//! [`Report`] (journeys, forecast, sentiment), and one section renderer in the
+//! HTML module.
 //!
 //! ```
 //! use aybiza_analytics::{MemoryStore, Store, TimeRange};

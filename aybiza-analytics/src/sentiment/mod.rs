@@ -1,9 +1,9 @@
 //! Text sentiment and emotions: the [`SentimentAnalyzer`] seam and its default
 //! offline implementation, [`HybridSentimentAnalyzer`].
 //!
-//! Every other part of the library (the live call tracker, pattern discovery,
-//! journeys, insights) reads sentiment through this trait, so an analyzer can
-//! be swapped without touching them. How the default analyzer works, how it
+//! The live call tracker, live-rule replay and the call-outcome features take
+//! any analyzer through this trait; batch pattern discovery and the report use
+//! the default directly. How the default analyzer works, how it
 //! was trained and how it compares with VADER is in `docs/sentiment.md`.
 //!
 //! ```
