@@ -53,7 +53,8 @@ pub struct Insight {
     /// measured total, for means) the difference accounts for.
     pub impact: f64,
     /// The numbers behind the insight, by name (`value`, `reference`, `calls`,
-    /// `reference_calls`, `relative_change`, `statistic`, `p_value`, `q_value`).
+    /// `reference_calls`, `relative_change` (absent when the reference is 0), `statistic`,
+    /// `p_value`, `q_value`).
     pub evidence: BTreeMap<String, f64>,
 }
 

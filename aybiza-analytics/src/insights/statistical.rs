@@ -212,7 +212,9 @@ pub fn insights_from_calls(
         .zip(q_values)
         .filter(|(finding, q)| {
             *q <= options.false_discovery_rate
-                && finding.relative_change().abs() >= options.min_relative_change
+                && finding
+                    .relative_change()
+                    .is_none_or(|change| change.abs() >= options.min_relative_change)
         })
         .map(|(finding, q)| finding.into_insight(q))
         .collect();
@@ -399,13 +401,10 @@ impl Finding {
         })
     }
 
-    /// Relative difference from the reference (the absolute one when the reference is 0).
-    fn relative_change(&self) -> f64 {
-        if self.reference == 0.0 {
-            self.value
-        } else {
-            (self.value - self.reference) / self.reference.abs()
-        }
+    /// Relative difference from the reference; `None` when the reference is 0 (any
+    /// difference from none is large).
+    fn relative_change(&self) -> Option<f64> {
+        (self.reference != 0.0).then(|| (self.value - self.reference) / self.reference.abs())
     }
 
     fn into_insight(self, q_value: f64) -> Insight {
@@ -465,16 +464,18 @@ impl Finding {
             ),
         };
         let relative_change = self.relative_change();
-        let evidence = BTreeMap::from([
+        let mut evidence = BTreeMap::from([
             ("value".to_owned(), self.value),
             ("reference".to_owned(), self.reference),
             ("calls".to_owned(), self.calls),
             ("reference_calls".to_owned(), self.reference_calls),
-            ("relative_change".to_owned(), relative_change),
             ("statistic".to_owned(), self.statistic),
             ("p_value".to_owned(), self.p_value),
             ("q_value".to_owned(), q_value),
         ]);
+        if let Some(change) = relative_change {
+            evidence.insert("relative_change".to_owned(), change);
+        }
         Insight {
             kind: self.kind,
             category: self.category.to_owned(),

@@ -176,6 +176,24 @@ fn changes_against_the_previous_period_are_reported() {
     assert!(insights.windows(2).all(|w| w[0].impact >= w[1].impact));
 }
 
+/// From none to some is a change of any size: 6% of billing's calls escalated, none elsewhere.
+#[test]
+fn a_rate_against_a_reference_of_zero_is_reported() {
+    let range = week_from(9);
+    let calls = week(range.start, 8, |queue| Profile {
+        escalation: if queue == "billing" { 0.06 } else { 0.0 },
+        ..PLAIN
+    });
+    let insights = insights_from_calls(&calls, range, None, &InsightOptions::default()).unwrap();
+    let billing = insights
+        .iter()
+        .find(|i| i.category == "escalation_rate")
+        .unwrap_or_else(|| panic!("{insights:#?}"));
+    assert_eq!(billing.segment.as_ref().unwrap().value, "billing");
+    assert_eq!(billing.evidence["reference"], 0.0);
+    assert!(!billing.evidence.contains_key("relative_change"));
+}
+
 #[test]
 fn small_differences_and_small_segments_stay_out() {
     let range = week_from(9);
