@@ -160,11 +160,10 @@ pub fn insights_from_calls(
             let reference = Sample::of(previous_calls.iter().filter_map(|c| metric.value(c)));
             findings.extend(Finding::compare(
                 InsightKind::PeriodChange,
-                metric.name(),
+                metric,
                 None,
                 current,
                 reference,
-                metric.is_rate(),
                 options,
             ));
         }
@@ -193,14 +192,13 @@ pub fn insights_from_calls(
                 let inside = Sample::of(members.iter().filter_map(|c| metric.value(c)));
                 findings.extend(Finding::compare(
                     InsightKind::SegmentOutlier,
-                    metric.name(),
+                    metric,
                     Some(Segment {
                         dimension,
                         value: (*value).to_owned(),
                     }),
                     inside,
                     all.without(&inside),
-                    metric.is_rate(),
                     options,
                 ));
             }
@@ -259,8 +257,12 @@ impl Metric {
         }
     }
 
-    fn is_rate(self) -> bool {
-        !matches!(self, Metric::HandleTime | Metric::Satisfaction)
+    fn unit(self) -> Unit {
+        match self {
+            Metric::HandleTime => Unit::Seconds,
+            Metric::Satisfaction => Unit::Score,
+            _ => Unit::Rate,
+        }
     }
 
     /// The call's value (0 or 1 for rates); `None` when the call does not count: outcome rates
@@ -350,13 +352,14 @@ impl Finding {
     /// `min_calls` values and any spread.
     fn compare(
         kind: InsightKind,
-        category: &'static str,
+        metric: Metric,
         segment: Option<Segment>,
         current: Sample,
         reference: Sample,
-        is_rate: bool,
         options: &InsightOptions,
     ) -> Option<Finding> {
+        let unit = metric.unit();
+        let is_rate = unit == Unit::Rate;
         let min = options.min_calls as f64;
         if current.n < min || reference.n < min {
             return None;
@@ -381,14 +384,9 @@ impl Finding {
                     / (current.n + reference.n)
             }
         };
-        let unit = match category {
-            _ if is_rate => Unit::Rate,
-            "handle_time" => Unit::Seconds,
-            _ => Unit::Score,
-        };
         Some(Finding {
             kind,
-            category,
+            category: metric.name(),
             segment,
             unit,
             value,
