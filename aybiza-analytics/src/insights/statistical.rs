@@ -364,39 +364,54 @@ impl Finding {
         if current.n < min || reference.n < min {
             return None;
         }
-        let (statistic, p_value) = if is_rate {
+        let test = if is_rate {
             two_proportion_test(current, reference)?
         } else {
             welch_test(current, reference)?
         };
         let (value, base) = (current.mean(), reference.mean());
-        let difference = (value - base).abs();
-        // Rates: the share of the calls the difference accounts for. Means: the relative
-        // difference, weighted by the share of the calls it concerns.
-        let impact = match (kind, is_rate) {
-            (InsightKind::PeriodChange, true) => difference,
-            (InsightKind::PeriodChange, false) => difference / base.abs().max(f64::MIN_POSITIVE),
-            (InsightKind::SegmentOutlier, true) => {
-                difference * current.n / (current.n + reference.n)
-            }
-            (InsightKind::SegmentOutlier, false) => {
-                difference / base.abs().max(f64::MIN_POSITIVE) * current.n
-                    / (current.n + reference.n)
-            }
+        // The size of the difference: absolute for rates (a share of calls), relative for
+        // means; a segment's weighted by its share of the measured calls.
+        let size = if is_rate {
+            (value - base).abs()
+        } else {
+            (value - base).abs() / base.abs().max(f64::MIN_POSITIVE)
         };
-        Some(Finding {
+        let reach = match kind {
+            InsightKind::PeriodChange => 1.0,
+            InsightKind::SegmentOutlier => current.n / (current.n + reference.n),
+        };
+        Some(Finding::new(
+            (kind, metric.name(), unit),
+            segment,
+            (current, reference),
+            test,
+            size * reach,
+        ))
+    }
+
+    /// A finding of `kind` about `category` (in `unit`), comparing the `(current, reference)`
+    /// samples' means with the test's `(statistic, p_value)`; `impact` is clamped to [0, 1].
+    fn new(
+        (kind, category, unit): (InsightKind, &'static str, Unit),
+        segment: Option<Segment>,
+        (current, reference): (Sample, Sample),
+        (statistic, p_value): (f64, f64),
+        impact: f64,
+    ) -> Finding {
+        Finding {
             kind,
-            category: metric.name(),
+            category,
             segment,
             unit,
-            value,
-            reference: base,
+            value: current.mean(),
+            reference: reference.mean(),
             calls: current.n,
             reference_calls: reference.n,
             statistic,
             p_value,
             impact: impact.clamp(0.0, 1.0),
-        })
+        }
     }
 
     /// Relative difference from the reference; `None` when the reference is 0 (any
@@ -550,21 +565,15 @@ fn volume_change(
     if current.sum + reference.sum < options.min_calls as f64 || reference.sum == 0.0 {
         return None;
     }
-    let (statistic, p_value) = welch_test(current, reference)?;
+    let test = welch_test(current, reference)?;
     let (value, base) = (current.mean(), reference.mean());
-    Some(Finding {
-        kind: InsightKind::PeriodChange,
-        category: "volume",
-        segment: None,
-        unit,
-        value,
-        reference: base,
-        calls: current.n,
-        reference_calls: reference.n,
-        statistic,
-        p_value,
-        impact: ((value - base).abs() / value.max(base)).clamp(0.0, 1.0),
-    })
+    Some(Finding::new(
+        (InsightKind::PeriodChange, "volume", unit),
+        None,
+        (current, reference),
+        test,
+        (value - base).abs() / value.max(base),
+    ))
 }
 
 /// Pooled two-proportion z-test of two samples of 0/1 values: (z, two-sided p); `None` when

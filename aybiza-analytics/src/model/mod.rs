@@ -382,11 +382,16 @@ impl TimeRange {
         }
     }
 
+    /// Whether the range has both ends (neither is the edge of [`TimeRange::all`]).
+    pub fn is_bounded(&self) -> bool {
+        let all = TimeRange::all();
+        self.start > all.start && self.end < all.end
+    }
+
     /// The period of equal length just before this one, when the range is bounded on both
     /// sides and the calendar reaches back that far.
     pub fn previous(&self) -> Option<TimeRange> {
-        let all = TimeRange::all();
-        if self.start <= all.start || self.end >= all.end {
+        if !self.is_bounded() {
             return None;
         }
         let start = self.start.checked_sub_signed(self.end - self.start)?;
@@ -400,5 +405,36 @@ impl TimeRange {
     /// queries compare at millisecond precision instead; see there.)
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.start <= t && t < self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn the_previous_period_needs_both_ends_and_a_calendar_that_reaches_back() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 9, 0, 0, 0).unwrap();
+        let week = TimeRange::new(start, start + TimeDelta::days(7)).unwrap();
+        assert!(week.is_bounded());
+        assert_eq!(
+            week.previous(),
+            Some(TimeRange::new(start - TimeDelta::days(7), start).unwrap())
+        );
+        let all = TimeRange::all();
+        for open in [
+            all,
+            TimeRange::new(start, all.end).unwrap(),
+            TimeRange::new(all.start, start).unwrap(),
+        ] {
+            assert!(!open.is_bounded());
+            assert_eq!(open.previous(), None);
+        }
+        // Bounded, but a period as long before it would start before chrono's first instant.
+        let long = TimeRange::new(all.start + TimeDelta::days(1), start).unwrap();
+        assert!(long.is_bounded());
+        assert_eq!(long.previous(), None);
     }
 }

@@ -261,9 +261,7 @@ pub async fn discover_patterns(
         Ok::<_, Error>(TranscribedCall::join(calls, utterances))
     };
     let current = load(range).await?;
-    let bounded = range != TimeRange::all()
-        && range.start > TimeRange::all().start
-        && range.end < TimeRange::all().end;
+    let bounded = range.is_bounded();
     let previous = match range.previous() {
         Some(before) => load(before).await?,
         None => Vec::new(),
