@@ -27,6 +27,49 @@ test('insights are ranked and backed by tests', async () => {
   }
 })
 
+// Two weeks of calls: 60 a day, then 90 a day (give or take 3), escalations unchanged.
+async function plantedWeeks() {
+  const lines = []
+  const two = (n) => String(n).padStart(2, '0')
+  for (let day = 0; day < 14; day++) {
+    const count = (day < 7 ? 60 : 90) + ((day * 5) % 7) - 3
+    for (let i = 0; i < count; i++) {
+      const at = `2026-03-${two(2 + day)}T${two(8 + (i % 10))}:${two(i % 60)}`
+      lines.push(
+        JSON.stringify({
+          type: 'call',
+          id: `c${day}-${i}`,
+          tenant: 't',
+          customer_id: `k${i}`,
+          channel: 'voice',
+          direction: 'inbound',
+          started_at: `${at}:00Z`,
+          ended_at: `${at}:30Z`,
+          outcome: 'resolved',
+          escalated: i % 10 === 0,
+        }),
+      )
+    }
+  }
+  const planted = aa.Store.memory()
+  assert.deepEqual((await planted.ingestJsonl(lines.join('\n'))).rejected, [])
+  return planted
+}
+
+test('a bounded period is compared with the one before', async () => {
+  const planted = await plantedWeeks()
+  const insights = await aa.generateInsights(planted, 't', '2026-03-09T00:00:00Z', '2026-03-16T00:00:00Z')
+  const volume = insights.filter((i) => i.category === 'volume')
+  assert.equal(volume.length, 1)
+  assert.equal(volume[0].kind, 'period_change')
+  assert.ok(volume[0].title.startsWith('Volume rose from'))
+  assert.ok(volume[0].evidence.reference > 59 && volume[0].evidence.reference < 61)
+  assert.ok(volume[0].evidence.value > 89 && volume[0].evidence.value < 91)
+  assert.ok(insights.every((i) => i.category !== 'escalation_rate'))
+  const open = await aa.generateInsights(planted, 't')
+  assert.ok(open.every((i) => i.kind === 'segment_outlier'))
+})
+
 test('a strict false discovery rate keeps a subset', async () => {
   const strict = await aa.generateInsights(store, tenant, null, null, {
     false_discovery_rate: 1e-6,
