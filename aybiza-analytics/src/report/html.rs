@@ -185,6 +185,11 @@ fn tenant_section(index: usize, tenant: &TenantReport) -> String {
         zone = timezone_note(&tenant.metrics),
         body = scope_body(&tenant.metrics, None)
             + &tenant
+                .insights
+                .as_ref()
+                .map(|i| i.to_html())
+                .unwrap_or_default()
+            + &tenant
                 .patterns
                 .as_ref()
                 .map(|p| p.to_html())

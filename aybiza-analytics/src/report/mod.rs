@@ -5,7 +5,7 @@
 //! The report is organised in sections: every scope (one tenant, or all
 //! tenants together) carries the same [`ScopeMetrics`], one field per topic
 //! (calls, customers, conversation, volume, activity). A new analysis adds a
-//! field there, on [`TenantReport`] (per-tenant sections such as patterns) or on
+//! field there, on [`TenantReport`] (per-tenant sections such as patterns and insights) or on
 //! [`Report`] (journeys, forecast, sentiment), and one section renderer in the
 //! HTML module.
 //!
@@ -32,6 +32,7 @@ mod charts;
 mod forecast;
 mod format;
 mod html;
+pub mod insights;
 pub mod journeys;
 pub mod patterns;
 pub mod sentiment;
@@ -147,6 +148,9 @@ pub struct TenantReport {
     /// Call patterns (groups, escalation triggers, repeat callers, automation candidates), when computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patterns: Option<patterns::PatternsSection>,
+    /// Insights of the tenant's last week of calls; `None` without calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insights: Option<insights::InsightsSection>,
 }
 
 impl TenantReport {
@@ -487,6 +491,7 @@ pub async fn build_report(
         journey_sections.extend(journeys::tenant_journeys(&tenant_id, &events)?);
         let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
         forecasts.push(forecast::tenant_forecast(&tenant_id, &calls, &samples));
+        let insights = insights::InsightsSection::compute(&calls)?;
         let metrics = tally.finish(timezone, options.max_daily_points);
         tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");
         progress(ReportProgress::TenantFinished {
@@ -508,6 +513,7 @@ pub async fn build_report(
             name: record.map(|t| t.name),
             metrics,
             patterns,
+            insights,
         });
     }
 
