@@ -506,4 +506,23 @@ fn insights_rank_what_differs_and_write_json() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("false_discovery_rate"));
+    // The model flags are those of `patterns`: a region needs --llm.
+    let region_alone = aybiza(&[
+        "insights",
+        "--store",
+        &store,
+        "--tenant",
+        &tenant,
+        "--llm-region",
+        "eu-west-1",
+    ]);
+    assert_eq!(region_alone.status.code(), Some(2), "{region_alone:?}");
+    #[cfg(not(feature = "bedrock"))]
+    {
+        let llm = aybiza(&[
+            "insights", "--store", &store, "--tenant", &tenant, "--llm", "bedrock",
+        ]);
+        assert_eq!(llm.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&llm.stderr).contains("without the `bedrock` feature"));
+    }
 }

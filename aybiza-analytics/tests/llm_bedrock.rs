@@ -571,10 +571,32 @@ async fn the_patterns_cli_prints_the_models_insights() {
         .await
         .unwrap();
 
-    let (url, db) = (server.url.clone(), db.to_string_lossy().into_owned());
-    let run = tokio::task::spawn_blocking(move || {
+    let db = db.to_string_lossy().into_owned();
+    let run = aybiza_with_model(&server, &["patterns", "--store", &db, "--tenant", &tenant]).await;
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(stdout.contains("model insights:"), "{stdout}");
+    assert!(
+        stdout.contains("common issues: Double charges after a plan change (0.90)"),
+        "{stdout}"
+    );
+    let requests = server.seen().len();
+    assert!(requests >= 2, "{requests} requests");
+    assert!(
+        stdout.contains(&format!("tokens: {} in", 2000 * requests)),
+        "{stdout}"
+    );
+}
+
+/// Runs the `aybiza` binary with `args` and `--llm bedrock` against `server`, with test
+/// credentials and no AWS configuration from the machine.
+#[cfg(feature = "cli")]
+async fn aybiza_with_model(server: &Server, args: &[&str]) -> std::process::Output {
+    let url = server.url.clone();
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_aybiza"))
-            .args(["patterns", "--store", &db, "--tenant", &tenant])
+            .args(&args)
             .args([
                 "--llm",
                 "bedrock",
@@ -595,18 +617,69 @@ async fn the_patterns_cli_prints_the_models_insights() {
             .unwrap()
     })
     .await
+    .unwrap()
+}
+
+/// `aybiza insights --llm bedrock` end to end: the insights, then the large model's executive
+/// summary of them; an answer that breaks the schema leaves the insights printed and the
+/// failure on stderr.
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_insights_cli_prints_an_executive_summary() {
+    use aybiza_analytics::sim::{SimConfig, simulate};
+    use aybiza_analytics::{SqliteStore, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let output = simulate(&SimConfig {
+        tenants: 1,
+        days: 7,
+        calls_per_day: 80,
+        journeys_per_day: 0,
+        anomaly_days: 0,
+        ..SimConfig::default()
+    })
     .unwrap();
+    let tenant = output.truth.calls[0].tenant.clone();
+    SqliteStore::open(&db)
+        .unwrap()
+        .put(output.records)
+        .await
+        .unwrap();
+    let db = db.to_string_lossy().into_owned();
+    let args = ["insights", "--store", &db, "--tenant", &tenant];
+
+    let summary = r#"{"key_findings": ["Tech support resolves fewer calls", "Billing escalates more",
+        "The general queue resolves fastest"], "business_impact": "About a tenth of the calls.",
+        "recommended_actions": ["Coach tech support"], "risk_factors": []}"#;
+    let server = Server::start(vec![Reply::Text(summary)]).await;
+    let run = aybiza_with_model(&server, &args).await;
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{run:?}");
-    assert!(stdout.contains("model insights:"), "{stdout}");
+    assert!(stdout.starts_with('['), "the insights come first: {stdout}");
     assert!(
-        stdout.contains("common issues: Double charges after a plan change (0.90)"),
+        stdout.contains(&format!("executive summary ({CLAUDE_3_7_SONNET}):")),
         "{stdout}"
     );
-    let requests = server.seen().len();
-    assert!(requests >= 2, "{requests} requests");
     assert!(
-        stdout.contains(&format!("tokens: {} in", 2000 * requests)),
+        stdout.contains("  - Tech support resolves fewer calls"),
         "{stdout}"
     );
+    assert!(stdout.contains("business impact: About a tenth of the calls."));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].path.contains("claude-3-7-sonnet"),
+        "{}",
+        seen[0].path
+    );
+    // The prompt carries the insights.
+    assert!(seen[0].body.to_string().contains("escalation_rate"));
+
+    let broken = Server::start(vec![Reply::Text("no summary here"); 4]).await;
+    let run = aybiza_with_model(&broken, &args).await;
+    assert!(run.status.success(), "{run:?}");
+    assert!(String::from_utf8_lossy(&run.stdout).starts_with('['));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("the executive summary failed"), "{stderr}");
 }

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aybiza_analytics::insights::{InsightGenerator, InsightOptions, StatisticalInsights};
+use aybiza_analytics::insights::{Insight, InsightGenerator, InsightOptions, StatisticalInsights};
+use aybiza_analytics::llm::summarize::{SummaryResult, executive_summary};
 use aybiza_analytics::{Error, Result, SqliteStore};
 
+use crate::llm_args::LlmArgs;
 use crate::time_args::TimeArgs;
 
 /// Arguments of `aybiza insights`.
@@ -30,6 +32,10 @@ pub struct Args {
     /// Write the insights as JSON to this file instead of printing them.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Also print an executive summary of the insights written by a language model
+    /// (`--llm bedrock`); when the model fails, the insights stand and the failure is printed.
+    #[command(flatten)]
+    llm: LlmArgs,
 }
 
 /// Generates the insights and prints them or writes them as JSON.
@@ -41,6 +47,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         )));
     }
     let range = args.time.range()?;
+    let llm = args.llm.client().await?;
     let generator = StatisticalInsights {
         options: InsightOptions {
             false_discovery_rate: args.false_discovery_rate,
@@ -63,5 +70,51 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             }
         }
     }
+    if let Some(client) = llm.filter(|_| !insights.is_empty()) {
+        match summarize(&client, &args.tenant, &insights).await {
+            Ok(result) => print!("{}", summary_text(&result)),
+            Err(error) => eprintln!("the executive summary failed: {error}"),
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model's executive summary of `insights`.
+async fn summarize(
+    client: &aybiza_analytics::llm::LlmClient,
+    tenant: &str,
+    insights: &[Insight],
+) -> Result<SummaryResult> {
+    let figures = serde_json::json!({ "tenant": tenant, "insights": insights });
+    Ok(executive_summary(client, tenant, &figures).await?)
+}
+
+/// The summary as text, with the model and its cost.
+fn summary_text(result: &SummaryResult) -> String {
+    use std::fmt::Write;
+    let summary = &result.summary;
+    let mut out = format!("\nexecutive summary ({}):\nkey findings:\n", result.model);
+    for finding in &summary.key_findings {
+        let _ = writeln!(out, "  - {finding}");
+    }
+    let _ = writeln!(out, "business impact: {}", summary.business_impact);
+    let _ = writeln!(out, "recommended actions:");
+    for action in &summary.recommended_actions {
+        let _ = writeln!(out, "  - {action}");
+    }
+    let _ = writeln!(out, "risk factors:");
+    for risk in &summary.risk_factors {
+        let _ = writeln!(out, "  - {risk}");
+    }
+    let cost = result
+        .usage
+        .cost_usd
+        .map(|c| format!("${c:.4}"))
+        .unwrap_or_else(|| "cost unknown".into());
+    let _ = writeln!(
+        out,
+        "tokens: {} in, {} out, {cost}",
+        result.usage.input_tokens, result.usage.output_tokens
+    );
+    out
 }

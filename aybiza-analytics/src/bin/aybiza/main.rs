@@ -11,6 +11,7 @@ mod ingest;
 mod input;
 mod insights;
 mod journey;
+mod llm_args;
 #[cfg(feature = "patterns")]
 mod patterns;
 mod redact;

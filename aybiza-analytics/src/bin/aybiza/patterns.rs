@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aybiza_analytics::llm::LlmClient;
 use aybiza_analytics::patterns::analyze::{
     PatternAnalysis, PatternAnalysisOptions, analyze_call_patterns,
 };
 use aybiza_analytics::patterns::discovery::PatternFindings;
 use aybiza_analytics::{Error, Result, SqliteStore};
 
+use crate::llm_args::LlmArgs;
 use crate::time_args::TimeArgs;
 
 /// Arguments of `aybiza patterns`.
@@ -26,43 +26,9 @@ pub struct Args {
     /// Write the findings as JSON to this file instead of printing a summary.
     #[arg(long)]
     output: Option<PathBuf>,
-    /// Deepen each group with a language model: `bedrock` (Claude on AWS Bedrock; credentials from the
-    /// AWS chain). Needs a binary built with the `bedrock` feature.
-    #[arg(long, value_parser = ["bedrock"])]
-    llm: Option<String>,
-    /// AWS region of the model (default: from the AWS chain).
-    #[arg(long, requires = "llm")]
-    llm_region: Option<String>,
-    /// Endpoint URL of the model service, instead of the region's.
-    #[arg(long, requires = "llm")]
-    llm_endpoint: Option<String>,
-}
-
-/// The model client `--llm` asks for, if any.
-#[cfg(feature = "bedrock")]
-async fn llm_client(args: &Args) -> Result<Option<LlmClient>> {
-    use aybiza_analytics::llm::bedrock::BedrockClientSettings;
-    if args.llm.is_none() {
-        return Ok(None);
-    }
-    let settings = BedrockClientSettings {
-        region: args.llm_region.clone(),
-        endpoint_url: args.llm_endpoint.clone(),
-        ..BedrockClientSettings::default()
-    };
-    Ok(Some(settings.connect().await?))
-}
-
-/// The model client `--llm` asks for: none in a binary built without the `bedrock` feature.
-#[cfg(not(feature = "bedrock"))]
-async fn llm_client(args: &Args) -> Result<Option<LlmClient>> {
-    match &args.llm {
-        None => Ok(None),
-        Some(backend) => Err(Error::InvalidArgument(format!(
-            "--llm {backend}: this aybiza binary was built without the `bedrock` feature \
-             (build it with `cargo install --path aybiza-analytics --features bedrock`)"
-        ))),
-    }
+    /// Deepen each group with a language model (`--llm bedrock`).
+    #[command(flatten)]
+    llm: LlmArgs,
 }
 
 /// Runs discovery and prints a summary or writes the JSON findings.
@@ -74,7 +40,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         )));
     }
     let range = args.time.range()?;
-    let llm = llm_client(&args).await?;
+    let llm = args.llm.client().await?;
     let store = SqliteStore::open(&args.store)?;
     let analysis = analyze_call_patterns(
         &store,
