@@ -335,6 +335,63 @@ mod tests {
         assert!(matches!(as_crate_error, Error::InvalidArgument(_)));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Any finite series, at any scale from 1e-300 to 1e300 (noise, a weekly shape, rare
+        /// spikes, alternating signs): the forecaster, period detection, changepoints and the
+        /// anomaly detector return values or typed errors, never a panic (changepoints panicked
+        /// near 1e154), and a forecast is finite.
+        #[test]
+        fn extreme_series_never_panic(
+            len in 2usize..240,
+            exponent in -300i32..300,
+            shape in 0u8..4,
+            seed in proptest::prelude::any::<u64>(),
+            period in 2usize..30,
+            detect in proptest::prelude::any::<bool>(),
+            horizon in 1usize..30,
+        ) {
+            let scale = 10f64.powi(exponent);
+            let mut state = seed | 1;
+            let mut uniform = move || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % 10_000) as f64 / 10_000.0
+            };
+            let series: Vec<f64> = (0..len)
+                .map(|i| match shape {
+                    0 => scale * uniform(),
+                    1 => scale * ((i % 7) as f64 + uniform()),
+                    2 => if uniform() < 0.1 { scale } else { 0.0 },
+                    _ => if i % 2 == 0 { scale } else { -scale },
+                })
+                .collect();
+            let options = ForecastOptions {
+                periods: (!detect).then(|| vec![period]),
+                ..ForecastOptions::default()
+            };
+            let forecaster = AutoForecaster::new(options).unwrap();
+            if let Ok(forecast) = forecaster.forecast(&series, horizon, &[0.8, 0.95]) {
+                proptest::prop_assert!(forecast.point.iter().all(|v| v.is_finite()));
+                for interval in &forecast.intervals {
+                    proptest::prop_assert!(
+                        interval.lower.iter().chain(&interval.upper).all(|v| v.is_finite())
+                    );
+                }
+            }
+            let _ = detect_periods(&series);
+            let _ = anomaly::changepoints(&series, 2.0, 3);
+            let detector = anomaly::DetectorOptions {
+                periods: Some(vec![period]),
+                warm_up: 20,
+                ..anomaly::DetectorOptions::default()
+            };
+            let _ = anomaly::detect_anomalies(&series, &detector, 1, 1);
+        }
+    }
+
     #[test]
     fn normal_quantiles_are_the_textbook_ones() {
         assert!((normal_quantile(0.975) - 1.959964).abs() < 1e-5);
