@@ -134,7 +134,7 @@ export interface ParsedBatch {
   rejected: RecordError[]
 }
 
-/** A time bound: a `Date`, an RFC 3339 string, or `null`/`undefined` for an open side. */
+/** A time bound: a `Date`, an ISO-8601 string (UTC without an offset, a bare date at midnight UTC), or `null`/`undefined` for an open side. */
 export type TimeBound = Date | string | null | undefined
 
 /** The `code` of an `Error` thrown or rejected by this package (one per Rust error variant). */
@@ -156,7 +156,7 @@ export interface SimConfig {
   seed?: number | bigint
   /** Number of tenants, 1 to 1000 (default 2). */
   tenants?: number
-  /** Start of the window, a `Date` or an RFC 3339 string (default `2026-01-05T00:00:00Z`, a Monday). */
+  /** Start of the window, a `Date` or an ISO-8601 string (default `2026-01-05T00:00:00Z`, a Monday). */
   start?: Date | string
   /** Length of the window in days, 1 to 3660 (default 28). */
   days?: number

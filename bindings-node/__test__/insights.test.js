@@ -58,7 +58,7 @@ async function plantedWeeks() {
 
 test('a bounded period is compared with the one before', async () => {
   const planted = await plantedWeeks()
-  const insights = await aa.generateInsights(planted, 't', '2026-03-09T00:00:00Z', '2026-03-16T00:00:00Z')
+  const insights = await aa.generateInsights(planted, 't', '2026-03-09', '2026-03-16')
   const volume = insights.filter((i) => i.category === 'volume')
   assert.equal(volume.length, 1)
   assert.equal(volume[0].kind, 'period_change')

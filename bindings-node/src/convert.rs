@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use aybiza_analytics::model::ingest::{RecordError, identify};
+use aybiza_analytics::model::parse_instant;
 use aybiza_analytics::predict::table::CsvFrame;
 use aybiza_analytics::{Error, TimeRange};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -177,15 +178,14 @@ pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> Checked<T> {
     serde_path_to_error::deserialize(value).map_err(|e| invalid(format!("{name}: {e}")))
 }
 
-/// Parses an RFC 3339 timestamp the way time bounds do.
-pub fn rfc3339(name: &str, text: &str) -> Checked<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            invalid(format!(
-                "{name} must be an RFC 3339 timestamp such as 2026-03-02T14:00:00Z, got {text:?} ({e})"
-            ))
-        })
+/// Parses a time bound's text as the core does ([`parse_instant`]: ISO 8601, UTC without an
+/// offset, a bare date at midnight UTC), as in Python and the CLI.
+pub fn iso8601(name: &str, text: &str) -> Checked<DateTime<Utc>> {
+    parse_instant(text).ok_or_else(|| {
+        invalid(format!(
+            "{name}: {text:?} is not an ISO-8601 date or date-time (e.g. 2026-03-02T14:00:00Z)"
+        ))
+    })
 }
 
 /// The bytes of JSON Lines input given as a string or a `Buffer`/`Uint8Array`.
@@ -220,7 +220,7 @@ pub fn time_range(
     }))
 }
 
-/// One time bound: a `Date`, an RFC 3339 string, or nothing (`null`/`undefined`).
+/// One time bound: a `Date`, an ISO-8601 string, or nothing (`null`/`undefined`).
 pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Option<DateTime<Utc>>>> {
     let Some(value) = value else {
         return Ok(Ok(None));
@@ -229,7 +229,7 @@ pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Optio
     if value_type == ValueType::String {
         // SAFETY: the value was just checked to be a string.
         let text = unsafe { value.cast::<String>() }?;
-        return Ok(rfc3339(name, &text).map(Some));
+        return Ok(iso8601(name, &text).map(Some));
     }
     if value_type == ValueType::Object && value.is_date()? {
         // SAFETY: the value was just checked to be a Date.
@@ -239,7 +239,7 @@ pub fn instant(name: &str, value: Option<Unknown>) -> napi::Result<Checked<Optio
             .ok_or_else(|| invalid(format!("{name} is an invalid Date"))));
     }
     Ok(Err(invalid(format!(
-        "{name} must be a Date, an RFC 3339 string, null or undefined, got {}",
+        "{name} must be a Date, an ISO-8601 string, null or undefined, got {}",
         describe(value_type)
     ))))
 }

@@ -13,7 +13,7 @@ use crate::promise;
 
 /// The simulation config of an object of `SimConfig` fields; `null`,
 /// `undefined` or a missing field means the default. `start` is a `Date` or an
-/// RFC 3339 string, as time bounds are.
+/// ISO-8601 string, as time bounds are.
 fn sim_config(config: Option<Unknown>) -> napi::Result<Checked<SimConfig>> {
     let Some(config) = config else {
         return Ok(Ok(SimConfig::default()));
@@ -21,7 +21,7 @@ fn sim_config(config: Option<Unknown>) -> napi::Result<Checked<SimConfig>> {
     Ok(
         convert::object_json("config", config)?.and_then(|mut value| {
             if let Some(Value::String(start)) = value.get("start") {
-                let start = convert::rfc3339("config.start", start)?;
+                let start = convert::iso8601("config.start", start)?;
                 value["start"] = Value::String(start.to_rfc3339_opts(SecondsFormat::AutoSi, true));
             }
             convert::from_json("config", value)

@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 use aybiza_analytics::TimeRange;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use aybiza_analytics::model::parse_instant;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -298,7 +299,7 @@ pub fn time_bound(name: &str, bound: Option<&Bound<'_, PyAny>>) -> PyResult<Opti
     }
     if let Ok(text) = bound.cast::<PyString>() {
         let text = text.to_cow()?;
-        return parse_iso8601(&text).map(Some).ok_or_else(|| {
+        return parse_instant(&text).map(Some).ok_or_else(|| {
             invalid_argument(format!(
                 "{name}: {text:?} is not an ISO-8601 date or date-time (e.g. 2026-03-02T14:00:00Z)"
             ))
@@ -319,34 +320,6 @@ pub fn time_range(
     let start = time_bound("start", start)?.unwrap_or(all.start);
     let end = time_bound("end", end)?.unwrap_or(all.end);
     TimeRange::new(start, end).map_err(to_py_err)
-}
-
-/// Parses an ISO-8601 date-time. With an offset (`Z`, `+02:00`, `+0200`) it is exact;
-/// without one it is taken as UTC; a bare date means its midnight UTC.
-fn parse_iso8601(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
-        if let Ok(t) = DateTime::parse_from_str(text, format) {
-            return Some(t.with_timezone(&Utc));
-        }
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(t.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
 }
 
 /// The bytes of JSON Lines input given as `str`, `bytes` or `bytearray`, borrowed when possible.

@@ -8,7 +8,7 @@ pub mod ingest;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A tenant: one contact-center customer of the platform whose data is kept apart from every other.
@@ -408,11 +408,58 @@ impl TimeRange {
     }
 }
 
+/// Parses a time bound as the CLI and the bindings accept it: ISO 8601 with an offset (`Z`,
+/// `+02:00`, `+0200`) is exact; without one it is UTC; a bare date (`2026-03-02`) is its
+/// midnight UTC. Minutes without seconds and a space instead of `T` are accepted.
+pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, format) {
+            return Some(t.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{TimeDelta, TimeZone};
 
     use super::*;
+
+    #[test]
+    fn instants_parse_in_every_accepted_shape() {
+        let at = |h, m, s| Utc.with_ymd_and_hms(2026, 3, 2, h, m, s).unwrap();
+        for (text, expected) in [
+            ("2026-03-02T14:00:00Z", at(14, 0, 0)),
+            (" 2026-03-02T16:00:00+02:00 ", at(14, 0, 0)),
+            ("2026-03-02T16:00:00+0200", at(14, 0, 0)),
+            ("2026-03-02 14:00:05", at(14, 0, 5)),
+            ("2026-03-02T14:30", at(14, 30, 0)),
+            ("2026-03-02", at(0, 0, 0)),
+        ] {
+            assert_eq!(parse_instant(text), Some(expected), "{text}");
+        }
+        for bad in ["", "yesterday", "2026-13-02", "2026-03-02T25:00:00Z"] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_previous_period_needs_both_ends_and_a_calendar_that_reaches_back() {
