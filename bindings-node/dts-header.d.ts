@@ -137,6 +137,17 @@ export interface ParsedBatch {
 /** A time bound: a `Date`, an ISO-8601 string (UTC without an offset, a bare date at midnight UTC), or `null`/`undefined` for an open side. */
 export type TimeBound = Date | string | null | undefined
 
+/**
+ * Who acts on a scoped store (`Store.scoped`): an `id` for the audit log, a `role` (`viewer`
+ * reads with personal data masked, `analyst` reads everything, `ingest` only writes, `admin`
+ * reads and writes) and the `tenants` it may act on (`['*']` for every tenant).
+ */
+export interface Principal {
+  id: string
+  role: 'viewer' | 'analyst' | 'ingest' | 'admin'
+  tenants: string[]
+}
+
 /** The `code` of an `Error` thrown or rejected by this package (one per Rust error variant). */
 export type ErrorCode =
   | 'InvalidRecord'
@@ -148,6 +159,8 @@ export type ErrorCode =
   | 'Json'
   | 'Task'
   | 'Predict'
+  | 'Llm'
+  | 'Forbidden'
 
 
 /** What to simulate; every count is per tenant. Every field may be left out and takes its default. */

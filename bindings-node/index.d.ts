@@ -137,6 +137,17 @@ export interface ParsedBatch {
 /** A time bound: a `Date`, an ISO-8601 string (UTC without an offset, a bare date at midnight UTC), or `null`/`undefined` for an open side. */
 export type TimeBound = Date | string | null | undefined
 
+/**
+ * Who acts on a scoped store (`Store.scoped`): an `id` for the audit log, a `role` (`viewer`
+ * reads with personal data masked, `analyst` reads everything, `ingest` only writes, `admin`
+ * reads and writes) and the `tenants` it may act on (`['*']` for every tenant).
+ */
+export interface Principal {
+  id: string
+  role: 'viewer' | 'analyst' | 'ingest' | 'admin'
+  tenants: string[]
+}
+
 /** The `code` of an `Error` thrown or rejected by this package (one per Rust error variant). */
 export type ErrorCode =
   | 'InvalidRecord'
@@ -148,6 +159,8 @@ export type ErrorCode =
   | 'Json'
   | 'Task'
   | 'Predict'
+  | 'Llm'
+  | 'Forbidden'
 
 
 /** What to simulate; every count is per tenant. Every field may be left out and takes its default. */
@@ -1522,6 +1535,14 @@ export declare class Store {
   /** A store kept in memory; nothing survives the process. */
   static memory(): Store
   /**
+   * This store as `principal` (`{ id, role, tenants }`: role `viewer`, `analyst`, `ingest`
+   * or `admin`; tenants `['*']` for all) may use it, with every access appended to the JSON
+   * Lines audit log at `auditLog`. Reads and writes outside the role or tenants reject with
+   * code `Forbidden`; a viewer's reads come back with personal data masked. Throws with code
+   * `InvalidArgument` for a bad principal and `Io` when the log cannot be opened.
+   */
+  scoped(principal: Principal, auditLog: string): Store
+  /**
    * Parses, validates and stores JSON Lines (a string, `Buffer` or `Uint8Array`).
    * Bad lines are reported in `rejected` by 1-based line number; the rest is stored.
    */
@@ -1649,6 +1670,13 @@ export declare function detectAnomalies(values: ReadonlyArray<number>, options?:
  */
 export declare function discoverPatterns(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Record<string, unknown>>
 
+/**
+ * Writes a tenant's analytics tables for `[start, end)` to `directory` as `<table>.<format>`
+ * files (`format`: `csv` by default, `jsonl` or `parquet`), replacing files of the same name;
+ * resolves to one `{ table, path, rows, columns }` per file. `options` as for `tenantTables`.
+ */
+export declare function exportTables(store: Store, tenant: string, directory: string, format?: 'csv' | 'jsonl' | 'parquet' | null, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Array<{ table: string; path: string; rows: number; columns: number }>>
+
 /** Maximum-likelihood BG/NBD fit to `{frequency, recency, age, monetary_value}` customers. */
 export declare function fitBgNbd(customers: ReadonlyArray<CustomerRfm>): Promise<BgNbdParams>
 
@@ -1715,6 +1743,13 @@ export declare function journeySegmentsCsv(path: string, segmentColumn: string, 
 export declare function parseJsonl(input: string | Uint8Array): ParsedBatch
 
 /**
+ * The events of a JSON Lines audit log, oldest first (`at`, `principal`, `role`, `action`,
+ * `tenant`, `range`, `call_id`, `allowed`, `records`, `redacted`, `reason`). Throws with code
+ * `Io` when the file cannot be read and `InvalidArgument` for a line that is not an event.
+ */
+export declare function readAuditLog(path: string): Array<Record<string, unknown>>
+
+/**
  * Renders a report (as `store.report()` resolves it, or parsed from
  * `report.json`) as a self-contained HTML page.
  *
@@ -1747,3 +1782,13 @@ export declare function simulateJsonl(config?: SimConfig | null): Promise<string
  * `model` (`erlang_c`, or `erlang_a` with `patience_secs`).
  */
 export declare function staffing(calls: ReadonlyArray<number>, options?: StaffingOptions | null): StaffingRow[]
+
+/**
+ * A tenant's analytics tables for `[start, end)`: an object of table name (`calls`,
+ * `utterances`, `journey_events`, `metrics`) to an object of columns. `options` holds
+ * `TableOptions` fields: `tables` (names, all by default), `redact` (default `true`: PII in
+ * text, tags and attributes becomes placeholders such as `[CARD]`) and `sentiment` (default
+ * `true`: sentiment and emotion columns). An unknown or repeated table rejects with code
+ * `InvalidArgument`.
+ */
+export declare function tenantTables(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Record<string, Record<string, Array<string | number | boolean | null>>>>

@@ -38,6 +38,10 @@ pub enum Error {
     /// A call to a large language model failed.
     #[error("LLM: {0}")]
     Llm(#[from] crate::llm::LlmError),
+    /// The principal of an [`crate::access::ScopedStore`] may not do what was asked (its role
+    /// or its tenants do not allow it); the attempt is in the audit log.
+    #[error("access denied: {0}")]
+    Forbidden(String),
     /// A background task was cancelled or panicked.
     #[error("background task failed: {0}")]
     Task(String),

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod error;
 pub mod export;
 pub mod forecast;

@@ -526,3 +526,79 @@ fn insights_rank_what_differs_and_write_json() {
         assert!(String::from_utf8_lossy(&llm.stderr).contains("without the `bedrock` feature"));
     }
 }
+
+#[test]
+fn tables_writes_one_file_per_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tenant = simulated_store(dir.path(), "2");
+    let calls = text(&dir.path().join("s.jsonl"))
+        .lines()
+        .filter(|l| l.contains(r#""type":"call""#))
+        .count();
+
+    let written = aybiza(&[
+        "tables",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--output",
+        &path("bi"),
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    let stdout = String::from_utf8_lossy(&written.stdout);
+    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    assert!(
+        stdout.contains(&format!("calls.csv: {calls} rows")),
+        "{stdout}"
+    );
+    let calls_csv = text(&dir.path().join("bi/calls.csv"));
+    assert_eq!(calls_csv.lines().count(), calls + 1);
+    assert!(
+        calls_csv
+            .lines()
+            .next()
+            .unwrap()
+            .contains(",customer_sentiment_q4,")
+    );
+
+    let only = aybiza(&[
+        "tables",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--output",
+        &path("pq"),
+        "--format",
+        "parquet",
+        "--tables",
+        "calls,metrics",
+        "--no-sentiment",
+    ]);
+    #[cfg(feature = "parquet")]
+    {
+        assert!(only.status.success(), "{only:?}");
+        let bytes = std::fs::read(dir.path().join("pq/calls.parquet")).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+        assert!(dir.path().join("pq/metrics.parquet").exists());
+        assert!(!dir.path().join("pq/utterances.parquet").exists());
+    }
+    #[cfg(not(feature = "parquet"))]
+    assert_eq!(only.status.code(), Some(2), "{only:?}");
+
+    let unknown = aybiza(&[
+        "tables",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--output",
+        &path("x"),
+        "--tables",
+        "calls,agents",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table 'agents'"));
+}

@@ -1,11 +1,13 @@
-//! The storage contract, run against both backends: shared fixture cases,
-//! idempotency, tenant isolation, time ranges, persistence and durability
-//! under SIGKILL.
+//! The storage contract, run against both backends (and a scoped store over one, which must
+//! keep it for an admin of every tenant): shared fixture cases, idempotency, tenant isolation,
+//! time ranges, persistence and durability under SIGKILL.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
+use aybiza_analytics::access::{MemoryAuditLog, Principal, Role, ScopedStore};
 use aybiza_analytics::model::ingest::IngestLimits;
 use aybiza_analytics::{
     Call, CallChannel, Direction, JourneyEvent, MemoryStore, MetricSample, Record, Speaker,
@@ -20,13 +22,21 @@ fn fixtures() -> Value {
         .expect("fixture JSON")
 }
 
-/// Runs `check` against a fresh memory store and a fresh SQLite store.
+/// Runs `check` against a fresh memory store, a fresh SQLite store, and a memory store scoped
+/// to an admin of every tenant.
 async fn for_each_backend<F, Fut>(check: F)
 where
     F: Fn(Box<dyn Store>) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     check(Box::new(MemoryStore::new())).await;
+    let admin = Principal::new("admin", Role::Admin, ["*"]);
+    let audit = Arc::new(MemoryAuditLog::new());
+    check(Box::new(
+        ScopedStore::new(Arc::new(MemoryStore::new()), admin, audit.clone()).expect("scope"),
+    ))
+    .await;
+    assert!(audit.events().iter().all(|event| event.allowed));
     let dir = tempfile::tempdir().expect("temp dir");
     check(Box::new(
         SqliteStore::open(dir.path().join("store.db")).expect("open"),

@@ -18,6 +18,7 @@ pub fn code(error: &Error) -> &'static str {
         Error::Task(_) => "Task",
         Error::Predict(_) => "Predict",
         Error::Llm(_) => "Llm",
+        Error::Forbidden(_) => "Forbidden",
     }
 }
 

@@ -13,7 +13,9 @@
 //! class), [`realtime`] (the `CallTracker` class), [`predict`] (outcome
 //! models), [`llm`] (the `LlmClient` class on AWS Bedrock), [`forecast`]
 //! (forecasts, anomaly detection with the `AnomalyMonitor` class, staffing), [`rules`] (the
-//! `LiveRules` class), and the helpers
+//! `LiveRules` class), [`insights`] (`generateInsights`), [`export`] (the analytics tables),
+//! [`access`] (`readAuditLog`; `Store.scoped` is in [`store`]),
+//! and the helpers
 //! [`convert`], [`errors`] and [`promise`].
 //!
 //! Adding a capability: put it in its own module, take JS arguments as
@@ -23,8 +25,10 @@
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod access;
 pub mod convert;
 pub mod errors;
+pub mod export;
 pub mod forecast;
 pub mod insights;
 pub mod journey;

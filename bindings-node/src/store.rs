@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use aybiza_analytics::access::{JsonlAuditLog, Principal, ScopedStore};
 use aybiza_analytics::model::ingest::{IngestLimits, parse_value};
 use aybiza_analytics::report::build_report;
 use aybiza_analytics::{Error, IngestReport, MemoryStore, SqliteStore, TimeRange};
@@ -13,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::convert::{self, RecordItem};
-use crate::promise;
 use crate::report::{paths_json, report_options};
+use crate::{errors, promise};
 
 /// The library's store behind the class, shared with the tasks that use it.
 pub(crate) type SharedStore = Arc<dyn aybiza_analytics::Store>;
@@ -60,6 +61,32 @@ impl Store {
     pub fn memory() -> Store {
         Store {
             inner: Arc::new(MemoryStore::new()),
+        }
+    }
+
+    /// This store as `principal` (`{ id, role, tenants }`: role `viewer`, `analyst`, `ingest`
+    /// or `admin`; tenants `['*']` for all) may use it, with every access appended to the JSON
+    /// Lines audit log at `auditLog`. Reads and writes outside the role or tenants reject with
+    /// code `Forbidden`; a viewer's reads come back with personal data masked. Throws with code
+    /// `InvalidArgument` for a bad principal and `Io` when the log cannot be opened.
+    #[napi(catch_unwind)]
+    pub fn scoped(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "Principal")] principal: Unknown,
+        audit_log: String,
+    ) -> napi::Result<Store> {
+        let scoped = convert::object_json("principal", principal)?
+            .and_then(|value| convert::from_json::<Principal>("principal", value))
+            .and_then(|principal| {
+                let log = JsonlAuditLog::open(&audit_log)?;
+                ScopedStore::new(Arc::clone(&self.inner), principal, Arc::new(log))
+            });
+        match scoped {
+            Ok(store) => Ok(Store {
+                inner: Arc::new(store),
+            }),
+            Err(error) => Err(errors::to_napi(env, &error)),
         }
     }
 

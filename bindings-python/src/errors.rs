@@ -44,6 +44,13 @@ create_exception!(
     "A call to a large language model failed (throttled, timed out, rejected, or an invalid answer)."
 );
 
+create_exception!(
+    aybiza_analytics,
+    AccessDeniedError,
+    AybizaError,
+    "A scoped store's principal may not do what was asked (its role or tenants do not allow it); the attempt is in the audit log."
+);
+
 /// Converts a core error into the Python exception of its kind, keeping the core's message.
 pub fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
@@ -55,6 +62,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         }
         Error::Predict(_) => PredictError::new_err(message),
         Error::Llm(_) => LlmError::new_err(message),
+        Error::Forbidden(_) => AccessDeniedError::new_err(message),
         Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
     }
 }
@@ -76,5 +84,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("StoreError", py.get_type::<StoreError>())?;
     module.add("PredictError", py.get_type::<PredictError>())?;
     module.add("LlmError", py.get_type::<LlmError>())?;
+    module.add("AccessDeniedError", py.get_type::<AccessDeniedError>())?;
     Ok(())
 }

@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use aybiza_analytics::access::{JsonlAuditLog, Principal, ScopedStore};
 use aybiza_analytics::model::ingest::IngestLimits;
 use aybiza_analytics::report::build_report;
 use aybiza_analytics::{IngestReport, MemoryStore, SqliteStore, Store};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{jsonl_bytes, repr_str, time_range, to_py};
+use crate::convert::{dict_to_json, from_json, jsonl_bytes, repr_str, time_range, to_py};
 use crate::errors::to_py_err;
 use crate::ingest::{PyIngestReport, python_records, validate_records};
 use crate::report::{paths_to_py, report_options};
@@ -49,6 +50,32 @@ impl PyStore {
             inner: Arc::new(MemoryStore::new()),
             origin: "Store.memory()".into(),
         }
+    }
+
+    /// This store as `principal` (a dict: `id`, `role` — `viewer`, `analyst`, `ingest` or
+    /// `admin` — and `tenants`, `["*"]` for all) may use it, with every access appended to the
+    /// JSON Lines audit log at `audit_log`. Reads and writes outside the role or tenants raise
+    /// `AccessDeniedError`; a viewer's reads come back with personal data masked.
+    fn scoped(
+        &self,
+        py: Python<'_>,
+        principal: &Bound<'_, PyAny>,
+        audit_log: PathBuf,
+    ) -> PyResult<Self> {
+        let principal: Principal = from_json("principal", dict_to_json("principal", principal)?)?;
+        let origin = format!(
+            "{}.scoped({} as {})",
+            self.origin,
+            repr_str(py, &principal.id)?,
+            principal.role.as_str()
+        );
+        let log = JsonlAuditLog::open(&audit_log).map_err(to_py_err)?;
+        let scoped = ScopedStore::new(Arc::clone(&self.inner), principal, Arc::new(log))
+            .map_err(to_py_err)?;
+        Ok(Self {
+            inner: Arc::new(scoped),
+            origin,
+        })
     }
 
     /// Parses, validates and stores JSON Lines (`str`, `bytes` or `bytearray`).

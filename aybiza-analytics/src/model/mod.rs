@@ -97,6 +97,16 @@ impl CallChannel {
     }
 }
 
+impl Direction {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
 /// One call (or other contact) with its metadata. Its utterances are separate records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +170,17 @@ pub enum Speaker {
     Customer,
     /// A voice or chat bot.
     Bot,
+}
+
+impl Speaker {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Agent => "agent",
+            Speaker::Customer => "customer",
+            Speaker::Bot => "bot",
+        }
+    }
 }
 
 /// Acoustic features of one utterance, as a speech pipeline measures them. All are optional.

@@ -27,6 +27,7 @@ from aybiza_analytics._native import (
     InvalidArgumentError,
     LlmClient,
     LlmError,
+    AccessDeniedError,
     LiveRuleCall,
     LiveRules,
     InvalidRecordError,
@@ -46,6 +47,8 @@ from aybiza_analytics._native import (
     discover_patterns,
     analyze_call_patterns,
     generate_insights,
+    export_tables,
+    read_audit_log,
     fit_bg_nbd,
     fit_gamma_gamma,
     gamma_gamma_expected_spend,
@@ -57,6 +60,7 @@ from aybiza_analytics._native import (
     simulate_jsonl,
 )
 from aybiza_analytics.forecasting import ForecastResult, detect_anomalies, forecast, staffing
+from aybiza_analytics.analytics_tables import tenant_tables
 
 Record = dict[str, Any]
 """One record or query result as a dict (the JSON shape of the Rust type)."""
@@ -94,6 +98,16 @@ class RealtimeEvent(TypedDict):
     call_id: str
     update: RealtimeUpdate
 
+
+
+class Principal(TypedDict):
+    """Who acts on a scoped store (``Store.scoped``): an ``id`` for the audit log, a ``role``
+    (``viewer``, ``analyst``, ``ingest``, ``admin``) and the ``tenants`` it may act on
+    (``["*"]`` for every tenant)."""
+
+    id: str
+    role: Literal["viewer", "analyst", "ingest", "admin"]
+    tenants: list[str]
 
 
 class SimConfig(TypedDict, total=False):
@@ -525,6 +539,9 @@ __all__ = [
     "JourneyUpdate",
     "LlmClient",
     "LlmError",
+    "AccessDeniedError",
+    "Principal",
+    "read_audit_log",
     "LogColumns",
     "OutcomeModels",
     "OutcomePredictions",
@@ -573,6 +590,8 @@ __all__ = [
     "discover_patterns",
     "analyze_call_patterns",
     "generate_insights",
+    "export_tables",
+    "tenant_tables",
     "pattern_groups_table",
     "fit_bg_nbd",
     "fit_gamma_gamma",

@@ -279,6 +279,19 @@ class StoreError(AybizaError):
     """The store failed: an SQLite error (including a file that cannot be
     opened), a corrupt stored record, or a file written by a newer schema."""
 
+class AccessDeniedError(AybizaError):
+    """A scoped store's principal may not do what was asked: its role or its tenants do not
+    allow it. The attempt is in the audit log."""
+
+class Principal(TypedDict):
+    """Who acts on a scoped store: an ``id`` for the audit log, a ``role`` (``viewer`` reads
+    with personal data masked, ``analyst`` reads everything, ``ingest`` only writes, ``admin``
+    reads and writes) and the ``tenants`` it may act on (``["*"]`` for every tenant)."""
+
+    id: str
+    role: Literal["viewer", "analyst", "ingest", "admin"]
+    tenants: list[str]
+
 class LlmError(AybizaError):
     """A call to a large language model failed: throttled or 5xx after every
     retry, timed out, rejected (4xx), an unreadable reply, an answer that broke
@@ -371,6 +384,18 @@ class Store:
     @staticmethod
     def memory() -> Store:
         """An empty store that lives in memory only."""
+    def scoped(self, principal: Principal, audit_log: str | PathLike[str]) -> Store:
+        """This store as ``principal`` may use it, every access (allowed or denied) appended
+        to the JSON Lines audit log at ``audit_log``. Reads and writes outside the principal's
+        role or tenants raise :class:`AccessDeniedError`; a viewer's reads come back with
+        transcript text, tags and attribute values redacted; ``tenant_ids`` lists only the
+        principal's tenants. Every function taking a store (reports, insights, patterns,
+        tables) works on the scoped store.
+
+        Raises:
+            InvalidArgumentError: an empty id or tenant list, an unknown role or field.
+            AybizaError: the audit log cannot be opened.
+        """
     def ingest_jsonl(self, input: str | bytes | bytearray) -> IngestReport:
         """Parses, validates and stores JSON Lines (one record per line).
 
@@ -616,6 +641,34 @@ def generate_insights(
 
     Raises:
         InvalidArgumentError: an empty tenant or an option out of range or unknown.
+    """
+
+def read_audit_log(path: str | PathLike[str]) -> list[dict[str, Any]]:
+    """The events of a scoped store's audit log, oldest first: ``at``, ``principal``,
+    ``role``, ``action``, ``tenant``, ``range``, ``call_id``, ``allowed``, ``records``,
+    ``redacted``, ``reason``.
+
+    Raises:
+        AybizaError: the file cannot be read.
+        InvalidArgumentError: a line is not an event (it names the line).
+    """
+
+def export_tables(
+    store: Store,
+    tenant: str,
+    directory: str | PathLike[str],
+    format: Literal["csv", "jsonl", "parquet"] = "csv",
+    start: TimeBound = None,
+    end: TimeBound = None,
+    options: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Writes a tenant's analytics tables to ``directory`` as ``<table>.<format>`` files
+    (replacing files of the same name); one dict per file: ``table``, ``path``, ``rows``,
+    ``columns``. ``options`` as for :func:`tenant_tables`.
+
+    Raises:
+        InvalidArgumentError: an unknown format or table, an unknown option.
+        AybizaError: the directory or a file cannot be written.
     """
 
 def analyze_call_patterns(
@@ -1454,6 +1507,7 @@ class CustomerModels:
         """The label settings the models were trained with."""
     def __repr__(self) -> str: ...
 
+from aybiza_analytics.analytics_tables import tenant_tables as tenant_tables
 from aybiza_analytics.forecasting import (
     ForecastResult as ForecastResult,
     detect_anomalies as detect_anomalies,
@@ -1515,6 +1569,9 @@ __all__ = [
     "JourneyUpdate",
     "LlmClient",
     "LlmError",
+    "AccessDeniedError",
+    "Principal",
+    "read_audit_log",
     "LogColumns",
     "OutcomeModels",
     "OutcomePredictions",
@@ -1572,6 +1629,8 @@ __all__ = [
     "discover_patterns",
     "analyze_call_patterns",
     "generate_insights",
+    "export_tables",
+    "tenant_tables",
     "pattern_groups_table",
     "render_report_html",
     "simulate",

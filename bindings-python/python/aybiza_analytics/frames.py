@@ -95,6 +95,30 @@ def to_table(rows: list[dict[str, Any]], kind: str = "rows") -> Any:
     raise ValueError(f"unknown table kind {kind!r}: expected 'pandas', 'arrow', 'columns' or 'rows'")
 
 
+def from_columns(data: dict[str, list[Any]], kind: str = "columns") -> Any:
+    """Returns ``data`` (a dict of equally long lists) as the table ``kind`` names, as
+    :func:`to_table` does for rows: ``"columns"`` (``data`` itself), ``"rows"``, ``"pandas"``
+    or ``"arrow"``.
+
+    >>> from_columns({"x": [1, 2]}, "rows")
+    [{'x': 1}, {'x': 2}]
+    """
+    if kind == "columns":
+        return data
+    if kind == "rows":
+        names = list(data)
+        return [dict(zip(names, values)) for values in zip(*data.values())]
+    if kind == "pandas":
+        import pandas  # type: ignore[import-untyped]
+
+        return pandas.DataFrame(data)
+    if kind == "arrow":
+        import pyarrow  # type: ignore[import-untyped]
+
+        return pyarrow.table(data)
+    raise ValueError(f"unknown table kind {kind!r}: expected 'pandas', 'arrow', 'columns' or 'rows'")
+
+
 def _to_list(values: Any) -> list[Any]:
     if hasattr(values, "to_pylist"):
         return list(values.to_pylist())

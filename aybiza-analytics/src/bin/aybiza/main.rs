@@ -19,6 +19,7 @@ mod report;
 mod rules;
 mod sentiment;
 mod simulate;
+mod tables;
 mod text_table;
 mod time_args;
 
@@ -42,6 +43,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Write a tenant's records from a store as JSON Lines (the ingest format).
     Export(export::Args),
+    /// Write a tenant's analytics tables (calls, utterances, journey events, metrics) as CSV, JSON Lines or Parquet.
+    Tables(tables::Args),
     /// Write the analysis report (HTML and JSON) for a store.
     Report(report::Args),
     /// Journey map of an event log: variants, directly-follows graph, start and end activities.
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
             Command::Simulate(args) => simulate::run(args),
             Command::Ingest(args) => ingest::run(args).await,
             Command::Export(args) => export::run(args).await,
+            Command::Tables(args) => tables::run(args).await,
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),

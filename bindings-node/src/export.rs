@@ -1,0 +1,121 @@
+//! `tenantTables` and `exportTables`: a tenant's analytics tables as JS columns or files.
+
+use std::path::PathBuf;
+
+use aybiza_analytics::export::{self, ColumnValues, Table, TableFormat, TableOptions};
+use chrono::SecondsFormat;
+use napi::bindgen_prelude::{Object, PromiseRaw, ToNapiValue, Unknown};
+use napi::{Env, sys};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::convert::{self, Checked};
+use crate::promise;
+use crate::store::Store;
+
+fn table_options(options: Option<Unknown>) -> napi::Result<Checked<TableOptions>> {
+    Ok(
+        convert::optional_object_json("options", options)?.and_then(|value| match value {
+            Some(value) => convert::from_json::<TableOptions>("options", value),
+            None => Ok(TableOptions::default()),
+        }),
+    )
+}
+
+/// Tables on their way to JS: an object of table name to an object of column name to array
+/// (timestamps as ISO-8601 UTC strings with milliseconds, blanks as `null`). Built property by
+/// property so the keys keep the order of the tables and their columns, which a
+/// `serde_json::Map` would sort.
+pub struct JsTables(Vec<Table>);
+
+impl ToNapiValue for JsTables {
+    unsafe fn to_napi_value(raw_env: sys::napi_env, tables: Self) -> napi::Result<sys::napi_value> {
+        let env = Env::from_raw(raw_env);
+        let mut out = Object::new(&env)?;
+        for table in tables.0 {
+            let mut columns = Object::new(&env)?;
+            for column in table.columns {
+                let name = column.name;
+                match column.values {
+                    ColumnValues::Text(v) => columns.set(name, v)?,
+                    ColumnValues::Integer(v) => columns.set(name, v)?,
+                    ColumnValues::Float(v) => columns.set(name, v)?,
+                    ColumnValues::Boolean(v) => columns.set(name, v)?,
+                    ColumnValues::Timestamp(v) => columns.set(
+                        name,
+                        v.into_iter()
+                            .map(|t| t.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)))
+                            .collect::<Vec<_>>(),
+                    )?,
+                }
+            }
+            out.set(table.kind.as_str(), columns)?;
+        }
+        // SAFETY: `raw_env` is the environment napi passed in, which `out` was created in.
+        unsafe { Object::to_napi_value(raw_env, out) }
+    }
+}
+
+/// A tenant's analytics tables for `[start, end)`: an object of table name (`calls`,
+/// `utterances`, `journey_events`, `metrics`) to an object of columns. `options` holds
+/// `TableOptions` fields: `tables` (names, all by default), `redact` (default `true`: PII in
+/// text, tags and attributes becomes placeholders such as `[CARD]`) and `sentiment` (default
+/// `true`: sentiment and emotion columns). An unknown or repeated table rejects with code
+/// `InvalidArgument`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "Promise<Record<string, Record<string, Array<string | number | boolean | null>>>>"
+)]
+pub fn tenant_tables<'env>(
+    env: &'env Env,
+    store: &Store,
+    tenant: String,
+    #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+    #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+    #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, JsTables>> {
+    let range = convert::time_range(start, end)?;
+    let options = table_options(options)?;
+    let store = store.shared();
+    promise::spawn(env, async move {
+        let tables = export::tenant_tables(store.as_ref(), &tenant, range?, &options?).await?;
+        Ok(JsTables(tables))
+    })
+}
+
+/// Writes a tenant's analytics tables for `[start, end)` to `directory` as `<table>.<format>`
+/// files (`format`: `csv` by default, `jsonl` or `parquet`), replacing files of the same name;
+/// resolves to one `{ table, path, rows, columns }` per file. `options` as for `tenantTables`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "Promise<Array<{ table: string; path: string; rows: number; columns: number }>>"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn export_tables<'env>(
+    env: &'env Env,
+    store: &Store,
+    tenant: String,
+    directory: String,
+    #[napi(ts_arg_type = "'csv' | 'jsonl' | 'parquet' | null")] format: Option<String>,
+    #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+    #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+    #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let format = format.as_deref().unwrap_or("csv").parse::<TableFormat>();
+    let range = convert::time_range(start, end)?;
+    let options = table_options(options)?;
+    let store = store.shared();
+    promise::spawn(env, async move {
+        let directory = PathBuf::from(directory);
+        let files = export::export_tables(
+            store.as_ref(),
+            &tenant,
+            range?,
+            &options?,
+            format?,
+            &directory,
+        )
+        .await?;
+        Ok(serde_json::to_value(files)?)
+    })
+}
