@@ -39,6 +39,7 @@ def test_a_viewer_sees_its_tenant_masked_and_every_access_is_audited(store, tmp_
     assert [e["allowed"] for e in events[:4]] == [True, True, True, False]
     assert events[1]["call_id"] == "c1" and events[1]["redacted"] is True
     assert events[3]["tenant"] == "south" and "south" in events[3]["reason"]
+    assert events[0]["reason"] is None and events[0]["tenant"] is None
     assert all(e["principal"] == "dana" and e["role"] == "viewer" for e in events)
 
 
@@ -58,6 +59,8 @@ def test_an_ingest_principal_writes_its_tenants_only(store, tmp_path):
 def test_bad_principals_are_rejected(store, tmp_path):
     with pytest.raises(aa.InvalidArgumentError, match="role"):
         store.scoped({"id": "x", "role": "owner", "tenants": ["*"]}, tmp_path / "a.jsonl")
+    with pytest.raises(aa.InvalidArgumentError, match="colour"):
+        store.scoped({"id": "x", "role": "viewer", "tenants": ["*"], "colour": "red"}, tmp_path / "a.jsonl")
     with pytest.raises(aa.InvalidArgumentError, match="at least one tenant"):
         store.scoped({"id": "x", "role": "viewer", "tenants": []}, tmp_path / "a.jsonl")
     with pytest.raises(aa.AybizaError):

@@ -2,7 +2,7 @@
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -61,7 +61,7 @@ def test_tables_as_rows_and_with_a_time_range(simulated):
     store, tenant = simulated
     rows = aa.tenant_tables(store, tenant, table="rows", options={"tables": ["calls"]})["calls"]
     first = min(r["started_at"] for r in rows)
-    cut = datetime(first.year, first.month, first.day + 1, tzinfo=timezone.utc)
+    cut = datetime(first.year, first.month, first.day, tzinfo=timezone.utc) + timedelta(days=1)
     later = aa.tenant_tables(store, tenant, start=cut, options={"tables": ["calls"]})["calls"]
     assert len(later["call_id"]) == sum(1 for r in rows if r["started_at"] >= cut) > 0
 
@@ -107,5 +107,7 @@ def test_bad_arguments_raise_typed_errors(tmp_path):
         aa.tenant_tables(store, "t", options={"tables": ["calls", "calls"]})
     with pytest.raises(aa.InvalidArgumentError, match="agents"):
         aa.tenant_tables(store, "t", options={"tables": ["agents"]})
-    with pytest.raises(aa.InvalidArgumentError):
+    with pytest.raises(aa.InvalidArgumentError, match="colour"):
         aa.tenant_tables(store, "t", options={"colour": "red"})
+    with pytest.raises(ValueError, match="table kind"):
+        aa.tenant_tables(store, "t", table="excel")

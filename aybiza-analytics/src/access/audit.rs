@@ -51,7 +51,8 @@ impl AuditAction {
     }
 }
 
-/// One access to a store by a principal, allowed or denied.
+/// One access to a store by a principal, allowed or denied. Fields that do not apply are
+/// `null` in JSON, so every event has every key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     /// When the access was decided.
@@ -63,13 +64,13 @@ pub struct AuditEvent {
     /// What was asked for.
     pub action: AuditAction,
     /// The tenant asked for (`None` for the tenant list).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tenant: Option<String>,
     /// The time range of a range query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub range: Option<TimeRange>,
     /// The call of a transcript read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub call_id: Option<String>,
     /// Whether the access was allowed.
     pub allowed: bool,
@@ -78,7 +79,7 @@ pub struct AuditEvent {
     /// Whether personal data was masked in what was returned.
     pub redacted: bool,
     /// Why the access was denied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<String>,
 }
 

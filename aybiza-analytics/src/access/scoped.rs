@@ -61,7 +61,7 @@ impl ScopedStore {
         if principal.id.trim().is_empty() {
             return Err(Error::InvalidArgument("a principal needs an id".into()));
         }
-        if principal.tenants.is_empty() || principal.tenants.iter().any(|t| t.is_empty()) {
+        if principal.tenants.is_empty() || principal.tenants.iter().any(|t| t.trim().is_empty()) {
             return Err(Error::InvalidArgument(format!(
                 "principal '{}' needs at least one tenant, and no empty tenant name (\"*\" for every tenant)",
                 principal.id
@@ -138,18 +138,20 @@ impl ScopedStore {
         self.audit.record(&self.event(access, records, None))
     }
 
-    /// Reads with `read` after the checks, masks what a viewer may not see, and records it.
-    async fn read<T, F>(
+    /// Reads with `read` after the checks (so a denied read never reaches the inner store),
+    /// masks what a viewer may not see, and records it.
+    async fn read<T, F, Fut>(
         &self,
         access: Access<'_>,
         read: F,
         mask: fn(&Redactor, &mut T),
     ) -> Result<Vec<T>>
     where
-        F: Future<Output = Result<Vec<T>>>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<T>>>,
     {
         self.check_read(access)?;
-        let mut rows = read.await?;
+        let mut rows = read().await?;
         if self.masks() {
             for row in &mut rows {
                 mask(&self.redactor, row);
@@ -196,38 +198,51 @@ impl Store for ScopedStore {
                 }
             }
         }
-        let denial = if !principal.role.can_write() {
-            Some((
-                None,
-                format!(
-                    "'{}' has the {} role, which may not write records",
-                    principal.id,
-                    principal.role.as_str()
-                ),
-            ))
+        // One event per tenant of the batch, allowed or denied; an empty batch records one event.
+        let accesses: Vec<Access<'_>> = if per_tenant.is_empty() {
+            vec![Access {
+                action: AuditAction::Put,
+                tenant: None,
+                range: None,
+                call_id: None,
+            }]
         } else {
             per_tenant
                 .keys()
-                .find(|tenant| !principal.covers(tenant))
-                .map(|tenant| {
-                    (
-                        Some(tenant.as_str()),
-                        format!("'{}' may not write to tenant '{tenant}'", principal.id),
-                    )
-                })
+                .map(|tenant| Access::of_tenant(AuditAction::Put, tenant))
+                .collect()
         };
-        if let Some((tenant, reason)) = denial {
-            let access = Access {
-                action: AuditAction::Put,
-                tenant,
-                range: None,
-                call_id: None,
-            };
-            return Err(self.deny(access, reason));
+        let foreign: Vec<&str> = per_tenant
+            .keys()
+            .map(String::as_str)
+            .filter(|tenant| !principal.covers(tenant))
+            .collect();
+        let denial = if !principal.role.can_write() {
+            Some(format!(
+                "'{}' has the {} role, which may not write records",
+                principal.id,
+                principal.role.as_str()
+            ))
+        } else if !foreign.is_empty() {
+            Some(format!(
+                "'{}' may not write to tenant '{}'",
+                principal.id,
+                foreign.join("', '")
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = denial {
+            for access in &accesses {
+                self.audit
+                    .record(&self.event(*access, 0, Some(reason.clone())))?;
+            }
+            return Err(Error::Forbidden(reason));
         }
         let written = self.inner.put(records).await?;
-        for (tenant, count) in &per_tenant {
-            self.allow(Access::of_tenant(AuditAction::Put, tenant), *count)?;
+        for access in accesses {
+            let count = access.tenant.map_or(0, |tenant| per_tenant[tenant]);
+            self.allow(access, count)?;
         }
         Ok(written)
     }
@@ -256,21 +271,25 @@ impl Store for ScopedStore {
 
     async fn calls(&self, tenant: &str, range: TimeRange) -> Result<Vec<Call>> {
         let access = Access::in_range(AuditAction::Calls, tenant, range);
-        self.read(access, self.inner.calls(tenant, range), mask_call)
+        self.read(access, || self.inner.calls(tenant, range), mask_call)
             .await
     }
 
     async fn utterances(&self, tenant: &str, range: TimeRange) -> Result<Vec<Utterance>> {
         let access = Access::in_range(AuditAction::Utterances, tenant, range);
-        self.read(access, self.inner.utterances(tenant, range), mask_utterance)
-            .await
+        self.read(
+            access,
+            || self.inner.utterances(tenant, range),
+            mask_utterance,
+        )
+        .await
     }
 
     async fn utterances_without_call(&self, tenant: &str) -> Result<Vec<Utterance>> {
         let access = Access::of_tenant(AuditAction::UtterancesWithoutCall, tenant);
         self.read(
             access,
-            self.inner.utterances_without_call(tenant),
+            || self.inner.utterances_without_call(tenant),
             mask_utterance,
         )
         .await
@@ -283,7 +302,7 @@ impl Store for ScopedStore {
         };
         self.read(
             access,
-            self.inner.transcript(tenant, call_id),
+            || self.inner.transcript(tenant, call_id),
             mask_utterance,
         )
         .await
@@ -291,14 +310,22 @@ impl Store for ScopedStore {
 
     async fn journey_events(&self, tenant: &str, range: TimeRange) -> Result<Vec<JourneyEvent>> {
         let access = Access::in_range(AuditAction::JourneyEvents, tenant, range);
-        self.read(access, self.inner.journey_events(tenant, range), mask_event)
-            .await
+        self.read(
+            access,
+            || self.inner.journey_events(tenant, range),
+            mask_event,
+        )
+        .await
     }
 
     async fn metrics(&self, tenant: &str, range: TimeRange) -> Result<Vec<MetricSample>> {
         let access = Access::in_range(AuditAction::Metrics, tenant, range);
-        self.read(access, self.inner.metrics(tenant, range), nothing_to_mask)
-            .await
+        self.read(
+            access,
+            || self.inner.metrics(tenant, range),
+            nothing_to_mask,
+        )
+        .await
     }
 }
 

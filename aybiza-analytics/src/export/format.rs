@@ -7,7 +7,6 @@ use std::str::FromStr;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::tables::{ColumnValues, Table, TableKind, TableOptions, tenant_tables};
 use crate::model::TimeRange;
@@ -74,8 +73,8 @@ pub fn write_table(table: &Table, format: TableFormat, out: impl Write + Send) -
 
 /// Writes each table to `directory/<table>.<extension>` (creating the directory), replacing
 /// files of the same name; returns the paths in the order of `tables`. Each file is written
-/// under a temporary name and renamed when complete, so a failure never leaves a truncated
-/// table where a complete one was.
+/// under a temporary name and renamed when complete, so a failed write never leaves a
+/// truncated table where a complete one was (the rename is not fsynced: a power cut may).
 pub fn write_tables(
     tables: &[Table],
     format: TableFormat,
@@ -87,7 +86,7 @@ pub fn write_tables(
         .map(|table| {
             let name = format!("{}.{}", table.kind.as_str(), format.extension());
             let path = directory.join(&name);
-            let partial = directory.join(format!(".{name}.partial"));
+            let partial = directory.join(format!(".{name}.{}.partial", std::process::id()));
             let written = File::create(&partial)
                 .map_err(Error::from)
                 .and_then(|file| write_table(table, format, file));
@@ -188,26 +187,39 @@ fn write_csv(table: &Table, out: impl Write) -> Result<()> {
 
 fn write_json_lines(table: &Table, out: impl Write) -> Result<()> {
     let mut out = BufWriter::new(out);
-    for i in 0..table.rows() {
-        let row: Map<String, Value> = table
-            .columns
-            .iter()
-            .map(|c| {
-                let value = match &c.values {
-                    ColumnValues::Text(v) => v[i].clone().map(Value::from),
-                    ColumnValues::Integer(v) => v[i].map(Value::from),
-                    ColumnValues::Float(v) => v[i].map(Value::from),
-                    ColumnValues::Boolean(v) => v[i].map(Value::from),
-                    ColumnValues::Timestamp(v) => v[i].as_ref().map(|t| timestamp_text(t).into()),
-                };
-                (c.name.clone(), value.unwrap_or(Value::Null))
-            })
-            .collect();
-        serde_json::to_writer(&mut out, &row)?;
+    for row in 0..table.rows() {
+        serde_json::to_writer(&mut out, &JsonRow { table, row })?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// One row of a table as a JSON object whose keys keep the columns' order (a
+/// `serde_json::Map` would sort them).
+struct JsonRow<'a> {
+    table: &'a Table,
+    row: usize,
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let i = self.row;
+        let mut map = serializer.serialize_map(Some(self.table.columns.len()))?;
+        for column in &self.table.columns {
+            match &column.values {
+                ColumnValues::Text(v) => map.serialize_entry(&column.name, &v[i])?,
+                ColumnValues::Integer(v) => map.serialize_entry(&column.name, &v[i])?,
+                ColumnValues::Float(v) => map.serialize_entry(&column.name, &v[i])?,
+                ColumnValues::Boolean(v) => map.serialize_entry(&column.name, &v[i])?,
+                ColumnValues::Timestamp(v) => {
+                    map.serialize_entry(&column.name, &v[i].as_ref().map(timestamp_text))?
+                }
+            }
+        }
+        map.end()
+    }
 }
 
 #[cfg(feature = "parquet")]

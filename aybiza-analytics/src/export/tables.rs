@@ -15,7 +15,8 @@ use crate::model::{
 use crate::patterns::live::call_end_ms;
 use crate::privacy::Redactor;
 use crate::sentiment::{
-    HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, SentimentLabel, aggregate, text_weight,
+    HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, aggregate, customer_quarters,
+    text_weight,
 };
 use crate::store::Store;
 use crate::{Error, Result};
@@ -160,7 +161,8 @@ impl Default for TableOptions {
 /// Builds the tables `options` asks for from records of one or more tenants (every row names
 /// its tenant). Utterances join their call on tenant and call id; an utterance without a call
 /// record still has its row in the utterances table. Sentiment is scored on the original text,
-/// before redaction; a text the analyzer rejects (empty) has blank sentiment.
+/// before redaction; a text the analyzer rejects (empty, or over its size limit) has blank
+/// sentiment.
 ///
 /// ```
 /// use aybiza_analytics::export::{TableKind, TableOptions, analytics_tables};
@@ -227,6 +229,8 @@ pub fn analytics_tables(
 }
 
 /// Reads `tenant`'s records in `range` from `store` and builds [`analytics_tables`] from them.
+/// With [`TimeRange::all`], the utterances table also has the utterances whose call has no
+/// record yet ([`Store::utterances_without_call`]), as [`super::export_tenant`] does.
 pub async fn tenant_tables(
     store: &dyn Store,
     tenant: &str,
@@ -243,10 +247,20 @@ pub async fn tenant_tables(
             }
         },
         async {
-            match calls_or_utterances {
-                true => store.utterances(tenant, range).await,
-                false => Ok(Vec::new()),
+            if !calls_or_utterances {
+                return Ok(Vec::new());
             }
+            // As the records export does: with all of time, the utterances whose call has no
+            // record yet are rows too (no time range selects them). Read first, so a call
+            // stored meanwhile brings them along instead of hiding them from both reads.
+            let without_call = if range == TimeRange::all() && wants(TableKind::Utterances) {
+                store.utterances_without_call(tenant).await?
+            } else {
+                Vec::new()
+            };
+            let mut utterances = store.utterances(tenant, range).await?;
+            utterances.extend(without_call);
+            Ok(utterances)
         },
         async {
             match wants(TableKind::JourneyEvents) {
@@ -321,7 +335,7 @@ impl TableBuilder {
         self.float("sentiment", column(|s| s.score));
         self.text(
             "sentiment_label",
-            rows.iter().map(|s| s.map(|s| label_name(s.label))),
+            rows.iter().map(|s| s.map(|s| s.label.as_str())),
         );
         let levels: [Field<Sentiment, f64>; 7] = [
             ("intensity", |s| s.intensity),
@@ -373,14 +387,6 @@ fn rounded(value: f64) -> f64 {
     (value * scale).round() / scale
 }
 
-fn label_name(label: SentimentLabel) -> &'static str {
-    match label {
-        SentimentLabel::Negative => "negative",
-        SentimentLabel::Neutral => "neutral",
-        SentimentLabel::Positive => "positive",
-    }
-}
-
 fn redacted(text: &str, redactor: Option<&Redactor>) -> String {
     match redactor {
         Some(redactor) => redactor.redact(text).text,
@@ -417,23 +423,12 @@ fn analyze_call(call: &Call, transcript: &[(&Utterance, Option<&Sentiment>)]) ->
         .map(|(u, _)| u.end_ms)
         .max()
         .unwrap_or(0)
-        .max(call_end_ms(call, &[]))
-        .max(1);
-    let mut customer = (0.0, 0.0);
-    let mut quarters = [(0.0, 0.0); 4];
-    for (u, s) in transcript {
-        let (Some(s), Speaker::Customer) = (s, u.speaker) else {
-            continue;
-        };
-        let weight = text_weight(&u.text);
-        let midpoint = u.start_ms / 2 + u.end_ms / 2;
-        let q = ((u128::from(midpoint) * 4 / u128::from(end_ms)) as usize).min(3);
-        for sums in [&mut customer, &mut quarters[q]] {
-            sums.0 += weight * s.score;
-            sums.1 += weight;
-        }
-    }
-    let mean = |(sum, weight): (f64, f64)| (weight > 0.0).then(|| sum / weight);
+        .max(call_end_ms(call, &[]));
+    let customer: Vec<(&Sentiment, f64)> = transcript
+        .iter()
+        .filter(|(u, _)| u.speaker == Speaker::Customer)
+        .filter_map(|(u, s)| s.map(|s| (s, text_weight(&u.text))))
+        .collect();
     CallAnalysis {
         utterances: transcript.len() as i64,
         customer_utterances: transcript
@@ -446,8 +441,8 @@ fn analyze_call(call: &Call, transcript: &[(&Utterance, Option<&Sentiment>)]) ->
                 .filter_map(|(u, s)| s.map(|s| (s, text_weight(&u.text)))),
         )
         .ok(),
-        customer_sentiment: mean(customer),
-        customer_quarters: quarters.map(mean),
+        customer_sentiment: aggregate(customer).ok().map(|s| s.score),
+        customer_quarters: customer_quarters(transcript.iter().copied(), end_ms),
     }
 }
 

@@ -205,6 +205,18 @@ fn non_empty(field: &'static str, value: &str) -> Check {
     }
 }
 
+/// A tenant id: not empty, and not `*`, which a [`crate::access::Principal`] uses for every tenant.
+fn tenant_id(field: &'static str, value: &str) -> Check {
+    non_empty(field, value)?;
+    if value.trim() == "*" {
+        return Err((
+            field,
+            "`*` is reserved (it means every tenant to a principal)".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn finite(field: &'static str, value: f64) -> Check {
     if value.is_finite() {
         Ok(())
@@ -237,13 +249,13 @@ fn in_calendar(field: &'static str, at: chrono::DateTime<chrono::Utc>) -> Check 
 }
 
 fn validate_tenant(t: &Tenant) -> Check {
-    non_empty("id", &t.id)?;
+    tenant_id("id", &t.id)?;
     non_empty("name", &t.name)
 }
 
 fn validate_call(c: &Call) -> Check {
     non_empty("id", &c.id)?;
-    non_empty("tenant", &c.tenant)?;
+    tenant_id("tenant", &c.tenant)?;
     non_empty("customer_id", &c.customer_id)?;
     in_calendar("started_at", c.started_at)?;
     if let Some(end) = c.ended_at {
@@ -264,7 +276,7 @@ fn validate_call(c: &Call) -> Check {
 }
 
 fn validate_utterance(u: &Utterance, limits: &IngestLimits) -> Check {
-    non_empty("tenant", &u.tenant)?;
+    tenant_id("tenant", &u.tenant)?;
     non_empty("call_id", &u.call_id)?;
     if u.end_ms < u.start_ms {
         return Err((
@@ -312,7 +324,7 @@ fn validate_voice(v: &VoiceFeatures) -> Check {
 
 fn validate_journey_event(e: &JourneyEvent) -> Check {
     non_empty("id", &e.id)?;
-    non_empty("tenant", &e.tenant)?;
+    tenant_id("tenant", &e.tenant)?;
     non_empty("customer_id", &e.customer_id)?;
     non_empty("channel", &e.channel)?;
     non_empty("action", &e.action)?;
@@ -327,7 +339,7 @@ fn validate_journey_event(e: &JourneyEvent) -> Check {
 }
 
 fn validate_metric(m: &MetricSample) -> Check {
-    non_empty("tenant", &m.tenant)?;
+    tenant_id("tenant", &m.tenant)?;
     non_empty("metric", &m.metric)?;
     // `|` separates the parts of the sample's key (`Record::key`).
     for (field, name) in [("metric", &m.metric), ("source", &m.source)] {
@@ -407,6 +419,17 @@ mod tests {
             err.to_string().contains("outside the years 1 to 9999"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_tenant_wildcard_is_not_a_tenant_id() {
+        let line = CALL.replace(r#""tenant":"t1""#, r#""tenant":"*""#);
+        let err = parse_line(line.as_bytes(), 1, &IngestLimits::default()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("tenant"));
+        assert!(err.to_string().contains("reserved"), "{err}");
+        let tenant = r#"{"type":"tenant","id":" * ","name":"All"}"#;
+        let err = parse_line(tenant.as_bytes(), 1, &IngestLimits::default()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("id"));
     }
 
     #[test]

@@ -17,7 +17,8 @@ use crate::Result;
 use crate::model::{Call, CallOutcome, Speaker, Utterance};
 use crate::patterns::live::{LiveRules, call_end_ms, live_utterance};
 use crate::sentiment::{
-    HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, aggregate, text_weight,
+    HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, aggregate, customer_quarters,
+    text_weight,
 };
 
 /// Number of equal-width histogram bins over [-1, 1].
@@ -267,17 +268,10 @@ impl SentimentTally {
             5
         }] += 1;
 
-        let end_ms = call_end_ms(call, transcript).max(1);
-        let mut quarter_sums = [(0.0, 0.0); 4];
-        for (u, s) in transcript.iter().zip(scores) {
-            if let Some(s) = s {
-                let q = ((u.start_ms.saturating_mul(4) / end_ms) as usize).min(3);
-                let w = text_weight(&u.text);
-                quarter_sums[q].0 += w * s.score;
-                quarter_sums[q].1 += w;
-            }
-        }
-        let quarters = quarter_sums.map(|(sum, w)| (w > 0.0).then(|| sum / w));
+        let quarters = customer_quarters(
+            transcript.iter().zip(scores.iter().map(Option::as_ref)),
+            call_end_ms(call, transcript),
+        );
         if let [Some(first), _, _, Some(last)] = quarters {
             let journey = |why: &str| SampleJourney {
                 why: why.to_owned(),

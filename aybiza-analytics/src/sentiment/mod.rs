@@ -29,6 +29,7 @@ pub use model::TrainingInfo;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
+use crate::model::{Speaker, Utterance};
 
 /// Three-way polarity of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,6 +46,15 @@ pub enum SentimentLabel {
 impl SentimentLabel {
     /// Half-width of the neutral band around zero, the convention of VADER and of Hutto & Gilbert (2014).
     pub const NEUTRAL_BAND: f64 = 0.05;
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentimentLabel::Negative => "negative",
+            SentimentLabel::Neutral => "neutral",
+            SentimentLabel::Positive => "positive",
+        }
+    }
 
     /// The label of a score in [-1, 1].
     pub fn from_score(score: f64) -> Self {
@@ -102,6 +112,28 @@ pub trait SentimentAnalyzer: Send + Sync {
 /// The weight of a text when utterance scores are averaged over a call: its word count (at least 1).
 pub fn text_weight(text: &str) -> f64 {
     text.split_whitespace().count().max(1) as f64
+}
+
+/// The customer's sentiment in each quarter of a call lasting `call_ms`, as Contact Lens splits
+/// a call: the [`text_weight`]-weighted mean score of the customer's scored utterances whose
+/// midpoint falls in the quarter (`None` where the customer said nothing that was scored).
+pub fn customer_quarters<'a>(
+    utterances: impl IntoIterator<Item = (&'a Utterance, Option<&'a Sentiment>)>,
+    call_ms: u64,
+) -> [Option<f64>; 4] {
+    let call_ms = u128::from(call_ms.max(1));
+    let mut sums = [(0.0, 0.0); 4];
+    for (utterance, sentiment) in utterances {
+        let (Some(sentiment), Speaker::Customer) = (sentiment, utterance.speaker) else {
+            continue;
+        };
+        let midpoint = utterance.start_ms / 2 + utterance.end_ms / 2;
+        let quarter = ((u128::from(midpoint) * 4 / call_ms) as usize).min(3);
+        let weight = text_weight(&utterance.text);
+        sums[quarter].0 += weight * sentiment.score;
+        sums[quarter].1 += weight;
+    }
+    sums.map(|(sum, weight)| (weight > 0.0).then(|| sum / weight))
 }
 
 /// The sentiment of a whole call from its utterances' sentiments and weights

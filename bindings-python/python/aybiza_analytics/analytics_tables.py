@@ -27,5 +27,7 @@ def tenant_tables(
     ``sentiment`` (default ``True``: sentiment and emotion columns). Timestamps are UTC
     ``datetime``s; missing values are ``None``.
     """
+    if table not in ("columns", "rows", "pandas", "arrow"):
+        raise ValueError(f"unknown table kind {table!r}: expected 'pandas', 'arrow', 'columns' or 'rows'")
     tables = _native.tenant_tables(store, tenant, start, end, options)
     return {name: from_columns(columns, table) for name, columns in tables.items()}

@@ -124,6 +124,8 @@ async fn writes_need_a_writing_role_and_every_tenant_of_the_batch() {
             .collect::<Vec<_>>(),
         [
             (AuditAction::Put, true, 3),
+            // The refused batch: one event for each of its two tenants.
+            (AuditAction::Put, false, 0),
             (AuditAction::Put, false, 0),
             (AuditAction::Calls, false, 0),
         ]
@@ -225,4 +227,101 @@ async fn a_jsonl_audit_log_reads_back_every_event() {
     std::fs::write(&path, "{\"not\":\"an event\"}\n").unwrap();
     let error = read_audit_log(&path).unwrap_err();
     assert!(matches!(error, Error::InvalidArgument(m) if m.contains("line 1")));
+}
+
+#[tokio::test]
+async fn every_write_is_audited_per_tenant_even_when_refused_or_empty() {
+    let inner: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let (pipeline, audit) = scoped(inner.clone(), Role::Ingest, &["north"]);
+    pipeline.put(Vec::new()).await.unwrap();
+    pipeline.put(records()).await.unwrap_err();
+    let (viewer, viewer_audit) = scoped(inner, Role::Viewer, &["north"]);
+    viewer.put(records()).await.unwrap_err();
+    let summary = |log: &MemoryAuditLog| {
+        log.events()
+            .iter()
+            .map(|e| (e.tenant.clone(), e.allowed, e.records))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        summary(&audit),
+        [
+            (None, true, 0),
+            (Some("north".to_owned()), false, 0),
+            (Some("south".to_owned()), false, 0),
+        ]
+    );
+    assert_eq!(
+        viewer_audit.events()[1].reason.as_deref(),
+        Some("'pat' has the viewer role, which may not write records")
+    );
+    assert_eq!(summary(&viewer_audit).len(), 2);
+    // Every event has every key, null where it does not apply.
+    let json = serde_json::to_value(&audit.events()[0]).unwrap();
+    for key in ["tenant", "range", "call_id", "reason"] {
+        assert_eq!(json[key], serde_json::Value::Null, "{key}");
+    }
+}
+
+#[tokio::test]
+async fn a_denied_read_never_reaches_the_inner_store() {
+    struct Unreachable;
+    #[async_trait]
+    impl Store for Unreachable {
+        async fn put(&self, _: Vec<Record>) -> Result<WriteCounts> {
+            unreachable!("denied")
+        }
+        async fn tenant_ids(&self) -> Result<Vec<String>> {
+            unreachable!("denied")
+        }
+        async fn tenant(&self, _: &str) -> Result<Option<Tenant>> {
+            unreachable!("denied")
+        }
+        async fn calls(&self, _: &str, _: TimeRange) -> Result<Vec<Call>> {
+            unreachable!("denied")
+        }
+        async fn utterances(&self, _: &str, _: TimeRange) -> Result<Vec<Utterance>> {
+            unreachable!("denied")
+        }
+        async fn utterances_without_call(&self, _: &str) -> Result<Vec<Utterance>> {
+            unreachable!("denied")
+        }
+        async fn transcript(&self, _: &str, _: &str) -> Result<Vec<Utterance>> {
+            unreachable!("denied")
+        }
+        async fn journey_events(&self, _: &str, _: TimeRange) -> Result<Vec<JourneyEvent>> {
+            unreachable!("denied")
+        }
+        async fn metrics(&self, _: &str, _: TimeRange) -> Result<Vec<MetricSample>> {
+            unreachable!("denied")
+        }
+    }
+    let (viewer, audit) = scoped(Arc::new(Unreachable), Role::Viewer, &["north"]);
+    let all = TimeRange::all();
+    assert!(viewer.calls("south", all).await.is_err());
+    assert!(viewer.utterances_without_call("south").await.is_err());
+    assert!(viewer.metrics("south", all).await.is_err());
+    assert!(viewer.tenant("south").await.is_err());
+    assert!(viewer.put(records()).await.is_err());
+    assert_eq!(audit.events().len(), 1 + 1 + 1 + 1 + 2);
+}
+
+#[tokio::test]
+async fn utterances_without_a_call_are_masked_for_a_viewer_too() {
+    let inner = filled().await;
+    let orphan: Record = serde_json::from_str(
+        r#"{"type":"utterance","tenant":"north","call_id":"c9","seq":0,"speaker":"customer","text":"mail jo@example.com","start_ms":0,"end_ms":900}"#,
+    )
+    .unwrap();
+    inner.put(vec![orphan]).await.unwrap();
+    let (viewer, audit) = scoped(inner, Role::Viewer, &["north"]);
+    let orphans = viewer.utterances_without_call("north").await.unwrap();
+    assert_eq!(orphans[0].text, "mail [EMAIL]");
+    let tenant = viewer.tenant("north").await.unwrap();
+    assert!(tenant.is_none());
+    let events = audit.events();
+    assert_eq!(events[0].action, AuditAction::UtterancesWithoutCall);
+    assert!(events[0].redacted);
+    assert_eq!(events[1].action, AuditAction::Tenant);
+    assert!(!events[1].redacted);
 }
