@@ -601,4 +601,20 @@ fn tables_writes_one_file_per_table() {
     ]);
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table 'agents'"));
+
+    // A store that does not exist is an error, not a new empty store reported on.
+    for command in ["tables", "export"] {
+        let missing = aybiza(&[
+            command,
+            "--store",
+            &path("missing.db"),
+            "--tenant",
+            &tenant,
+            "--output",
+            &path("m"),
+        ]);
+        assert_eq!(missing.status.code(), Some(1), "{missing:?}");
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+        assert!(!dir.path().join("missing.db").exists());
+    }
 }

@@ -178,6 +178,20 @@ pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> Checked<T> {
     serde_path_to_error::deserialize(value).map_err(|e| invalid(format!("{name}: {e}")))
 }
 
+/// An optional options object read as a library type: `null`, `undefined` or no argument give
+/// its defaults; an unknown or mistyped field is an `InvalidArgument` error naming it.
+pub fn options_or_default<T: DeserializeOwned + Default>(
+    name: &str,
+    value: Option<Unknown>,
+) -> napi::Result<Checked<T>> {
+    Ok(
+        optional_object_json(name, value)?.and_then(|value| match value {
+            Some(value) => from_json(name, value),
+            None => Ok(T::default()),
+        }),
+    )
+}
+
 /// Parses a time bound's text as the core does ([`parse_instant`]: ISO 8601, UTC without an
 /// offset, a bare date at midnight UTC), as in Python and the CLI.
 pub fn iso8601(name: &str, text: &str) -> Checked<DateTime<Utc>> {

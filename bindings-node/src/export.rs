@@ -9,18 +9,9 @@ use napi::{Env, sys};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::convert::{self, Checked};
+use crate::convert;
 use crate::promise;
 use crate::store::Store;
-
-fn table_options(options: Option<Unknown>) -> napi::Result<Checked<TableOptions>> {
-    Ok(
-        convert::optional_object_json("options", options)?.and_then(|value| match value {
-            Some(value) => convert::from_json::<TableOptions>("options", value),
-            None => Ok(TableOptions::default()),
-        }),
-    )
-}
 
 /// Tables on their way to JS: an object of table name to an object of column name to array
 /// (timestamps as ISO-8601 UTC strings with milliseconds, blanks as `null`). Built property by
@@ -75,7 +66,7 @@ pub fn tenant_tables<'env>(
     #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, JsTables>> {
     let range = convert::time_range(start, end)?;
-    let options = table_options(options)?;
+    let options = convert::options_or_default::<TableOptions>("options", options)?;
     let store = store.shared();
     promise::spawn(env, async move {
         let tables = export::tenant_tables(store.as_ref(), &tenant, range?, &options?).await?;
@@ -103,7 +94,7 @@ pub fn export_tables<'env>(
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let format = format.as_deref().unwrap_or("csv").parse::<TableFormat>();
     let range = convert::time_range(start, end)?;
-    let options = table_options(options)?;
+    let options = convert::options_or_default::<TableOptions>("options", options)?;
     let store = store.shared();
     promise::spawn(env, async move {
         let directory = PathBuf::from(directory);

@@ -29,11 +29,7 @@ pub fn generate_insights<'env>(
     #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let range = convert::time_range(start, end)?;
-    let options =
-        convert::optional_object_json("options", options)?.and_then(|value| match value {
-            Some(value) => convert::from_json::<InsightOptions>("options", value),
-            None => Ok(InsightOptions::default()),
-        });
+    let options = convert::options_or_default::<InsightOptions>("options", options)?;
     let store = store.shared();
     promise::spawn(env, async move {
         let generator = StatisticalInsights { options: options? };

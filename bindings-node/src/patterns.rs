@@ -29,11 +29,7 @@ pub fn discover_patterns<'env>(
     #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let range = convert::time_range(start, end)?;
-    let options =
-        convert::optional_object_json("options", options)?.and_then(|value| match value {
-            Some(value) => convert::from_json::<DiscoveryOptions>("options", value),
-            None => Ok(DiscoveryOptions::default()),
-        });
+    let options = convert::options_or_default::<DiscoveryOptions>("options", options)?;
     let store = store.shared();
     promise::spawn(env, async move {
         let findings = discover(store.as_ref(), &tenant, range?, &options?).await?;
@@ -57,11 +53,7 @@ pub fn analyze_call_patterns<'env>(
     llm_client: Option<&LlmClient>,
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let range = convert::time_range(start, end)?;
-    let options =
-        convert::optional_object_json("options", options)?.and_then(|value| match value {
-            Some(value) => convert::from_json::<PatternAnalysisOptions>("options", value),
-            None => Ok(PatternAnalysisOptions::default()),
-        });
+    let options = convert::options_or_default::<PatternAnalysisOptions>("options", options)?;
     let store = store.shared();
     let connection = llm_client.map(LlmClient::connection);
     promise::spawn(env, async move {

@@ -248,6 +248,18 @@ pub fn from_json<T: DeserializeOwned>(name: &str, value: Value) -> PyResult<T> {
     serde_path_to_error::deserialize(value).map_err(|e| invalid_argument(format!("{name}: {e}")))
 }
 
+/// An optional options dict read as a core type: `None` or no argument give its defaults; a
+/// missing, unknown or mistyped field raises [`InvalidArgumentError`](crate::errors::InvalidArgumentError) naming it.
+pub fn options_or_default<T: DeserializeOwned + Default>(
+    name: &str,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<T> {
+    match options.filter(|o| !o.is_none()) {
+        Some(o) => from_json(name, dict_to_json(name, o)?),
+        None => Ok(T::default()),
+    }
+}
+
 /// The Python type name of `object`, for messages.
 pub fn type_name(object: &Bound<'_, PyAny>) -> String {
     object

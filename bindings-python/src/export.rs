@@ -6,17 +6,10 @@ use aybiza_analytics::export::{self, ColumnValues, Table, TableFormat, TableOpti
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{dict_to_json, from_json, time_range, to_py};
+use crate::convert::{options_or_default, time_range, to_py};
 use crate::errors::to_py_err;
 use crate::runtime::run;
 use crate::store::PyStore;
-
-fn table_options(options: Option<&Bound<'_, PyAny>>) -> PyResult<TableOptions> {
-    match options.filter(|o| !o.is_none()) {
-        Some(o) => from_json("options", dict_to_json("options", o)?),
-        None => Ok(TableOptions::default()),
-    }
-}
 
 /// One table as a dict of column name to list (timestamps as UTC `datetime`s, blanks as `None`).
 fn table_to_py<'py>(py: Python<'py>, table: Table) -> PyResult<Bound<'py, PyDict>> {
@@ -50,7 +43,7 @@ pub fn tenant_tables<'py>(
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let range = time_range(start, end)?;
-    let options = table_options(options)?;
+    let options: TableOptions = options_or_default("options", options)?;
     let store = store.shared();
     let tables = run(py, async move {
         export::tenant_tables(store.as_ref(), &tenant, range, &options).await
@@ -80,7 +73,7 @@ pub fn export_tables<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let format: TableFormat = format.parse().map_err(to_py_err)?;
     let range = time_range(start, end)?;
-    let options = table_options(options)?;
+    let options: TableOptions = options_or_default("options", options)?;
     let store = store.shared();
     let files = run(py, async move {
         export::export_tables(store.as_ref(), &tenant, range, &options, format, &directory).await

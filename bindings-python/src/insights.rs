@@ -3,7 +3,7 @@
 use aybiza_analytics::insights::{InsightGenerator, InsightOptions, StatisticalInsights};
 use pyo3::prelude::*;
 
-use crate::convert::{dict_to_json, from_json, time_range, to_py};
+use crate::convert::{options_or_default, time_range, to_py};
 use crate::runtime::run;
 use crate::store::PyStore;
 
@@ -22,10 +22,7 @@ pub fn generate_insights<'py>(
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let range = time_range(start, end)?;
-    let options: InsightOptions = match options.filter(|o| !o.is_none()) {
-        Some(o) => from_json("options", dict_to_json("options", o)?)?,
-        None => InsightOptions::default(),
-    };
+    let options: InsightOptions = options_or_default("options", options)?;
     let store = store.shared();
     let generator = StatisticalInsights { options };
     let insights = run(py, async move {

@@ -7,7 +7,7 @@ use aybiza_analytics::patterns::analyze::{
 use aybiza_analytics::patterns::discovery::{DiscoveryOptions, discover_patterns as discover};
 use pyo3::prelude::*;
 
-use crate::convert::{dict_to_json, from_json, time_range, to_py};
+use crate::convert::{options_or_default, time_range, to_py};
 use crate::llm::PyLlmClient;
 use crate::runtime::run;
 use crate::store::PyStore;
@@ -25,10 +25,7 @@ pub fn discover_patterns<'py>(
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let range = time_range(start, end)?;
-    let options: DiscoveryOptions = match options.filter(|o| !o.is_none()) {
-        Some(o) => from_json("options", dict_to_json("options", o)?)?,
-        None => DiscoveryOptions::default(),
-    };
+    let options: DiscoveryOptions = options_or_default("options", options)?;
     let store = store.shared();
     let findings = run(py, async move {
         discover(store.as_ref(), &tenant, range, &options).await
@@ -52,10 +49,7 @@ pub fn analyze_call_patterns<'py>(
     llm_client: Option<&PyLlmClient>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let range = time_range(start, end)?;
-    let options: PatternAnalysisOptions = match options.filter(|o| !o.is_none()) {
-        Some(o) => from_json("options", dict_to_json("options", o)?)?,
-        None => PatternAnalysisOptions::default(),
-    };
+    let options: PatternAnalysisOptions = options_or_default("options", options)?;
     let store = store.shared();
     let client = llm_client.map(|c| c.core().clone());
     let analysis = run(py, async move {

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::Result;
 use aybiza_analytics::export::export_tenant;
-use aybiza_analytics::{Result, SqliteStore};
 
 use crate::time_args::TimeArgs;
 
@@ -28,7 +28,7 @@ pub struct Args {
 
 /// Writes the tenant's records in the ingest format and a count per kind to stderr.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.store)?;
+    let store = crate::input::existing_store(&args.store)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => {
             crate::input::refuse_same_file(&args.store, path)?;

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use aybiza_analytics::{Error, Result};
+use aybiza_analytics::{Error, Result, SqliteStore};
 
 /// Opens `path` for reading (`-` is standard input); a name ending in `.gz` is decompressed.
 pub fn open(path: &Path) -> Result<Box<dyn Read>> {
@@ -19,6 +19,18 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>> {
     } else {
         Ok(Box::new(reader))
     }
+}
+
+/// Opens the store file at `path` for a command that reads it. A missing file is an error:
+/// opening it would create an empty store, and the command would report on nothing.
+pub fn existing_store(path: &Path) -> Result<SqliteStore> {
+    if !path.exists() {
+        return Err(Error::InvalidArgument(format!(
+            "store {} does not exist",
+            path.display()
+        )));
+    }
+    SqliteStore::open(path)
 }
 
 /// Refuses an output path that names the input file itself: creating the output would empty

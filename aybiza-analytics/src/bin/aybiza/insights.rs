@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::Result;
 use aybiza_analytics::insights::{Insight, InsightGenerator, InsightOptions, StatisticalInsights};
 use aybiza_analytics::llm::summarize::{SummaryResult, executive_summary};
-use aybiza_analytics::{Error, Result, SqliteStore};
 
 use crate::llm_args::LlmArgs;
 use crate::time_args::TimeArgs;
@@ -40,12 +40,7 @@ pub struct Args {
 
 /// Generates the insights and prints them or writes them as JSON.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    if !args.store.exists() {
-        return Err(Error::InvalidArgument(format!(
-            "store {} does not exist",
-            args.store.display()
-        )));
-    }
+    let store = crate::input::existing_store(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;
     let generator = StatisticalInsights {
@@ -55,7 +50,6 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             ..InsightOptions::default()
         },
     };
-    let store = SqliteStore::open(&args.store)?;
     let insights = generator.generate(&store, &args.tenant, range).await?;
     match &args.output {
         Some(path) => {

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::Result;
 use aybiza_analytics::patterns::analyze::{
     PatternAnalysis, PatternAnalysisOptions, analyze_call_patterns,
 };
 use aybiza_analytics::patterns::discovery::PatternFindings;
-use aybiza_analytics::{Error, Result, SqliteStore};
 
 use crate::llm_args::LlmArgs;
 use crate::time_args::TimeArgs;
@@ -33,15 +33,9 @@ pub struct Args {
 
 /// Runs discovery and prints a summary or writes the JSON findings.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    if !args.store.exists() {
-        return Err(Error::InvalidArgument(format!(
-            "store {} does not exist",
-            args.store.display()
-        )));
-    }
+    let store = crate::input::existing_store(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;
-    let store = SqliteStore::open(&args.store)?;
     let analysis = analyze_call_patterns(
         &store,
         &args.tenant,

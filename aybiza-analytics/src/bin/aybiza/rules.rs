@@ -9,7 +9,7 @@ use aybiza_analytics::model::ingest::IngestLimits;
 use aybiza_analytics::patterns::TranscribedCall;
 use aybiza_analytics::patterns::live::{LiveRules, replay_call};
 use aybiza_analytics::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer};
-use aybiza_analytics::{Error, MemoryStore, Result, SqliteStore, Store};
+use aybiza_analytics::{Error, MemoryStore, Result, Store};
 use serde_json::json;
 
 use crate::input;
@@ -47,7 +47,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let rules = Arc::new(load_rules(args.rules.as_deref())?);
     let range = args.time.range()?;
     let store: Box<dyn Store> = match (&args.store, &args.input) {
-        (Some(path), _) => Box::new(SqliteStore::open(path)?),
+        (Some(path), _) => Box::new(input::existing_store(path)?),
         (None, Some(path)) => {
             let mut bytes = Vec::new();
             input::open(path)?.read_to_end(&mut bytes)?;

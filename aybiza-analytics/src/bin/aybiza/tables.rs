@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::Result;
 use aybiza_analytics::export::{TableFormat, TableKind, TableOptions, export_tables};
-use aybiza_analytics::{Result, SqliteStore};
 
 use crate::time_args::TimeArgs;
 
@@ -49,7 +49,7 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 
 /// Builds the tables, writes one file each, and prints a line per file.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.store)?;
+    let store = crate::input::existing_store(&args.store)?;
     let options = TableOptions {
         tables: if args.tables.is_empty() {
             TableKind::ALL.to_vec()
