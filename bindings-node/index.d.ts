@@ -1331,6 +1331,40 @@ export declare class CustomerModels {
 }
 
 /**
+ * Runs statistical insights on cron schedules: ask `nextDue()`, call `runDue(store)` at or
+ * after it (from a timer or job runner), and keep `state` to resume after a restart.
+ */
+export declare class InsightScheduler {
+  /**
+   * A scheduler for `schedules` (objects with `name`, `cron`, and optionally `timezone`,
+   * `window` — `since_previous_run`, `previous_day` or `previous_week` — `tenants` and
+   * `options`; `null` for the daily run at 06:00 UTC on the previous day and the weekly run on
+   * Mondays at 09:00 UTC on the previous week). Schedules in `state` (from `state`) resume
+   * after their last run; others run from the first due time after `start` (`null` for
+   * now). `maxCatchUp` (7 when `null`) bounds the missed due times a schedule runs after
+   * downtime. Throws with code `InvalidArgument` for a bad schedule.
+   */
+  constructor(schedules?: Array<Record<string, unknown>> | null, start?: TimeBound, state?: Record<string, unknown> | null, maxCatchUp?: number | undefined | null)
+  /**
+   * The earliest time a schedule is due, as an ISO-8601 UTC string. Throws with code
+   * `InvalidArgument` while `runDue` holds the scheduler.
+   */
+  nextDue(): string
+  /**
+   * Runs what is due at or before `now` (`null` for now) for each tenant, oldest first:
+   * `schedule`, `tenant`, `due_at`, `range`, `insights`, and `error` when that tenant's run
+   * failed (the others go on). Rejects with code `Store` when the store's tenants cannot be
+   * read; the runs not done stay due.
+   */
+  runDue(store: Store, now?: TimeBound): Promise<Array<Record<string, unknown>>>
+  /**
+   * The progress to persist (`{last_due: {schedule: instant}}`); pass it back as `state`.
+   * Throws with code `InvalidArgument` while `runDue` holds the scheduler.
+   */
+  get state(): Record<string, unknown>
+}
+
+/**
  * Follows customers' journeys event by event: stage, abandonment risk, next
  * best action, satisfaction trend and bottlenecks, compared with a transition
  * model learned from past journeys.
@@ -1368,6 +1402,30 @@ export declare class JourneyTracker {
    * window before `now`; returns their customers, sorted.
    */
   evictIdle(now: Date | string): Array<string>
+}
+
+/**
+ * Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
+ * transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
+ * differs from the 24 hours before, overall and per queue and channel.
+ */
+export declare class LiveInsights {
+  /**
+   * A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
+   * `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`, `segment_by`).
+   * Throws with code `InvalidArgument` for an option out of range or unknown.
+   */
+  constructor(options?: Record<string, unknown> | null)
+  /**
+   * Adds an ended call (a call record, with or without `type: 'call'`) and returns the
+   * insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
+   * `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
+   * with code `InvalidArgument` for a call that has not ended or ended before its tenant's
+   * baseline; such a call changes nothing.
+   */
+  observe(call: Call | (Call & { type: 'call' })): Array<Record<string, unknown>>
+  /** The options in use. */
+  get options(): Record<string, unknown>
 }
 
 /** One live call's rule state, from `LiveRules.newCall()`. Each rule fires at most once per call. */

@@ -449,6 +449,127 @@ fn patterns_prints_a_summary_and_writes_findings() {
 }
 
 #[test]
+fn scheduled_runs_are_written_once_and_resume_from_their_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tenant = simulated_store(dir.path(), "14");
+    std::fs::write(
+        dir.path().join("schedules.toml"),
+        r#"
+[[schedule]]
+name = "daily"
+cron = "0 6 * * *"
+window = "previous_day"
+
+[[schedule]]
+name = "weekly"
+cron = "0 9 * * MON"
+window = "previous_week"
+options = { max_insights = 3 }
+"#,
+    )
+    .unwrap();
+    let schedule = |now: &str| {
+        aybiza(&[
+            "schedule",
+            "--store",
+            &path("s.db"),
+            "--output",
+            &path("runs"),
+            "--config",
+            &path("schedules.toml"),
+            "--since",
+            "2026-01-05",
+            "--now",
+            now,
+            "--max-catch-up",
+            "30",
+        ])
+    };
+    let first = schedule("2026-01-13T07:00:00Z");
+    assert!(first.status.success(), "{first:?}");
+    let runs = dir.path().join("runs");
+    let daily: Vec<String> = std::fs::read_dir(runs.join("daily").join(&tenant))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(daily.len(), 9, "{daily:?}"); // 5 to 13 January
+    let weekly = runs
+        .join("weekly")
+        .join(&tenant)
+        .join("2026-01-12T0900Z.json");
+    let run: serde_json::Value = serde_json::from_str(&text(&weekly)).unwrap();
+    assert_eq!(run["range"]["start"], "2026-01-05T00:00:00Z");
+    assert_eq!(run["range"]["end"], "2026-01-12T00:00:00Z");
+    let insights = run["insights"].as_array().unwrap();
+    assert!(!insights.is_empty() && insights.len() <= 3, "{run}");
+    let state: serde_json::Value =
+        serde_json::from_str(&text(&runs.join("schedule-state.json"))).unwrap();
+    assert_eq!(state["last_due"]["daily"], "2026-01-13T06:00:00Z");
+
+    // Run again at the same time: nothing is due, nothing is rewritten.
+    let again = schedule("2026-01-13T07:00:00Z");
+    assert!(again.status.success(), "{again:?}");
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(!stdout.contains("insights:"), "{stdout}");
+    assert!(
+        stdout.contains("next run due at 2026-01-14 06:00:00 UTC"),
+        "{stdout}"
+    );
+
+    std::fs::write(
+        dir.path().join("schedules.toml"),
+        "[[schedule]]\nname = \"x\"\ncron = \"99 * * * *\"\n",
+    )
+    .unwrap();
+    let bad = schedule("2026-01-13T07:00:00Z");
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid cron expression"));
+}
+
+#[test]
+fn live_insights_replay_the_stored_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    simulated_store(dir.path(), "14");
+    let replayed = aybiza(&[
+        "live-insights",
+        "--store",
+        &path("s.db"),
+        "--options",
+        r#"{"raise_p_value": 0.001}"#,
+        "--output",
+        &path("live.jsonl"),
+    ]);
+    assert!(replayed.status.success(), "{replayed:?}");
+    assert!(String::from_utf8_lossy(&replayed.stderr).contains("calls replayed"));
+    let events: Vec<serde_json::Value> = text(&dir.path().join("live.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    // The simulator plants billing-run spikes and outage storms, which raise insights.
+    assert!(events.iter().any(|e| e["state"] == "raised"), "{events:?}");
+    for event in &events {
+        assert_eq!(event["kind"], "live_change");
+        assert!(
+            event["title"]
+                .as_str()
+                .unwrap()
+                .contains("in the last hour")
+        );
+    }
+    let bad = aybiza(&[
+        "live-insights",
+        "--store",
+        &path("s.db"),
+        "--options",
+        r#"{"window_minutes": 7}"#,
+    ]);
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("window_minutes"));
+}
+
+#[test]
 fn insights_rank_what_differs_and_write_json() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();

@@ -3,7 +3,7 @@ const { test } = require('node:test')
 const assert = require('node:assert/strict')
 
 const aa = require('../index.js')
-const { expectCode } = require('./helpers.js')
+const { expectCode, expectSyncCode } = require('./helpers.js')
 
 function dailyCycle(hours, start = 0) {
   const out = []
@@ -11,14 +11,6 @@ function dailyCycle(hours, start = 0) {
     out.push(50 + 20 * Math.sin(((h % 24) / 24) * 2 * Math.PI) + ((h * 7919) % 11) * 0.2)
   }
   return out
-}
-
-function expectSyncCode(fn, code, pattern) {
-  assert.throws(fn, (error) => {
-    assert.equal(error.code, code)
-    if (pattern) assert.match(error.message, pattern)
-    return true
-  })
 }
 
 test('a forecast of plain values has nested intervals per level', async () => {

@@ -30,6 +30,17 @@ async function expectCode(promise, code, pattern) {
   })
 }
 
+/** Asserts that `fn` throws an `Error` of `code` whose message matches `pattern`. */
+function expectSyncCode(fn, code, pattern) {
+  const assert = require('node:assert/strict')
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof Error, 'throws an Error')
+    assert.equal(error.code, code)
+    if (pattern) assert.match(error.message, pattern)
+    return true
+  })
+}
+
 /** A fresh directory for store files, removed when the process exits. */
 function tempDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aybiza-node-'))
@@ -56,4 +67,14 @@ function counts(report) {
   return { ...report.written, rejected: summarize(report.rejected) }
 }
 
-module.exports = { aa, loadCases, loadRedactionCases, expectCode, tempDir, backends, summarize, counts }
+module.exports = {
+  aa,
+  loadCases,
+  loadRedactionCases,
+  expectCode,
+  expectSyncCode,
+  tempDir,
+  backends,
+  summarize,
+  counts,
+}

@@ -2,7 +2,7 @@
 const { test, before } = require('node:test')
 const assert = require('node:assert/strict')
 
-const { aa, expectCode } = require('./helpers.js')
+const { aa, expectCode, expectSyncCode } = require('./helpers.js')
 
 const SIM = { seed: 9, tenants: 1, days: 14, calls_per_day: 80, journeys_per_day: 0, anomaly_days: 0 }
 
@@ -85,4 +85,73 @@ test('bad options reject with InvalidArgument', async () => {
   await expectCode(aa.generateInsights(store, tenant, null, null, { fdr: 0.1 }), 'InvalidArgument')
   await expectCode(aa.generateInsights(store, ''), 'InvalidArgument')
   assert.deepEqual(await aa.generateInsights(store, 'nobody'), [])
+})
+
+// Two calls a minute of tenant t, 4% abandoned; 40% from minute `incidentFrom` on.
+function liveStream(incidentFrom = null, minutes = 24 * 60 + 120) {
+  const start = Date.UTC(2026, 2, 2)
+  const calls = []
+  for (let i = 0; i < minutes * 2; i++) {
+    const minute = i / 2
+    const abandoned = i % 25 === 0 || (incidentFrom !== null && minute >= incidentFrom && i % 5 < 2)
+    const ended = new Date(start + minute * 60_000)
+    calls.push({
+      type: 'call',
+      id: `c${i}`,
+      tenant: 't',
+      customer_id: `k${i}`,
+      channel: 'voice',
+      direction: 'inbound',
+      queue: i % 2 ? 'billing' : 'tech',
+      started_at: new Date(ended.getTime() - 240_000),
+      ended_at: ended,
+      outcome: abandoned ? 'abandoned' : 'resolved',
+    })
+  }
+  return calls
+}
+
+test('live insights raise a shift in the last hour', () => {
+  const live = new aa.LiveInsights()
+  assert.equal(live.options.window_minutes, 60)
+  const events = liveStream(24 * 60 + 30).flatMap((call) => live.observe(call))
+  const overall = events.filter((e) => e.segment === undefined && e.category === 'abandonment_rate')
+  assert.equal(overall[0].state, 'raised')
+  assert.equal(overall[0].kind, 'live_change')
+  assert.ok(overall[0].title.startsWith('Abandonment rate up in the last hour'))
+  assert.equal(overall[0].baseline.end, overall[0].window.start)
+  const steady = new aa.LiveInsights()
+  assert.deepEqual(liveStream().flatMap((call) => steady.observe(call)), [])
+})
+
+test('live insights refuse calls they cannot count', () => {
+  const live = new aa.LiveInsights({ window_minutes: 30 })
+  const { ended_at, ...open } = liveStream(null, 1)[0]
+  assert.ok(ended_at instanceof Date)
+  expectSyncCode(() => live.observe(open), 'InvalidArgument', /has not ended/)
+  expectSyncCode(() => live.observe({ type: 'tenant', id: 't', name: 'T' }), 'InvalidArgument', /expected a call record/)
+  expectSyncCode(() => new aa.LiveInsights({ window_minutes: 7 }), 'InvalidArgument', /window_minutes/)
+})
+
+const WEEKLY = [{ name: 'weekly', cron: '0 9 * * MON', window: 'previous_week' }]
+
+test('scheduled runs match the generator and never repeat', async () => {
+  const store = await plantedWeeks()
+  const scheduler = new aa.InsightScheduler(WEEKLY, '2026-03-10')
+  assert.equal(scheduler.nextDue(), '2026-03-16T09:00:00.000Z')
+  const runs = await scheduler.runDue(store, new Date('2026-03-16T10:00:00Z'))
+  assert.deepEqual(runs.map((r) => [r.schedule, r.tenant]), [['weekly', 't']])
+  assert.deepEqual(runs[0].range, { start: '2026-03-09T00:00:00Z', end: '2026-03-16T00:00:00Z' })
+  assert.deepEqual(runs[0].insights, await aa.generateInsights(store, 't', '2026-03-09', '2026-03-16'))
+  assert.deepEqual(await scheduler.runDue(store, '2026-03-16T10:00:00Z'), [])
+  const resumed = new aa.InsightScheduler(WEEKLY, null, scheduler.state)
+  assert.equal(resumed.nextDue(), '2026-03-23T09:00:00.000Z')
+  assert.ok(new Date(new aa.InsightScheduler().nextDue()) > new Date())
+})
+
+test('bad schedules are refused', () => {
+  expectSyncCode(() => new aa.InsightScheduler([{ name: 'x', cron: 'not cron' }]), 'InvalidArgument', /cron/)
+  expectSyncCode(() => new aa.InsightScheduler([{ name: 'x', cron: '@daily', every: 1 }]), 'InvalidArgument', /unknown field/)
+  expectSyncCode(() => new aa.InsightScheduler([]), 'InvalidArgument', /no schedules/)
+  expectSyncCode(() => new aa.InsightScheduler('daily'), 'InvalidArgument', /must be an array/)
 })

@@ -7,7 +7,7 @@ const path = require('node:path')
 const zlib = require('node:zlib')
 
 const aa = require('../index.js')
-const { expectCode, tempDir } = require('./helpers.js')
+const { expectCode, expectSyncCode, tempDir } = require('./helpers.js')
 
 const ROOT = path.join(__dirname, '..', '..')
 const CASES = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'journey_cases.json'), 'utf8'))
@@ -16,14 +16,6 @@ const CDNOW = path.join(ROOT, '..', 'shared', 'data', 'cdnow_summary.csv')
 function close(actual, expected, tolerance, label) {
   assert.equal(actual.length, expected.length, label)
   actual.forEach((x, i) => assert.ok(Math.abs(x - expected[i]) <= tolerance, `${label}[${i}]: ${x} vs ${expected[i]}`))
-}
-
-function expectSyncCode(fn, code, pattern) {
-  assert.throws(fn, (error) => {
-    assert.equal(error.code, code)
-    if (pattern) assert.match(error.message, pattern)
-    return true
-  })
 }
 
 test('attribution of the hand example', async () => {

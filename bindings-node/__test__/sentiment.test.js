@@ -2,20 +2,10 @@
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 
-const { aa, expectCode } = require('./helpers.js')
+const { aa, expectCode, expectSyncCode } = require('./helpers.js')
 
 const EMOTIONS = ['angry', 'confused', 'frustrated', 'happy', 'satisfied']
 const analyzer = new aa.SentimentAnalyzer()
-
-/** Asserts that `fn` throws an `Error` with `code` whose message matches `pattern`. */
-function throwsCode(fn, code, pattern) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof Error)
-    assert.equal(error.code, code)
-    if (pattern) assert.match(error.message, pattern)
-    return true
-  })
-}
 
 test('analyze returns the documented shape and label band', () => {
   const result = analyzer.analyze("I've been on hold for an hour and I want to cancel my account!")
@@ -50,38 +40,38 @@ test('Buffers and Uint8Arrays of UTF-8 give the string result', () => {
 })
 
 test('invalid UTF-8 is an InvalidArgument error, not a crash', async () => {
-  throwsCode(() => analyzer.analyze(Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe])), 'InvalidArgument', /not valid UTF-8.*offset 3/)
+  expectSyncCode(() => analyzer.analyze(Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe])), 'InvalidArgument', /not valid UTF-8.*offset 3/)
   await expectCode(analyzer.analyzeBatch(['fine', Buffer.from([0xc3, 0x28])]), 'InvalidArgument', /texts\[1\].*UTF-8/)
 })
 
 test('a lone surrogate is scored as U+FFFD; other typed arrays are refused', () => {
   assert.deepEqual(analyzer.analyze('\ud800 great service'), analyzer.analyze('\ufffd great service'))
-  throwsCode(() => analyzer.analyze(new Float32Array(3)), 'InvalidArgument', /Buffer or a Uint8Array, got object/)
+  expectSyncCode(() => analyzer.analyze(new Float32Array(3)), 'InvalidArgument', /Buffer or a Uint8Array, got object/)
 })
 
 test('empty and whitespace-only text are InvalidArgument errors', () => {
-  throwsCode(() => analyzer.analyze(''), 'InvalidArgument', /empty/)
-  throwsCode(() => analyzer.analyze(' \n\t'), 'InvalidArgument', /empty/)
-  throwsCode(() => analyzer.analyze(Buffer.alloc(0)), 'InvalidArgument', /empty/)
+  expectSyncCode(() => analyzer.analyze(''), 'InvalidArgument', /empty/)
+  expectSyncCode(() => analyzer.analyze(' \n\t'), 'InvalidArgument', /empty/)
+  expectSyncCode(() => analyzer.analyze(Buffer.alloc(0)), 'InvalidArgument', /empty/)
 })
 
 test('the length limit is configurable, counts UTF-8 bytes and is enforced', () => {
   const small = new aa.SentimentAnalyzer({ maxTextBytes: 10 })
   assert.equal(small.maxTextBytes, 10)
   small.analyze('ten bytes!')
-  throwsCode(() => small.analyze('eleven byte'), 'InvalidArgument', /over the limit of 10/)
-  throwsCode(() => small.analyze('😀😀😀😀'), 'InvalidArgument', /16 bytes/)
+  expectSyncCode(() => small.analyze('eleven byte'), 'InvalidArgument', /over the limit of 10/)
+  expectSyncCode(() => small.analyze('😀😀😀😀'), 'InvalidArgument', /16 bytes/)
   assert.equal(new aa.SentimentAnalyzer().maxTextBytes, 16 * 1024)
   assert.equal(new aa.SentimentAnalyzer(null).maxTextBytes, 16 * 1024)
-  throwsCode(() => new aa.SentimentAnalyzer({ maxTextBytes: 0 }), 'InvalidArgument', /positive integer/)
-  throwsCode(() => new aa.SentimentAnalyzer({ maxTextBytes: 1.5 }), 'InvalidArgument', /positive integer/)
-  throwsCode(() => new aa.SentimentAnalyzer({ maxTextBytes: '10' }), 'InvalidArgument', /must be a number/)
-  throwsCode(() => new aa.SentimentAnalyzer(5), 'InvalidArgument', /options must be an object/)
+  expectSyncCode(() => new aa.SentimentAnalyzer({ maxTextBytes: 0 }), 'InvalidArgument', /positive integer/)
+  expectSyncCode(() => new aa.SentimentAnalyzer({ maxTextBytes: 1.5 }), 'InvalidArgument', /positive integer/)
+  expectSyncCode(() => new aa.SentimentAnalyzer({ maxTextBytes: '10' }), 'InvalidArgument', /must be a number/)
+  expectSyncCode(() => new aa.SentimentAnalyzer(5), 'InvalidArgument', /options must be an object/)
 })
 
 test('values of other types are InvalidArgument errors', async () => {
-  throwsCode(() => analyzer.analyze(42), 'InvalidArgument', /text must be a string, a Buffer or a Uint8Array, got number/)
-  throwsCode(() => analyzer.analyze(undefined), 'InvalidArgument', /got undefined/)
+  expectSyncCode(() => analyzer.analyze(42), 'InvalidArgument', /text must be a string, a Buffer or a Uint8Array, got number/)
+  expectSyncCode(() => analyzer.analyze(undefined), 'InvalidArgument', /got undefined/)
   await expectCode(analyzer.analyzeBatch('one text'), 'InvalidArgument', /texts must be an array/)
   await expectCode(analyzer.analyzeBatch(['fine', null]), 'InvalidArgument', /texts\[1\] must be .* got null/)
 })

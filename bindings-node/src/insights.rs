@@ -1,14 +1,23 @@
-//! `generateInsights`: statistical insights for one tenant and period of a store.
+//! Insights: `generateInsights` for one tenant and period of a store, the `InsightScheduler`
+//! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
-use aybiza_analytics::insights::{InsightGenerator, InsightOptions, StatisticalInsights};
-use napi::Env;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use aybiza_analytics::Error;
+use aybiza_analytics::insights::{
+    InsightGenerator, InsightOptions, InsightSchedule, LiveInsightOptions, SchedulerState,
+    StatisticalInsights,
+};
+use aybiza_analytics::model::Call;
+use chrono::{SecondsFormat, Utc};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::convert;
-use crate::promise;
 use crate::store::Store;
+use crate::{errors, promise};
 
 /// Insights for a tenant's calls of `[start, end)`, highest impact first (`kind`, `category`,
 /// `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and agents that
@@ -36,4 +45,168 @@ pub fn generate_insights<'env>(
         let insights = generator.generate(store.as_ref(), &tenant, range?).await?;
         Ok(serde_json::to_value(insights)?)
     })
+}
+
+/// Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
+/// transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
+/// differs from the 24 hours before, overall and per queue and channel.
+#[napi]
+pub struct LiveInsights {
+    detector: Mutex<aybiza_analytics::insights::LiveInsights>,
+}
+
+#[napi]
+impl LiveInsights {
+    /// A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
+    /// `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`, `segment_by`).
+    /// Throws with code `InvalidArgument` for an option out of range or unknown.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
+    ) -> napi::Result<Self> {
+        let detector = convert::options_or_default::<LiveInsightOptions>("options", options)?
+            .and_then(aybiza_analytics::insights::LiveInsights::new)
+            .map_err(|e| errors::to_napi(env, &e))?;
+        Ok(Self {
+            detector: Mutex::new(detector),
+        })
+    }
+
+    /// Adds an ended call (a call record, with or without `type: 'call'`) and returns the
+    /// insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
+    /// `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
+    /// with code `InvalidArgument` for a call that has not ended or ended before its tenant's
+    /// baseline; such a call changes nothing.
+    #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn observe(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "Call | (Call & { type: 'call' })")] call: Unknown,
+    ) -> napi::Result<Value> {
+        convert::object_json("call", call)?
+            .and_then(Call::from_json)
+            .and_then(|call| {
+                self.detector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .observe(&call)
+            })
+            .and_then(|events| Ok(serde_json::to_value(events)?))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
+    /// The options in use.
+    #[napi(getter, ts_return_type = "Record<string, unknown>")]
+    pub fn options(&self, env: &Env) -> napi::Result<Value> {
+        let detector = self.detector.lock().unwrap_or_else(PoisonError::into_inner);
+        serde_json::to_value(detector.options()).map_err(|e| errors::to_napi(env, &e.into()))
+    }
+}
+
+/// Runs statistical insights on cron schedules: ask `nextDue()`, call `runDue(store)` at or
+/// after it (from a timer or job runner), and keep `state` to resume after a restart.
+#[napi]
+pub struct InsightScheduler {
+    scheduler: Arc<tokio::sync::Mutex<aybiza_analytics::insights::InsightScheduler>>,
+}
+
+#[napi]
+impl InsightScheduler {
+    /// A scheduler for `schedules` (objects with `name`, `cron`, and optionally `timezone`,
+    /// `window` — `since_previous_run`, `previous_day` or `previous_week` — `tenants` and
+    /// `options`; `null` for the daily run at 06:00 UTC on the previous day and the weekly run on
+    /// Mondays at 09:00 UTC on the previous week). Schedules in `state` (from `state`) resume
+    /// after their last run; others run from the first due time after `start` (`null` for
+    /// now). `maxCatchUp` (7 when `null`) bounds the missed due times a schedule runs after
+    /// downtime. Throws with code `InvalidArgument` for a bad schedule.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "Array<Record<string, unknown>> | null")] schedules: Option<Unknown>,
+        #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+        #[napi(ts_arg_type = "Record<string, unknown> | null")] state: Option<Unknown>,
+        max_catch_up: Option<u32>,
+    ) -> napi::Result<Self> {
+        let schedules = match schedules {
+            Some(list) if list.get_type()? != ValueType::Null => {
+                convert::array_json("schedules", list)?
+                    .and_then(|json| convert::from_json::<Vec<InsightSchedule>>("schedules", json))
+            }
+            _ => Ok(vec![InsightSchedule::daily(), InsightSchedule::weekly()]),
+        };
+        let state = convert::options_or_default::<SchedulerState>("state", state)?;
+        let start = convert::instant("start", start)?;
+        let scheduler = schedules
+            .and_then(|schedules| {
+                let start = start?.unwrap_or_else(Utc::now);
+                aybiza_analytics::insights::InsightScheduler::new(schedules, start, state?)
+            })
+            .map(|scheduler| {
+                scheduler.with_max_catch_up(max_catch_up.map_or(
+                    aybiza_analytics::insights::InsightScheduler::DEFAULT_MAX_CATCH_UP,
+                    |n| n as usize,
+                ))
+            })
+            .map_err(|e| errors::to_napi(env, &e))?;
+        Ok(Self {
+            scheduler: Arc::new(tokio::sync::Mutex::new(scheduler)),
+        })
+    }
+
+    /// The earliest time a schedule is due, as an ISO-8601 UTC string. Throws with code
+    /// `InvalidArgument` while `runDue` holds the scheduler.
+    #[napi(catch_unwind)]
+    pub fn next_due(&self, env: &Env) -> napi::Result<String> {
+        self.locked()
+            .and_then(|scheduler| scheduler.next_due())
+            .map(|due| due.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
+    /// Runs what is due at or before `now` (`null` for now) for each tenant, oldest first:
+    /// `schedule`, `tenant`, `due_at`, `range`, `insights`, and `error` when that tenant's run
+    /// failed (the others go on). Rejects with code `Store` when the store's tenants cannot be
+    /// read; the runs not done stay due.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Promise<Array<Record<string, unknown>>>"
+    )]
+    pub fn run_due<'env>(
+        &self,
+        env: &'env Env,
+        store: &Store,
+        #[napi(ts_arg_type = "TimeBound")] now: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let now = convert::instant("now", now)?;
+        let store = store.shared();
+        let scheduler = Arc::clone(&self.scheduler);
+        promise::spawn(env, async move {
+            let now = now?.unwrap_or_else(Utc::now);
+            let runs = scheduler.lock().await.run_due(store.as_ref(), now).await?;
+            Ok(serde_json::to_value(runs)?)
+        })
+    }
+
+    /// The progress to persist (`{last_due: {schedule: instant}}`); pass it back as `state`.
+    /// Throws with code `InvalidArgument` while `runDue` holds the scheduler.
+    #[napi(getter, ts_return_type = "Record<string, unknown>")]
+    pub fn state(&self, env: &Env) -> napi::Result<Value> {
+        self.locked()
+            .and_then(|scheduler| Ok(serde_json::to_value(scheduler.state())?))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+}
+
+impl InsightScheduler {
+    /// The scheduler, unless a `runDue` holds it (the JS thread must not wait for it).
+    fn locked(
+        &self,
+    ) -> aybiza_analytics::Result<
+        tokio::sync::MutexGuard<'_, aybiza_analytics::insights::InsightScheduler>,
+    > {
+        self.scheduler.try_lock().map_err(|_| {
+            Error::InvalidArgument("the scheduler is busy: a runDue has not finished".into())
+        })
+    }
 }

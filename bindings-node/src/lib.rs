@@ -13,7 +13,8 @@
 //! class), [`realtime`] (the `CallTracker` class), [`predict`] (outcome
 //! models), [`llm`] (the `LlmClient` class on AWS Bedrock), [`forecast`]
 //! (forecasts, anomaly detection with the `AnomalyMonitor` class, staffing), [`rules`] (the
-//! `LiveRules` class), [`insights`] (`generateInsights`), [`export`] (the analytics tables),
+//! `LiveRules` class), [`insights`] (`generateInsights`, the `InsightScheduler` and
+//! `LiveInsights` classes), [`export`] (the analytics tables),
 //! [`access`] (`readAuditLog`; `Store.scoped` is in [`store`]),
 //! and the helpers
 //! [`convert`], [`errors`] and [`promise`].

@@ -1,9 +1,21 @@
-//! `generate_insights`: statistical insights for one tenant and period of a store.
+//! Insights: `generate_insights` for one tenant and period of a store, the `InsightScheduler`
+//! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
-use aybiza_analytics::insights::{InsightGenerator, InsightOptions, StatisticalInsights};
+use std::sync::{Mutex, PoisonError};
+
+use aybiza_analytics::insights::{
+    InsightGenerator, InsightOptions, InsightSchedule, InsightScheduler, LiveInsightOptions,
+    LiveInsights, SchedulerState, StatisticalInsights,
+};
+use aybiza_analytics::model::Call;
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 
-use crate::convert::{options_or_default, time_range, to_py};
+use crate::convert::{
+    dict_to_json, from_json, list_to_json, options_or_default, time_bound, time_range, to_py,
+};
+use crate::errors::to_py_err;
 use crate::runtime::run;
 use crate::store::PyStore;
 
@@ -29,4 +41,133 @@ pub fn generate_insights<'py>(
         generator.generate(store.as_ref(), &tenant, range).await
     })?;
     to_py(py, &insights)
+}
+
+/// Watches a stream of ended calls for metrics whose last hour differs from the day before:
+/// `observe(call)` returns the insights the call raised or cleared.
+#[pyclass(name = "LiveInsights", module = "aybiza_analytics", frozen)]
+pub struct PyLiveInsights {
+    detector: Mutex<LiveInsights>,
+}
+
+#[pymethods]
+impl PyLiveInsights {
+    /// A detector with these options (a dict of `LiveInsightOptions` fields; `None` for the
+    /// defaults).
+    #[new]
+    #[pyo3(signature = (options=None))]
+    fn new(options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options: LiveInsightOptions = options_or_default("options", options)?;
+        let detector = LiveInsights::new(options).map_err(to_py_err)?;
+        Ok(Self {
+            detector: Mutex::new(detector),
+        })
+    }
+
+    /// Adds an ended call (a call record dict, with or without `"type": "call"`) and returns the insights it raised or cleared,
+    /// as dicts (`state`, `tenant`, `at`, `window`, `baseline` and the insight's fields). A call
+    /// that has not ended or ended before its tenant's baseline raises `InvalidArgumentError`
+    /// and changes nothing.
+    fn observe<'py>(
+        &self,
+        py: Python<'py>,
+        call: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let call = Call::from_json(dict_to_json("call", call)?).map_err(to_py_err)?;
+        let events = self
+            .detector
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner)
+            .observe(&call)
+            .map_err(to_py_err)?;
+        to_py(py, &events)
+    }
+
+    /// The options in use, as a dict.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let detector = self
+            .detector
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner);
+        to_py(py, detector.options())
+    }
+}
+
+/// Runs statistical insights on cron schedules: ask `next_due()`, call `run_due(store)` at or
+/// after it, and keep `state` to resume after a restart.
+#[pyclass(name = "InsightScheduler", module = "aybiza_analytics", frozen)]
+pub struct PyInsightScheduler {
+    scheduler: Mutex<InsightScheduler>,
+}
+
+#[pymethods]
+impl PyInsightScheduler {
+    /// A scheduler for `schedules` (dicts: `name`, `cron`, and optionally `timezone`,
+    /// `window`, `tenants`, `options`; `None` for the daily and weekly defaults). Schedules in
+    /// `state` (a dict from `state`) resume after their last run; others run from the first due
+    /// time after `start` (a datetime or ISO-8601 str; `None` for now). `max_catch_up` (7 when
+    /// `None`) bounds the missed due times a schedule runs after downtime.
+    #[new]
+    #[pyo3(signature = (schedules=None, start=None, state=None, max_catch_up=None))]
+    fn new(
+        schedules: Option<&Bound<'_, PyAny>>,
+        start: Option<&Bound<'_, PyAny>>,
+        state: Option<&Bound<'_, PyAny>>,
+        max_catch_up: Option<usize>,
+    ) -> PyResult<Self> {
+        let schedules: Vec<InsightSchedule> = match schedules.filter(|s| !s.is_none()) {
+            Some(list) => from_json("schedules", list_to_json("schedules", list)?)?,
+            None => vec![InsightSchedule::daily(), InsightSchedule::weekly()],
+        };
+        let state: SchedulerState = options_or_default("state", state)?;
+        let start = time_bound("start", start)?.unwrap_or_else(Utc::now);
+        let scheduler = InsightScheduler::new(schedules, start, state)
+            .map_err(to_py_err)?
+            .with_max_catch_up(max_catch_up.unwrap_or(InsightScheduler::DEFAULT_MAX_CATCH_UP));
+        Ok(Self {
+            scheduler: Mutex::new(scheduler),
+        })
+    }
+
+    /// The earliest time a schedule is due, as a UTC datetime.
+    fn next_due(&self, py: Python<'_>) -> PyResult<DateTime<Utc>> {
+        self.scheduler
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner)
+            .next_due()
+            .map_err(to_py_err)
+    }
+
+    /// Runs what is due at or before `now` (a datetime or ISO-8601 str; `None` for now) for
+    /// each tenant, oldest first, and returns the runs as dicts (`schedule`, `tenant`,
+    /// `due_at`, `range`, `insights`, and `error` when a tenant's run failed).
+    #[pyo3(signature = (store, now=None))]
+    fn run_due<'py>(
+        &self,
+        py: Python<'py>,
+        store: &PyStore,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = time_bound("now", now)?.unwrap_or_else(Utc::now);
+        let store = store.shared();
+        // Locked without holding the GIL, since the run below releases it.
+        let mut scheduler = self
+            .scheduler
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner);
+        let scheduler: &mut InsightScheduler = &mut scheduler;
+        let runs = run(py, async { scheduler.run_due(store.as_ref(), now).await })?;
+        to_py(py, &runs)
+    }
+
+    /// The progress to persist (`{"last_due": {schedule: instant}}`); pass it back as `state`.
+    #[getter]
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let scheduler = self
+            .scheduler
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner);
+        to_py(py, scheduler.state())
+    }
 }

@@ -10,7 +10,8 @@
 //! [`realtime`] the `CallTracker` class and `RealtimeError`, [`predict`] outcome
 //! and customer propensity models, [`llm`] the `LlmClient` class (Bedrock), [`forecast`] forecasting,
 //! anomaly detection (`AnomalyMonitor`) and staffing, [`rules`] the `LiveRules` class, [`export`]
-//! the analytics tables, [`access`] the audit log (`Store.scoped` is in [`store`]). A new function goes in the file of its area and is
+//! the analytics tables, [`insights`] `generate_insights` and the `InsightScheduler` and
+//! `LiveInsights` classes, [`access`] the audit log (`Store.scoped` is in [`store`]). A new function goes in the file of its area and is
 //! registered in [`native`] below; its stub goes in
 //! `python/aybiza_analytics/__init__.pyi`.
 
@@ -88,6 +89,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(patterns::discover_patterns, module)?)?;
     module.add_function(wrap_pyfunction!(patterns::analyze_call_patterns, module)?)?;
     module.add_function(wrap_pyfunction!(insights::generate_insights, module)?)?;
+    module.add_class::<insights::PyInsightScheduler>()?;
+    module.add_class::<insights::PyLiveInsights>()?;
     module.add_function(wrap_pyfunction!(export::tenant_tables, module)?)?;
     module.add_function(wrap_pyfunction!(export::export_tables, module)?)?;
     module.add_function(wrap_pyfunction!(access::read_audit_log, module)?)?;

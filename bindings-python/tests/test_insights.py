@@ -1,5 +1,7 @@
 """Statistical insights: segments that differ and changes against the previous period."""
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 import aybiza_analytics as aa
@@ -77,3 +79,91 @@ def test_bad_options_raise(simulated):
     with pytest.raises(aa.InvalidArgumentError, match="tenant"):
         aa.generate_insights(store, "")
     assert aa.generate_insights(store, "nobody") == []
+
+
+def live_stream(incident_from=None, minutes=24 * 60 + 120):
+    """Two calls a minute of tenant t, 4% abandoned; 40% from minute ``incident_from`` on."""
+    calls = []
+    for i in range(minutes * 2):
+        minute = i / 2
+        abandoned = i % 25 == 0 or (incident_from is not None and minute >= incident_from and i % 5 < 2)
+        ended = datetime(2026, 3, 2, tzinfo=timezone.utc) + timedelta(minutes=minute)
+        calls.append({
+            "type": "call",
+            "id": f"c{i}",
+            "tenant": "t",
+            "customer_id": f"k{i}",
+            "channel": "voice",
+            "direction": "inbound",
+            "queue": "billing" if i % 2 else "tech",
+            "started_at": (ended - timedelta(minutes=4)).isoformat(),
+            "ended_at": ended.isoformat(),
+            "outcome": "abandoned" if abandoned else "resolved",
+        })
+    return calls
+
+
+def test_live_insights_raise_a_shift_in_the_last_hour():
+    live = aa.LiveInsights()
+    assert live.options["window_minutes"] == 60 and live.options["raise_p_value"] == 0.0001
+    events = [e for call in live_stream(incident_from=24 * 60 + 30) for e in live.observe(call)]
+    overall = [e for e in events if e.get("segment") is None and e["category"] == "abandonment_rate"]
+    assert overall and overall[0]["state"] == "raised"
+    first = overall[0]
+    assert first["kind"] == "live_change" and first["tenant"] == "t"
+    assert first["title"].startswith("Abandonment rate up in the last hour")
+    assert first["evidence"]["value"] > 0.1 and first["evidence"]["reference"] < 0.06
+    assert first["baseline"]["end"] == first["window"]["start"]
+    raised_at = datetime.fromisoformat(first["at"].replace("Z", "+00:00"))
+    assert raised_at - datetime(2026, 3, 3, 0, 30, tzinfo=timezone.utc) < timedelta(minutes=45)
+    # A steady stream raises nothing.
+    steady = aa.LiveInsights()
+    assert [e for call in live_stream() for e in steady.observe(call)] == []
+
+
+def test_live_insights_refuse_calls_they_cannot_count():
+    live = aa.LiveInsights({"window_minutes": 30})
+    call = live_stream(minutes=1)[0]
+    unfinished = dict(call, id="open")
+    del unfinished["ended_at"]
+    with pytest.raises(aa.InvalidArgumentError, match="has not ended"):
+        live.observe(unfinished)
+    without_type = {k: v for k, v in call.items() if k != "type"}
+    assert live.observe(without_type) == []
+    with pytest.raises(aa.InvalidArgumentError, match="expected a call record, got type \"tenant\""):
+        live.observe({"type": "tenant", "id": "t", "name": "T"})
+    with pytest.raises(aa.InvalidArgumentError, match="window_minutes"):
+        aa.LiveInsights({"window_minutes": 7})
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.LiveInsights({"window": 30})
+
+
+WEEKLY = [{"name": "weekly", "cron": "0 9 * * MON", "window": "previous_week"}]
+
+
+def test_scheduled_runs_match_the_generator_and_never_repeat():
+    store = planted_weeks()
+    scheduler = aa.InsightScheduler(WEEKLY, start="2026-03-10")
+    assert scheduler.next_due() == datetime(2026, 3, 16, 9, tzinfo=timezone.utc)
+    runs = scheduler.run_due(store, now="2026-03-16T10:00:00Z")
+    assert [(r["schedule"], r["tenant"]) for r in runs] == [("weekly", "t")]
+    run = runs[0]
+    assert run["range"] == {"start": "2026-03-09T00:00:00Z", "end": "2026-03-16T00:00:00Z"}
+    assert run["insights"] == aa.generate_insights(store, "t", "2026-03-09", "2026-03-16")
+    assert "error" not in run
+    assert scheduler.run_due(store, now="2026-03-16T10:00:00Z") == []
+    # A new scheduler resumes from the saved state.
+    resumed = aa.InsightScheduler(WEEKLY, state=scheduler.state)
+    assert resumed.next_due() == datetime(2026, 3, 23, 9, tzinfo=timezone.utc)
+    assert aa.InsightScheduler().next_due() > datetime.now(timezone.utc)
+
+
+def test_bad_schedules_are_refused():
+    with pytest.raises(aa.InvalidArgumentError, match="cron"):
+        aa.InsightScheduler([{"name": "x", "cron": "not cron"}])
+    with pytest.raises(aa.InvalidArgumentError, match="time zone"):
+        aa.InsightScheduler([{"name": "x", "cron": "@daily", "timezone": "Nowhere/Else"}])
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.InsightScheduler([{"name": "x", "cron": "@daily", "every": "day"}])
+    with pytest.raises(aa.InvalidArgumentError, match="no schedules"):
+        aa.InsightScheduler([])

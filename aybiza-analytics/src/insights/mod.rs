@@ -1,8 +1,12 @@
 //! Insights with impact scores: the [`InsightGenerator`] seam and its default, offline
 //! implementation [`StatisticalInsights`] (`docs/insights.md`): changes against the previous
 //! period and segments (queues, channels, agents) that differ from the rest, each backed by a
-//! significance test with the false discovery rate controlled over the whole run.
+//! significance test with the false discovery rate controlled over the whole run;
+//! [`InsightScheduler`] runs it on cron schedules (daily, weekly) and [`LiveInsights`] watches a
+//! stream of ended calls for metrics that turn in the last hour.
 
+mod live;
+mod schedule;
 mod statistical;
 
 use std::collections::BTreeMap;
@@ -14,6 +18,8 @@ use crate::Result;
 use crate::model::TimeRange;
 use crate::store::Store;
 
+pub use live::{LiveInsight, LiveInsightOptions, LiveInsightState, LiveInsights};
+pub use schedule::{InsightRun, InsightSchedule, InsightScheduler, RunWindow, SchedulerState};
 pub use statistical::{InsightOptions, SegmentDimension, StatisticalInsights, insights_from_calls};
 
 /// What an insight compares.
@@ -24,10 +30,13 @@ pub enum InsightKind {
     PeriodChange,
     /// A segment's metric against the rest of the period's calls.
     SegmentOutlier,
+    /// A metric over the latest window of a live stream against the baseline before it
+    /// ([`LiveInsights`]).
+    LiveChange,
 }
 
 /// The calls an insight is about: one value of one dimension (for example queue `billing`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Segment {
     /// The dimension (`queue`, `channel` or `agent`).
     pub dimension: SegmentDimension,

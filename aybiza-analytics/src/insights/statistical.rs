@@ -40,7 +40,7 @@ impl SegmentDimension {
     }
 
     /// The call's value in this dimension, if it has one.
-    fn of(self, call: &Call) -> Option<&str> {
+    pub(super) fn of(self, call: &Call) -> Option<&str> {
         match self {
             SegmentDimension::Queue => call.queue.as_deref(),
             SegmentDimension::Channel => Some(call.channel.as_str()),
@@ -227,7 +227,7 @@ pub fn insights_from_calls(
 
 /// A per-call metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Metric {
+pub(super) enum Metric {
     Escalation,
     Transfer,
     Resolution,
@@ -237,7 +237,7 @@ enum Metric {
 }
 
 impl Metric {
-    const ALL: [Metric; 6] = [
+    pub(super) const ALL: [Metric; 6] = [
         Metric::Escalation,
         Metric::Transfer,
         Metric::Resolution,
@@ -246,7 +246,7 @@ impl Metric {
         Metric::Satisfaction,
     ];
 
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Metric::Escalation => "escalation_rate",
             Metric::Transfer => "transfer_rate",
@@ -257,7 +257,7 @@ impl Metric {
         }
     }
 
-    fn unit(self) -> Unit {
+    pub(super) fn unit(self) -> Unit {
         match self {
             Metric::HandleTime => Unit::Seconds,
             Metric::Satisfaction => Unit::Score,
@@ -268,7 +268,7 @@ impl Metric {
     /// The call's value (0 or 1 for rates); `None` when the call does not count: outcome rates
     /// over calls with a known outcome, handle time over ended calls that were not abandoned,
     /// satisfaction over surveyed calls.
-    fn value(self, call: &Call) -> Option<f64> {
+    pub(super) fn value(self, call: &Call) -> Option<f64> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         match self {
             Metric::Escalation => Some(flag(call.escalated)),
@@ -285,10 +285,10 @@ impl Metric {
 
 /// Count, sum and sum of squares of a metric's values.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Sample {
-    n: f64,
-    sum: f64,
-    squares: f64,
+pub(super) struct Sample {
+    pub(super) n: f64,
+    pub(super) sum: f64,
+    pub(super) squares: f64,
 }
 
 impl Sample {
@@ -309,7 +309,7 @@ impl Sample {
         }
     }
 
-    fn mean(&self) -> f64 {
+    pub(super) fn mean(&self) -> f64 {
         self.sum / self.n
     }
 
@@ -337,7 +337,7 @@ struct Finding {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Unit {
+pub(super) enum Unit {
     Rate,
     Seconds,
     Score,
@@ -378,7 +378,7 @@ impl Finding {
             (value - base).abs() / base.abs().max(f64::MIN_POSITIVE)
         };
         let reach = match kind {
-            InsightKind::PeriodChange => 1.0,
+            InsightKind::PeriodChange | InsightKind::LiveChange => 1.0,
             InsightKind::SegmentOutlier => current.n / (current.n + reference.n),
         };
         Some(Finding::new(
@@ -424,18 +424,9 @@ impl Finding {
         let metric = self.category.replace('_', " ");
         let (value, reference) = (self.unit.show(self.value), self.unit.show(self.reference));
         let higher = self.value > self.reference;
-        let probability = |p: f64| {
-            if p < 1e-15 {
-                "< 1e-15".to_owned()
-            } else {
-                format!("= {p:.1e}")
-            }
-        };
         let test = format!(
-            "{} = {:.2}, p {}, q {}",
-            if self.unit == Unit::Rate { "z" } else { "t" },
-            self.statistic,
-            probability(self.p_value),
+            "{}, q {}",
+            test_summary(self.unit, self.statistic, self.p_value),
             probability(q_value)
         );
         let counted = |n: f64| self.unit.counted(n);
@@ -502,7 +493,7 @@ impl Finding {
 }
 
 impl Unit {
-    fn show(self, value: f64) -> String {
+    pub(super) fn show(self, value: f64) -> String {
         match self {
             Unit::Rate => format!("{:.1}%", value * 100.0),
             Unit::Seconds if value >= 120.0 => format!("{:.1} min", value / 60.0),
@@ -523,7 +514,25 @@ impl Unit {
     }
 }
 
-fn capitalized(text: &str) -> String {
+/// "z = 2.10, p = 3.6e-2": a test's statistic (z for rates, t for means) and p-value.
+pub(super) fn test_summary(unit: Unit, statistic: f64, p_value: f64) -> String {
+    format!(
+        "{} = {statistic:.2}, p {}",
+        if unit == Unit::Rate { "z" } else { "t" },
+        probability(p_value)
+    )
+}
+
+/// "= 3.6e-2", or "< 1e-15" for probabilities too small to print.
+fn probability(p: f64) -> String {
+    if p < 1e-15 {
+        "< 1e-15".to_owned()
+    } else {
+        format!("= {p:.1e}")
+    }
+}
+
+pub(super) fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()
@@ -589,7 +598,7 @@ fn two_proportion_test(a: Sample, b: Sample) -> Option<(f64, f64)> {
 }
 
 /// Welch's t-test of two samples' means: (t, two-sided p); `None` when neither varies.
-fn welch_test(a: Sample, b: Sample) -> Option<(f64, f64)> {
+pub(super) fn welch_test(a: Sample, b: Sample) -> Option<(f64, f64)> {
     let (va, vb) = (a.variance() / a.n, b.variance() / b.n);
     let se = (va + vb).sqrt();
     if !se.is_finite() || se <= 0.0 {

@@ -153,6 +153,20 @@ pub struct Call {
 }
 
 impl Call {
+    /// A call from JSON: a call record of the ingest format (with `"type": "call"`, as the
+    /// bindings' store reads return it) or the bare call object. Anything else is an
+    /// [`crate::Error::InvalidArgument`] naming the offending field.
+    pub fn from_json(mut value: serde_json::Value) -> crate::Result<Call> {
+        let invalid = |message: String| crate::Error::InvalidArgument(format!("call: {message}"));
+        if let Some(map) = value.as_object_mut()
+            && let Some(kind) = map.remove("type")
+            && kind != "call"
+        {
+            return Err(invalid(format!("expected a call record, got type {kind}")));
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| invalid(e.to_string()))
+    }
+
     /// Duration in seconds, when the call has ended.
     pub fn duration_secs(&self) -> Option<f64> {
         self.ended_at
@@ -504,5 +518,29 @@ mod tests {
         let long = TimeRange::new(all.start + TimeDelta::days(1), start).unwrap();
         assert!(long.is_bounded());
         assert_eq!(long.previous(), None);
+    }
+
+    #[test]
+    fn a_call_reads_from_its_record_or_its_bare_object() {
+        let bare = serde_json::json!({
+            "id": "c1", "tenant": "t", "customer_id": "k", "channel": "voice",
+            "direction": "inbound", "started_at": "2026-03-02T14:00:00Z"
+        });
+        let mut record = bare.clone();
+        record["type"] = "call".into();
+        let call = Call::from_json(bare).unwrap();
+        assert_eq!(Call::from_json(record.clone()).unwrap(), call);
+        assert_eq!(call.id, "c1");
+
+        record["type"] = "tenant".into();
+        let error = Call::from_json(record.clone()).unwrap_err().to_string();
+        assert!(
+            error.contains("expected a call record, got type \"tenant\""),
+            "{error}"
+        );
+        record["type"] = "call".into();
+        record["started_at"] = "yesterday".into();
+        let error = Call::from_json(record).unwrap_err().to_string();
+        assert!(error.contains("started_at"), "{error}");
     }
 }

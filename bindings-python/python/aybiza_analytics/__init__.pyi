@@ -643,6 +643,77 @@ def generate_insights(
         InvalidArgumentError: an empty tenant or an option out of range or unknown.
     """
 
+@final
+class LiveInsights:
+    """Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
+    transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
+    differs from the 24 hours before, overall and per queue and channel.
+
+    ``options`` (``LiveInsightOptions``): ``window_minutes`` (60), ``baseline_hours`` (24),
+    ``bucket_minutes`` (5), ``min_calls`` (30), ``raise_p_value`` (0.0001), ``clear_p_value``
+    (0.05), ``min_relative_change`` (0.25), ``segment_by`` (``["queue", "channel"]``).
+
+    Raises:
+        InvalidArgumentError: an option out of range or unknown.
+    """
+
+    def __new__(cls, options: dict[str, Any] | None = None) -> LiveInsights: ...
+    def observe(self, call: dict[str, Any]) -> list[dict[str, Any]]:
+        """Adds an ended call (a call record dict) and returns the insights it raised or
+        cleared (usually none): ``state`` (``raised`` or ``cleared``), ``tenant``, ``at``,
+        ``window``, ``baseline`` and the insight's ``kind`` (``live_change``), ``category``,
+        ``segment``, ``title``, ``description``, ``impact``, ``evidence``.
+
+        Raises:
+            InvalidArgumentError: the call is not a call record, has not ended, or ended
+                before the baseline of its tenant's latest call; it changes nothing.
+        """
+    @property
+    def options(self) -> dict[str, Any]:
+        """The options in use."""
+
+@final
+class InsightScheduler:
+    """Runs statistical insights on cron schedules. The host asks :meth:`next_due`, calls
+    :meth:`run_due` at or after it (from its own timer or job runner), and keeps :attr:`state`
+    to resume after a restart: missed runs are caught up (at most ``max_catch_up`` per
+    schedule), and none runs twice.
+
+    ``schedules``: dicts with ``name``, ``cron`` (five fields, e.g. ``"0 6 * * *"``, or six
+    with seconds), and optionally ``timezone`` (IANA, ``"UTC"``), ``window``
+    (``since_previous_run``, ``previous_day`` or ``previous_week``), ``tenants`` (empty for
+    all) and ``options`` (as for :func:`generate_insights`). ``None`` gives the daily run at
+    06:00 UTC on the previous day and the weekly run on Mondays at 09:00 UTC on the previous
+    week. Schedules without a ``state`` entry run from the first due time after ``start``
+    (``None`` for now). ``max_catch_up`` (``None``: 7) bounds the missed due times a schedule
+    runs after downtime; older ones are skipped.
+
+    Raises:
+        InvalidArgumentError: no schedules, a duplicate name, a bad cron expression or time
+            zone, an expression that never matches, or a bad option.
+    """
+
+    def __new__(
+        cls,
+        schedules: list[dict[str, Any]] | None = None,
+        start: TimeBound = None,
+        state: dict[str, Any] | None = None,
+        max_catch_up: int | None = None,
+    ) -> InsightScheduler: ...
+    def next_due(self) -> datetime:
+        """The earliest time a schedule is due (UTC)."""
+    def run_due(self, store: Store, now: TimeBound = None) -> list[dict[str, Any]]:
+        """Runs what is due at or before ``now`` (``None`` for now) for each tenant, oldest
+        first: ``schedule``, ``tenant``, ``due_at``, ``range``, ``insights``, and ``error``
+        when that tenant's run failed (the others go on).
+
+        Raises:
+            StoreError: the store's tenants cannot be read; the runs not done stay due.
+        """
+    @property
+    def state(self) -> dict[str, Any]:
+        """The progress to persist: ``{"last_due": {schedule: instant}}``."""
+
 def read_audit_log(path: str | PathLike[str]) -> list[dict[str, Any]]:
     """The events of a scoped store's audit log, oldest first: ``at``, ``principal``,
     ``role``, ``action``, ``tenant``, ``range``, ``call_id``, ``allowed``, ``records``,
@@ -1629,6 +1700,8 @@ __all__ = [
     "discover_patterns",
     "analyze_call_patterns",
     "generate_insights",
+    "InsightScheduler",
+    "LiveInsights",
     "export_tables",
     "tenant_tables",
     "pattern_groups_table",

@@ -11,12 +11,14 @@ mod ingest;
 mod input;
 mod insights;
 mod journey;
+mod live_insights;
 mod llm_args;
 #[cfg(feature = "patterns")]
 mod patterns;
 mod redact;
 mod report;
 mod rules;
+mod schedule;
 mod sentiment;
 mod simulate;
 mod tables;
@@ -59,6 +61,10 @@ enum Command {
     Patterns(patterns::Args),
     /// Rank what changed against the previous period and which queues, channels and agents differ.
     Insights(insights::Args),
+    /// Replay stored calls through the live insight detector: metrics of the last hour that differ from the day before.
+    LiveInsights(live_insights::Args),
+    /// Run the scheduled insight runs that are due (daily, weekly, or cron schedules of a config file) and write them as JSON.
+    Schedule(schedule::Args),
     /// Forecast a series (e.g. call volume) from a CSV file, with calibrated prediction intervals.
     Forecast(forecast::Args),
     /// Score the sentiment of a text column (CSV or JSON Lines): score, label, intensity, emotions, urgency.
@@ -97,6 +103,8 @@ fn main() -> ExitCode {
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
             Command::Insights(args) => insights::run(args).await,
+            Command::LiveInsights(args) => live_insights::run(args).await,
+            Command::Schedule(args) => schedule::run(args).await,
             Command::Forecast(args) => forecast::run(args),
             Command::Sentiment(args) => sentiment::run(args),
             Command::Redact(args) => redact::run(args),

@@ -24,7 +24,7 @@ impl TimeArgs {
 }
 
 /// Parses a bound as [`aybiza_analytics::model::parse_instant`] does.
-fn parse_instant(text: &str) -> std::result::Result<DateTime<Utc>, String> {
+pub fn parse_instant(text: &str) -> std::result::Result<DateTime<Utc>, String> {
     aybiza_analytics::model::parse_instant(text).ok_or_else(|| {
         format!("`{text}` is not an ISO-8601 date or date-time (e.g. 2026-01-05T09:00:00Z)")
     })

@@ -1,0 +1,284 @@
+use chrono::TimeZone;
+
+use super::*;
+use crate::model::{CallChannel, CallOutcome, Direction};
+
+/// A linear congruential generator: the same draws on every platform.
+struct Draws(u64);
+
+impl Draws {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+}
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+}
+
+/// An ended call of `tenant` in `queue`, ending `minute` minutes after [`start`].
+fn call(tenant: &str, queue: &str, minute: f64, abandoned: bool, id: usize) -> Call {
+    let ended_at = start() + TimeDelta::milliseconds((minute * 60_000.0) as i64);
+    Call {
+        id: format!("{tenant}-{id}"),
+        tenant: tenant.into(),
+        customer_id: format!("c{id}"),
+        agent_id: Some("a1".into()),
+        channel: CallChannel::Voice,
+        direction: Direction::Inbound,
+        started_at: ended_at - TimeDelta::seconds(240),
+        ended_at: Some(ended_at),
+        queue: Some(queue.into()),
+        outcome: Some(if abandoned {
+            CallOutcome::Abandoned
+        } else {
+            CallOutcome::Resolved
+        }),
+        escalated: false,
+        transferred: false,
+        satisfaction: None,
+        tags: Vec::new(),
+        attributes: Default::default(),
+    }
+}
+
+/// Two calls a minute for `minutes` minutes in queues `billing` and `tech` in turn; a call is
+/// abandoned with the probability `abandonment(minute, queue)` gives.
+fn stream(
+    tenant: &str,
+    minutes: usize,
+    seed: u64,
+    abandonment: impl Fn(f64, &str) -> f64,
+) -> Vec<Call> {
+    let mut draws = Draws(seed);
+    (0..minutes * 2)
+        .map(|i| {
+            let minute = i as f64 / 2.0 + draws.uniform() * 0.4;
+            let queue = if i % 2 == 0 { "billing" } else { "tech" };
+            let abandoned = draws.uniform() < abandonment(minute, queue);
+            call(tenant, queue, minute, abandoned, i)
+        })
+        .collect()
+}
+
+fn replay(detector: &mut LiveInsights, calls: &[Call]) -> Vec<LiveInsight> {
+    calls
+        .iter()
+        .flat_map(|call| detector.observe(call).unwrap())
+        .collect()
+}
+
+fn raised(events: &[LiveInsight]) -> Vec<&LiveInsight> {
+    events
+        .iter()
+        .filter(|e| e.state == LiveInsightState::Raised)
+        .collect()
+}
+
+const DAY: usize = 24 * 60;
+
+#[test]
+fn an_hour_of_abandoned_calls_is_raised_within_it_and_cleared_after() {
+    // A day at 4% abandonment, then two hours at 30%, then back to 4%.
+    let incident = |m: f64| (DAY as f64 + 30.0..DAY as f64 + 150.0).contains(&m);
+    let calls = stream(
+        "t",
+        DAY + 8 * 60,
+        7,
+        |m, _| {
+            if incident(m) { 0.3 } else { 0.04 }
+        },
+    );
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let events = replay(&mut detector, &calls);
+
+    let overall: Vec<&LiveInsight> = events
+        .iter()
+        .filter(|e| e.insight.segment.is_none() && e.insight.category == "abandonment_rate")
+        .collect();
+    assert_eq!(
+        overall.len(),
+        2,
+        "raised once and cleared once: {overall:#?}"
+    );
+    let (up, down) = (overall[0], overall[1]);
+    assert_eq!(up.state, LiveInsightState::Raised);
+    let minutes_in = (up.at - start()).num_minutes() - DAY as i64 - 30;
+    assert!((0..45).contains(&minutes_in), "raised {minutes_in} min in");
+    assert_eq!(up.insight.kind, InsightKind::LiveChange);
+    assert!(
+        up.insight
+            .title
+            .starts_with("Abandonment rate up in the last hour")
+    );
+    let evidence = &up.insight.evidence;
+    assert!(evidence["value"] > 0.12 && evidence["reference"] < 0.06);
+    assert!(evidence["p_value"] < 1e-4 && evidence["calls"] >= 30.0);
+    assert!(up.insight.impact > 0.05 && up.insight.impact <= 1.0);
+    // The window is the hour of whole 5-minute buckets ending after the call; the baseline
+    // the 24 hours before it.
+    assert_eq!(up.window.end - up.window.start, TimeDelta::hours(1));
+    assert!(up.window.start < up.at && up.at < up.window.end);
+    assert_eq!(up.window.end.timestamp() % 300, 0);
+    assert_eq!(up.baseline.end, up.window.start);
+    assert_eq!(up.baseline.end - up.baseline.start, TimeDelta::hours(24));
+
+    assert_eq!(down.state, LiveInsightState::Cleared);
+    assert!(down.at > start() + TimeDelta::minutes(DAY as i64 + 150));
+    // Both queues' segments are raised too, each reaching about half the calls.
+    for queue in ["billing", "tech"] {
+        let segment = raised(&events)
+            .into_iter()
+            .find(|e| e.insight.segment.as_ref().is_some_and(|s| s.value == queue))
+            .unwrap_or_else(|| panic!("queue {queue} not raised"));
+        assert!(
+            segment
+                .insight
+                .title
+                .starts_with(&format!("Queue {queue}: abandonment rate up"))
+        );
+        assert!(segment.insight.impact < up.insight.impact);
+    }
+}
+
+#[test]
+fn the_hours_after_an_incident_are_not_raised_against_it() {
+    // Three hours at 30% abandonment in the middle of the second day: without leaving the
+    // incident out of the baseline, the normal hours after it would look 'down'.
+    let incident = |m: f64| (DAY as f64 + 600.0..DAY as f64 + 780.0).contains(&m);
+    let calls = stream(
+        "t",
+        3 * DAY,
+        11,
+        |m, _| {
+            if incident(m) { 0.3 } else { 0.04 }
+        },
+    );
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let events = replay(&mut detector, &calls);
+    let after_incident = start() + TimeDelta::minutes(DAY as i64 + 840);
+    let late: Vec<_> = raised(&events)
+        .into_iter()
+        .filter(|e| e.at > after_incident)
+        .map(|e| format!("{} {}", e.at, e.insight.title))
+        .collect();
+    assert!(late.is_empty(), "raised after the incident: {late:?}");
+    assert!(
+        raised(&events)
+            .iter()
+            .any(|e| e.insight.category == "abandonment_rate")
+    );
+}
+
+#[test]
+fn a_steady_stream_raises_almost_nothing() {
+    // Ten days of two calls a minute at a steady 5%: every call tests 6 series, so some chance
+    // raises are expected at p < 0.001, but few.
+    let mut total = 0;
+    for seed in 1..=3 {
+        let calls = stream("t", 10 * DAY, seed, |_, _| 0.05);
+        let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+        total += raised(&replay(&mut detector, &calls)).len();
+    }
+    eprintln!("{total} chance raises over 30 days");
+    assert!(total <= 3, "{total} chance raises over 30 days");
+}
+
+#[test]
+fn tenants_and_segments_are_watched_apart() {
+    // Tenant a's billing queue goes bad; tenant b and a's tech queue stay steady.
+    let bad = |m: f64, queue: &str| {
+        if queue == "billing" && m > DAY as f64 + 30.0 {
+            0.4
+        } else {
+            0.03
+        }
+    };
+    let mut calls = stream("a", DAY + 120, 3, bad);
+    calls.extend(stream("b", DAY + 120, 4, |_, _| 0.03));
+    calls.sort_by_key(|c| c.ended_at);
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let events = replay(&mut detector, &calls);
+    let raised = raised(&events);
+    assert!(raised.iter().all(|e| e.tenant == "a"), "{raised:#?}");
+    assert!(raised.iter().any(|e| {
+        e.insight.segment
+            == Some(Segment {
+                dimension: SegmentDimension::Queue,
+                value: "billing".into(),
+            })
+    }));
+    assert!(!raised.iter().any(|e| {
+        e.insight
+            .segment
+            .as_ref()
+            .is_some_and(|s| s.value == "tech")
+    }));
+}
+
+#[test]
+fn refused_calls_are_typed_errors_and_change_nothing() {
+    let calls = stream("t", DAY + 90, 5, |m, _| {
+        if m > DAY as f64 + 20.0 { 0.35 } else { 0.04 }
+    });
+    let (head, tail) = calls.split_at(calls.len() - 200);
+    let mut clean = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let mut refused = clean.clone();
+    replay(&mut clean, head);
+    replay(&mut refused, head);
+
+    let mut live = call("t", "billing", (DAY + 60) as f64, false, 999_999);
+    live.ended_at = None;
+    let late = call("t", "billing", -200.0, true, 999_998);
+    let mut nameless = call("", "billing", (DAY + 60) as f64, true, 999_997);
+    nameless.tenant.clear();
+    for bad in [&live, &late, &nameless] {
+        let error = refused.observe(bad).unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(_)), "{error}");
+    }
+    assert!(
+        refused
+            .observe(&late)
+            .unwrap_err()
+            .to_string()
+            .contains("before the baseline")
+    );
+    // The refused calls left no trace: both detectors raise the same from here on.
+    assert_eq!(replay(&mut clean, tail), replay(&mut refused, tail));
+    // A call late by less than the baseline is counted.
+    let mut slightly_late = call("t", "tech", DAY as f64, true, 999_996);
+    slightly_late.ended_at = Some(start() + TimeDelta::minutes(DAY as i64 - 30));
+    assert!(clean.observe(&slightly_late).is_ok());
+}
+
+#[test]
+fn options_outside_their_ranges_are_refused() {
+    let with = |change: fn(&mut LiveInsightOptions)| {
+        let mut options = LiveInsightOptions::default();
+        change(&mut options);
+        LiveInsights::new(options).map(|_| ())
+    };
+    let refused: [fn(&mut LiveInsightOptions); 8] = [
+        |o| o.bucket_minutes = 0,
+        |o| o.window_minutes = 62,
+        |o| o.window_minutes = 0,
+        |o| o.baseline_hours = 0,
+        |o| o.baseline_hours = 24 * 60,
+        |o| o.min_calls = 1,
+        |o| o.raise_p_value = 0.0,
+        |o| o.clear_p_value = 0.00001,
+    ];
+    for change in refused {
+        assert!(matches!(with(change), Err(Error::InvalidArgument(_))));
+    }
+    assert!(with(|o| o.min_relative_change = f64::NAN).is_err());
+    assert!(with(|o| o.bucket_minutes = 15).is_ok());
+    let unknown = serde_json::from_str::<LiveInsightOptions>(r#"{"window": 30}"#);
+    assert!(unknown.is_err());
+    let partial: LiveInsightOptions = serde_json::from_str(r#"{"window_minutes": 30}"#).unwrap();
+    assert_eq!(partial.baseline_hours, 24);
+}
