@@ -1346,8 +1346,8 @@ export declare class InsightScheduler {
    */
   constructor(schedules?: Array<Record<string, unknown>> | null, start?: TimeBound, state?: Record<string, unknown> | null, maxCatchUp?: number | undefined | null)
   /**
-   * The earliest time a schedule is due, as an ISO-8601 UTC string. Throws with code
-   * `InvalidArgument` while `runDue` holds the scheduler.
+   * The earliest time a schedule is due, as an ISO-8601 UTC string, as of the last finished
+   * `runDue`.
    */
   nextDue(): string
   /**
@@ -1358,8 +1358,8 @@ export declare class InsightScheduler {
    */
   runDue(store: Store, now?: TimeBound): Promise<Array<Record<string, unknown>>>
   /**
-   * The progress to persist (`{last_due: {schedule: instant}}`); pass it back as `state`.
-   * Throws with code `InvalidArgument` while `runDue` holds the scheduler.
+   * The progress to persist (`{last_due: {schedule: instant}}`) as of the last finished
+   * `runDue`; pass it back as `state`.
    */
   get state(): Record<string, unknown>
 }
@@ -1420,10 +1420,17 @@ export declare class LiveInsights {
    * Adds an ended call (a call record, with or without `type: 'call'`) and returns the
    * insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
    * `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
-   * with code `InvalidArgument` for a call that has not ended or ended before its tenant's
-   * baseline; such a call changes nothing.
+   * with code `InvalidArgument` for a call that has not ended, ended before its tenant's
+   * baseline, or ends more than a day from now; such a call changes nothing.
    */
   observe(call: Call | (Call & { type: 'call' })): Array<Record<string, unknown>>
+  /**
+   * Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
+   * clears: those whose window or baseline has thinned under half of `min_calls`, or whose
+   * difference is gone. Call it every few minutes, so that an insight of a tenant whose calls
+   * stop does not stay raised.
+   */
+  expire(now?: TimeBound): Array<Record<string, unknown>>
   /** The options in use. */
   get options(): Record<string, unknown>
 }

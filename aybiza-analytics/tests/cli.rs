@@ -497,7 +497,7 @@ options = { max_insights = 3 }
     let weekly = runs
         .join("weekly")
         .join(&tenant)
-        .join("2026-01-12T0900Z.json");
+        .join("2026-01-12T090000Z.json");
     let run: serde_json::Value = serde_json::from_str(&text(&weekly)).unwrap();
     assert_eq!(run["range"]["start"], "2026-01-05T00:00:00Z");
     assert_eq!(run["range"]["end"], "2026-01-12T00:00:00Z");

@@ -2,7 +2,7 @@
 const { test, before } = require('node:test')
 const assert = require('node:assert/strict')
 
-const { aa, expectCode, expectSyncCode } = require('./helpers.js')
+const { aa, expectCode, expectSyncCode, tempDir } = require('./helpers.js')
 
 const SIM = { seed: 9, tenants: 1, days: 14, calls_per_day: 80, journeys_per_day: 0, anomaly_days: 0 }
 
@@ -120,6 +120,11 @@ test('live insights raise a shift in the last hour', () => {
   assert.equal(overall[0].kind, 'live_change')
   assert.ok(overall[0].title.startsWith('Abandonment rate up in the last hour'))
   assert.equal(overall[0].baseline.end, overall[0].window.start)
+  // Silence clears what is raised: two hours after the last call the window is empty.
+  const cleared = live.expire(new Date('2026-03-03T04:00:00Z'))
+  assert.ok(cleared.length > 0)
+  assert.ok(cleared.every((e) => e.state === 'cleared' && e.title.includes('too few calls')))
+  assert.deepEqual(live.expire('2026-03-03T05:00:00Z'), [])
   const steady = new aa.LiveInsights()
   assert.deepEqual(liveStream().flatMap((call) => steady.observe(call)), [])
 })
@@ -147,6 +152,16 @@ test('scheduled runs match the generator and never repeat', async () => {
   const resumed = new aa.InsightScheduler(WEEKLY, null, scheduler.state)
   assert.equal(resumed.nextDue(), '2026-03-23T09:00:00.000Z')
   assert.ok(new Date(new aa.InsightScheduler().nextDue()) > new Date())
+})
+
+test('a run that cannot list the tenants rejects and stays due', async () => {
+  const store = await plantedWeeks()
+  const dir = tempDir()
+  const loader = store.scoped({ id: 'loader', role: 'ingest', tenants: ['*'] }, `${dir}/audit.jsonl`)
+  const scheduler = new aa.InsightScheduler(WEEKLY, '2026-03-10')
+  await expectCode(scheduler.runDue(loader, '2026-03-16T10:00:00Z'), 'Forbidden')
+  assert.equal(scheduler.nextDue(), '2026-03-16T09:00:00.000Z')
+  assert.equal((await scheduler.runDue(store, '2026-03-16T10:00:00Z')).length, 1)
 })
 
 test('bad schedules are refused', () => {

@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use aybiza_analytics::Error;
 use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, LiveInsightOptions, SchedulerState,
     StatisticalInsights,
@@ -76,8 +75,8 @@ impl LiveInsights {
     /// Adds an ended call (a call record, with or without `type: 'call'`) and returns the
     /// insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
     /// `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
-    /// with code `InvalidArgument` for a call that has not ended or ended before its tenant's
-    /// baseline; such a call changes nothing.
+    /// with code `InvalidArgument` for a call that has not ended, ended before its tenant's
+    /// baseline, or ends more than a day from now; such a call changes nothing.
     #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
     pub fn observe(
         &self,
@@ -96,6 +95,27 @@ impl LiveInsights {
             .map_err(|e| errors::to_napi(env, &e))
     }
 
+    /// Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
+    /// clears: those whose window or baseline has thinned under half of `min_calls`, or whose
+    /// difference is gone. Call it every few minutes, so that an insight of a tenant whose calls
+    /// stop does not stay raised.
+    #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn expire(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "TimeBound")] now: Option<Unknown>,
+    ) -> napi::Result<Value> {
+        convert::instant("now", now)?
+            .map(|now| {
+                self.detector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .expire(now.unwrap_or_else(Utc::now))
+            })
+            .and_then(|events| Ok(serde_json::to_value(events)?))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
     /// The options in use.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn options(&self, env: &Env) -> napi::Result<Value> {
@@ -108,8 +128,14 @@ impl LiveInsights {
 /// after it (from a timer or job runner), and keep `state` to resume after a restart.
 #[napi]
 pub struct InsightScheduler {
-    scheduler: Arc<tokio::sync::Mutex<aybiza_analytics::insights::InsightScheduler>>,
+    /// The scheduler `runDue` works on, one run at a time.
+    running: Arc<tokio::sync::Mutex<Scheduler>>,
+    /// A copy as of the last finished `runDue`, which `nextDue` and `state` read without
+    /// waiting for a run in progress.
+    finished: Arc<Mutex<Scheduler>>,
 }
+
+type Scheduler = aybiza_analytics::insights::InsightScheduler;
 
 #[napi]
 impl InsightScheduler {
@@ -140,26 +166,26 @@ impl InsightScheduler {
         let scheduler = schedules
             .and_then(|schedules| {
                 let start = start?.unwrap_or_else(Utc::now);
-                aybiza_analytics::insights::InsightScheduler::new(schedules, start, state?)
+                Scheduler::new(schedules, start, state?)
             })
             .map(|scheduler| {
-                scheduler.with_max_catch_up(max_catch_up.map_or(
-                    aybiza_analytics::insights::InsightScheduler::DEFAULT_MAX_CATCH_UP,
-                    |n| n as usize,
-                ))
+                scheduler.with_max_catch_up(
+                    max_catch_up.map_or(Scheduler::DEFAULT_MAX_CATCH_UP, |n| n as usize),
+                )
             })
             .map_err(|e| errors::to_napi(env, &e))?;
         Ok(Self {
-            scheduler: Arc::new(tokio::sync::Mutex::new(scheduler)),
+            finished: Arc::new(Mutex::new(scheduler.clone())),
+            running: Arc::new(tokio::sync::Mutex::new(scheduler)),
         })
     }
 
-    /// The earliest time a schedule is due, as an ISO-8601 UTC string. Throws with code
-    /// `InvalidArgument` while `runDue` holds the scheduler.
+    /// The earliest time a schedule is due, as an ISO-8601 UTC string, as of the last finished
+    /// `runDue`.
     #[napi(catch_unwind)]
     pub fn next_due(&self, env: &Env) -> napi::Result<String> {
-        self.locked()
-            .and_then(|scheduler| scheduler.next_due())
+        self.finished()
+            .next_due()
             .map(|due| due.to_rfc3339_opts(SecondsFormat::Millis, true))
             .map_err(|e| errors::to_napi(env, &e))
     }
@@ -180,33 +206,27 @@ impl InsightScheduler {
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let now = convert::instant("now", now)?;
         let store = store.shared();
-        let scheduler = Arc::clone(&self.scheduler);
+        let (running, finished) = (Arc::clone(&self.running), Arc::clone(&self.finished));
         promise::spawn(env, async move {
             let now = now?.unwrap_or_else(Utc::now);
-            let runs = scheduler.lock().await.run_due(store.as_ref(), now).await?;
+            let mut scheduler = running.lock().await;
+            let runs = scheduler.run_due(store.as_ref(), now).await?;
+            *finished.lock().unwrap_or_else(PoisonError::into_inner) = scheduler.clone();
             Ok(serde_json::to_value(runs)?)
         })
     }
 
-    /// The progress to persist (`{last_due: {schedule: instant}}`); pass it back as `state`.
-    /// Throws with code `InvalidArgument` while `runDue` holds the scheduler.
+    /// The progress to persist (`{last_due: {schedule: instant}}`) as of the last finished
+    /// `runDue`; pass it back as `state`.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn state(&self, env: &Env) -> napi::Result<Value> {
-        self.locked()
-            .and_then(|scheduler| Ok(serde_json::to_value(scheduler.state())?))
-            .map_err(|e| errors::to_napi(env, &e))
+        serde_json::to_value(self.finished().state()).map_err(|e| errors::to_napi(env, &e.into()))
     }
 }
 
 impl InsightScheduler {
-    /// The scheduler, unless a `runDue` holds it (the JS thread must not wait for it).
-    fn locked(
-        &self,
-    ) -> aybiza_analytics::Result<
-        tokio::sync::MutexGuard<'_, aybiza_analytics::insights::InsightScheduler>,
-    > {
-        self.scheduler.try_lock().map_err(|_| {
-            Error::InvalidArgument("the scheduler is busy: a runDue has not finished".into())
-        })
+    /// The scheduler as of the last finished `runDue`.
+    fn finished(&self) -> std::sync::MutexGuard<'_, Scheduler> {
+        self.finished.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -83,6 +83,25 @@ impl PyLiveInsights {
         to_py(py, &events)
     }
 
+    /// Moves every tenant's clock to `now` (a datetime or ISO-8601 str; `None` for now) and
+    /// returns the raised insights it clears: those whose window or baseline has thinned under
+    /// half of `min_calls`, or whose difference is gone. Call it every few minutes, so that an
+    /// insight of a tenant whose calls stop does not stay raised.
+    #[pyo3(signature = (now=None))]
+    fn expire<'py>(
+        &self,
+        py: Python<'py>,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = time_bound("now", now)?.unwrap_or_else(Utc::now);
+        let events = self
+            .detector
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner)
+            .expire(now);
+        to_py(py, &events)
+    }
+
     /// The options in use, as a dict.
     #[getter]
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -115,7 +115,17 @@ def test_live_insights_raise_a_shift_in_the_last_hour():
     assert first["evidence"]["value"] > 0.1 and first["evidence"]["reference"] < 0.06
     assert first["baseline"]["end"] == first["window"]["start"]
     raised_at = datetime.fromisoformat(first["at"].replace("Z", "+00:00"))
-    assert raised_at - datetime(2026, 3, 3, 0, 30, tzinfo=timezone.utc) < timedelta(minutes=45)
+    incident = datetime(2026, 3, 3, 0, 30, tzinfo=timezone.utc)
+    assert timedelta(0) <= raised_at - incident < timedelta(minutes=45)
+    # Silence clears what is raised: two hours after the last call the window is empty.
+    still_raised = set()
+    for event in events:
+        key = (event.get("segment", {}).get("value"), event["category"])
+        (still_raised.add if event["state"] == "raised" else still_raised.discard)(key)
+    assert still_raised
+    cleared = live.expire("2026-03-03T04:00:00Z")
+    assert {(e.get("segment", {}).get("value"), e["category"]) for e in cleared} == still_raised
+    assert all(e["state"] == "cleared" and "too few calls" in e["title"] for e in cleared)
     # A steady stream raises nothing.
     steady = aa.LiveInsights()
     assert [e for call in live_stream() for e in steady.observe(call)] == []

@@ -7,12 +7,15 @@
 //! before), with the same tests as the batch insights. A metric that turns significant raises
 //! one insight; it is cleared when the difference is gone, and only then can it be raised again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::statistical::{Metric, Sample, Unit, capitalized, test_summary, welch_test};
+use super::statistical::{
+    Finding, Metric, Sample, Unit, capitalized, difference_size, relative_change, test_summary,
+    welch_test,
+};
 use super::{Insight, InsightKind, Segment, SegmentDimension};
 use crate::forecast::normal_cdf;
 use crate::model::{Call, TimeRange};
@@ -76,7 +79,9 @@ impl LiveInsightOptions {
                 self.bucket_minutes, self.window_minutes
             ));
         }
-        if self.baseline_hours == 0 || (self.baseline_hours * 60) % self.bucket_minutes != 0 {
+        if self.baseline_hours == 0
+            || (u64::from(self.baseline_hours) * 60) % u64::from(self.bucket_minutes) != 0
+        {
             return invalid(format!(
                 "baseline_hours must be positive and a whole number of buckets of {} minutes, got {}",
                 self.bucket_minutes, self.baseline_hours
@@ -205,9 +210,14 @@ impl LiveInsights {
     /// A detector with `options`, checked.
     pub fn new(options: LiveInsightOptions) -> Result<Self> {
         options.validate()?;
-        let window_buckets = i64::from(options.window_minutes / options.bucket_minutes);
-        let total_buckets =
-            window_buckets + i64::from(options.baseline_hours * 60 / options.bucket_minutes);
+        let bucket_minutes = u64::from(options.bucket_minutes);
+        let window_buckets = u64::from(options.window_minutes) / bucket_minutes;
+        let baseline_buckets = u64::from(options.baseline_hours) * 60 / bucket_minutes;
+        // At most MAX_BUCKETS in all, as validated.
+        let (window_buckets, total_buckets) = (
+            window_buckets as i64,
+            (window_buckets + baseline_buckets) as i64,
+        );
         Ok(Self {
             windows: Windows {
                 bucket: TimeDelta::minutes(i64::from(options.bucket_minutes)),
@@ -226,9 +236,10 @@ impl LiveInsights {
 
     /// Adds an ended call and returns the insights it raised or cleared (usually none).
     ///
-    /// Calls may arrive somewhat out of order: one that ended before the baseline of its
-    /// tenant's latest call is refused with [`Error::InvalidArgument`], as is a call that has
-    /// not ended; a refused call changes nothing.
+    /// Calls may arrive somewhat out of order. Refused with [`Error::InvalidArgument`], changing
+    /// nothing: a call that has not ended, has no tenant, ended before the baseline of its
+    /// tenant's latest call, or ends more than a day after the system clock's now (a wrong clock
+    /// would otherwise refuse every later call of its tenant as late).
     pub fn observe(&mut self, call: &Call) -> Result<Vec<LiveInsight>> {
         let Some(ended) = call.ended_at else {
             return Err(Error::InvalidArgument(format!(
@@ -242,10 +253,14 @@ impl LiveInsights {
                 call.id
             )));
         }
+        if ended > Utc::now() + TimeDelta::days(1) {
+            return Err(Error::InvalidArgument(format!(
+                "call {} ends at {ended}, more than a day from now",
+                call.id
+            )));
+        }
         let windows = &self.windows;
-        let bucket = ended
-            .timestamp_millis()
-            .div_euclid(windows.bucket.num_milliseconds());
+        let bucket = windows.bucket_of(ended);
         let total = windows.total_buckets;
         let tenant = match self.tenants.get_mut(&call.tenant) {
             Some(tenant) => tenant,
@@ -266,14 +281,8 @@ impl LiveInsights {
                 (total - 1) * windows.bucket.num_minutes()
             )));
         }
-        if bucket > tenant.newest {
-            tenant.newest = bucket;
-            // Segments with no call in the ring any more hold nothing: drop them.
-            let oldest = bucket - total;
-            tenant
-                .series
-                .retain(|_, series| series.buckets.iter().any(|&b| b > oldest));
-        }
+        let mut events = Vec::new();
+        windows.advance(&call.tenant, tenant, bucket, ended, &mut events);
 
         let values = Metric::ALL.map(|metric| metric.value(call));
         let mut keys = vec![None];
@@ -285,9 +294,7 @@ impl LiveInsights {
                 })
             })
         }));
-
         let newest = tenant.newest;
-        let mut events = Vec::new();
         let mut overall_window = [0.0; 6];
         for key in keys {
             let series = tenant
@@ -296,11 +303,10 @@ impl LiveInsights {
                 .or_insert_with(|| Series::new(total as usize));
             series.add(bucket, total, &values);
             let comparisons = series.compare(newest, windows.window_buckets, total);
-            for (index, metric) in Metric::ALL.into_iter().enumerate() {
+            for (index, comparison) in comparisons.iter().enumerate() {
                 if values[index].is_none() {
                     continue;
                 }
-                let comparison = comparisons[index];
                 if key.is_none() {
                     overall_window[index] = comparison.window.n;
                 }
@@ -308,31 +314,100 @@ impl LiveInsights {
                     None => 1.0,
                     Some(_) => comparison.window.n / overall_window[index].max(1.0),
                 };
-                if let Some(state) = windows.transition(series, index, newest, &comparison) {
-                    let window_start = windows.bucket_start(newest - windows.window_buckets + 1);
-                    let baseline_start = windows.bucket_start(newest - total + 1);
-                    events.push(LiveInsight {
-                        state,
-                        tenant: call.tenant.clone(),
-                        at: ended,
-                        window: TimeRange {
-                            start: window_start,
-                            end: windows.bucket_start(newest + 1),
-                        },
-                        baseline: TimeRange {
-                            start: baseline_start,
-                            end: window_start,
-                        },
-                        insight: windows.insight(metric, key.clone(), &comparison, reach),
-                    });
+                if let Some(state) = windows.transition(series, index, newest, comparison) {
+                    let event = (state, call.tenant.as_str(), ended, newest);
+                    events.push(windows.event(event, index, key.clone(), comparison, reach));
                 }
             }
         }
         Ok(events)
     }
+
+    /// Moves every tenant's clock to `now` (when later than its latest call) and clears the
+    /// raised insights that can no longer be told: those whose window or baseline has thinned
+    /// under half of `min_calls`, or whose difference is gone. Call it now and then (every few
+    /// minutes): without it, an insight raised for a tenant or segment whose calls stop stays
+    /// raised until its next call. Tenants with no call left in their window and baseline are
+    /// forgotten.
+    pub fn expire(&mut self, now: DateTime<Utc>) -> Vec<LiveInsight> {
+        let windows = &self.windows;
+        let bucket = windows.bucket_of(now);
+        let mut events = Vec::new();
+        for (name, tenant) in &mut self.tenants {
+            windows.advance(name, tenant, bucket, now, &mut events);
+            let newest = tenant.newest;
+            let (window, total) = (windows.window_buckets, windows.total_buckets);
+            let overall = tenant
+                .series
+                .get(&None)
+                .map(|series| series.compare(newest, window, total));
+            for (key, series) in &mut tenant.series {
+                if !series.raised.contains(&true) {
+                    continue;
+                }
+                let comparisons = series.compare(newest, window, total);
+                for (index, comparison) in comparisons.iter().enumerate() {
+                    if !series.raised[index] {
+                        continue;
+                    }
+                    let reach = match (key, &overall) {
+                        (Some(_), Some(overall)) => {
+                            comparison.window.n / overall[index].window.n.max(1.0)
+                        }
+                        _ => 1.0,
+                    };
+                    if let Some(state) = windows.transition(series, index, newest, comparison) {
+                        let event = (state, name.as_str(), now, newest);
+                        events.push(windows.event(event, index, key.clone(), comparison, reach));
+                    }
+                }
+            }
+        }
+        self.tenants.retain(|_, tenant| !tenant.series.is_empty());
+        events
+    }
 }
 
+/// What an event reports: its state, tenant, time and the tenant's latest bucket.
+type EventContext<'a> = (LiveInsightState, &'a str, DateTime<Utc>, i64);
+
 impl Windows {
+    /// The bucket `at` falls in.
+    fn bucket_of(&self, at: DateTime<Utc>) -> i64 {
+        at.timestamp_millis()
+            .div_euclid(self.bucket.num_milliseconds())
+    }
+
+    /// Moves the tenant's latest bucket to `bucket`, if later, and drops the series with no
+    /// call left in the ring, clearing their raised insights first.
+    fn advance(
+        &self,
+        name: &str,
+        tenant: &mut TenantSeries,
+        bucket: i64,
+        at: DateTime<Utc>,
+        events: &mut Vec<LiveInsight>,
+    ) {
+        if bucket <= tenant.newest {
+            return;
+        }
+        tenant.newest = bucket;
+        let oldest = bucket - self.total_buckets;
+        tenant.series.retain(|key, series| {
+            if series.buckets.iter().any(|&b| b > oldest) {
+                return true;
+            }
+            for (index, raised) in series.raised.iter().enumerate() {
+                if *raised {
+                    let event = (LiveInsightState::Cleared, name, at, bucket);
+                    let empty = Comparison::default();
+                    events.push(self.event(event, index, key.clone(), &empty, 0.0));
+                }
+            }
+            false
+        });
+    }
+
     /// The metric's new alert state, when the comparison raises or clears it.
     fn transition(
         &self,
@@ -343,36 +418,67 @@ impl Windows {
     ) -> Option<LiveInsightState> {
         let options = &self.options;
         let min = options.min_calls as f64;
+        let fewest = comparison.window.n.min(comparison.baseline.n);
         let raised = series.raised[index];
-        if comparison.window.n < min || comparison.baseline.n < min {
+        let change = if fewest < min / 2.0 {
             // Too few calls to tell a difference: nothing to raise, and a raised one is over
-            // once the calls have thinned to half the minimum (not at once, which would flap).
-            let thinned = comparison.window.n.min(comparison.baseline.n) < min / 2.0;
-            return (raised && thinned).then(|| {
-                series.raised[index] = false;
-                LiveInsightState::Cleared
-            });
-        }
-        let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
-        let large = relative_change(comparison)
-            .is_none_or(|change| change.abs() >= options.min_relative_change);
-        if !raised && large && p_value < options.raise_p_value {
-            series.raised[index] = true;
-            series.exclude_window(index, newest, self.window_buckets);
-            Some(LiveInsightState::Raised)
-        } else if raised && (!large || p_value > options.clear_p_value) {
-            series.raised[index] = false;
-            Some(LiveInsightState::Cleared)
+            // (at half the minimum, not at once, which would flap).
+            raised.then_some(LiveInsightState::Cleared)
         } else {
-            None
+            let (window, baseline) = (comparison.window.mean(), comparison.baseline.mean());
+            let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
+            let large = relative_change(window, baseline)
+                .is_none_or(|change| change.abs() >= options.min_relative_change);
+            if !raised && fewest >= min && large && p_value < options.raise_p_value {
+                Some(LiveInsightState::Raised)
+            } else if raised && (!large || p_value > options.clear_p_value) {
+                Some(LiveInsightState::Cleared)
+            } else {
+                None
+            }
+        };
+        match change {
+            Some(LiveInsightState::Raised) => {
+                series.raised[index] = true;
+                series.exclude_window(index, newest, self.window_buckets);
+            }
+            Some(LiveInsightState::Cleared) => series.raised[index] = false,
+            None => {}
         }
+        change
     }
 
     fn bucket_start(&self, bucket: i64) -> DateTime<Utc> {
         DateTime::UNIX_EPOCH + TimeDelta::milliseconds(self.bucket.num_milliseconds() * bucket)
     }
 
-    /// The insight describing `comparison` of `metric` for `segment` (`None`: all calls).
+    /// The event for metric `index` of the series `segment` (`None`: all calls).
+    fn event(
+        &self,
+        (state, tenant, at, newest): EventContext<'_>,
+        index: usize,
+        segment: Option<Segment>,
+        comparison: &Comparison,
+        reach: f64,
+    ) -> LiveInsight {
+        let window_start = self.bucket_start(newest - self.window_buckets + 1);
+        LiveInsight {
+            state,
+            tenant: tenant.to_owned(),
+            at,
+            window: TimeRange {
+                start: window_start,
+                end: self.bucket_start(newest + 1),
+            },
+            baseline: TimeRange {
+                start: self.bucket_start(newest - self.total_buckets + 1),
+                end: window_start,
+            },
+            insight: self.insight(Metric::ALL[index], segment, comparison, reach),
+        }
+    }
+
+    /// The insight describing `comparison` of `metric` for `segment`.
     fn insight(
         &self,
         metric: Metric,
@@ -381,26 +487,15 @@ impl Windows {
         reach: f64,
     ) -> Insight {
         let unit = metric.unit();
-        let (window, baseline) = (&comparison.window, &comparison.baseline);
-        let (value, reference) = (window.mean(), baseline.mean());
-        let (statistic, p_value) = test(metric, comparison).unwrap_or((0.0, 1.0));
+        let (window, baseline) = (comparison.window, comparison.baseline);
         let name = metric.name().replace('_', " ");
-        let span = |minutes: u32| {
-            if minutes % 60 == 0 {
-                let hours = minutes / 60;
-                if hours == 1 {
-                    "hour".to_owned()
-                } else {
-                    format!("{hours} hours")
-                }
-            } else {
-                format!("{minutes} minutes")
-            }
+        let span = |minutes: u64| match minutes {
+            60 => "hour".to_owned(),
+            m if m % 60 == 0 => format!("{} hours", m / 60),
+            m => format!("{m} minutes"),
         };
-        let (window_span, baseline_span) = (
-            span(self.options.window_minutes),
-            span(self.options.baseline_hours * 60),
-        );
+        let window_span = span(u64::from(self.options.window_minutes));
+        let baseline_span = span(u64::from(self.options.baseline_hours) * 60);
         let subject = match &segment {
             Some(segment) => format!(
                 "{} {}: {name}",
@@ -409,45 +504,58 @@ impl Windows {
             ),
             None => capitalized(&name),
         };
+        if window.n == 0.0 || baseline.n == 0.0 {
+            // Nothing to compare: only a clear says this.
+            return Insight {
+                kind: InsightKind::LiveChange,
+                category: metric.name().to_owned(),
+                segment,
+                title: format!("{subject}: too few calls to compare in the last {window_span}"),
+                description: format!(
+                    "{subject}: {:.0} calls in the last {window_span} and {:.0} in the \
+                     {baseline_span} before, too few to compare.",
+                    window.n, baseline.n
+                ),
+                impact: 0.0,
+                evidence: BTreeMap::from([
+                    ("calls".to_owned(), window.n),
+                    ("reference_calls".to_owned(), baseline.n),
+                ]),
+            };
+        }
+        let test = test(metric, comparison).unwrap_or((0.0, 1.0));
+        let size = difference_size(unit, window.mean(), baseline.mean());
+        let finding = Finding::new(
+            (InsightKind::LiveChange, metric.name(), unit),
+            segment,
+            (window, baseline),
+            test,
+            size * reach,
+        );
+        let (value, reference) = (unit.show(finding.value), unit.show(finding.reference));
         let title = format!(
-            "{subject} {} in the last {window_span} ({} against {})",
-            if value > reference { "up" } else { "down" },
-            unit.show(value),
-            unit.show(reference),
+            "{subject} {} in the last {window_span} ({value} against {reference})",
+            if finding.value > finding.reference {
+                "up"
+            } else {
+                "down"
+            },
         );
         let description = format!(
-            "{subject} {} over {:.0} calls of the last {window_span}, against {} over {:.0} \
-             calls of the {baseline_span} before ({}).",
-            unit.show(value),
+            "{subject} {value} over {:.0} calls of the last {window_span}, against {reference} \
+             over {:.0} calls of the {baseline_span} before ({}).",
             window.n,
-            unit.show(reference),
             baseline.n,
-            test_summary(unit, statistic, p_value),
+            test_summary(unit, finding.statistic, finding.p_value),
         );
-        let size = if unit == Unit::Rate {
-            (value - reference).abs()
-        } else {
-            (value - reference).abs() / reference.abs().max(f64::MIN_POSITIVE)
-        };
-        let mut evidence = std::collections::BTreeMap::from([
-            ("value".to_owned(), value),
-            ("reference".to_owned(), reference),
-            ("calls".to_owned(), window.n),
-            ("reference_calls".to_owned(), baseline.n),
-            ("statistic".to_owned(), statistic),
-            ("p_value".to_owned(), p_value),
-        ]);
-        if let Some(change) = relative_change(comparison) {
-            evidence.insert("relative_change".to_owned(), change);
-        }
         Insight {
-            kind: InsightKind::LiveChange,
-            category: metric.name().to_owned(),
-            segment,
+            kind: finding.kind,
+            category: finding.category.to_owned(),
+            evidence: finding.evidence(),
+            segment: finding.segment,
             title,
             description,
-            impact: (size * reach).clamp(0.0, 1.0),
-            evidence,
+            impact: finding.impact,
         }
     }
 }
@@ -535,8 +643,9 @@ fn test(metric: Metric, comparison: &Comparison) -> Option<(f64, f64)> {
 /// correction: (signed root of G, two-sided p); `None` when neither sample varies.
 ///
 /// A window holds few calls and rare events (a handful of abandonments), where the pooled
-/// z-test's upper tail is too thin: for 14 events in 120 calls against a 5% rate it gives
-/// p = 4.0e-4 where the exact binomial tail is 2.8e-3. This test gives 3.3e-3.
+/// z-test's upper tail is too thin. For 14 events in 120 calls against a known 5% rate, the
+/// exact binomial upper tail is 2.8e-3; the z-test's is 4.0e-4 and this test's 3.3e-3 (one-sided
+/// figures; the detector uses the two-sided p-values, twice these).
 fn likelihood_ratio_test(window: Sample, baseline: Sample) -> Option<(f64, f64)> {
     let n = window.n + baseline.n;
     let pooled = (window.sum + baseline.sum) / n;
@@ -564,12 +673,6 @@ fn likelihood_ratio_test(window: Sample, baseline: Sample) -> Option<(f64, f64)>
         .sqrt()
         .copysign(window.mean() - baseline.mean());
     Some((root, 2.0 * (1.0 - normal_cdf(root.abs()))))
-}
-
-/// The window's relative difference from the baseline; `None` when the baseline is 0.
-fn relative_change(comparison: &Comparison) -> Option<f64> {
-    let reference = comparison.baseline.mean();
-    (reference != 0.0).then(|| (comparison.window.mean() - reference) / reference.abs())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use serde::{Deserialize, Serialize};
@@ -159,7 +159,9 @@ impl InsightScheduler {
             return Err(Error::InvalidArgument("no schedules given".into()));
         }
         let mut compiled: Vec<Compiled> = Vec::with_capacity(schedules.len());
-        let mut last_due = BTreeMap::new();
+        // Entries of schedules not configured now are kept, so that one taken out and put back
+        // resumes where it stopped.
+        let mut last_due = state.last_due;
         for schedule in schedules {
             if schedule.name.trim().is_empty() {
                 return Err(Error::InvalidArgument("a schedule needs a name".into()));
@@ -183,8 +185,7 @@ impl InsightScheduler {
                     schedule.name, schedule.timezone
                 ))
             })?;
-            let resume = state.last_due.get(&schedule.name).copied().unwrap_or(start);
-            last_due.insert(schedule.name.clone(), resume);
+            let resume = *last_due.entry(schedule.name.clone()).or_insert(start);
             let compiled_schedule = Compiled {
                 schedule,
                 cron,
@@ -224,34 +225,31 @@ impl InsightScheduler {
 
     /// Runs every schedule due at or before `now` for each of its tenants, oldest due time
     /// first, and advances the state past them. After downtime, only the latest
-    /// `max_catch_up` due times of a schedule run; the older ones are skipped.
+    /// `max_catch_up` due times of a schedule run; the older ones are skipped (and logged).
     ///
-    /// A tenant's failed run is returned with its error and the others go on; an error reading
-    /// the store's tenants stops the call, and the state keeps the due times not yet run.
+    /// A tenant's failed run is returned with its error and the others go on. Any other error
+    /// (reading the store's tenants) returns it and leaves the state as it was, so that the
+    /// next call runs the same due times again.
     pub async fn run_due(
         &mut self,
         store: &dyn Store,
         now: DateTime<Utc>,
     ) -> Result<Vec<InsightRun>> {
+        let mut state = self.state.clone();
         let mut due: Vec<(DateTime<Utc>, usize)> = Vec::new();
         for (index, compiled) in self.schedules.iter().enumerate() {
-            let mut times = Vec::new();
-            let mut after = self.state.last_due[&compiled.schedule.name];
-            loop {
-                let next = compiled.next_after(after)?;
-                if next > now {
-                    break;
-                }
-                times.push(next);
-                after = next;
+            let name = &compiled.schedule.name;
+            let (times, skipped) =
+                compiled.due_between(state.last_due[name], now, self.max_catch_up)?;
+            if let Some(skipped) = skipped {
+                tracing::warn!(
+                    schedule = %name,
+                    "due times up to {skipped} were missed and are skipped (max_catch_up {})",
+                    self.max_catch_up
+                );
+                state.last_due.insert(name.clone(), skipped);
             }
-            let skip = times.len().saturating_sub(self.max_catch_up);
-            if let Some(&skipped) = times[..skip].last() {
-                self.state
-                    .last_due
-                    .insert(compiled.schedule.name.clone(), skipped);
-            }
-            due.extend(times[skip..].iter().map(|&time| (time, index)));
+            due.extend(times.into_iter().map(|time| (time, index)));
         }
         due.sort();
 
@@ -282,17 +280,23 @@ impl InsightScheduler {
                     error,
                 });
             }
-            self.state.last_due.insert(schedule.name.clone(), due_at);
+            state.last_due.insert(schedule.name.clone(), due_at);
         }
+        self.state = state;
         Ok(runs)
     }
 }
 
+/// Due times to run, oldest first, and the latest of those skipped, if any.
+type DueTimes = (Vec<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 impl Compiled {
     /// The first due time strictly after `after`.
     fn next_after(&self, after: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        // Due times are whole seconds; the cron library keeps a start's fraction of a second.
+        let whole_second = after.with_nanosecond(0).unwrap_or(after);
         self.cron
-            .find_next_occurrence(&after.with_timezone(&self.timezone), false)
+            .find_next_occurrence(&whole_second.with_timezone(&self.timezone), false)
             .map(|next| next.with_timezone(&Utc))
             .map_err(|e| {
                 Error::InvalidArgument(format!(
@@ -302,21 +306,69 @@ impl Compiled {
             })
     }
 
+    /// The due times in `(last, now]`, oldest first: at most `max`, the latest ones. When older
+    /// ones are left out, the second value is the latest of them.
+    fn due_between(&self, last: DateTime<Utc>, now: DateTime<Utc>, max: usize) -> Result<DueTimes> {
+        // Walk back from `now`, so that a long downtime costs no more than `max` steps.
+        let mut times = Vec::new();
+        let mut cursor = now
+            .checked_add_signed(TimeDelta::nanoseconds(1))
+            .unwrap_or(now);
+        while let Some(previous) = self.previous_before(cursor)? {
+            if previous <= last {
+                break;
+            }
+            if times.len() == max {
+                times.reverse();
+                return Ok((times, Some(previous)));
+            }
+            times.push(previous);
+            cursor = previous;
+        }
+        times.reverse();
+        Ok((times, None))
+    }
+
+    /// The latest due time strictly before `t`, if any in the eight years before it.
+    ///
+    /// Found by walking forward from ever earlier starts, because the cron library's backward
+    /// search misses due times moved by a daylight-saving gap (02:30 on the night clocks
+    /// spring forward is due at 03:00, and searching back from there finds 01:59:59).
+    fn previous_before(&self, t: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let limit = TimeDelta::days(8 * 366);
+        let mut lookback = TimeDelta::minutes(1);
+        loop {
+            let Some(mut cursor) = t.checked_sub_signed(lookback) else {
+                return Ok(None);
+            };
+            let mut latest = None;
+            loop {
+                let next = self.next_after(cursor)?;
+                if next >= t {
+                    break;
+                }
+                latest = Some(next);
+                cursor = next;
+            }
+            if latest.is_some() || lookback >= limit {
+                return Ok(latest);
+            }
+            lookback = (lookback * 2).min(limit);
+        }
+    }
+
     /// The period the run due at `due` covers.
     fn window(&self, due: DateTime<Utc>) -> Result<TimeRange> {
         let local = due.with_timezone(&self.timezone);
         let days_back = match self.schedule.window {
             RunWindow::SincePreviousRun => {
-                let previous = self
-                    .cron
-                    .find_previous_occurrence(&local, false)
-                    .map_err(|e| {
-                        Error::InvalidArgument(format!(
-                            "schedule {:?}: no due time before {due}: {e}",
-                            self.schedule.name
-                        ))
-                    })?;
-                return TimeRange::new(previous.with_timezone(&Utc), due);
+                let previous = self.previous_before(due)?.ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "schedule {:?}: no due time before {due}",
+                        self.schedule.name
+                    ))
+                })?;
+                return TimeRange::new(previous, due);
             }
             RunWindow::PreviousDay => 1,
             RunWindow::PreviousWeek => 7,

@@ -321,19 +321,19 @@ impl Sample {
 
 /// A tested comparison, before the false-discovery-rate adjustment.
 #[derive(Debug, Clone)]
-struct Finding {
-    kind: InsightKind,
-    category: &'static str,
-    segment: Option<Segment>,
+pub(super) struct Finding {
+    pub(super) kind: InsightKind,
+    pub(super) category: &'static str,
+    pub(super) segment: Option<Segment>,
     /// What the metric measures in: a rate, seconds, a score, calls per bin.
-    unit: Unit,
-    value: f64,
-    reference: f64,
-    calls: f64,
-    reference_calls: f64,
-    statistic: f64,
-    p_value: f64,
-    impact: f64,
+    pub(super) unit: Unit,
+    pub(super) value: f64,
+    pub(super) reference: f64,
+    pub(super) calls: f64,
+    pub(super) reference_calls: f64,
+    pub(super) statistic: f64,
+    pub(super) p_value: f64,
+    pub(super) impact: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -369,18 +369,13 @@ impl Finding {
         } else {
             welch_test(current, reference)?
         };
-        let (value, base) = (current.mean(), reference.mean());
-        // The size of the difference: absolute for rates (a share of calls), relative for
-        // means; a segment's weighted by its share of the measured calls.
-        let size = if is_rate {
-            (value - base).abs()
+        // A segment's difference is weighted by its share of the measured calls.
+        let reach = if segment.is_some() {
+            current.n / (current.n + reference.n)
         } else {
-            (value - base).abs() / base.abs().max(f64::MIN_POSITIVE)
+            1.0
         };
-        let reach = match kind {
-            InsightKind::PeriodChange | InsightKind::LiveChange => 1.0,
-            InsightKind::SegmentOutlier => current.n / (current.n + reference.n),
-        };
+        let size = difference_size(unit, current.mean(), reference.mean());
         Some(Finding::new(
             (kind, metric.name(), unit),
             segment,
@@ -392,7 +387,7 @@ impl Finding {
 
     /// A finding of `kind` about `category` (in `unit`), comparing the `(current, reference)`
     /// samples' means with the test's `(statistic, p_value)`; `impact` is clamped to [0, 1].
-    fn new(
+    pub(super) fn new(
         (kind, category, unit): (InsightKind, &'static str, Unit),
         segment: Option<Segment>,
         (current, reference): (Sample, Sample),
@@ -416,8 +411,25 @@ impl Finding {
 
     /// Relative difference from the reference; `None` when the reference is 0 (any
     /// difference from none is large).
-    fn relative_change(&self) -> Option<f64> {
-        (self.reference != 0.0).then(|| (self.value - self.reference) / self.reference.abs())
+    pub(super) fn relative_change(&self) -> Option<f64> {
+        relative_change(self.value, self.reference)
+    }
+
+    /// The numbers behind the finding: `value`, `reference`, `calls`, `reference_calls`,
+    /// `statistic`, `p_value` and, unless the reference is 0, `relative_change`.
+    pub(super) fn evidence(&self) -> BTreeMap<String, f64> {
+        let mut evidence = BTreeMap::from([
+            ("value".to_owned(), self.value),
+            ("reference".to_owned(), self.reference),
+            ("calls".to_owned(), self.calls),
+            ("reference_calls".to_owned(), self.reference_calls),
+            ("statistic".to_owned(), self.statistic),
+            ("p_value".to_owned(), self.p_value),
+        ]);
+        if let Some(change) = self.relative_change() {
+            evidence.insert("relative_change".to_owned(), change);
+        }
+        evidence
     }
 
     fn into_insight(self, q_value: f64) -> Insight {
@@ -467,19 +479,8 @@ impl Finding {
                 ),
             ),
         };
-        let relative_change = self.relative_change();
-        let mut evidence = BTreeMap::from([
-            ("value".to_owned(), self.value),
-            ("reference".to_owned(), self.reference),
-            ("calls".to_owned(), self.calls),
-            ("reference_calls".to_owned(), self.reference_calls),
-            ("statistic".to_owned(), self.statistic),
-            ("p_value".to_owned(), self.p_value),
-            ("q_value".to_owned(), q_value),
-        ]);
-        if let Some(change) = relative_change {
-            evidence.insert("relative_change".to_owned(), change);
-        }
+        let mut evidence = self.evidence();
+        evidence.insert("q_value".to_owned(), q_value);
         Insight {
             kind: self.kind,
             category: self.category.to_owned(),
@@ -512,6 +513,22 @@ impl Unit {
             _ => format!("{n:.0} calls"),
         }
     }
+}
+
+/// The size of a difference, for its impact: absolute for rates (a share of calls), relative
+/// to the reference for means.
+pub(super) fn difference_size(unit: Unit, value: f64, reference: f64) -> f64 {
+    if unit == Unit::Rate {
+        (value - reference).abs()
+    } else {
+        (value - reference).abs() / reference.abs().max(f64::MIN_POSITIVE)
+    }
+}
+
+/// The relative difference of `value` from `reference`; `None` when the reference is 0 (any
+/// difference from none is large).
+pub(super) fn relative_change(value: f64, reference: f64) -> Option<f64> {
+    (reference != 0.0).then(|| (value - reference) / reference.abs())
 }
 
 /// "z = 2.10, p = 3.6e-2": a test's statistic (z for rates, t for means) and p-value.

@@ -665,9 +665,15 @@ class LiveInsights:
         ``segment``, ``title``, ``description``, ``impact``, ``evidence``.
 
         Raises:
-            InvalidArgumentError: the call is not a call record, has not ended, or ended
-                before the baseline of its tenant's latest call; it changes nothing.
+            InvalidArgumentError: the call is not a call record, has not ended, ended
+                before the baseline of its tenant's latest call, or ends more than a day
+                from now; it changes nothing.
         """
+    def expire(self, now: TimeBound = None) -> list[dict[str, Any]]:
+        """Moves every tenant's clock to ``now`` (``None`` for now) and returns the raised
+        insights it clears: those whose window or baseline has thinned under half of
+        ``min_calls``, or whose difference is gone. Call it every few minutes, so that an
+        insight of a tenant whose calls stop does not stay raised."""
     @property
     def options(self) -> dict[str, Any]:
         """The options in use."""

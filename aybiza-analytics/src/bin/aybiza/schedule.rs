@@ -15,7 +15,8 @@ pub struct Args {
     /// The store file (SQLite) to read.
     #[arg(long)]
     store: PathBuf,
-    /// Directory the runs are written to, as `SCHEDULE/TENANT/DUE.json`; it also holds the
+    /// Directory the runs are written to, as `SCHEDULE/TENANT/DUE.json` (names with characters
+    /// other than letters, digits, `-` and `_` percent-encoded); it also holds the
     /// scheduler's state (`schedule-state.json`) unless `--state` is given.
     #[arg(long)]
     output: PathBuf,
@@ -137,31 +138,27 @@ async fn run_and_write(
     Ok(())
 }
 
-/// Writes `run` to `OUTPUT/SCHEDULE/TENANT/DUE.json`.
+/// Writes `run` to `OUTPUT/SCHEDULE/TENANT/DUE.json` (`DUE` as `2026-01-12T090000Z`).
 fn write_run(output: &Path, run: &InsightRun) -> Result<PathBuf> {
     let directory = output
         .join(file_name(&run.schedule))
         .join(file_name(&run.tenant));
     std::fs::create_dir_all(&directory)?;
-    let path = directory.join(format!("{}.json", run.due_at.format("%Y-%m-%dT%H%MZ")));
+    let path = directory.join(format!("{}.json", run.due_at.format("%Y-%m-%dT%H%M%SZ")));
     std::fs::write(&path, serde_json::to_vec_pretty(run)?)?;
     Ok(path)
 }
 
-/// `name` with characters unsafe in a file name replaced by `_`.
+/// `name` as a file name: ASCII letters, digits, `-` and `_` as they are, every other byte as
+/// `%XX`, so that different names never share a file.
 fn file_name(name: &str) -> String {
-    let safe = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>();
-    match safe.trim_start_matches('.') {
-        "" => "_".to_owned(),
-        name => name.to_owned(),
+    let mut safe = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' {
+            safe.push(char::from(byte));
+        } else {
+            safe.push_str(&format!("%{byte:02X}"));
+        }
     }
+    safe
 }

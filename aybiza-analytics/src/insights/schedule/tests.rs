@@ -207,7 +207,8 @@ async fn a_tenant_whose_run_fails_does_not_stop_the_others() {
     let runs = s.run_due(&scoped, at(2026, 3, 10, 7)).await.unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0].tenant, "b");
-    assert!(runs[0].error.as_deref().is_some_and(|e| e.contains("b")));
+    let error = runs[0].error.as_deref().unwrap_or_default();
+    assert!(error.contains("may not access tenant 'b'"), "{error}");
     assert!(runs[0].insights.is_empty());
     assert_eq!(runs[1].tenant, "a");
     assert!(runs[1].error.is_none());
@@ -246,4 +247,77 @@ fn bad_schedules_are_refused() {
             .unwrap();
     assert_eq!(parsed.timezone, "UTC");
     assert_eq!(parsed.window, RunWindow::PreviousDay);
+}
+
+#[tokio::test]
+async fn since_previous_run_windows_tile_time_across_a_daylight_saving_gap() {
+    // 02:30 does not exist in New York on 8 March 2026: that run is due at 03:00 EDT.
+    let store = store().await;
+    let mut schedule = InsightSchedule::new("night", "30 2 * * *", RunWindow::SincePreviousRun);
+    schedule.timezone = "America/New_York".into();
+    schedule.tenants = vec!["a".into()];
+    let mut s = scheduler(vec![schedule], at(2026, 3, 6, 0)).with_max_catch_up(10);
+    let runs = s.run_due(&store, at(2026, 3, 11, 0)).await.unwrap();
+    let due: Vec<DateTime<Utc>> = runs.iter().map(|r| r.due_at).collect();
+    let at_min = |d, h, m| Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap();
+    assert_eq!(
+        due,
+        [
+            at_min(6, 7, 30),
+            at_min(7, 7, 30),
+            at_min(8, 7, 0),
+            at_min(9, 6, 30),
+            at_min(10, 6, 30)
+        ]
+    );
+    assert_eq!(runs[0].range.start, at_min(5, 7, 30));
+    for pair in runs.windows(2) {
+        assert_eq!(pair[0].range.end, pair[1].range.start);
+        assert_eq!(pair[1].range.end, pair[1].due_at);
+    }
+}
+
+#[tokio::test]
+async fn a_failed_run_leaves_the_state_as_it_was() {
+    // An ingest principal may not list tenants: the runs fail, and stay due.
+    let inner: Arc<dyn Store> = Arc::new(store().await);
+    let audit = Arc::new(MemoryAuditLog::default());
+    let writer = Principal::new("loader", Role::Ingest, ["*"]);
+    let scoped = ScopedStore::new(inner.clone(), writer, audit).unwrap();
+    let mut s = scheduler(
+        vec![InsightSchedule::daily(), InsightSchedule::weekly()],
+        at(2026, 3, 6, 12),
+    );
+    let before = s.state().clone();
+    let error = s.run_due(&scoped, at(2026, 3, 10, 7)).await.unwrap_err();
+    assert!(matches!(error, Error::Forbidden(_)), "{error}");
+    assert_eq!(s.state(), &before);
+    let runs = s.run_due(inner.as_ref(), at(2026, 3, 10, 7)).await.unwrap();
+    assert_eq!(runs.len(), (4 + 1) * 2);
+}
+
+#[tokio::test]
+async fn a_long_downtime_costs_only_the_runs_caught_up() {
+    // A schedule due every second, last run a year ago: only the latest three run.
+    let store = store().await;
+    let mut every_second = InsightSchedule::new("s", "* * * * * *", RunWindow::SincePreviousRun);
+    every_second.tenants = vec!["a".into()];
+    let now = at(2026, 3, 10, 12);
+    let mut s = scheduler(vec![every_second], now - TimeDelta::days(365)).with_max_catch_up(3);
+    let runs = s.run_due(&store, now).await.unwrap();
+    let due: Vec<DateTime<Utc>> = runs.iter().map(|r| r.due_at).collect();
+    let seconds = |n| now - TimeDelta::seconds(n);
+    assert_eq!(due, [seconds(2), seconds(1), now]);
+    assert_eq!(s.state().last_due["s"], now);
+}
+
+#[test]
+fn state_of_schedules_not_configured_now_is_kept() {
+    let mut state = SchedulerState::default();
+    state.last_due.insert("retired".into(), at(2026, 1, 1, 0));
+    state.last_due.insert("daily".into(), at(2026, 3, 1, 6));
+    let s =
+        InsightScheduler::new(vec![InsightSchedule::daily()], at(2026, 3, 5, 0), state).unwrap();
+    assert_eq!(s.state().last_due["retired"], at(2026, 1, 1, 0));
+    assert_eq!(s.next_due().unwrap(), at(2026, 3, 2, 6));
 }
