@@ -1,4 +1,5 @@
-//! Small inline-SVG charts of counts: horizontal bars, columns, a line and a heatmap.
+//! Small inline-SVG charts: horizontal bars, columns, a line and a heatmap of counts, and a
+//! timeline of spans.
 //!
 //! Every chart is a `<figure>` with a caption, an SVG with an accessible label,
 //! axis titles, and a `<title>` tooltip on each mark. Every string from data is
@@ -342,6 +343,89 @@ pub(super) fn heatmap(map: &Heatmap<'_>) -> String {
     );
     close_svg(svg)
 }
+/// One stretch of time on a timeline row.
+pub(super) struct TimelineSpan {
+    /// Start, in the caller's unit along the x axis (e.g. hours since the first call).
+    pub start: f64,
+    /// End, in the same unit; at least `start`.
+    pub end: f64,
+    /// Tooltip text (raw).
+    pub tooltip: String,
+}
+
+/// One row of a timeline: a label and its spans.
+pub(super) struct TimelineRow {
+    /// Row name (raw).
+    pub label: String,
+    /// The row's spans, in any order.
+    pub spans: Vec<TimelineSpan>,
+}
+
+/// A timeline's data and axis text.
+pub(super) struct Timeline<'a> {
+    /// Caption above the chart.
+    pub title: &'a str,
+    /// Title of the x axis.
+    pub x_axis: &'a str,
+    /// The x axis runs from 0 to this.
+    pub x_max: f64,
+    /// Labeled positions on the x axis.
+    pub x_ticks: &'a [(f64, String)],
+    /// Rows, top to bottom.
+    pub rows: &'a [TimelineRow],
+}
+
+/// Spans of time as bars on labeled rows (a Gantt-style timeline), each with a tooltip.
+pub(super) fn timeline(chart: &Timeline<'_>) -> String {
+    const ROW: f64 = 22.0;
+    const TOP: f64 = 8.0;
+    const BOTTOM: f64 = 44.0;
+    const LABEL: f64 = 220.0;
+    let height = TOP + ROW * chart.rows.len().max(1) as f64 + BOTTOM;
+    let (x0, x1) = (LABEL, WIDTH - 16.0);
+    let x_max = chart.x_max.max(f64::MIN_POSITIVE);
+    let x_of = |x: f64| x0 + (x1 - x0) * (x / x_max).clamp(0.0, 1.0);
+    let mut svg = open_svg(chart.title, WIDTH, height);
+    let y_axis_end = TOP + ROW * chart.rows.len() as f64;
+    for (x, label) in chart.x_ticks {
+        let x = x_of(*x);
+        let _ = write!(
+            svg,
+            r#"<line class="gridline" x1="{x:.1}" y1="{TOP:.1}" x2="{x:.1}" y2="{y_axis_end:.1}"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            y_axis_end + 16.0,
+            escape(label)
+        );
+    }
+    for (index, row) in chart.rows.iter().enumerate() {
+        let y = TOP + ROW * index as f64;
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            x0 - 8.0,
+            y + ROW / 2.0 + 4.0,
+            escape(&truncate(&row.label, 34))
+        );
+        for span in &row.spans {
+            let (start, end) = (x_of(span.start), x_of(span.end.max(span.start)));
+            let _ = write!(
+                svg,
+                r#"<rect class="bar" x="{start:.1}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{}</title></rect>"#,
+                y + 4.0,
+                (end - start).max(2.0),
+                ROW - 8.0,
+                escape(&span.tooltip)
+            );
+        }
+    }
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{x0:.1}" y1="{y_axis_end:.1}" x2="{x1:.1}" y2="{y_axis_end:.1}"/><text class="axis-title" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        (x0 + x1) / 2.0,
+        height - 8.0,
+        escape(chart.x_axis)
+    );
+    close_svg(svg)
+}
 
 /// The SVG fill for a cell holding `n` with `share` of the maximum: grey for 0,
 /// then from light to dark blue.
@@ -468,5 +552,32 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains("<i>") && !line.contains("<d>"));
+        let rows = [TimelineRow {
+            label: "<q>".to_owned(),
+            spans: vec![TimelineSpan {
+                start: 1.0,
+                end: 3.0,
+                tooltip: "<s>".to_owned(),
+            }],
+        }];
+        let chart = timeline(&Timeline {
+            title: "t",
+            x_axis: "x",
+            x_max: 4.0,
+            x_ticks: &[(2.0, "<e>".to_owned())],
+            rows: &rows,
+        });
+        for raw in ["<q>", "<s>", "<e>"] {
+            assert!(!chart.contains(raw), "{chart}");
+        }
+        assert!(chart.contains("&lt;q&gt;") && chart.contains("<title>&lt;s&gt;</title>"));
+        // The span runs from a quarter to three quarters of the plot.
+        let plot = (WIDTH - 16.0) - 220.0;
+        let x = 220.0 + plot / 4.0;
+        assert!(chart.contains(&format!(r#"x="{x:.1}""#)), "{chart}");
+        assert!(
+            chart.contains(&format!(r#"width="{:.1}""#, plot / 2.0)),
+            "{chart}"
+        );
     }
 }

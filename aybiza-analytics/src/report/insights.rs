@@ -1,12 +1,20 @@
-//! The report's insights section: a tenant's last week of calls against the week before, and
-//! the queues, channels and agents that differed that week ([`crate::insights`]).
+//! The report's insights section: a tenant's last week of calls against the week before, the
+//! queues, channels and agents that differed that week, and a timeline of the live insights
+//! its calls raise when replayed as they ended ([`crate::insights`]).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::charts::{Timeline, TimelineRow, TimelineSpan, timeline};
 use super::format::escape;
 use crate::Result;
-use crate::insights::{Insight, InsightOptions, insights_from_calls};
+use crate::insights::{
+    Insight, InsightOptions, LiveInsightOptions, LiveInsightState, LiveInsights, Segment,
+    insights_from_calls,
+};
 use crate::model::{Call, TimeRange};
 
 /// The insights of one tenant's last week.
@@ -18,6 +26,9 @@ pub struct InsightsSection {
     pub end: DateTime<Utc>,
     /// The insights, highest impact first.
     pub insights: Vec<Insight>,
+    /// The live insights of all the tenant's calls, replayed as they ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveTimeline>,
 }
 
 impl InsightsSection {
@@ -47,6 +58,7 @@ impl InsightsSection {
             start: week.start,
             end: week.end,
             insights,
+            live: LiveTimeline::replay(calls)?,
         }))
     }
 
@@ -57,8 +69,14 @@ impl InsightsSection {
             self.start.format("%Y-%m-%d"),
             (self.end - TimeDelta::days(1)).format("%Y-%m-%d"),
         );
+        let live = self
+            .live
+            .as_ref()
+            .map(LiveTimeline::to_html)
+            .unwrap_or_default();
         if self.insights.is_empty() {
             html.push_str("<p>Nothing differed beyond chance.</p>\n");
+            html.push_str(&live);
             return html;
         }
         html.push_str("<table>\n<tr><th>impact</th><th>finding</th><th>evidence</th></tr>\n");
@@ -71,6 +89,165 @@ impl InsightsSection {
                 escape(&insight.title),
                 escape(&insight.description),
             ));
+        }
+        html.push_str("</table>\n");
+        html.push_str(&live);
+        html
+    }
+}
+
+/// The live insights of a tenant's calls replayed as they ended ([`LiveInsights`], default
+/// options): what a live deployment would have raised and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveTimeline {
+    /// From the first to the last end time of the replayed calls.
+    pub span: TimeRange,
+    /// Every insight raised, in the order raised.
+    pub episodes: Vec<LiveEpisode>,
+}
+
+/// One live insight from its raise to its clear.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveEpisode {
+    /// When it was raised.
+    pub raised_at: DateTime<Utc>,
+    /// When it was cleared; `None` when still raised after the last call.
+    pub cleared_at: Option<DateTime<Utc>>,
+    /// The metric.
+    pub category: String,
+    /// The segment; `None` for all the tenant's calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<Segment>,
+    /// The raise's title.
+    pub title: String,
+    /// The raise's impact.
+    pub impact: f64,
+}
+
+impl LiveTimeline {
+    /// Replays the ended `calls` in the order they ended; `None` without ended calls.
+    pub fn replay(calls: &[Call]) -> Result<Option<Self>> {
+        let mut ended: Vec<&Call> = calls.iter().filter(|c| c.ended_at.is_some()).collect();
+        ended.sort_by(|a, b| (a.ended_at, &a.id).cmp(&(b.ended_at, &b.id)));
+        let (Some(first), Some(last)) = (
+            ended.first().and_then(|c| c.ended_at),
+            ended.last().and_then(|c| c.ended_at),
+        ) else {
+            return Ok(None);
+        };
+        let mut detector = LiveInsights::new(LiveInsightOptions::default())?;
+        let mut episodes: Vec<LiveEpisode> = Vec::new();
+        let mut open: HashMap<(Option<Segment>, String), usize> = HashMap::new();
+        for call in ended {
+            for event in detector.observe(call)? {
+                let key = (
+                    event.insight.segment.clone(),
+                    event.insight.category.clone(),
+                );
+                match event.state {
+                    LiveInsightState::Raised => {
+                        open.insert(key, episodes.len());
+                        episodes.push(LiveEpisode {
+                            raised_at: event.at,
+                            cleared_at: None,
+                            category: event.insight.category,
+                            segment: event.insight.segment,
+                            title: event.insight.title,
+                            impact: event.insight.impact,
+                        });
+                    }
+                    LiveInsightState::Cleared => {
+                        if let Some(index) = open.remove(&key) {
+                            episodes[index].cleared_at = Some(event.at);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Some(Self {
+            span: TimeRange::new(first, last)?,
+            episodes,
+        }))
+    }
+
+    /// The timeline as HTML: a chart with one row per metric and segment raised, and the most
+    /// impactful episodes.
+    pub fn to_html(&self) -> String {
+        let mut html = format!(
+            "<h3>Live insights</h3>\n<p class=\"note\">The calls of {} to {} replayed as they ended through the live insight detector (default options: the last hour against the 24 hours before, per tenant, queue and channel): {} insights raised.</p>\n",
+            self.span.start.format("%Y-%m-%d"),
+            self.span.end.format("%Y-%m-%d"),
+            self.episodes.len()
+        );
+        if self.episodes.is_empty() {
+            return html;
+        }
+        let hours = |t: DateTime<Utc>| (t - self.span.start).num_seconds() as f64 / 3600.0;
+        let mut rows: Vec<TimelineRow> = Vec::new();
+        for episode in &self.episodes {
+            let label = match &episode.segment {
+                Some(segment) => format!(
+                    "{} {}: {}",
+                    segment.dimension.as_str(),
+                    segment.value,
+                    episode.category.replace('_', " ")
+                ),
+                None => format!("all calls: {}", episode.category.replace('_', " ")),
+            };
+            let end = episode.cleared_at.unwrap_or(self.span.end);
+            let span = TimelineSpan {
+                start: hours(episode.raised_at),
+                end: hours(end),
+                tooltip: format!(
+                    "{} ({} to {})",
+                    episode.title,
+                    episode.raised_at.format("%Y-%m-%d %H:%M"),
+                    end.format("%Y-%m-%d %H:%M")
+                ),
+            };
+            match rows.iter_mut().find(|row| row.label == label) {
+                Some(row) => row.spans.push(span),
+                None => rows.push(TimelineRow {
+                    label,
+                    spans: vec![span],
+                }),
+            }
+        }
+        let days = (self.span.end - self.span.start).num_days();
+        let step = if days > 21 { 7 } else { 1 };
+        let first_midnight = self
+            .span
+            .start
+            .date_naive()
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            + TimeDelta::days(1);
+        let ticks: Vec<(f64, String)> = (0..=days / step)
+            .map(|i| first_midnight + TimeDelta::days(i * step))
+            .filter(|t| *t <= self.span.end)
+            .map(|t| (hours(t), t.format("%b %d").to_string()))
+            .collect();
+        html.push_str(&timeline(&Timeline {
+            title: "Live insights raised, from raise to clear",
+            x_axis: "time (UTC)",
+            x_max: hours(self.span.end),
+            x_ticks: &ticks,
+            rows: &rows,
+        }));
+        let mut top: Vec<&LiveEpisode> = self.episodes.iter().collect();
+        top.sort_by(|a, b| b.impact.total_cmp(&a.impact));
+        html.push_str("<table>\n<tr><th>raised</th><th>cleared</th><th>insight</th></tr>\n");
+        for episode in top.into_iter().take(8) {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                episode.raised_at.format("%Y-%m-%d %H:%M"),
+                episode.cleared_at.map_or_else(
+                    || "still raised".to_owned(),
+                    |t| t.format("%Y-%m-%d %H:%M").to_string()
+                ),
+                escape(&episode.title)
+            );
         }
         html.push_str("</table>\n");
         html
@@ -135,5 +312,51 @@ mod tests {
             section
         );
         assert_eq!(InsightsSection::compute(&[]).unwrap(), None);
+    }
+
+    #[test]
+    fn the_live_insights_of_planted_incidents_are_on_a_timeline() {
+        let output = simulate(&SimConfig {
+            tenants: 1,
+            days: 10,
+            calls_per_day: 500,
+            journeys_per_day: 0,
+            anomaly_days: 2,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let calls: Vec<Call> = output
+            .records
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Call(call) => Some(call),
+                _ => None,
+            })
+            .collect();
+        let timeline = LiveTimeline::replay(&calls).unwrap().unwrap();
+        assert!(
+            !timeline.episodes.is_empty(),
+            "the planted incidents raise insights"
+        );
+        // As many episodes as the detector raises, each within the replayed span.
+        let mut ended: Vec<&Call> = calls.iter().filter(|c| c.ended_at.is_some()).collect();
+        ended.sort_by(|a, b| (a.ended_at, &a.id).cmp(&(b.ended_at, &b.id)));
+        let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+        let raised = ended
+            .into_iter()
+            .flat_map(|call| detector.observe(call).unwrap())
+            .filter(|e| e.state == LiveInsightState::Raised)
+            .count();
+        assert_eq!(timeline.episodes.len(), raised);
+        for episode in &timeline.episodes {
+            assert!(timeline.span.start <= episode.raised_at);
+            assert!(episode.raised_at <= timeline.span.end);
+            assert!(episode.cleared_at.is_none_or(|t| t >= episode.raised_at));
+        }
+        let html = timeline.to_html();
+        assert!(html.contains("<h3>Live insights</h3>") && html.contains("<figure"));
+        assert!(html.contains(&escape(&timeline.episodes[0].title)));
+        assert!(!html.contains("<script"));
+        assert_eq!(LiveTimeline::replay(&[]).unwrap(), None);
     }
 }

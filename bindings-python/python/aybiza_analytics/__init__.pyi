@@ -659,7 +659,8 @@ class LiveInsights:
 
     def __new__(cls, options: dict[str, Any] | None = None) -> LiveInsights: ...
     def observe(self, call: dict[str, Any]) -> list[dict[str, Any]]:
-        """Adds an ended call (a call record dict) and returns the insights it raised or
+        """Adds an ended call (a call record dict, as :meth:`Store.calls` returns it, with or
+        without ``"type": "call"``) and returns the insights it raised or
         cleared (usually none): ``state`` (``raised`` or ``cleared``), ``tenant``, ``at``,
         ``window``, ``baseline`` and the insight's ``kind`` (``live_change``), ``category``,
         ``segment``, ``title``, ``description``, ``impact``, ``evidence``.
