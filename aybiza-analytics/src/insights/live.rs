@@ -4,8 +4,9 @@
 //! (escalation, transfer, resolution and abandonment rates, handle time, satisfaction), overall
 //! and per segment, in time buckets. After each call, the metrics it touched are compared over
 //! the latest window (an hour by default) against the baseline just before it (the 24 hours
-//! before), with the same tests as the batch insights. A metric that turns significant raises
-//! one insight; it is cleared when the difference is gone, and only then can it be raised again.
+//! before): a likelihood-ratio test for rates, Welch's t-test for means. A metric that turns
+//! significant raises one insight; it is cleared when the difference is gone or too few calls
+//! are left to tell (also on [`LiveInsights::expire`]), and only then can it be raised again.
 
 use std::collections::{BTreeMap, HashMap};
 

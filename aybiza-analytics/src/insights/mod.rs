@@ -8,6 +8,8 @@
 mod live;
 mod schedule;
 mod statistical;
+#[cfg(test)]
+mod test_draws;
 
 use std::collections::BTreeMap;
 

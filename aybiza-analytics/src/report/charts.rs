@@ -403,7 +403,7 @@ pub(super) fn timeline(chart: &Timeline<'_>) -> String {
             r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             x0 - 8.0,
             y + ROW / 2.0 + 4.0,
-            escape(&truncate(&row.label, 34))
+            escape(&truncate(&row.label, 30))
         );
         for span in &row.spans {
             let (start, end) = (x_of(span.start), x_of(span.end.max(span.start)));

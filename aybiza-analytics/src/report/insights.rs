@@ -260,25 +260,30 @@ mod tests {
     use crate::model::Record;
     use crate::sim::{SimConfig, simulate};
 
-    #[test]
-    fn the_last_week_is_compared_with_the_one_before_and_renders_without_script() {
+    /// The calls of one simulated tenant, in start order.
+    fn simulated_calls(days: u32, calls_per_day: usize, anomaly_days: usize) -> Vec<Call> {
         let output = simulate(&SimConfig {
             tenants: 1,
-            days: 21,
-            calls_per_day: 80,
+            days,
+            calls_per_day,
             journeys_per_day: 0,
-            anomaly_days: 0,
+            anomaly_days,
             ..SimConfig::default()
         })
         .unwrap();
-        let calls: Vec<Call> = output
+        output
             .records
             .into_iter()
             .filter_map(|r| match r {
                 Record::Call(call) => Some(call),
                 _ => None,
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_last_week_is_compared_with_the_one_before_and_renders_without_script() {
+        let calls = simulated_calls(21, 80, 0);
         let section = InsightsSection::compute(&calls).unwrap().unwrap();
         let last = calls.last().unwrap().started_at;
         assert!(section.start <= last && last < section.end);
@@ -316,23 +321,7 @@ mod tests {
 
     #[test]
     fn the_live_insights_of_planted_incidents_are_on_a_timeline() {
-        let output = simulate(&SimConfig {
-            tenants: 1,
-            days: 10,
-            calls_per_day: 500,
-            journeys_per_day: 0,
-            anomaly_days: 2,
-            ..SimConfig::default()
-        })
-        .unwrap();
-        let calls: Vec<Call> = output
-            .records
-            .into_iter()
-            .filter_map(|r| match r {
-                Record::Call(call) => Some(call),
-                _ => None,
-            })
-            .collect();
+        let calls = simulated_calls(10, 500, 2);
         let timeline = LiveTimeline::replay(&calls).unwrap().unwrap();
         assert!(
             !timeline.episodes.is_empty(),

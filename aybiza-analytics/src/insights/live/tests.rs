@@ -1,20 +1,8 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::insights::test_draws::Draws;
 use crate::model::{CallChannel, CallOutcome, Direction};
-
-/// A linear congruential generator: the same draws on every platform.
-struct Draws(u64);
-
-impl Draws {
-    fn uniform(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-}
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
@@ -72,6 +60,14 @@ fn replay(detector: &mut LiveInsights, calls: &[Call]) -> Vec<LiveInsight> {
         .collect()
 }
 
+/// The events about the abandonment rate of all the tenant's calls.
+fn overall_abandonment(events: &[LiveInsight]) -> Vec<&LiveInsight> {
+    events
+        .iter()
+        .filter(|e| e.insight.segment.is_none() && e.insight.category == "abandonment_rate")
+        .collect()
+}
+
 fn raised(events: &[LiveInsight]) -> Vec<&LiveInsight> {
     events
         .iter()
@@ -96,10 +92,7 @@ fn two_hours_of_abandoned_calls_are_raised_within_the_first_and_cleared_after() 
     let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
     let events = replay(&mut detector, &calls);
 
-    let overall: Vec<&LiveInsight> = events
-        .iter()
-        .filter(|e| e.insight.segment.is_none() && e.insight.category == "abandonment_rate")
-        .collect();
+    let overall = overall_abandonment(&events);
     assert_eq!(
         overall.len(),
         2,
@@ -341,10 +334,7 @@ fn a_raised_metric_clears_when_its_difference_is_gone_even_with_fewer_calls() {
     }));
     let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
     let events = replay(&mut detector, &calls);
-    let overall: Vec<&LiveInsight> = events
-        .iter()
-        .filter(|e| e.insight.segment.is_none() && e.insight.category == "abandonment_rate")
-        .collect();
+    let overall = overall_abandonment(&events);
     assert_eq!(overall.len(), 2, "{overall:#?}");
     let cleared = overall[1];
     assert_eq!(cleared.state, LiveInsightState::Cleared);

@@ -1,6 +1,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::*;
+use crate::insights::test_draws::Draws;
 use crate::model::{CallChannel, Direction, Record};
 use crate::store::MemoryStore;
 
@@ -17,18 +18,6 @@ const PLAIN: Profile = Profile {
     escalation: 0.1,
     resolution: 0.8,
 };
-
-struct Draws(u64);
-
-impl Draws {
-    fn uniform(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-}
 
 fn week_from(day: u32) -> TimeRange {
     let start = Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap();
