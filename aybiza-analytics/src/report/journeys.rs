@@ -19,7 +19,7 @@ use super::{Rate, Report};
 use crate::Result;
 use crate::journey::attribution::{AttributionOptions, AttributionReport, PathData, attribute};
 use crate::journey::cohort::{CohortBuilder, CohortTable, Period};
-use crate::journey::map::{DurationStats, FunnelStep, Variant, funnel, journey_map};
+use crate::journey::map::{DurationStats, Edge, FunnelStep, Variant, funnel, journey_map};
 use crate::journey::split::{JourneySlice, journey_log, split_journeys};
 use crate::journey::tracker::{JourneyConfig, JourneyEnd};
 use crate::model::JourneyEvent;
@@ -32,6 +32,8 @@ pub const SANKEY_NODES_PER_STEP: usize = 6;
 const MAX_FUNNEL_STAGES: usize = 8;
 /// Paths and drop-off points listed.
 const MAX_LISTED: usize = 10;
+/// Most edges of the directly-follows graph kept and drawn.
+const MAX_GRAPH_EDGES: usize = 24;
 /// Label of the sankey node gathering a step's rarer activities.
 pub const OTHER_NODE: &str = "(other)";
 
@@ -65,6 +67,10 @@ pub struct TenantJourneys {
     pub sankey: Sankey,
     /// The most common paths (activities in order), most frequent first.
     pub top_paths: Vec<Variant>,
+    /// The directly-follows graph's most frequent edges (an activity and the next one in the
+    /// same journey), most first; drawn as a network.
+    #[serde(default)]
+    pub graph: Vec<Edge>,
     /// The funnel over the stages of the most common converting path (of the most common
     /// path when none converted); a journey reaches a stage after reaching the earlier ones.
     pub funnel: Vec<FunnelStep>,
@@ -176,6 +182,7 @@ pub fn tenant_journeys(tenant_id: &str, events: &[JourneyEvent]) -> Result<Optio
         durations: map.durations,
         sankey: sankey(events, &journeys),
         top_paths: map.variants.iter().take(MAX_LISTED).cloned().collect(),
+        graph: map.edges.iter().take(MAX_GRAPH_EDGES).cloned().collect(),
         funnel,
         drop_offs: drop_offs(events, &journeys),
         attribution,
@@ -373,6 +380,10 @@ fn tenant_topic(name: &str, tenant: &TenantJourneys) -> String {
     topic.push_str(&sankey_svg(
         &format!("Main paths: the first {SANKEY_STEPS} steps of every journey"),
         &tenant.sankey,
+    ));
+    topic.push_str(&network_svg(
+        "Journey network: which activity follows which (the most frequent transitions)",
+        &tenant.graph,
     ));
     let funnel_bars: Vec<Bar> = tenant
         .funnel
@@ -626,6 +637,132 @@ fn sankey_svg(title: &str, sankey: &Sankey) -> String {
     svg
 }
 
+/// Draws the directly-follows graph as a network: activities on a circle, in order of their
+/// first appearance in the edges (most frequent first), each sized by the journeys through it;
+/// one arrow per transition, as wide as its share of the busiest. Repeats of an activity (an
+/// edge to itself) are left out of the drawing.
+fn network_svg(title: &str, edges: &[Edge]) -> String {
+    const WIDTH: f64 = 720.0;
+    const HEIGHT: f64 = 520.0;
+    const RADIUS: f64 = 170.0;
+    let edges: Vec<&Edge> = edges.iter().filter(|e| e.from != e.to).collect();
+    if edges.is_empty() {
+        return String::new();
+    }
+    let mut nodes: Vec<(&str, u64)> = Vec::new();
+    let mut links = Vec::with_capacity(edges.len());
+    for edge in &edges {
+        let (from, to) = (
+            node_index(&mut nodes, &edge.from),
+            node_index(&mut nodes, &edge.to),
+        );
+        links.push((from, to, *edge));
+    }
+    // A node's weight: the journeys through it on the drawn edges (the larger of in and out).
+    let mut inbound = vec![0u64; nodes.len()];
+    let mut outbound = vec![0u64; nodes.len()];
+    for (from, to, edge) in &links {
+        outbound[*from] += edge.count;
+        inbound[*to] += edge.count;
+    }
+    for (i, node) in nodes.iter_mut().enumerate() {
+        node.1 = inbound[i].max(outbound[i]);
+    }
+    let heaviest = nodes.iter().map(|n| n.1).max().unwrap_or(1).max(1) as f64;
+    let busiest = edges.iter().map(|e| e.count).max().unwrap_or(1).max(1) as f64;
+    let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
+    let angle = |i: usize| {
+        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / nodes.len() as f64
+    };
+    let position = |i: usize| (cx + RADIUS * angle(i).cos(), cy + RADIUS * angle(i).sin());
+    let node_radius = |i: usize| 5.0 + 13.0 * (nodes[i].1 as f64 / heaviest).sqrt();
+
+    let mut svg = format!(
+        r#"<figure class="chart"><figcaption>{title}</figcaption><svg viewBox="0 0 {WIDTH:.0} {HEIGHT:.0}" width="{WIDTH:.0}" height="{HEIGHT:.0}" role="img" aria-label="{title}">"#,
+        title = escape(title)
+    );
+    for (from, to, edge) in &links {
+        let ((x0, y0), (x1, y1)) = (position(*from), position(*to));
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let length = dx.hypot(dy).max(1.0);
+        let (ux, uy) = (dx / length, dy / length);
+        // Bend to the right of the direction, so that A→B and B→A do not overlap.
+        let (qx, qy) = (
+            (x0 + x1) / 2.0 - uy * length * 0.15,
+            (y0 + y1) / 2.0 + ux * length * 0.15,
+        );
+        let start = toward((x0, y0), (qx, qy), node_radius(*from));
+        let tip = toward((x1, y1), (qx, qy), node_radius(*to) + 1.0);
+        let width = 0.75 + 5.0 * edge.count as f64 / busiest;
+        // The arrowhead points along the curve's last tangent, from the control point.
+        let (tx, ty) = (tip.0 - qx, tip.1 - qy);
+        let tangent = tx.hypot(ty).max(1.0);
+        let (ax, ay) = (tx / tangent, ty / tangent);
+        let head = 7.0 + width;
+        let (bx, by) = (tip.0 - ax * head, tip.1 - ay * head);
+        let (px, py) = (-ay * head * 0.45, ax * head * 0.45);
+        let _ = write!(
+            svg,
+            r##"<g><title>{} → {}: {} journeys, median {} between them</title><path d="M{:.1},{:.1} Q{qx:.1},{qy:.1} {bx:.1},{by:.1}" fill="none" stroke="#60a5fa" stroke-opacity="0.75" stroke-width="{width:.1}"/><polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="#3b82f6"/></g>"##,
+            escape(&edge.from),
+            escape(&edge.to),
+            count(edge.count),
+            escape(&super::format::duration(Some(edge.median_seconds))),
+            start.0,
+            start.1,
+            tip.0,
+            tip.1,
+            bx + px,
+            by + py,
+            bx - px,
+            by - py,
+        );
+    }
+    for (i, (name, weight)) in nodes.iter().enumerate() {
+        let (x, y) = position(i);
+        let r = node_radius(i);
+        let (cos, sin) = (angle(i).cos(), angle(i).sin());
+        let anchor = if cos > 0.2 {
+            "start"
+        } else if cos < -0.2 {
+            "end"
+        } else {
+            "middle"
+        };
+        let (lx, ly) = (x + (r + 6.0) * cos, y + (r + 6.0) * sin + 4.0 + 8.0 * sin);
+        let _ = write!(
+            svg,
+            r##"<g><title>{}: {} journeys on these transitions</title><circle class="bar" cx="{x:.1}" cy="{y:.1}" r="{r:.1}"/><text class="label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text></g>"##,
+            escape(name),
+            count(*weight),
+            escape(&truncate(name, 18)),
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+/// The index of node `name`, added with no weight when new.
+fn node_index<'a>(nodes: &mut Vec<(&'a str, u64)>, name: &'a str) -> usize {
+    match nodes.iter().position(|(n, _)| *n == name) {
+        Some(index) => index,
+        None => {
+            nodes.push((name, 0));
+            nodes.len() - 1
+        }
+    }
+}
+
+/// The point `distance` from `from` toward `to`.
+fn toward(from: (f64, f64), to: (f64, f64), distance: f64) -> (f64, f64) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let length = dx.hypot(dy).max(f64::MIN_POSITIVE);
+    (
+        from.0 + dx / length * distance,
+        from.1 + dy / length * distance,
+    )
+}
+
 /// Draws the retention matrix: one row per cohort, one column per period since its start,
 /// shaded by the share of the cohort active.
 fn retention_svg(table: &CohortTable) -> String {
@@ -859,5 +996,41 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), summary.sankey.nodes.len());
         let heat = retention_svg(summary.retention.as_ref().unwrap());
         assert!(heat.contains("100%"));
+    }
+
+    #[test]
+    fn the_network_draws_every_transition_but_repeats() {
+        let mut events = events();
+        events[0].action = "<b>".into();
+        let summary = tenant_journeys("t", &events).unwrap().unwrap();
+        // The kept edges are the map's most frequent ones.
+        let map = journey_map(&journey_log(
+            &events,
+            &split_journeys(&events, &report_journey_config()),
+            |e| e.action.as_str(),
+        ));
+        let expected: Vec<Edge> = map.edges.iter().take(MAX_GRAPH_EDGES).cloned().collect();
+        assert_eq!(summary.graph, expected);
+        let drawn: Vec<&Edge> = summary.graph.iter().filter(|e| e.from != e.to).collect();
+        assert!(!drawn.is_empty());
+        let svg = network_svg("net", &summary.graph);
+        assert_eq!(svg.matches("<polygon").count(), drawn.len());
+        let mut activities: Vec<&str> = drawn
+            .iter()
+            .flat_map(|e| [e.from.as_str(), e.to.as_str()])
+            .collect();
+        activities.sort_unstable();
+        activities.dedup();
+        assert_eq!(svg.matches("<circle").count(), activities.len());
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+        assert!(!svg.contains("NaN"));
+        // Only repeats: nothing to draw.
+        let repeat = Edge {
+            from: "a".into(),
+            to: "a".into(),
+            count: 3,
+            median_seconds: 1.0,
+        };
+        assert_eq!(network_svg("net", &[repeat]), "");
     }
 }
