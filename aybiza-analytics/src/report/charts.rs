@@ -343,6 +343,7 @@ pub(super) fn heatmap(map: &Heatmap<'_>) -> String {
     );
     close_svg(svg)
 }
+
 /// One stretch of time on a timeline row.
 pub(super) struct TimelineSpan {
     /// Start, in the caller's unit along the x axis (e.g. hours since the first call).
@@ -429,6 +430,130 @@ pub(super) fn timeline(chart: &Timeline<'_>) -> String {
 
 /// The SVG fill for a cell holding `n` with `share` of the maximum: grey for 0,
 /// then from light to dark blue.
+/// One tile of a treemap.
+pub(super) struct TreemapTile {
+    /// Name drawn in the tile when it fits (raw).
+    pub label: String,
+    /// Size; the tile's area is proportional to it. Tiles of 0 or less are left out.
+    pub value: f64,
+    /// Shade in [0, 1], from light to dark.
+    pub shade: f64,
+    /// Tooltip text (raw).
+    pub tooltip: String,
+}
+
+/// A treemap: tiles whose areas are proportional to their values (squarified layout).
+pub(super) fn treemap(title: &str, tiles: &[TreemapTile]) -> String {
+    const HEIGHT: f64 = 320.0;
+    let mut tiles: Vec<&TreemapTile> = tiles
+        .iter()
+        .filter(|t| t.value.is_finite() && t.value > 0.0)
+        .collect();
+    if tiles.is_empty() {
+        return String::new();
+    }
+    tiles.sort_by(|a, b| b.value.total_cmp(&a.value));
+    let values: Vec<f64> = tiles.iter().map(|t| t.value).collect();
+    let mut svg = open_svg(title, WIDTH, HEIGHT);
+    for (tile, (x, y, w, h)) in tiles
+        .iter()
+        .zip(squarify(&values, (0.0, 0.0, WIDTH, HEIGHT)))
+    {
+        let shade = tile.shade.clamp(0.0, 1.0);
+        let _ = write!(
+            svg,
+            r##"<g><title>{}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{}" stroke="#fff" stroke-width="2"/>"##,
+            escape(&tile.tooltip),
+            shade_colour(shade)
+        );
+        // A label only where it fits: about 7 px a character, one line of 12 px.
+        let room = ((w - 10.0) / 7.0).floor();
+        if room >= 4.0 && h >= 22.0 {
+            let _ = write!(
+                svg,
+                r#"<text class="{}" x="{:.1}" y="{:.1}">{}</text>"#,
+                if shade > 0.5 {
+                    "cell-dark"
+                } else {
+                    "cell-light"
+                },
+                x + 5.0,
+                y + 15.0,
+                escape(&truncate(&tile.label, room as usize))
+            );
+        }
+        svg.push_str("</g>");
+    }
+    close_svg(svg)
+}
+
+/// The squarified treemap layout (Bruls, Huizing and van Wijk, 2000): rectangles `(x, y, width,
+/// height)` for `values` (largest first) that tile `bounds`, each with an area proportional to
+/// its value, laid out in rows whose tiles are kept as close to squares as the order allows.
+pub(super) fn squarify(values: &[f64], bounds: (f64, f64, f64, f64)) -> Vec<(f64, f64, f64, f64)> {
+    let (mut x, mut y, mut width, mut height) = bounds;
+    let total: f64 = values.iter().sum();
+    if total.is_nan() || total <= 0.0 {
+        return Vec::new();
+    }
+    let areas: Vec<f64> = values.iter().map(|v| v * width * height / total).collect();
+    // The worst aspect ratio of a row of `row` areas laid along a side of length `side`.
+    let worst = |row: &[f64], side: f64| {
+        let sum: f64 = row.iter().sum();
+        let (max, min) = row.iter().fold((0.0f64, f64::INFINITY), |(max, min), &a| {
+            (max.max(a), min.min(a))
+        });
+        (side * side * max / (sum * sum)).max(sum * sum / (side * side * min))
+    };
+    let mut rects = Vec::with_capacity(areas.len());
+    let mut start = 0;
+    while start < areas.len() {
+        let side = width.min(height);
+        let mut end = start + 1;
+        while end < areas.len()
+            && worst(&areas[start..=end], side) <= worst(&areas[start..end], side)
+        {
+            end += 1;
+        }
+        let row = &areas[start..end];
+        let sum: f64 = row.iter().sum();
+        if width >= height {
+            // A column along the left side.
+            let column = sum / height;
+            let mut top = y;
+            for area in row {
+                rects.push((x, top, column, area / column));
+                top += area / column;
+            }
+            x += column;
+            width -= column;
+        } else {
+            // A row along the top.
+            let band = sum / width;
+            let mut left = x;
+            for area in row {
+                rects.push((left, y, area / band, band));
+                left += area / band;
+            }
+            y += band;
+            height -= band;
+        }
+        start = end;
+    }
+    rects
+}
+
+/// Light blue for 0 to dark blue for 1.
+fn shade_colour(shade: f64) -> String {
+    let mix = |light: f64, dark: f64| (light + (dark - light) * shade).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(219.0, 30.0),
+        mix(234.0, 58.0),
+        mix(254.0, 138.0)
+    )
+}
+
 fn heat_colour(n: u64, share: f64) -> String {
     if n == 0 {
         return "#f1f5f9".to_owned();
@@ -512,6 +637,44 @@ mod tests {
             nice_ticks(1_234),
             (1_500.0, vec![0.0, 500.0, 1_000.0, 1_500.0])
         );
+    }
+
+    #[test]
+    fn squarified_tiles_cover_the_bounds_with_areas_in_proportion() {
+        let values = [6.0, 6.0, 4.0, 3.0, 2.0, 2.0, 1.0];
+        let rects = squarify(&values, (0.0, 0.0, 600.0, 400.0));
+        assert_eq!(rects.len(), values.len());
+        let total: f64 = values.iter().sum();
+        for (value, (x, y, w, h)) in values.iter().zip(&rects) {
+            assert!((w * h - value / total * 240_000.0).abs() < 1e-6, "{value}");
+            assert!(*x >= -1e-9 && *y >= -1e-9 && x + w <= 600.0 + 1e-9 && y + h <= 400.0 + 1e-9);
+        }
+        // The paper's example (on a 6 x 4 rectangle): the first two tiles form a column of
+        // 3 x 2 tiles, better than one 1.5 x 4 tile alone and than a third in the column.
+        assert_eq!(rects[0], (0.0, 0.0, 300.0, 200.0));
+        assert_eq!(rects[1], (0.0, 200.0, 300.0, 200.0));
+        assert!(squarify(&[], (0.0, 0.0, 1.0, 1.0)).is_empty());
+        assert!(squarify(&[0.0], (0.0, 0.0, 1.0, 1.0)).is_empty());
+        let tiles = [
+            TreemapTile {
+                label: "<t>".to_owned(),
+                value: 3.0,
+                shade: 1.0,
+                tooltip: "<tip>".to_owned(),
+            },
+            TreemapTile {
+                label: "gone".to_owned(),
+                value: 0.0,
+                shade: 0.0,
+                tooltip: String::new(),
+            },
+        ];
+        let svg = treemap("map", &tiles);
+        assert_eq!(svg.matches("<rect").count(), 1);
+        assert!(svg.contains("&lt;t&gt;") && svg.contains("<title>&lt;tip&gt;</title>"));
+        assert!(!svg.contains("<t>") && !svg.contains("gone"));
+        assert_eq!(shade_colour(0.0), "#dbeafe");
+        assert_eq!(shade_colour(1.0), "#1e3a8a");
     }
 
     #[test]

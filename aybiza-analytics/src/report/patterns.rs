@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::charts::{TreemapTile, treemap};
 use super::format::escape;
 
 /// A group as the report shows it.
@@ -115,14 +116,49 @@ impl PatternsSection {
         })
     }
 
-    /// The section as HTML (a share bar per group drawn with inline SVG; no script).
+    /// The section as HTML: a treemap of the groups (area: calls; shade: escalation rate) and
+    /// a table with a share bar per group, drawn with inline SVG (no script).
     pub fn to_html(&self) -> String {
         let mut html = format!(
-            "<h3>Call patterns</h3>\n<p class=\"note\">{} calls in {} groups, {} left as noise.</p>\n<table>\n<tr><th>group</th><th>calls</th><th>share</th><th>trend</th><th>escalated</th><th>resolved</th><th>sentiment</th></tr>\n",
+            "<h3>Call patterns</h3>\n<p class=\"note\">{} calls in {} groups, {} left as noise.</p>\n",
             self.calls,
             self.groups.len(),
             self.noise
         );
+        let most_escalated = self
+            .groups
+            .iter()
+            .map(|g| g.escalation_rate)
+            .fold(0.0f64, f64::max);
+        let tiles: Vec<TreemapTile> = self
+            .groups
+            .iter()
+            .map(|g| TreemapTile {
+                label: g.label.clone(),
+                value: g.size as f64,
+                shade: if most_escalated > 0.0 {
+                    g.escalation_rate / most_escalated
+                } else {
+                    0.0
+                },
+                tooltip: format!(
+                    "{}: {} calls ({:.1}%), {:.0}% escalated, {:.0}% resolved",
+                    g.label,
+                    g.size,
+                    100.0 * g.share,
+                    100.0 * g.escalation_rate,
+                    100.0 * g.resolution_rate
+                ),
+            })
+            .collect();
+        html.push_str(&treemap(
+            &format!(
+                "Call groups: area by calls, darker by escalation rate (darkest {:.0}%)",
+                100.0 * most_escalated
+            ),
+            &tiles,
+        ));
+        html.push_str("<table>\n<tr><th>group</th><th>calls</th><th>share</th><th>trend</th><th>escalated</th><th>resolved</th><th>sentiment</th></tr>\n");
         for g in &self.groups {
             let width = (g.share * 200.0).round();
             html.push_str(&format!(
