@@ -507,7 +507,7 @@ options = { max_insights = 3 }
         serde_json::from_str(&text(&runs.join("schedule-state.json"))).unwrap();
     assert_eq!(state["last_due"]["daily"], "2026-01-13T06:00:00Z");
 
-    // Run again at the same time: nothing is due, nothing is rewritten.
+    // Run again at the same time: nothing is due, nothing runs.
     let again = schedule("2026-01-13T07:00:00Z");
     assert!(again.status.success(), "{again:?}");
     let stdout = String::from_utf8_lossy(&again.stdout);

@@ -254,12 +254,17 @@ impl InsightScheduler {
         due.sort();
 
         let mut runs = Vec::new();
+        // The store's tenants, read once per call for the schedules that run for all of them.
+        let mut store_tenants: Option<Vec<String>> = None;
         for (due_at, index) in due {
             let compiled = &self.schedules[index];
             let schedule = &compiled.schedule;
             let range = compiled.window(due_at)?;
             let tenants = if schedule.tenants.is_empty() {
-                store.tenant_ids().await?
+                if store_tenants.is_none() {
+                    store_tenants = Some(store.tenant_ids().await?);
+                }
+                store_tenants.clone().unwrap_or_default()
             } else {
                 schedule.tenants.clone()
             };
