@@ -161,6 +161,7 @@ export type ErrorCode =
   | 'Predict'
   | 'Llm'
   | 'Forbidden'
+  | 'PowerBi'
 
 
 /** What to simulate; every count is per tenant. Every field may be left out and takes its default. */
@@ -1079,6 +1080,33 @@ export interface BedrockSettings {
   max_backoff_seconds?: number
   max_concurrency?: number
   redact_prompts?: boolean
+}
+
+/**
+ * Settings of `pushPowerBi`: sign-in is `access_token`, or all of `tenant_id`, `client_id` and
+ * `client_secret` (a service principal, which needs `workspace`); with none, the environment's
+ * `POWERBI_ACCESS_TOKEN`, else `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
+ */
+export interface PowerBiSettings {
+  access_token?: string
+  tenant_id?: string
+  client_id?: string
+  client_secret?: string
+  workspace?: string
+  api_url?: string
+  login_url?: string
+  timeout_seconds?: number
+  max_attempts?: number
+  initial_backoff_seconds?: number
+  max_backoff_seconds?: number
+  max_retry_after_seconds?: number
+}
+
+/** How `pushPowerBi` pushes: append (default) or replace rows, the retention of a dataset it creates, rows per request (1 to 10,000). */
+export interface PushOptions {
+  mode?: 'append' | 'replace'
+  retention?: 'none' | 'basic_fifo'
+  rows_per_request?: number
 }
 
 /** One request to a model. */

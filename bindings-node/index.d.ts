@@ -161,6 +161,7 @@ export type ErrorCode =
   | 'Predict'
   | 'Llm'
   | 'Forbidden'
+  | 'PowerBi'
 
 
 /** What to simulate; every count is per tenant. Every field may be left out and takes its default. */
@@ -1081,6 +1082,33 @@ export interface BedrockSettings {
   redact_prompts?: boolean
 }
 
+/**
+ * Settings of `pushPowerBi`: sign-in is `access_token`, or all of `tenant_id`, `client_id` and
+ * `client_secret` (a service principal, which needs `workspace`); with none, the environment's
+ * `POWERBI_ACCESS_TOKEN`, else `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`.
+ */
+export interface PowerBiSettings {
+  access_token?: string
+  tenant_id?: string
+  client_id?: string
+  client_secret?: string
+  workspace?: string
+  api_url?: string
+  login_url?: string
+  timeout_seconds?: number
+  max_attempts?: number
+  initial_backoff_seconds?: number
+  max_backoff_seconds?: number
+  max_retry_after_seconds?: number
+}
+
+/** How `pushPowerBi` pushes: append (default) or replace rows, the retention of a dataset it creates, rows per request (1 to 10,000). */
+export interface PushOptions {
+  mode?: 'append' | 'replace'
+  retention?: 'none' | 'basic_fifo'
+  rows_per_request?: number
+}
+
 /** One request to a model. */
 export interface LlmRequest {
   system: string
@@ -1806,6 +1834,18 @@ export declare function journeySegmentsCsv(path: string, segmentColumn: string, 
  * when `input` is neither.
  */
 export declare function parseJsonl(input: string | Uint8Array): ParsedBatch
+
+/**
+ * Pushes a tenant's analytics tables for `[start, end)` into the Power BI push dataset called
+ * `dataset` (created if the workspace has none of that name); resolves to `{ dataset_id,
+ * created, tables: [{ table, rows, requests, truncated_values }] }`. `settings` holds
+ * `PowerBiSettings` fields (`access_token`, or `tenant_id`, `client_id` and `client_secret`;
+ * `workspace`, `api_url`, timeouts and retries; the sign-in comes from the environment when
+ * none is given). `options` as for `tenantTables`; `push` holds `PushOptions` fields (`mode`:
+ * `append` or `replace`, `retention`: `none` or `basic_fifo`, `rows_per_request`). A refused
+ * push rejects with code `PowerBi`, whose message says what had been pushed.
+ */
+export declare function pushPowerBi(store: Store, tenant: string, dataset: string, settings?: PowerBiSettings | null, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null, push?: PushOptions | null): Promise<{ dataset_id: string; created: boolean; tables: Array<{ table: string; rows: number; requests: number; truncated_values: number }> }>
 
 /**
  * The events of a JSON Lines audit log, oldest first (`at`, `principal`, `role`, `action`,

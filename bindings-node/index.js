@@ -872,6 +872,7 @@ module.exports.journeyMapCsv = nativeBinding.journeyMapCsv
 module.exports.journeySegments = nativeBinding.journeySegments
 module.exports.journeySegmentsCsv = nativeBinding.journeySegmentsCsv
 module.exports.parseJsonl = nativeBinding.parseJsonl
+module.exports.pushPowerBi = nativeBinding.pushPowerBi
 module.exports.readAuditLog = nativeBinding.readAuditLog
 module.exports.renderReportHtml = nativeBinding.renderReportHtml
 module.exports.simulate = nativeBinding.simulate

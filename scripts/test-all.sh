@@ -16,15 +16,16 @@ step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo doc (core crate, -D warnings: no broken or private links)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock,powerbi
 
 step "Rust tests"
 cargo test -p aybiza-analytics
 
-step "bedrock feature: the real SDK client against a local Bedrock server"
-# The workspace clippy above already lints it (the bindings enable `bedrock`); the llm:: unit
-# tests need no feature and ran above (a name filter here would also skip this binary's tests).
-cargo test -p aybiza-analytics --features bedrock --test llm_bedrock
+step "bedrock and powerbi features: the real clients against local Bedrock and Power BI servers"
+# The workspace clippy above already lints them (the bindings enable both features); the llm::
+# and export::powerbi unit tests need no feature and ran above (a name filter here would also
+# skip these binaries' tests). One build of the crate with both features serves both binaries.
+cargo test -p aybiza-analytics --features bedrock,powerbi --test llm_bedrock --test powerbi
 
 step "Python bindings: build the wheel, check the stubs, pytest"
 bash bindings-python/run-tests.sh

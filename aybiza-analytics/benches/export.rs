@@ -1,11 +1,13 @@
 //! Analytics tables: building them from a simulated tenant (with and without sentiment scoring
-//! and redaction) and writing them as CSV and Parquet.
+//! and redaction), writing them as CSV and Parquet, and encoding them as the bodies of Power BI
+//! "post rows" requests.
 //!
 //! Run with `cargo bench -p aybiza-analytics --bench export`. Throughput is in utterances:
 //! scoring and redacting them is most of the work.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
+use aybiza_analytics::export::powerbi::{MAX_ROWS_PER_REQUEST, rows_body};
 use aybiza_analytics::export::{Table, TableFormat, TableOptions, analytics_tables, write_table};
 use aybiza_analytics::model::Record;
 use aybiza_analytics::sim::{SimConfig, simulate};
@@ -62,6 +64,18 @@ fn export(c: &mut Criterion) {
     });
     group.bench_function("write_parquet", |b| {
         b.iter(|| write_all(TableFormat::Parquet, &tables))
+    });
+    group.bench_function("power_bi_rows_bodies", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for table in &tables {
+                for start in (0..table.rows()).step_by(MAX_ROWS_PER_REQUEST) {
+                    let end = (start + MAX_ROWS_PER_REQUEST).min(table.rows());
+                    bytes += rows_body(table, start..end).expect("body").0.len();
+                }
+            }
+            bytes
+        })
     });
     group.finish();
 }

@@ -38,6 +38,10 @@ pub enum Error {
     /// A call to a large language model failed.
     #[error("LLM: {0}")]
     Llm(#[from] crate::llm::LlmError),
+    /// A push to Power BI failed; says what had been pushed before the failure.
+    /// (Present whatever the features, so that matches on `Error` compile with and without `powerbi`.)
+    #[error("Power BI: {0}")]
+    PowerBi(#[from] crate::export::powerbi::PowerBiError),
     /// The principal of an [`crate::access::ScopedStore`] may not do what was asked (its role
     /// or its tenants do not allow it); the attempt is in the audit log.
     #[error("access denied: {0}")]

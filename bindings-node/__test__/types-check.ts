@@ -18,6 +18,7 @@ import {
   forecast,
   OutcomeModels,
   Store,
+  pushPowerBi,
   parseJsonl,
   renderReportHtml,
   simulate,
@@ -229,4 +230,11 @@ export async function forecastWithCalendar(): Promise<number> {
   // @ts-expect-error a working-day flag is a boolean, 0 or 1
   await forecast([1, 2, 3], 1, { calendar: ['yes'] })
   return result.rows.length
+}
+
+export async function powerBiPush(store: Store): Promise<number> {
+  const pushed = await pushPowerBi(store, 'acme', 'Calls', { access_token: 't', workspace: 'ws' }, null, null, { tables: ['calls'] }, { mode: 'replace', retention: 'basic_fifo' })
+  // @ts-expect-error the mode is append or replace
+  await pushPowerBi(store, 'acme', 'Calls', null, null, null, null, { mode: 'upsert' })
+  return pushed.tables.reduce((sum, t) => sum + t.rows, 0) + (pushed.created ? 1 : 0)
 }

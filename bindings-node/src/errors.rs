@@ -19,6 +19,7 @@ pub fn code(error: &Error) -> &'static str {
         Error::Predict(_) => "Predict",
         Error::Llm(_) => "Llm",
         Error::Forbidden(_) => "Forbidden",
+        Error::PowerBi(_) => "PowerBi",
     }
 }
 

@@ -1,7 +1,9 @@
-//! `tenantTables` and `exportTables`: a tenant's analytics tables as JS columns or files.
+//! `tenantTables`, `exportTables` and `pushPowerBi`: a tenant's analytics tables as JS columns,
+//! as files, or in a Power BI push dataset.
 
 use std::path::PathBuf;
 
+use aybiza_analytics::export::powerbi::{PowerBiSettings, PushOptions};
 use aybiza_analytics::export::{self, ColumnValues, Table, TableFormat, TableOptions};
 use chrono::SecondsFormat;
 use napi::bindgen_prelude::{Object, PromiseRaw, ToNapiValue, Unknown};
@@ -108,5 +110,43 @@ pub fn export_tables<'env>(
         )
         .await?;
         Ok(serde_json::to_value(files)?)
+    })
+}
+
+/// Pushes a tenant's analytics tables for `[start, end)` into the Power BI push dataset called
+/// `dataset` (created if the workspace has none of that name); resolves to `{ dataset_id,
+/// created, tables: [{ table, rows, requests, truncated_values }] }`. `settings` holds
+/// `PowerBiSettings` fields (`access_token`, or `tenant_id`, `client_id` and `client_secret`;
+/// `workspace`, `api_url`, timeouts and retries; the sign-in comes from the environment when
+/// none is given). `options` as for `tenantTables`; `push` holds `PushOptions` fields (`mode`:
+/// `append` or `replace`, `retention`: `none` or `basic_fifo`, `rows_per_request`). A refused
+/// push rejects with code `PowerBi`, whose message says what had been pushed.
+#[napi(
+    catch_unwind,
+    ts_return_type = "Promise<{ dataset_id: string; created: boolean; tables: Array<{ table: string; rows: number; requests: number; truncated_values: number }> }>"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn push_power_bi<'env>(
+    env: &'env Env,
+    store: &Store,
+    tenant: String,
+    dataset: String,
+    #[napi(ts_arg_type = "PowerBiSettings | null")] settings: Option<Unknown>,
+    #[napi(ts_arg_type = "TimeBound")] start: Option<Unknown>,
+    #[napi(ts_arg_type = "TimeBound")] end: Option<Unknown>,
+    #[napi(ts_arg_type = "Record<string, unknown> | null")] options: Option<Unknown>,
+    #[napi(ts_arg_type = "PushOptions | null")] push: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let settings = convert::options_or_default::<PowerBiSettings>("settings", settings)?;
+    let range = convert::time_range(start, end)?;
+    let options = convert::options_or_default::<TableOptions>("options", options)?;
+    let push = convert::options_or_default::<PushOptions>("push", push)?;
+    let store = store.shared();
+    promise::spawn(env, async move {
+        let client = settings?.connect()?;
+        let pushed = client
+            .push_tenant(store.as_ref(), &tenant, range?, &options?, &dataset, &push?)
+            .await?;
+        Ok(serde_json::to_value(pushed)?)
     })
 }

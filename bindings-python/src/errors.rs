@@ -51,6 +51,13 @@ create_exception!(
     "A scoped store's principal may not do what was asked (its role or tenants do not allow it); the attempt is in the audit log."
 );
 
+create_exception!(
+    aybiza_analytics,
+    PowerBiError,
+    AybizaError,
+    "A push to Power BI was refused (sign-in, throttling, a missing table, ...) or got no answer; the message says what had been pushed before."
+);
+
 /// Converts a core error into the Python exception of its kind, keeping the core's message.
 pub fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
@@ -63,6 +70,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Predict(_) => PredictError::new_err(message),
         Error::Llm(_) => LlmError::new_err(message),
         Error::Forbidden(_) => AccessDeniedError::new_err(message),
+        Error::PowerBi(_) => PowerBiError::new_err(message),
         Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
     }
 }
@@ -85,5 +93,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("PredictError", py.get_type::<PredictError>())?;
     module.add("LlmError", py.get_type::<LlmError>())?;
     module.add("AccessDeniedError", py.get_type::<AccessDeniedError>())?;
+    module.add("PowerBiError", py.get_type::<PowerBiError>())?;
     Ok(())
 }

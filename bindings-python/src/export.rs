@@ -1,7 +1,9 @@
-//! `tenant_tables` and `export_tables`: a tenant's analytics tables as Python columns or files.
+//! `tenant_tables`, `export_tables` and `push_power_bi`: a tenant's analytics tables as Python
+//! columns, as files, or in a Power BI push dataset.
 
 use std::path::PathBuf;
 
+use aybiza_analytics::export::powerbi::{PowerBiSettings, PushOptions};
 use aybiza_analytics::export::{self, ColumnValues, Table, TableFormat, TableOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -79,4 +81,41 @@ pub fn export_tables<'py>(
         export::export_tables(store.as_ref(), &tenant, range, &options, format, &directory).await
     })?;
     to_py(py, &files)
+}
+
+/// Pushes a tenant's analytics tables for `[start, end)` into the Power BI push dataset called
+/// `dataset` (created if the workspace has none of that name); returns a dict with
+/// `dataset_id`, `created` and per table `rows`, `requests` and `truncated_values`.
+/// `settings` holds `PowerBiSettings` fields (`access_token`, or `tenant_id`, `client_id` and
+/// `client_secret`; `workspace`, `api_url`, timeouts and retries; the sign-in comes from the
+/// environment when none is given). `options` as for `tenant_tables`; `push` holds
+/// `PushOptions` fields (`mode`: `append` or `replace`, `retention`: `none` or `basic_fifo`,
+/// `rows_per_request`). A refused push raises `PowerBiError`, whose message says what had been
+/// pushed.
+#[pyfunction]
+#[pyo3(signature = (store, tenant, dataset, settings=None, start=None, end=None, options=None, push=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn push_power_bi<'py>(
+    py: Python<'py>,
+    store: &PyStore,
+    tenant: String,
+    dataset: String,
+    settings: Option<&Bound<'py, PyAny>>,
+    start: Option<&Bound<'py, PyAny>>,
+    end: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    push: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let settings: PowerBiSettings = options_or_default("settings", settings)?;
+    let range = time_range(start, end)?;
+    let options: TableOptions = options_or_default("options", options)?;
+    let push: PushOptions = options_or_default("push", push)?;
+    let client = settings.connect().map_err(to_py_err)?;
+    let store = store.shared();
+    let pushed = run(py, async move {
+        client
+            .push_tenant(store.as_ref(), &tenant, range, &options, &dataset, &push)
+            .await
+    })?;
+    to_py(py, &pushed)
 }

@@ -93,6 +93,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<insights::PyLiveInsights>()?;
     module.add_function(wrap_pyfunction!(export::tenant_tables, module)?)?;
     module.add_function(wrap_pyfunction!(export::export_tables, module)?)?;
+    module.add_function(wrap_pyfunction!(export::push_power_bi, module)?)?;
     module.add_function(wrap_pyfunction!(access::read_audit_log, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -188,7 +188,12 @@ fn write_csv(table: &Table, out: impl Write) -> Result<()> {
 fn write_json_lines(table: &Table, out: impl Write) -> Result<()> {
     let mut out = BufWriter::new(out);
     for row in 0..table.rows() {
-        serde_json::to_writer(&mut out, &JsonRow { table, row })?;
+        let row = JsonRow {
+            table,
+            row,
+            max_text_chars: usize::MAX,
+        };
+        serde_json::to_writer(&mut out, &row)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
@@ -197,9 +202,13 @@ fn write_json_lines(table: &Table, out: impl Write) -> Result<()> {
 
 /// One row of a table as a JSON object whose keys keep the columns' order (a
 /// `serde_json::Map` would sort them).
-struct JsonRow<'a> {
-    table: &'a Table,
-    row: usize,
+pub(super) struct JsonRow<'a> {
+    /// The table.
+    pub(super) table: &'a Table,
+    /// The row's index.
+    pub(super) row: usize,
+    /// Text values longer than this many characters are cut to it.
+    pub(super) max_text_chars: usize,
 }
 
 impl Serialize for JsonRow<'_> {
@@ -209,7 +218,10 @@ impl Serialize for JsonRow<'_> {
         let mut map = serializer.serialize_map(Some(self.table.columns.len()))?;
         for column in &self.table.columns {
             match &column.values {
-                ColumnValues::Text(v) => map.serialize_entry(&column.name, &v[i])?,
+                ColumnValues::Text(v) => {
+                    let text = v[i].as_deref().map(|t| cut(t, self.max_text_chars));
+                    map.serialize_entry(&column.name, &text)?
+                }
                 ColumnValues::Integer(v) => map.serialize_entry(&column.name, &v[i])?,
                 ColumnValues::Float(v) => map.serialize_entry(&column.name, &v[i])?,
                 ColumnValues::Boolean(v) => map.serialize_entry(&column.name, &v[i])?,
@@ -219,6 +231,17 @@ impl Serialize for JsonRow<'_> {
             }
         }
         map.end()
+    }
+}
+
+/// `text`'s first `max_chars` characters.
+fn cut(text: &str, max_chars: usize) -> &str {
+    if text.len() <= max_chars {
+        return text;
+    }
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
     }
 }
 

@@ -7,8 +7,11 @@
 //!   [`write_table`] writes one as CSV, JSON Lines or Parquet: the files BI tools (Tableau,
 //!   Power BI) and dataframes read directly. [`export_tables`] does both for a tenant of a
 //!   store (`docs/export.md`).
+//! - [`powerbi`] pushes the tables into a Power BI push dataset (the HTTP client is behind the
+//!   `powerbi` feature).
 
 mod format;
+pub mod powerbi;
 mod records;
 mod tables;
 

@@ -30,6 +30,7 @@ from aybiza_analytics._native import (
     LlmClient,
     LlmError,
     AccessDeniedError,
+    PowerBiError,
     LiveRuleCall,
     LiveRules,
     InvalidRecordError,
@@ -50,6 +51,7 @@ from aybiza_analytics._native import (
     analyze_call_patterns,
     generate_insights,
     export_tables,
+    push_power_bi,
     read_audit_log,
     fit_bg_nbd,
     fit_gamma_gamma,
@@ -110,6 +112,32 @@ class Principal(TypedDict):
     id: str
     role: Literal["viewer", "analyst", "ingest", "admin"]
     tenants: list[str]
+
+
+class PowerBiSettings(TypedDict, total=False):
+    """How to reach Power BI (:func:`push_power_bi`): ``access_token``, or ``tenant_id``,
+    ``client_id`` and ``client_secret``; with none, the sign-in comes from the environment."""
+
+    access_token: str
+    tenant_id: str
+    client_id: str
+    client_secret: str
+    workspace: str
+    api_url: str
+    login_url: str
+    timeout_seconds: float
+    max_attempts: int
+    initial_backoff_seconds: float
+    max_backoff_seconds: float
+    max_retry_after_seconds: float
+
+
+class PushOptions(TypedDict, total=False):
+    """How :func:`push_power_bi` pushes: ``mode``, ``retention``, ``rows_per_request``."""
+
+    mode: Literal["append", "replace"]
+    retention: Literal["none", "basic_fifo"]
+    rows_per_request: int
 
 
 class SimConfig(TypedDict, total=False):
@@ -542,6 +570,9 @@ __all__ = [
     "LlmClient",
     "LlmError",
     "AccessDeniedError",
+    "PowerBiError",
+    "PowerBiSettings",
+    "PushOptions",
     "Principal",
     "read_audit_log",
     "LogColumns",
@@ -595,6 +626,7 @@ __all__ = [
     "InsightScheduler",
     "LiveInsights",
     "export_tables",
+    "push_power_bi",
     "tenant_tables",
     "pattern_groups_table",
     "fit_bg_nbd",

@@ -283,6 +283,11 @@ class AccessDeniedError(AybizaError):
     """A scoped store's principal may not do what was asked: its role or its tenants do not
     allow it. The attempt is in the audit log."""
 
+class PowerBiError(AybizaError):
+    """A push to Power BI was refused (sign-in, throttling longer than allowed, a dataset
+    without one of the tables, ...) or got no answer. The message says what had been pushed
+    before the failure, table by table."""
+
 class Principal(TypedDict):
     """Who acts on a scoped store: an ``id`` for the audit log, a ``role`` (``viewer`` reads
     with personal data masked, ``analyst`` reads everything, ``ingest`` only writes, ``admin``
@@ -747,6 +752,57 @@ def export_tables(
     Raises:
         InvalidArgumentError: an unknown format or table, an unknown option.
         AybizaError: the directory or a file cannot be written.
+    """
+
+class PowerBiSettings(TypedDict, total=False):
+    """How to reach Power BI. Sign-in is ``access_token`` or all of ``tenant_id``,
+    ``client_id`` and ``client_secret`` (a service principal, which needs ``workspace``); with
+    none, the environment's ``POWERBI_ACCESS_TOKEN``, else ``AZURE_TENANT_ID``,
+    ``AZURE_CLIENT_ID`` and ``AZURE_CLIENT_SECRET``."""
+
+    access_token: str
+    tenant_id: str
+    client_id: str
+    client_secret: str
+    workspace: str
+    api_url: str
+    login_url: str
+    timeout_seconds: float
+    max_attempts: int
+    initial_backoff_seconds: float
+    max_backoff_seconds: float
+    max_retry_after_seconds: float
+
+class PushOptions(TypedDict, total=False):
+    """How to push: ``mode`` (``append``, the default, or ``replace`` to delete each table's
+    rows first), ``retention`` of a dataset the push creates (``none`` or ``basic_fifo``: the
+    newest 200,000 rows per table) and ``rows_per_request`` (1 to 10,000, the default)."""
+
+    mode: Literal["append", "replace"]
+    retention: Literal["none", "basic_fifo"]
+    rows_per_request: int
+
+def push_power_bi(
+    store: Store,
+    tenant: str,
+    dataset: str,
+    settings: PowerBiSettings | None = None,
+    start: TimeBound = None,
+    end: TimeBound = None,
+    options: dict[str, Any] | None = None,
+    push: PushOptions | None = None,
+) -> dict[str, Any]:
+    """Pushes a tenant's analytics tables into the Power BI push dataset called ``dataset``,
+    creating it with the tables' schemas if the workspace has none of that name; an existing
+    one gets our schemas, then the rows. Returns ``dataset_id``, ``created`` and ``tables``
+    (per table ``table``, ``rows``, ``requests``, ``truncated_values``: text cut to Power BI's
+    4,000 characters). ``options`` as for :func:`tenant_tables` (PII redacted by default).
+
+    Raises:
+        InvalidArgumentError: no sign-in, half-given credentials, a bad option, a table over
+            Power BI's 75 columns.
+        PowerBiError: Power BI or the sign-in refused the push, or no answer came.
+        AccessDeniedError: a scoped store's principal may not read the tenant.
     """
 
 def analyze_call_patterns(
@@ -1648,6 +1704,9 @@ __all__ = [
     "LlmClient",
     "LlmError",
     "AccessDeniedError",
+    "PowerBiError",
+    "PowerBiSettings",
+    "PushOptions",
     "Principal",
     "read_audit_log",
     "LogColumns",
@@ -1710,6 +1769,7 @@ __all__ = [
     "InsightScheduler",
     "LiveInsights",
     "export_tables",
+    "push_power_bi",
     "tenant_tables",
     "pattern_groups_table",
     "render_report_html",

@@ -15,6 +15,8 @@ mod live_insights;
 mod llm_args;
 #[cfg(feature = "patterns")]
 mod patterns;
+#[cfg(feature = "powerbi")]
+mod powerbi;
 mod redact;
 mod report;
 mod rules;
@@ -47,6 +49,9 @@ enum Command {
     Export(export::Args),
     /// Write a tenant's analytics tables (calls, utterances, journey events, metrics) as CSV, JSON Lines or Parquet.
     Tables(tables::Args),
+    /// Push a tenant's analytics tables into a Power BI push dataset (sign-in from the environment).
+    #[cfg(feature = "powerbi")]
+    Powerbi(powerbi::Args),
     /// Write the analysis report (HTML and JSON) for a store.
     Report(report::Args),
     /// Journey map of an event log: variants, directly-follows graph, start and end activities.
@@ -97,6 +102,8 @@ fn main() -> ExitCode {
             Command::Ingest(args) => ingest::run(args).await,
             Command::Export(args) => export::run(args).await,
             Command::Tables(args) => tables::run(args).await,
+            #[cfg(feature = "powerbi")]
+            Command::Powerbi(args) => powerbi::run(args).await,
             Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),

@@ -1,0 +1,826 @@
+//! The HTTP side of a Power BI push: sign-in, finding or creating the dataset, keeping its
+//! tables' schemas in step with ours, and posting the rows in batches with retries.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{
+    PowerBiError, PowerBiPush, PushMode, PushOptions, PushedTable, rows_body, table_schema,
+};
+use crate::export::{Table, TableOptions, tenant_tables};
+use crate::llm::RetryPolicy;
+use crate::model::TimeRange;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// Power BI's REST API for the signed-in user's organisation.
+pub const DEFAULT_API_URL: &str = "https://api.powerbi.com/v1.0/myorg";
+/// Microsoft Entra ID's sign-in endpoint (the public cloud).
+pub const DEFAULT_LOGIN_URL: &str = "https://login.microsoftonline.com";
+/// The scope a client-credentials token is asked for.
+const POWER_BI_SCOPE: &str = "https://analysis.windows.net/powerbi/api/.default";
+/// A cached token is renewed this long before it expires.
+const TOKEN_MARGIN: Duration = Duration::from_secs(120);
+
+/// How the client signs in to Power BI.
+#[derive(Clone)]
+pub enum PowerBiAuth {
+    /// A bearer token the host obtained itself (MSAL, or `az account get-access-token
+    /// --resource https://analysis.windows.net/powerbi/api`) with the `Dataset.ReadWrite.All`
+    /// scope. It is used as is; the host renews it.
+    AccessToken(String),
+    /// A service principal's client-credentials grant against Microsoft Entra ID. The token is
+    /// fetched on first use and renewed before it expires. A service principal has no
+    /// "My workspace", so [`PowerBiConfig::workspace`] is required.
+    ClientCredentials {
+        /// The Entra ID tenant (directory) id.
+        tenant_id: String,
+        /// The application (client) id.
+        client_id: String,
+        /// The client secret.
+        client_secret: String,
+    },
+}
+
+impl fmt::Debug for PowerBiAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PowerBiAuth::AccessToken(_) => f.write_str("AccessToken(..)"),
+            PowerBiAuth::ClientCredentials {
+                tenant_id,
+                client_id,
+                ..
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("tenant_id", tenant_id)
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Where and how to reach Power BI.
+#[derive(Debug, Clone)]
+pub struct PowerBiConfig {
+    /// How to sign in.
+    pub auth: PowerBiAuth,
+    /// The workspace (group) id; `None` for the user's "My workspace".
+    pub workspace: Option<String>,
+    /// The REST API's base URL ([`DEFAULT_API_URL`]; another for a sovereign cloud or a test server).
+    pub api_url: String,
+    /// The sign-in endpoint's base URL ([`DEFAULT_LOGIN_URL`]).
+    pub login_url: String,
+    /// Timeout of each HTTP request.
+    pub timeout: Duration,
+    /// Retries of throttled (429), failed (5xx) and unsent requests. A request whose answer was
+    /// lost after it was sent is retried only when repeating it is harmless (not "post rows",
+    /// which would add the rows twice, nor "create dataset").
+    pub retry: RetryPolicy,
+    /// The longest `Retry-After` a throttled request waits for; a longer one fails the push.
+    pub max_retry_after: Duration,
+}
+
+impl PowerBiConfig {
+    /// Power BI's public cloud with `auth`: 60-second requests, 5 attempts with backoff from
+    /// 1 s to 30 s, waits of up to 2 minutes when throttled.
+    pub fn new(auth: PowerBiAuth) -> Self {
+        Self {
+            auth,
+            workspace: None,
+            api_url: DEFAULT_API_URL.into(),
+            login_url: DEFAULT_LOGIN_URL.into(),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy {
+                max_attempts: 5,
+                initial_backoff: Duration::from_secs(1),
+                max_backoff: Duration::from_secs(30),
+            },
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Everything needed to build a [`PowerBiClient`], as one JSON-friendly object (the CLI and
+/// the bindings take it; durations in seconds). Sign-in is either `access_token` or the three
+/// of `tenant_id`, `client_id` and `client_secret`. With none of them, the environment gives
+/// them: `POWERBI_ACCESS_TOKEN`, else `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and
+/// `AZURE_CLIENT_SECRET` (the names the Azure SDKs read).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PowerBiSettings {
+    /// A bearer token ([`PowerBiAuth::AccessToken`]).
+    pub access_token: Option<String>,
+    /// The Entra ID tenant of a service principal ([`PowerBiAuth::ClientCredentials`]).
+    pub tenant_id: Option<String>,
+    /// The service principal's application id.
+    pub client_id: Option<String>,
+    /// The service principal's secret.
+    pub client_secret: Option<String>,
+    /// The workspace (group) id; "My workspace" when unset.
+    pub workspace: Option<String>,
+    /// The REST API's base URL ([`DEFAULT_API_URL`] when unset).
+    pub api_url: Option<String>,
+    /// The sign-in endpoint's base URL ([`DEFAULT_LOGIN_URL`] when unset).
+    pub login_url: Option<String>,
+    /// Seconds allowed per request.
+    pub timeout_seconds: f64,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// Upper bound of the first backoff, in seconds.
+    pub initial_backoff_seconds: f64,
+    /// Upper bound of any backoff, in seconds.
+    pub max_backoff_seconds: f64,
+    /// The longest `Retry-After` waited for, in seconds.
+    pub max_retry_after_seconds: f64,
+}
+
+impl Default for PowerBiSettings {
+    fn default() -> Self {
+        let config = PowerBiConfig::new(PowerBiAuth::AccessToken(String::new()));
+        Self {
+            access_token: None,
+            tenant_id: None,
+            client_id: None,
+            client_secret: None,
+            workspace: None,
+            api_url: None,
+            login_url: None,
+            timeout_seconds: config.timeout.as_secs_f64(),
+            max_attempts: config.retry.max_attempts,
+            initial_backoff_seconds: config.retry.initial_backoff.as_secs_f64(),
+            max_backoff_seconds: config.retry.max_backoff.as_secs_f64(),
+            max_retry_after_seconds: config.max_retry_after.as_secs_f64(),
+        }
+    }
+}
+
+impl fmt::Debug for PowerBiSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |secret: &Option<String>| secret.as_ref().map(|_| "..");
+        f.debug_struct("PowerBiSettings")
+            .field("access_token", &hidden(&self.access_token))
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &hidden(&self.client_secret))
+            .field("workspace", &self.workspace)
+            .field("api_url", &self.api_url)
+            .field("login_url", &self.login_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PowerBiSettings {
+    /// The configuration these settings describe, with the sign-in from the environment when
+    /// the settings give none. Refuses half-given credentials and negative durations.
+    pub fn config(&self) -> Result<PowerBiConfig> {
+        let auth = match (
+            &self.access_token,
+            &self.tenant_id,
+            &self.client_id,
+            &self.client_secret,
+        ) {
+            (Some(token), None, None, None) => PowerBiAuth::AccessToken(token.clone()),
+            (None, Some(tenant_id), Some(client_id), Some(client_secret)) => {
+                PowerBiAuth::ClientCredentials {
+                    tenant_id: tenant_id.clone(),
+                    client_id: client_id.clone(),
+                    client_secret: client_secret.clone(),
+                }
+            }
+            (None, None, None, None) => auth_from_env()?,
+            _ => {
+                return Err(Error::InvalidArgument(
+                    "Power BI: give either access_token or all of tenant_id, client_id and client_secret"
+                        .into(),
+                ));
+            }
+        };
+        let seconds = |name: &str, value: f64| {
+            Duration::try_from_secs_f64(value).map_err(|_| {
+                Error::InvalidArgument(format!(
+                    "Power BI: {name} must be a non-negative number of seconds, not {value}"
+                ))
+            })
+        };
+        let mut config = PowerBiConfig::new(auth);
+        config.workspace = self.workspace.clone();
+        if let Some(url) = &self.api_url {
+            config.api_url = url.clone();
+        }
+        if let Some(url) = &self.login_url {
+            config.login_url = url.clone();
+        }
+        config.timeout = seconds("timeout_seconds", self.timeout_seconds)?;
+        config.retry = RetryPolicy {
+            max_attempts: self.max_attempts,
+            initial_backoff: seconds("initial_backoff_seconds", self.initial_backoff_seconds)?,
+            max_backoff: seconds("max_backoff_seconds", self.max_backoff_seconds)?,
+        };
+        config.max_retry_after = seconds("max_retry_after_seconds", self.max_retry_after_seconds)?;
+        Ok(config)
+    }
+
+    /// A client with [`PowerBiSettings::config`].
+    pub fn connect(&self) -> Result<PowerBiClient> {
+        PowerBiClient::new(self.config()?)
+    }
+}
+
+/// The sign-in the environment gives (see [`PowerBiSettings`]).
+fn auth_from_env() -> Result<PowerBiAuth> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(token) = var("POWERBI_ACCESS_TOKEN") {
+        return Ok(PowerBiAuth::AccessToken(token));
+    }
+    match (
+        var("AZURE_TENANT_ID"),
+        var("AZURE_CLIENT_ID"),
+        var("AZURE_CLIENT_SECRET"),
+    ) {
+        (Some(tenant_id), Some(client_id), Some(client_secret)) => {
+            Ok(PowerBiAuth::ClientCredentials {
+                tenant_id,
+                client_id,
+                client_secret,
+            })
+        }
+        _ => Err(Error::InvalidArgument(
+            "Power BI: no sign-in given; set POWERBI_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
+                .into(),
+        )),
+    }
+}
+
+/// A token and when to renew it.
+struct CachedToken {
+    value: String,
+    renew_at: Instant,
+}
+
+/// A client of Power BI's push-dataset API.
+///
+/// ```no_run
+/// use aybiza_analytics::export::TableOptions;
+/// use aybiza_analytics::export::powerbi::{PowerBiAuth, PowerBiClient, PowerBiConfig, PushOptions};
+/// use aybiza_analytics::{SqliteStore, TimeRange};
+///
+/// # async fn run() -> aybiza_analytics::Result<()> {
+/// let mut config = PowerBiConfig::new(PowerBiAuth::ClientCredentials {
+///     tenant_id: std::env::var("AZURE_TENANT_ID").unwrap_or_default(),
+///     client_id: std::env::var("AZURE_CLIENT_ID").unwrap_or_default(),
+///     client_secret: std::env::var("AZURE_CLIENT_SECRET").unwrap_or_default(),
+/// });
+/// config.workspace = Some("f089354e-8366-4e18-aea3-4cb4a3a50b48".into());
+/// let client = PowerBiClient::new(config)?;
+/// let store = SqliteStore::open("out/sample.db")?;
+/// let push = client
+///     .push_tenant(&store, "northwind", TimeRange::all(), &TableOptions::default(),
+///                  "Northwind calls", &PushOptions::default())
+///     .await?;
+/// println!("dataset {}: {:?}", push.dataset_id, push.tables);
+/// # Ok(()) }
+/// ```
+pub struct PowerBiClient {
+    http: reqwest::Client,
+    config: PowerBiConfig,
+    /// The API's base URL with the workspace's path, without a trailing slash.
+    base: String,
+    token: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for PowerBiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PowerBiClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PowerBiClient {
+    /// A client for `config`. Refuses an empty token or credentials, a client-credentials
+    /// sign-in without a workspace, a retry policy of no attempts, and URLs that are not http(s).
+    pub fn new(config: PowerBiConfig) -> Result<Self> {
+        let invalid = |message: &str| Err(Error::InvalidArgument(format!("Power BI: {message}")));
+        match &config.auth {
+            PowerBiAuth::AccessToken(token) if token.trim().is_empty() => {
+                return invalid("the access token is empty");
+            }
+            PowerBiAuth::ClientCredentials {
+                tenant_id,
+                client_id,
+                client_secret,
+            } => {
+                if [tenant_id, client_id, client_secret]
+                    .iter()
+                    .any(|s| s.trim().is_empty())
+                {
+                    return invalid(
+                        "client credentials need a tenant id, a client id and a secret",
+                    );
+                }
+                if config.workspace.is_none() {
+                    return invalid(
+                        "a service principal has no \"My workspace\": give the workspace id",
+                    );
+                }
+            }
+            PowerBiAuth::AccessToken(_) => {}
+        }
+        if config.retry.max_attempts == 0 {
+            return invalid("retry.max_attempts must be at least 1");
+        }
+        for url in [&config.api_url, &config.login_url] {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return invalid(&format!("'{url}' is not an http(s) URL"));
+            }
+        }
+        let mut base = config.api_url.trim_end_matches('/').to_string();
+        if let Some(workspace) = &config.workspace {
+            if workspace.trim().is_empty() {
+                return invalid("the workspace id is empty");
+            }
+            base = format!("{base}/groups/{}", path_segment(workspace));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| Error::InvalidArgument(format!("Power BI: HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            config,
+            base,
+            token: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Reads `tenant`'s analytics tables in `range` from `store` (as [`tenant_tables`] does,
+    /// PII redacted unless `table_options` says otherwise) and pushes them to the dataset
+    /// called `dataset` ([`PowerBiClient::push_tables`]).
+    pub async fn push_tenant(
+        &self,
+        store: &dyn Store,
+        tenant: &str,
+        range: TimeRange,
+        table_options: &TableOptions,
+        dataset: &str,
+        options: &PushOptions,
+    ) -> Result<PowerBiPush> {
+        options.validate()?;
+        let tables = tenant_tables(store, tenant, range, table_options).await?;
+        self.push_tables(dataset, &tables, options).await
+    }
+
+    /// Pushes `tables` to the push dataset called `dataset` in the configured workspace.
+    ///
+    /// - No such dataset: it is created in push mode with the tables' schemas and
+    ///   `options.retention`.
+    /// - One: it must be a push dataset with a table of each name; each table's schema is set
+    ///   to ours (so a new `attr_<key>` column arrives), then, with [`PushMode::Replace`], its
+    ///   rows are deleted.
+    /// - Rows follow table by table, `options.rows_per_request` per request.
+    ///
+    /// Everything that can be checked here (options, names, column limits) is checked before
+    /// the first request. A failure after rows were accepted is an [`Error::PowerBi`] that
+    /// lists them, so a resumed push can skip them.
+    pub async fn push_tables(
+        &self,
+        dataset: &str,
+        tables: &[Table],
+        options: &PushOptions,
+    ) -> Result<PowerBiPush> {
+        options.validate()?;
+        if dataset.trim().is_empty() {
+            return Err(Error::InvalidArgument(
+                "Power BI: the dataset name is empty".into(),
+            ));
+        }
+        for (i, table) in tables.iter().enumerate() {
+            if tables[..i].iter().any(|t| t.kind == table.kind) {
+                return Err(Error::InvalidArgument(format!(
+                    "Power BI: table '{}' is given twice",
+                    table.kind.as_str()
+                )));
+            }
+        }
+        let schemas = tables
+            .iter()
+            .map(table_schema)
+            .collect::<Result<Vec<_>>>()?;
+        let mut pushed: Vec<PushedTable> = Vec::new();
+        self.push_unchecked(dataset, tables, &schemas, options, &mut pushed)
+            .await
+            .map_err(|mut error| {
+                error.pushed = pushed.into_iter().filter(|p| p.rows > 0).collect();
+                Error::PowerBi(error)
+            })
+    }
+
+    async fn push_unchecked(
+        &self,
+        dataset: &str,
+        tables: &[Table],
+        schemas: &[Value],
+        options: &PushOptions,
+        pushed: &mut Vec<PushedTable>,
+    ) -> Result<PowerBiPush, PowerBiError> {
+        let (dataset_id, created) = match self.find_dataset(dataset).await? {
+            Some(id) => {
+                self.update_tables(dataset, &id, schemas).await?;
+                (id, false)
+            }
+            None => (self.create_dataset(dataset, schemas, options).await?, true),
+        };
+        let dataset_url = format!("{}/datasets/{}", self.base, path_segment(&dataset_id));
+        for table in tables {
+            let name = table.kind.as_str();
+            let rows_url = format!("{dataset_url}/tables/{name}/rows");
+            if options.mode == PushMode::Replace && !created {
+                let operation = format!("delete the rows of table '{name}'");
+                self.send(&operation, Method::DELETE, &rows_url, None, true)
+                    .await?;
+            }
+            pushed.push(PushedTable {
+                table: table.kind,
+                rows: 0,
+                requests: 0,
+                truncated_values: 0,
+            });
+            let operation = format!("post rows to table '{name}'");
+            let mut start = 0;
+            while start < table.rows() {
+                let end = (start + options.rows_per_request).min(table.rows());
+                let (body, truncated) = rows_body(table, start..end)
+                    .map_err(|e| PowerBiError::new(&operation, None, e.to_string()))?;
+                self.send(&operation, Method::POST, &rows_url, Some(body), false)
+                    .await?;
+                let progress = pushed.last_mut().expect("pushed just above");
+                progress.rows += end - start;
+                progress.requests += 1;
+                progress.truncated_values += truncated;
+                start = end;
+            }
+        }
+        Ok(PowerBiPush {
+            dataset_id,
+            created,
+            tables: std::mem::take(pushed),
+        })
+    }
+
+    /// The id of the dataset called `name`, if there is one. Several of that name are refused
+    /// (Power BI allows it; pushing to an arbitrary one would not do).
+    async fn find_dataset(&self, name: &str) -> Result<Option<String>, PowerBiError> {
+        let operation = "list the workspace's datasets";
+        let url = format!("{}/datasets", self.base);
+        let answer = self.send_json(operation, Method::GET, &url).await?;
+        let matching: Vec<&Value> = list(&answer)
+            .iter()
+            .filter(|d| d["name"].as_str() == Some(name))
+            .collect();
+        match matching.as_slice() {
+            [] => Ok(None),
+            [dataset] => {
+                let id = dataset["id"].as_str().ok_or_else(|| {
+                    PowerBiError::new(operation, None, "a dataset without an id".into())
+                })?;
+                if dataset["addRowsAPIEnabled"].as_bool() == Some(false) {
+                    return Err(PowerBiError::new(
+                        operation,
+                        None,
+                        format!("dataset '{name}' ({id}) is not a push dataset"),
+                    ));
+                }
+                Ok(Some(id.to_string()))
+            }
+            several => Err(PowerBiError::new(
+                operation,
+                None,
+                format!(
+                    "{} datasets are called '{name}'; rename or delete all but one",
+                    several.len()
+                ),
+            )),
+        }
+    }
+
+    /// Checks that dataset `id` has a table of each schema's name, then sets each schema.
+    async fn update_tables(
+        &self,
+        name: &str,
+        id: &str,
+        schemas: &[Value],
+    ) -> Result<(), PowerBiError> {
+        let tables_url = format!("{}/datasets/{}/tables", self.base, path_segment(id));
+        let operation = format!("list the tables of dataset '{name}'");
+        let answer = self.send_json(&operation, Method::GET, &tables_url).await?;
+        let existing: Vec<&str> = list(&answer)
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        if let Some(missing) = schemas
+            .iter()
+            .filter_map(|s| s["name"].as_str())
+            .find(|table| !existing.contains(table))
+        {
+            return Err(PowerBiError::new(
+                &operation,
+                None,
+                format!(
+                    "dataset '{name}' has no table '{missing}' (it has {}); push to a new dataset name",
+                    existing.join(", ")
+                ),
+            ));
+        }
+        for schema in schemas {
+            let table = schema["name"].as_str().unwrap_or_default();
+            let operation = format!("update the schema of table '{table}'");
+            let body = serde_json::to_vec(schema)
+                .map_err(|e| PowerBiError::new(&operation, None, e.to_string()))?;
+            let url = format!("{tables_url}/{table}");
+            self.send(&operation, Method::PUT, &url, Some(body), true)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a push dataset called `name` with these tables; returns its id.
+    async fn create_dataset(
+        &self,
+        name: &str,
+        schemas: &[Value],
+        options: &PushOptions,
+    ) -> Result<String, PowerBiError> {
+        let operation = format!("create dataset '{name}'");
+        let url = format!(
+            "{}/datasets?defaultRetentionPolicy={}",
+            self.base,
+            options.retention.as_query()
+        );
+        let body = json!({ "name": name, "defaultMode": "Push", "tables": schemas });
+        let body = serde_json::to_vec(&body)
+            .map_err(|e| PowerBiError::new(&operation, None, e.to_string()))?;
+        let answer = self
+            .send(&operation, Method::POST, &url, Some(body), false)
+            .await?;
+        let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
+        answer["id"].as_str().map(str::to_string).ok_or_else(|| {
+            PowerBiError::new(&operation, None, "the answer has no dataset id".into())
+        })
+    }
+
+    /// Sends a body-less request and parses the answer as JSON.
+    async fn send_json(
+        &self,
+        operation: &str,
+        method: Method,
+        url: &str,
+    ) -> Result<Value, PowerBiError> {
+        let answer = self.send(operation, method, url, None, true).await?;
+        serde_json::from_slice(&answer)
+            .map_err(|e| PowerBiError::new(operation, None, format!("the answer is not JSON: {e}")))
+    }
+
+    /// Sends one request with retries and returns the answer's body. `idempotent` says whether
+    /// a request that may have reached Power BI can be sent again.
+    async fn send(
+        &self,
+        operation: &str,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+        idempotent: bool,
+    ) -> Result<Vec<u8>, PowerBiError> {
+        let retry = &self.config.retry;
+        let mut renewed_token = false;
+        let mut attempt = 1;
+        loop {
+            let token = self.token().await?;
+            let mut request = self.http.request(method.clone(), url).bearer_auth(&token);
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let wait = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = retry_after(&response);
+                    let answer = response.bytes().await;
+                    match answer {
+                        Ok(bytes) if status.is_success() => return Ok(bytes.to_vec()),
+                        Ok(bytes) => {
+                            let message = error_message(&bytes);
+                            let fail = || {
+                                PowerBiError::new(operation, Some(status.as_u16()), message.clone())
+                            };
+                            if status == StatusCode::UNAUTHORIZED
+                                && !renewed_token
+                                && matches!(self.config.auth, PowerBiAuth::ClientCredentials { .. })
+                            {
+                                // The cached token may have been revoked or expired early.
+                                renewed_token = true;
+                                *self.token.lock().await = None;
+                                continue;
+                            }
+                            if !retryable(status) || attempt >= retry.max_attempts {
+                                return Err(fail());
+                            }
+                            match retry_after {
+                                Some(wait) if wait > self.config.max_retry_after => {
+                                    return Err(PowerBiError::new(
+                                        operation,
+                                        Some(status.as_u16()),
+                                        format!(
+                                            "{message} (Power BI asks to wait {} s, more than the {} s allowed)",
+                                            wait.as_secs(),
+                                            self.config.max_retry_after.as_secs()
+                                        ),
+                                    ));
+                                }
+                                Some(wait) => wait,
+                                None => retry.backoff_cap(attempt - 1),
+                            }
+                        }
+                        Err(error) if idempotent && attempt < retry.max_attempts => {
+                            tracing::warn!(%error, operation, "Power BI answer lost; retrying");
+                            retry.backoff_cap(attempt - 1)
+                        }
+                        Err(error) => {
+                            return Err(PowerBiError::new(
+                                operation,
+                                Some(status.as_u16()),
+                                format!("reading the answer: {error}"),
+                            ));
+                        }
+                    }
+                }
+                // A connection that was never made carried nothing: always safe to repeat.
+                Err(error)
+                    if (idempotent || error.is_connect()) && attempt < retry.max_attempts =>
+                {
+                    tracing::warn!(%error, operation, "Power BI request failed; retrying");
+                    retry.backoff_cap(attempt - 1)
+                }
+                Err(error) => {
+                    let mut message = transport_message(&error);
+                    if !error.is_connect() && !idempotent {
+                        message.push_str(
+                            " (no answer came, so the request may have been applied; it is not counted as pushed)",
+                        );
+                    }
+                    return Err(PowerBiError::new(operation, None, message));
+                }
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// The bearer token: the configured one, or a client-credentials token (cached).
+    async fn token(&self) -> Result<String, PowerBiError> {
+        let (tenant_id, client_id, client_secret) = match &self.config.auth {
+            PowerBiAuth::AccessToken(token) => return Ok(token.clone()),
+            PowerBiAuth::ClientCredentials {
+                tenant_id,
+                client_id,
+                client_secret,
+            } => (tenant_id, client_id, client_secret),
+        };
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.renew_at) {
+            return Ok(token.value.clone());
+        }
+        let operation = "sign in to Microsoft Entra ID";
+        let url = format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.config.login_url.trim_end_matches('/'),
+            path_segment(tenant_id)
+        );
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", client_secret.as_str()),
+            ("scope", POWER_BI_SCOPE),
+        ];
+        let response = self
+            .http
+            .post(&url)
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| PowerBiError::new(operation, None, transport_message(&e)))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| PowerBiError::new(operation, Some(status.as_u16()), e.to_string()))?;
+        let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        if !status.is_success() {
+            let message = answer["error_description"]
+                .as_str()
+                .or(answer["error"].as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| error_message(&body));
+            return Err(PowerBiError::new(operation, Some(status.as_u16()), message));
+        }
+        let value = answer["access_token"].as_str().ok_or_else(|| {
+            PowerBiError::new(
+                operation,
+                Some(status.as_u16()),
+                "no access_token in the answer".into(),
+            )
+        })?;
+        let lifetime = Duration::from_secs(answer["expires_in"].as_u64().unwrap_or(3600));
+        let token = CachedToken {
+            value: value.to_string(),
+            renew_at: Instant::now() + lifetime.saturating_sub(TOKEN_MARGIN),
+        };
+        let value = token.value.clone();
+        *cached = Some(token);
+        Ok(value)
+    }
+}
+
+impl PowerBiError {
+    fn new(operation: &str, status: Option<u16>, message: String) -> Self {
+        Self {
+            operation: operation.to_string(),
+            status,
+            message,
+            pushed: Vec::new(),
+        }
+    }
+}
+
+/// Throttling and server failures; a 4xx other than 429 will fail again.
+fn retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || matches!(status.as_u16(), 500 | 502 | 503 | 504)
+}
+
+/// The `Retry-After` header in seconds (Power BI sends seconds, not dates).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let seconds: u64 = response
+        .headers()
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// Power BI's `{"error": {"code", "message"}}`, or the start of the body.
+fn error_message(body: &[u8]) -> String {
+    let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let error = &answer["error"];
+    match (error["code"].as_str(), error["message"].as_str()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        (None, Some(message)) => message.to_string(),
+        (None, None) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            match text.char_indices().nth(300) {
+                Some((end, _)) => format!("{}…", &text[..end]),
+                None if text.is_empty() => "(no message)".into(),
+                None => text.to_string(),
+            }
+        }
+    }
+}
+
+/// A transport error with its causes (reqwest's own message is terse).
+fn transport_message(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// The items of a `{"value": [...]}` answer.
+fn list(answer: &Value) -> &[Value] {
+    answer["value"].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// `text` percent-encoded as one URL path segment.
+fn path_segment(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
