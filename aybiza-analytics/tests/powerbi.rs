@@ -14,6 +14,7 @@ use aybiza_analytics::export::powerbi::{
 };
 use aybiza_analytics::export::{Table, TableKind, TableOptions, tenant_tables};
 use aybiza_analytics::llm::RetryPolicy;
+use aybiza_analytics::model::ingest::IngestLimits;
 use aybiza_analytics::sim::{SimConfig, simulate};
 use aybiza_analytics::{Error, MemoryStore, SqliteStore, Store, TimeRange};
 use serde_json::{Value, json};
@@ -27,6 +28,8 @@ enum Fault {
     Status(u16, Option<u64>),
     /// Apply the request, then close the connection without answering.
     DropAfterApplying,
+    /// Apply the request, answer 200, then close the connection halfway through the body.
+    CutShortAfterApplying,
     /// Handle the request normally.
     Pass,
 }
@@ -145,10 +148,16 @@ impl FakePowerBi {
             let body = buffer[head_len..head_len + length].to_vec();
             buffer.drain(..head_len + length);
             let authorization = header(&headers, "authorization").unwrap_or_default();
-            let (status, retry_after, answer, drop) =
+            let (status, retry_after, answer, fault) =
                 self.handle(&method, &path, &authorization, &body);
-            if drop {
-                return;
+            match fault {
+                Some(Fault::DropAfterApplying) => return,
+                Some(Fault::CutShortAfterApplying) => {
+                    let cut = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{}";
+                    let _ = stream.write_all(cut.as_bytes()).await;
+                    return;
+                }
+                _ => {}
             }
             let mut response = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
@@ -165,14 +174,14 @@ impl FakePowerBi {
         }
     }
 
-    /// Status, Retry-After, body, and whether to drop the connection instead of answering.
+    /// Status, Retry-After, body, and the fault that applies to delivering the answer.
     fn handle(
         &self,
         method: &str,
         path: &str,
         authorization: &str,
         body: &[u8],
-    ) -> (u16, Option<u64>, String, bool) {
+    ) -> (u16, Option<u64>, String, Option<Fault>) {
         let mut state = self.state.lock().unwrap();
         let raw = body;
         let body: Value = serde_json::from_slice(raw).unwrap_or(Value::Null);
@@ -192,7 +201,7 @@ impl FakePowerBi {
         if let Some(Fault::Status(status, retry_after)) = fault {
             let error =
                 json!({"error": {"code": "Injected", "message": format!("injected {status}")}});
-            return (status, retry_after, error.to_string(), false);
+            return (status, retry_after, error.to_string(), None);
         }
         let (status, answer) = if path.contains("/oauth2/v2.0/token") {
             sign_in(&mut state, &String::from_utf8_lossy(raw))
@@ -208,8 +217,7 @@ impl FakePowerBi {
         } else {
             api(&mut state, method, path, &body)
         };
-        let drop = matches!(fault, Some(Fault::DropAfterApplying));
-        (status, None, answer.to_string(), drop)
+        (status, None, answer.to_string(), fault)
     }
 }
 
@@ -516,41 +524,72 @@ async fn pushing_again_appends_or_replaces_and_keeps_the_schema_in_step() {
     let server = FakePowerBi::start().await;
     let store = store().await;
     let client = PowerBiClient::new(config(&server)).unwrap();
-    let metrics = only(&[TableKind::Metrics]);
+    let calls = only(&[TableKind::Calls]);
     let fifo = PushOptions {
         retention: RetentionPolicy::BasicFifo,
         ..PushOptions::default()
     };
     let first = client
-        .push_tenant(&store, TENANT, TimeRange::all(), &metrics, "Ops", &fifo)
+        .push_tenant(&store, TENANT, TimeRange::all(), &calls, "Calls", &fifo)
         .await
         .unwrap();
     let rows = first.tables[0].rows;
     let second = client
-        .push_tenant(&store, TENANT, TimeRange::all(), &metrics, "Ops", &fifo)
+        .push_tenant(&store, TENANT, TimeRange::all(), &calls, "Calls", &fifo)
         .await
         .unwrap();
     assert!(!second.created);
     assert_eq!(second.dataset_id, first.dataset_id);
-    assert_eq!(server.rows("Ops", "metrics").len(), 2 * rows);
+    assert_eq!(server.rows("Calls", "calls").len(), 2 * rows);
+    // Appending keeps the dataset's schema: no column is dropped by a period without it.
     assert!(
         server
             .seen()
             .iter()
-            .any(|s| s.method == "PUT" && s.path.ends_with("/datasets/ds-1/tables/metrics"))
+            .all(|s| s.method != "PUT" && s.method != "DELETE")
+    );
+
+    // A call with a new attribute key brings a column the dataset lacks: Power BI refuses
+    // the rows in append mode, and replace mode sets the new schema.
+    let campaign = r#"{"type":"call","id":"campaign-1","tenant":"northwind","customer_id":"k1","channel":"voice","direction":"inbound","started_at":"2026-01-05T10:00:00Z","ended_at":"2026-01-05T10:01:00Z","attributes":{"campaign":"winter"}}"#;
+    let report = store
+        .ingest_jsonl(campaign.as_bytes(), &IngestLimits::default())
+        .await
+        .unwrap();
+    assert_eq!(report.written.inserted, 1, "{report:?}");
+    let error = client
+        .push_tenant(&store, TENANT, TimeRange::all(), &calls, "Calls", &fifo)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("unknown column attr_campaign"),
+        "{error}"
     );
     let replace = PushOptions {
         mode: PushMode::Replace,
         ..PushOptions::default()
     };
     client
-        .push_tenant(&store, TENANT, TimeRange::all(), &metrics, "Ops", &replace)
+        .push_tenant(&store, TENANT, TimeRange::all(), &calls, "Calls", &replace)
         .await
         .unwrap();
-    assert_eq!(server.rows("Ops", "metrics").len(), rows);
+    let stored = server.rows("Calls", "calls");
+    assert_eq!(stored.len(), rows + 1);
     assert_eq!(
-        server.state.lock().unwrap().datasets["ds-1"].retention,
-        "basicFIFO"
+        stored
+            .iter()
+            .filter(|row| row["attr_campaign"] == "winter")
+            .count(),
+        1
+    );
+    let state = server.state.lock().unwrap();
+    assert_eq!(state.datasets["ds-1"].retention, "basicFIFO");
+    let seen: Vec<&str> = state.seen.iter().map(|s| s.method.as_str()).collect();
+    let delete = seen.iter().position(|m| *m == "DELETE").unwrap();
+    assert_eq!(
+        seen[delete + 1],
+        "PUT",
+        "the schema is set after the rows are deleted"
     );
 }
 
@@ -578,12 +617,88 @@ async fn throttling_and_server_errors_are_retried_without_duplicating_rows() {
         )
         .await
         .unwrap();
+    let metrics = metrics_table(&store).await;
     let pushed = &push.tables[0];
     assert!(pushed.requests >= 2, "the faults hit the second batch");
-    assert_eq!(server.rows("Ops", "metrics").len(), pushed.rows);
+    assert_eq!(pushed.rows, metrics.rows());
+    assert_eq!(server.rows("Ops", "metrics"), expected_rows(&metrics));
     assert_eq!(
         posts_to(&server.seen(), "metrics").len(),
         pushed.requests + 2
+    );
+}
+
+async fn metrics_table(store: &MemoryStore) -> Table {
+    let options = only(&[TableKind::Metrics]);
+    let mut tables = tenant_tables(store, TENANT, TimeRange::all(), &options)
+        .await
+        .unwrap();
+    tables.remove(0)
+}
+
+/// Pushes the metrics table with `client` in batches of 300.
+async fn push_metrics(
+    client: &PowerBiClient,
+    store: &MemoryStore,
+) -> aybiza_analytics::Result<aybiza_analytics::export::powerbi::PowerBiPush> {
+    let metrics = only(&[TableKind::Metrics]);
+    client
+        .push_tenant(
+            store,
+            TENANT,
+            TimeRange::all(),
+            &metrics,
+            "Ops",
+            &options(300),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_server_error_that_may_follow_applied_rows_is_not_retried() {
+    let server = FakePowerBi::start().await;
+    let store = store().await;
+    let client = PowerBiClient::new(config(&server)).unwrap();
+    server.inject(
+        "/tables/metrics/rows",
+        vec![Fault::Pass, Fault::Status(500, None)],
+    );
+    let error = power_bi_error(push_metrics(&client, &store).await.unwrap_err());
+    assert_eq!(error.status, Some(500));
+    assert!(error.message.contains("may have been applied"), "{error}");
+    assert_eq!(error.pushed[0].rows, 300);
+    assert_eq!(posts_to(&server.seen(), "metrics").len(), 2);
+}
+
+#[tokio::test]
+async fn retries_stop_after_the_last_attempt() {
+    let server = FakePowerBi::start().await;
+    let store = store().await;
+    let client = PowerBiClient::new(config(&server)).unwrap();
+    server.inject("/tables/metrics/rows", vec![Fault::Status(503, None); 5]);
+    let error = power_bi_error(push_metrics(&client, &store).await.unwrap_err());
+    assert_eq!(error.status, Some(503));
+    assert!(!error.message.contains("may have been applied"), "{error}");
+    assert!(error.pushed.is_empty());
+    assert_eq!(posts_to(&server.seen(), "metrics").len(), 3, "max_attempts");
+}
+
+#[tokio::test]
+async fn a_success_whose_answer_is_cut_short_counts_as_pushed() {
+    let server = FakePowerBi::start().await;
+    let store = store().await;
+    let client = PowerBiClient::new(config(&server)).unwrap();
+    server.inject(
+        "/tables/metrics/rows",
+        vec![Fault::Pass, Fault::CutShortAfterApplying],
+    );
+    let push = push_metrics(&client, &store).await.unwrap();
+    let metrics = metrics_table(&store).await;
+    assert_eq!(push.tables[0].rows, metrics.rows());
+    assert_eq!(server.rows("Ops", "metrics"), expected_rows(&metrics));
+    assert_eq!(
+        posts_to(&server.seen(), "metrics").len(),
+        push.tables[0].requests
     );
 }
 
@@ -728,6 +843,21 @@ async fn a_service_principal_signs_in_once_and_again_when_its_token_is_refused()
         server.seen().last().unwrap().authorization,
         "Bearer sp-token-2"
     );
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_is_retried_and_a_refused_token_renewed_only_once() {
+    let server = FakePowerBi::start().await;
+    let store = store().await;
+    let client = PowerBiClient::new(service_principal(&server, "s3cret")).unwrap();
+    server.inject("/oauth2/v2.0/token", vec![Fault::Status(503, None)]);
+    push_metrics(&client, &store).await.unwrap();
+    assert_eq!(server.state.lock().unwrap().issued.len(), 1);
+
+    server.inject("GET /v1.0/myorg/groups", vec![Fault::Status(401, None); 2]);
+    let error = power_bi_error(push_metrics(&client, &store).await.unwrap_err());
+    assert_eq!(error.status, Some(401));
+    assert_eq!(server.state.lock().unwrap().issued.len(), 2, "one renewal");
 }
 
 #[tokio::test]

@@ -42,6 +42,17 @@ async function fakePowerBi() {
         datasets[id] = { name: body.name, tables }
         return reply(201, { id })
       }
+      if (req.method === 'GET' && parts.length === 3 && parts[2] === 'tables') {
+        return reply(200, { value: Object.keys(datasets[parts[1]].tables).map((name) => ({ name })) })
+      }
+      if (req.method === 'PUT' && parts.length === 4 && parts[2] === 'tables') {
+        datasets[parts[1]].tables[parts[3]].columns = body.columns
+        return reply(200, body)
+      }
+      if (req.method === 'DELETE' && parts.length === 5 && parts[4] === 'rows') {
+        datasets[parts[1]].tables[parts[3]].rows.length = 0
+        return reply(200, {})
+      }
       if (req.method === 'POST' && parts.length === 5 && parts[4] === 'rows') {
         if (fail[parts[3]]) return reply(fail[parts[3]], { error: { code: 'Injected', message: 'no more rows today' } })
         datasets[parts[1]].tables[parts[3]].rows.push(...body.rows)
@@ -88,13 +99,33 @@ test('a refused push rejects with code PowerBi and says what was already pushed'
   const fake = await fakePowerBi()
   try {
     fake.fail.metrics = 400
-    await expectCode(
-      aa.pushPowerBi(store, tenant, 'Calls', settings(fake), null, null, { tables: ['calls', 'metrics'] }),
-      'PowerBi',
-      /HTTP 400.*no more rows today; already pushed: calls \d+ rows/,
-    )
-    assert.ok(fake.rows('calls').length > 0)
+    const push = aa.pushPowerBi(store, tenant, 'Calls', settings(fake), null, null, { tables: ['calls', 'metrics'] })
+    await expectCode(push, 'PowerBi', /HTTP 400.*no more rows today; already pushed: calls \d+ rows/)
+    const error = await push.catch((e) => e)
+    const calls = fake.rows('calls').length
+    assert.ok(calls > 0)
+    assert.deepEqual(error.pushed, [{ table: 'calls', rows: calls, requests: 1, truncated_values: 0 }])
     assert.deepEqual(fake.rows('metrics'), [])
+  } finally {
+    fake.close()
+  }
+})
+
+test('pushing again appends, or replaces the rows and sets the schema', async () => {
+  const fake = await fakePowerBi()
+  try {
+    const metrics = { tables: ['metrics'] }
+    const first = await aa.pushPowerBi(store, tenant, 'Ops', settings(fake), null, null, metrics)
+    const rows = first.tables[0].rows
+    const again = await aa.pushPowerBi(store, tenant, 'Ops', settings(fake), null, null, metrics)
+    assert.equal(again.created, false)
+    assert.equal(again.dataset_id, first.dataset_id)
+    assert.equal(fake.rows('metrics').length, 2 * rows)
+    await aa.pushPowerBi(store, tenant, 'Ops', settings(fake), null, null, metrics, { mode: 'replace' })
+    assert.equal(fake.rows('metrics').length, rows)
+    const methods = fake.requests.map((r) => r.method)
+    assert.equal(methods.filter((m) => m === 'DELETE').length, 1)
+    assert.equal(methods.filter((m) => m === 'PUT').length, 1)
   } finally {
     fake.close()
   }

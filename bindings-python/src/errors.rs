@@ -70,7 +70,14 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Predict(_) => PredictError::new_err(message),
         Error::Llm(_) => LlmError::new_err(message),
         Error::Forbidden(_) => AccessDeniedError::new_err(message),
-        Error::PowerBi(_) => PowerBiError::new_err(message),
+        Error::PowerBi(failure) => Python::attach(|py| {
+            let error = PowerBiError::new_err(message);
+            // Best effort: the message lists the same when the attribute cannot be set.
+            if let Ok(pushed) = crate::convert::to_py(py, &failure.pushed) {
+                let _ = error.value(py).setattr("pushed", pushed);
+            }
+            error
+        }),
         Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),
     }
 }

@@ -49,6 +49,14 @@ class FakePowerBi:
                     tables = {t["name"]: {"columns": t["columns"], "rows": []} for t in body["tables"]}
                     fake.datasets[dataset_id] = {"name": body["name"], "tables": tables}
                     return self.reply(201, {"id": dataset_id})
+                if self.command == "PUT" and len(path) == 4 and path[2] == "tables":
+                    fake.datasets[path[1]]["tables"][path[3]]["columns"] = body["columns"]
+                    return self.reply(200, body)
+                if self.command == "GET" and len(path) == 3 and path[2] == "tables":
+                    return self.reply(200, {"value": [{"name": n} for n in fake.datasets[path[1]]["tables"]]})
+                if self.command == "DELETE" and len(path) == 5 and path[4] == "rows":
+                    fake.datasets[path[1]]["tables"][path[3]]["rows"].clear()
+                    return self.reply(200, {})
                 if self.command == "POST" and len(path) == 5 and path[4] == "rows":
                     status = fake.fail.get(path[3])
                     if status:
@@ -108,8 +116,24 @@ def test_a_refused_push_says_what_was_already_pushed(simulated, power_bi):
     with pytest.raises(aa.PowerBiError, match=r"HTTP 400.*no more rows today; already pushed: calls \d+ rows") as error:
         aa.push_power_bi(store, tenant, "Calls", settings(power_bi), options={"tables": ["calls", "metrics"]})
     assert isinstance(error.value, aa.AybizaError)
-    assert len(power_bi.rows("calls")) > 0
+    calls = len(power_bi.rows("calls"))
+    assert calls > 0
+    assert error.value.pushed == [{"table": "calls", "rows": calls, "requests": 1, "truncated_values": 0}]
     assert power_bi.rows("metrics") == []
+
+
+def test_pushing_again_appends_or_replaces(simulated, power_bi):
+    store, tenant = simulated
+    metrics = {"tables": ["metrics"]}
+    first = aa.push_power_bi(store, tenant, "Ops", settings(power_bi), options=metrics)
+    rows = first["tables"][0]["rows"]
+    again = aa.push_power_bi(store, tenant, "Ops", settings(power_bi), options=metrics)
+    assert again["created"] is False and again["dataset_id"] == first["dataset_id"]
+    assert len(power_bi.rows("metrics")) == 2 * rows
+    aa.push_power_bi(store, tenant, "Ops", settings(power_bi), options=metrics, push={"mode": "replace"})
+    assert len(power_bi.rows("metrics")) == rows
+    methods = [method for method, _, _ in power_bi.requests]
+    assert methods.count("DELETE") == 1 and methods.count("PUT") == 1
 
 
 def test_bad_settings_and_options_are_refused_before_any_request(simulated, power_bi, monkeypatch):

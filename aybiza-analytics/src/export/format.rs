@@ -191,7 +191,7 @@ fn write_json_lines(table: &Table, out: impl Write) -> Result<()> {
         let row = JsonRow {
             table,
             row,
-            max_text_chars: usize::MAX,
+            max_text_units: usize::MAX,
         };
         serde_json::to_writer(&mut out, &row)?;
         out.write_all(b"\n")?;
@@ -207,8 +207,8 @@ pub(super) struct JsonRow<'a> {
     pub(super) table: &'a Table,
     /// The row's index.
     pub(super) row: usize,
-    /// Text values longer than this many characters are cut to it.
-    pub(super) max_text_chars: usize,
+    /// Text values longer than this many UTF-16 code units are cut to it ([`cut_text`]).
+    pub(super) max_text_units: usize,
 }
 
 impl Serialize for JsonRow<'_> {
@@ -219,7 +219,7 @@ impl Serialize for JsonRow<'_> {
         for column in &self.table.columns {
             match &column.values {
                 ColumnValues::Text(v) => {
-                    let text = v[i].as_deref().map(|t| cut(t, self.max_text_chars));
+                    let text = v[i].as_deref().map(|t| cut_text(t, self.max_text_units).0);
                     map.serialize_entry(&column.name, &text)?
                 }
                 ColumnValues::Integer(v) => map.serialize_entry(&column.name, &v[i])?,
@@ -234,15 +234,21 @@ impl Serialize for JsonRow<'_> {
     }
 }
 
-/// `text`'s first `max_chars` characters.
-fn cut(text: &str, max_chars: usize) -> &str {
-    if text.len() <= max_chars {
-        return text;
+/// `text` cut to at most `max_units` UTF-16 code units (the unit in which .NET services such
+/// as Power BI count characters) at a character boundary, and whether it was cut.
+pub(super) fn cut_text(text: &str, max_units: usize) -> (&str, bool) {
+    // A character takes at least as many UTF-8 bytes as UTF-16 units.
+    if text.len() <= max_units {
+        return (text, false);
     }
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => &text[..end],
-        None => text,
+    let mut units = 0;
+    for (end, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > max_units {
+            return (&text[..end], true);
+        }
     }
+    (text, false)
 }
 
 #[cfg(feature = "parquet")]

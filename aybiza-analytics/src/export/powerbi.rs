@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::format::JsonRow;
+use super::format::{JsonRow, cut_text};
 use super::{ColumnValues, Table, TableKind};
 use crate::{Error, Result};
 
@@ -24,8 +24,9 @@ pub use client::{
 pub const MAX_ROWS_PER_REQUEST: usize = 10_000;
 /// The most columns a push dataset's table may have.
 pub const MAX_COLUMNS: usize = 75;
-/// The most characters Power BI accepts in one text value; longer values are cut to this
-/// length (at a character boundary) and counted in [`PushedTable::truncated_values`].
+/// The most characters Power BI accepts in one text value, counted as .NET counts them (UTF-16
+/// code units: an emoji counts two). Longer values are cut to this length at a character
+/// boundary and counted in [`PushedTable::truncated_values`].
 pub const MAX_TEXT_CHARS: usize = 4_000;
 
 /// What a push does with the rows already in the dataset's tables.
@@ -119,8 +120,9 @@ pub struct PowerBiPush {
     pub tables: Vec<PushedTable>,
 }
 
-/// A push that Power BI, the network or the sign-in refused. It says what had been pushed
-/// before the failure, so that nothing is pushed twice or lost when the caller resumes.
+/// A push that Power BI, the network or the sign-in refused. It says what Power BI had accepted
+/// before the failure, so the caller knows which rows the dataset holds (plus, possibly, a
+/// batch whose answer was lost: the message says so).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation} failed{}: {message}{}", status_text(*status), pushed_text(pushed))]
 pub struct PowerBiError {
@@ -147,6 +149,24 @@ fn pushed_text(pushed: &[PushedTable]) -> String {
         .map(|p| format!("{} {} rows", p.table.as_str(), p.rows))
         .collect();
     format!("; already pushed: {}", tables.join(", "))
+}
+
+/// Refuses a table whose columns differ in length (a hand-built [`Table`]).
+fn check_shape(table: &Table) -> Result<()> {
+    match table
+        .columns
+        .iter()
+        .find(|c| c.values.len() != table.rows())
+    {
+        Some(column) => Err(Error::InvalidArgument(format!(
+            "column '{}' of table '{}' has {} values, the first column {}",
+            column.name,
+            table.kind.as_str(),
+            column.values.len(),
+            table.rows()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The Power BI data type of a column.
@@ -177,11 +197,25 @@ fn data_type(values: &ColumnValues) -> &'static str {
 /// # Ok::<(), aybiza_analytics::Error>(())
 /// ```
 pub fn table_schema(table: &Table) -> Result<Value> {
+    check_shape(table)?;
     if table.columns.len() > MAX_COLUMNS {
         return Err(Error::InvalidArgument(format!(
             "table '{}' has {} columns; a Power BI push dataset takes at most {MAX_COLUMNS}",
             table.kind.as_str(),
             table.columns.len()
+        )));
+    }
+    let mut names: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| c.name.to_lowercase())
+        .collect();
+    names.sort_unstable();
+    if let Some(twice) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(Error::InvalidArgument(format!(
+            "table '{}' has two columns named '{}' when case is ignored, as Power BI ignores it",
+            table.kind.as_str(),
+            twice[0]
         )));
     }
     let columns: Vec<Value> = table
@@ -196,6 +230,16 @@ pub fn table_schema(table: &Table) -> Result<Value> {
 /// timestamps in ISO 8601 UTC with milliseconds, blanks as `null`, text cut to
 /// [`MAX_TEXT_CHARS`]. Returns the body and how many text values were cut.
 pub fn rows_body(table: &Table, rows: std::ops::Range<usize>) -> Result<(Vec<u8>, usize)> {
+    check_shape(table)?;
+    if rows.start > rows.end || rows.end > table.rows() {
+        return Err(Error::InvalidArgument(format!(
+            "rows {}..{} of table '{}', which has {}",
+            rows.start,
+            rows.end,
+            table.kind.as_str(),
+            table.rows()
+        )));
+    }
     let truncated = table
         .columns
         .iter()
@@ -207,7 +251,7 @@ pub fn rows_body(table: &Table, rows: std::ops::Range<usize>) -> Result<(Vec<u8>
             v[rows.clone()]
                 .iter()
                 .flatten()
-                .filter(|text| text.len() > MAX_TEXT_CHARS && text.chars().count() > MAX_TEXT_CHARS)
+                .filter(|text| cut_text(text, MAX_TEXT_CHARS).1)
                 .count()
         })
         .sum();
@@ -222,7 +266,7 @@ pub fn rows_body(table: &Table, rows: std::ops::Range<usize>) -> Result<(Vec<u8>
             &JsonRow {
                 table,
                 row,
-                max_text_chars: MAX_TEXT_CHARS,
+                max_text_units: MAX_TEXT_CHARS,
             },
         )?;
     }
@@ -334,6 +378,54 @@ mod tests {
         assert_eq!(truncated, 0);
         let body: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body, json!({"rows": [{"text": null, "at": null}]}));
+    }
+
+    #[test]
+    fn text_is_cut_in_utf16_units_as_power_bi_counts_them() {
+        let emoji_last = format!("{}😀", "a".repeat(MAX_TEXT_CHARS - 1)); // 4,001 UTF-16 units
+        let exact = format!("{}😀", "a".repeat(MAX_TEXT_CHARS - 2));
+        let table = table(vec![Column {
+            name: "text".into(),
+            values: ColumnValues::Text(vec![Some(emoji_last), Some(exact.clone())]),
+        }]);
+        let (body, truncated) = rows_body(&table, 0..2).unwrap();
+        assert_eq!(truncated, 1);
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            body["rows"][0]["text"],
+            json!("a".repeat(MAX_TEXT_CHARS - 1))
+        );
+        assert_eq!(body["rows"][1]["text"], json!(exact));
+    }
+
+    #[test]
+    fn misshapen_tables_and_ranges_are_refused() {
+        let ragged = table(vec![
+            Column {
+                name: "a".into(),
+                values: ColumnValues::Integer(vec![Some(1), Some(2)]),
+            },
+            Column {
+                name: "b".into(),
+                values: ColumnValues::Integer(vec![Some(1)]),
+            },
+        ]);
+        assert!(table_schema(&ragged).is_err());
+        assert!(rows_body(&ragged, 0..1).is_err());
+        let twins = table(vec![
+            Column {
+                name: "attr_Region".into(),
+                values: ColumnValues::Text(vec![None]),
+            },
+            Column {
+                name: "attr_region".into(),
+                values: ColumnValues::Text(vec![None]),
+            },
+        ]);
+        let error = table_schema(&twins).unwrap_err();
+        assert!(error.to_string().contains("'attr_region'"), "{error}");
+        assert!(rows_body(&twins, 0..2).is_err());
+        assert!(rows_body(&twins, 1..1).is_ok());
     }
 
     #[test]

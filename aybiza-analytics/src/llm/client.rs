@@ -32,6 +32,34 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Backoff waits drawn uniformly from `[cap/2, cap]` ("equal jitter"), so that clients that
+/// failed together do not retry together: SplitMix64 over a counter seeded from the clock.
+#[derive(Debug)]
+pub(crate) struct Jitter(AtomicU64);
+
+impl Jitter {
+    /// A generator seeded from the system clock.
+    pub(crate) fn new() -> Self {
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64);
+        Self(AtomicU64::new(seed))
+    }
+
+    /// A wait drawn uniformly from `[cap/2, cap]`.
+    pub(crate) fn wait(&self, cap: Duration) -> Duration {
+        let mut z = self
+            .0
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
+        cap.mul_f64(0.5 + 0.5 * unit)
+    }
+}
+
 impl RetryPolicy {
     /// The backoff cap before retry number `retry` (0 for the first retry):
     /// `min(max_backoff, initial_backoff * 2^retry)`. The wait is drawn
@@ -76,7 +104,7 @@ struct Inner {
     config: LlmClientConfig,
     permits: Semaphore,
     ledger: CostLedger,
-    jitter_state: AtomicU64,
+    jitter: Jitter,
 }
 
 /// Any [`LlmBackend`] made safe to call: every prompt is redacted of PII (unless
@@ -121,16 +149,13 @@ impl LlmClient {
         if config.timeout.is_zero() {
             return Err(LlmError::Config("timeout must be positive".into()));
         }
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64);
         Ok(Self {
             inner: Arc::new(Inner {
                 permits: Semaphore::new(config.max_concurrency),
                 backend,
                 config,
                 ledger: CostLedger::default(),
-                jitter_state: AtomicU64::new(seed),
+                jitter: Jitter::new(),
             }),
         })
     }
@@ -261,26 +286,15 @@ impl LlmClient {
                     });
                 }
                 Err(error) => {
-                    let wait = self.jittered(config.retry.backoff_cap(attempt - 1));
+                    let wait = self
+                        .inner
+                        .jitter
+                        .wait(config.retry.backoff_cap(attempt - 1));
                     tracing::warn!(%error, attempt, ?wait, "LLM attempt failed; retrying");
                     tokio::time::sleep(wait).await;
                 }
             }
         }
-    }
-
-    /// A wait drawn uniformly from `[cap/2, cap]` (SplitMix64 over a shared counter).
-    fn jittered(&self, cap: Duration) -> Duration {
-        let mut z = self
-            .inner
-            .jitter_state
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-            .wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
-        cap.mul_f64(0.5 + 0.5 * unit)
     }
 }
 

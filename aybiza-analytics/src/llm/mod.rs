@@ -26,6 +26,7 @@ pub mod summarize;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use client::Jitter;
 pub use client::{LlmClient, LlmClientConfig, MAX_CONCURRENCY, RetryPolicy};
 pub use error::LlmError;
 pub use ledger::{CostLedger, ModelCost, ModelPrice, PriceTable, TenantCost};

@@ -285,8 +285,11 @@ class AccessDeniedError(AybizaError):
 
 class PowerBiError(AybizaError):
     """A push to Power BI was refused (sign-in, throttling longer than allowed, a dataset
-    without one of the tables, ...) or got no answer. The message says what had been pushed
-    before the failure, table by table."""
+    without one of the tables, ...) or got no answer. ``pushed`` lists what Power BI had
+    accepted before the failure (``table``, ``rows``, ``requests``, ``truncated_values``); the
+    message says the same."""
+
+    pushed: list[dict[str, Any]]
 
 class Principal(TypedDict):
     """Who acts on a scoped store: an ``id`` for the audit log, a ``role`` (``viewer`` reads

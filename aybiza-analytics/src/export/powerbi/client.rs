@@ -13,7 +13,7 @@ use super::{
     PowerBiError, PowerBiPush, PushMode, PushOptions, PushedTable, rows_body, table_schema,
 };
 use crate::export::{Table, TableOptions, tenant_tables};
-use crate::llm::RetryPolicy;
+use crate::llm::{Jitter, RetryPolicy};
 use crate::model::TimeRange;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -291,6 +291,7 @@ pub struct PowerBiClient {
     /// The API's base URL with the workspace's path, without a trailing slash.
     base: String,
     token: tokio::sync::Mutex<Option<CachedToken>>,
+    jitter: Jitter,
 }
 
 impl fmt::Debug for PowerBiClient {
@@ -355,6 +356,7 @@ impl PowerBiClient {
             config,
             base,
             token: tokio::sync::Mutex::new(None),
+            jitter: Jitter::new(),
         })
     }
 
@@ -379,14 +381,15 @@ impl PowerBiClient {
     ///
     /// - No such dataset: it is created in push mode with the tables' schemas and
     ///   `options.retention`.
-    /// - One: it must be a push dataset with a table of each name; each table's schema is set
-    ///   to ours (so a new `attr_<key>` column arrives), then, with [`PushMode::Replace`], its
-    ///   rows are deleted.
+    /// - One: it must be a push dataset with a table of each name. With [`PushMode::Append`]
+    ///   its schemas are kept (Power BI refuses rows with a column it lacks, such as a new
+    ///   `attr_<key>`: push those with [`PushMode::Replace`] or to a new dataset); with
+    ///   [`PushMode::Replace`] each table's rows are deleted and its schema set to ours.
     /// - Rows follow table by table, `options.rows_per_request` per request.
     ///
-    /// Everything that can be checked here (options, names, column limits) is checked before
-    /// the first request. A failure after rows were accepted is an [`Error::PowerBi`] that
-    /// lists them, so a resumed push can skip them.
+    /// Everything that can be checked here (options, names, column limits, the tables' shape)
+    /// is checked before the first request. A failure is an [`Error::PowerBi`] that lists the
+    /// rows Power BI had accepted.
     pub async fn push_tables(
         &self,
         dataset: &str,
@@ -412,7 +415,7 @@ impl PowerBiClient {
             .map(table_schema)
             .collect::<Result<Vec<_>>>()?;
         let mut pushed: Vec<PushedTable> = Vec::new();
-        self.push_unchecked(dataset, tables, &schemas, options, &mut pushed)
+        self.push_checked(dataset, tables, &schemas, options, &mut pushed)
             .await
             .map_err(|mut error| {
                 error.pushed = pushed.into_iter().filter(|p| p.rows > 0).collect();
@@ -420,7 +423,9 @@ impl PowerBiClient {
             })
     }
 
-    async fn push_unchecked(
+    /// [`PowerBiClient::push_tables`] once its arguments are checked; `pushed` keeps what
+    /// Power BI accepted, table by table, for the error of a failure.
+    async fn push_checked(
         &self,
         dataset: &str,
         tables: &[Table],
@@ -430,18 +435,28 @@ impl PowerBiClient {
     ) -> Result<PowerBiPush, PowerBiError> {
         let (dataset_id, created) = match self.find_dataset(dataset).await? {
             Some(id) => {
-                self.update_tables(dataset, &id, schemas).await?;
+                self.check_tables(dataset, &id, schemas).await?;
                 (id, false)
             }
             None => (self.create_dataset(dataset, schemas, options).await?, true),
         };
-        let dataset_url = format!("{}/datasets/{}", self.base, path_segment(&dataset_id));
-        for table in tables {
+        let tables_url = format!(
+            "{}/datasets/{}/tables",
+            self.base,
+            path_segment(&dataset_id)
+        );
+        for (table, schema) in tables.iter().zip(schemas) {
             let name = table.kind.as_str();
-            let rows_url = format!("{dataset_url}/tables/{name}/rows");
+            let rows_url = format!("{tables_url}/{name}/rows");
             if options.mode == PushMode::Replace && !created {
                 let operation = format!("delete the rows of table '{name}'");
                 self.send(&operation, Method::DELETE, &rows_url, None, true)
+                    .await?;
+                let operation = format!("update the schema of table '{name}'");
+                let body = serde_json::to_vec(schema)
+                    .map_err(|e| PowerBiError::new(&operation, None, e.to_string()))?;
+                let url = format!("{tables_url}/{name}");
+                self.send(&operation, Method::PUT, &url, Some(body), true)
                     .await?;
             }
             pushed.push(PushedTable {
@@ -508,44 +523,35 @@ impl PowerBiClient {
         }
     }
 
-    /// Checks that dataset `id` has a table of each schema's name, then sets each schema.
-    async fn update_tables(
+    /// Checks that dataset `id` has a table of each schema's name.
+    async fn check_tables(
         &self,
         name: &str,
         id: &str,
         schemas: &[Value],
     ) -> Result<(), PowerBiError> {
-        let tables_url = format!("{}/datasets/{}/tables", self.base, path_segment(id));
+        let url = format!("{}/datasets/{}/tables", self.base, path_segment(id));
         let operation = format!("list the tables of dataset '{name}'");
-        let answer = self.send_json(&operation, Method::GET, &tables_url).await?;
+        let answer = self.send_json(&operation, Method::GET, &url).await?;
         let existing: Vec<&str> = list(&answer)
             .iter()
             .filter_map(|t| t["name"].as_str())
             .collect();
-        if let Some(missing) = schemas
+        match schemas
             .iter()
             .filter_map(|s| s["name"].as_str())
             .find(|table| !existing.contains(table))
         {
-            return Err(PowerBiError::new(
+            Some(missing) => Err(PowerBiError::new(
                 &operation,
                 None,
                 format!(
                     "dataset '{name}' has no table '{missing}' (it has {}); push to a new dataset name",
                     existing.join(", ")
                 ),
-            ));
+            )),
+            None => Ok(()),
         }
-        for schema in schemas {
-            let table = schema["name"].as_str().unwrap_or_default();
-            let operation = format!("update the schema of table '{table}'");
-            let body = serde_json::to_vec(schema)
-                .map_err(|e| PowerBiError::new(&operation, None, e.to_string()))?;
-            let url = format!("{tables_url}/{table}");
-            self.send(&operation, Method::PUT, &url, Some(body), true)
-                .await?;
-        }
-        Ok(())
     }
 
     /// Creates a push dataset called `name` with these tables; returns its id.
@@ -569,7 +575,11 @@ impl PowerBiClient {
             .await?;
         let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
         answer["id"].as_str().map(str::to_string).ok_or_else(|| {
-            PowerBiError::new(&operation, None, "the answer has no dataset id".into())
+            PowerBiError::new(
+                &operation,
+                None,
+                format!("the answer has no dataset id {MAY_BE_APPLIED}"),
+            )
         })
     }
 
@@ -585,8 +595,9 @@ impl PowerBiClient {
             .map_err(|e| PowerBiError::new(operation, None, format!("the answer is not JSON: {e}")))
     }
 
-    /// Sends one request with retries and returns the answer's body. `idempotent` says whether
-    /// a request that may have reached Power BI can be sent again.
+    /// Sends one API request with retries and returns the answer's body (empty when a success
+    /// came without a readable body). `idempotent` says whether a request that may have
+    /// reached Power BI can be sent again.
     async fn send(
         &self,
         operation: &str,
@@ -595,7 +606,6 @@ impl PowerBiClient {
         body: Option<Vec<u8>>,
         idempotent: bool,
     ) -> Result<Vec<u8>, PowerBiError> {
-        let retry = &self.config.retry;
         let mut renewed_token = false;
         let mut attempt = 1;
         loop {
@@ -606,82 +616,81 @@ impl PowerBiClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
-            let wait = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = retry_after(&response);
-                    let answer = response.bytes().await;
-                    match answer {
-                        Ok(bytes) if status.is_success() => return Ok(bytes.to_vec()),
-                        Ok(bytes) => {
-                            let message = error_message(&bytes);
-                            let fail = || {
-                                PowerBiError::new(operation, Some(status.as_u16()), message.clone())
-                            };
-                            if status == StatusCode::UNAUTHORIZED
-                                && !renewed_token
-                                && matches!(self.config.auth, PowerBiAuth::ClientCredentials { .. })
-                            {
-                                // The cached token may have been revoked or expired early.
-                                renewed_token = true;
-                                *self.token.lock().await = None;
-                                continue;
-                            }
-                            if !retryable(status) || attempt >= retry.max_attempts {
-                                return Err(fail());
-                            }
-                            match retry_after {
-                                Some(wait) if wait > self.config.max_retry_after => {
-                                    return Err(PowerBiError::new(
-                                        operation,
-                                        Some(status.as_u16()),
-                                        format!(
-                                            "{message} (Power BI asks to wait {} s, more than the {} s allowed)",
-                                            wait.as_secs(),
-                                            self.config.max_retry_after.as_secs()
-                                        ),
-                                    ));
-                                }
-                                Some(wait) => wait,
-                                None => retry.backoff_cap(attempt - 1),
-                            }
-                        }
-                        Err(error) if idempotent && attempt < retry.max_attempts => {
-                            tracing::warn!(%error, operation, "Power BI answer lost; retrying");
-                            retry.backoff_cap(attempt - 1)
-                        }
-                        Err(error) => {
-                            return Err(PowerBiError::new(
-                                operation,
-                                Some(status.as_u16()),
-                                format!("reading the answer: {error}"),
-                            ));
-                        }
-                    }
-                }
-                // A connection that was never made carried nothing: always safe to repeat.
-                Err(error)
-                    if (idempotent || error.is_connect()) && attempt < retry.max_attempts =>
-                {
-                    tracing::warn!(%error, operation, "Power BI request failed; retrying");
-                    retry.backoff_cap(attempt - 1)
-                }
-                Err(error) => {
-                    let mut message = transport_message(&error);
-                    if !error.is_connect() && !idempotent {
-                        message.push_str(
-                            " (no answer came, so the request may have been applied; it is not counted as pushed)",
-                        );
-                    }
-                    return Err(PowerBiError::new(operation, None, message));
-                }
+            let failure = match Failure::read(request.send().await).await {
+                Ok(body) => return Ok(body),
+                Err(failure) => failure,
             };
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+            if let Failure::Answer { status, .. } = &failure
+                && *status == StatusCode::UNAUTHORIZED
+                && !renewed_token
+                && matches!(self.config.auth, PowerBiAuth::ClientCredentials { .. })
+            {
+                // The cached token may have been revoked or have expired early: sign in again,
+                // once.
+                renewed_token = true;
+                *self.token.lock().await = None;
+                continue;
+            }
+            match self.retry_wait(operation, &failure, idempotent, attempt)? {
+                None => return Err(failure.into_error(operation, idempotent)),
+                Some(wait) => {
+                    tracing::warn!(
+                        operation,
+                        attempt,
+                        ?wait,
+                        "Power BI request failed; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+            }
         }
     }
 
-    /// The bearer token: the configured one, or a client-credentials token (cached).
+    /// How long to wait before sending again after `failure`, or `None` not to (a refusal that
+    /// will repeat, attempts used up, or a repeat that could apply a request twice). A
+    /// `Retry-After` over the allowed wait is an error.
+    fn retry_wait(
+        &self,
+        operation: &str,
+        failure: &Failure,
+        idempotent: bool,
+        attempt: u32,
+    ) -> Result<Option<Duration>, PowerBiError> {
+        let retry = &self.config.retry;
+        let may_retry = match failure {
+            Failure::Answer { status, .. } => retryable(*status, idempotent),
+            Failure::Unsent(_) => true,
+            Failure::Lost(_) => idempotent,
+        };
+        if !may_retry || attempt >= retry.max_attempts {
+            return Ok(None);
+        }
+        if let Failure::Answer {
+            status,
+            retry_after: Some(wait),
+            message,
+            ..
+        } = failure
+        {
+            if *wait > self.config.max_retry_after {
+                return Err(PowerBiError::new(
+                    operation,
+                    Some(status.as_u16()),
+                    format!(
+                        "{message} (Power BI asks to wait {} s, more than the {} s allowed)",
+                        wait.as_secs(),
+                        self.config.max_retry_after.as_secs()
+                    ),
+                ));
+            }
+            return Ok(Some(*wait));
+        }
+        Ok(Some(self.jitter.wait(retry.backoff_cap(attempt - 1))))
+    }
+
+    /// The bearer token: the configured one, or a client-credentials token (cached, renewed
+    /// before it expires). The sign-in is retried as an idempotent request.
     async fn token(&self) -> Result<String, PowerBiError> {
         let (tenant_id, client_id, client_secret) = match &self.config.auth {
             PowerBiAuth::AccessToken(token) => return Ok(token.clone()),
@@ -707,42 +716,120 @@ impl PowerBiClient {
             ("client_secret", client_secret.as_str()),
             ("scope", POWER_BI_SCOPE),
         ];
-        let response = self
-            .http
-            .post(&url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| PowerBiError::new(operation, None, transport_message(&e)))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| PowerBiError::new(operation, Some(status.as_u16()), e.to_string()))?;
-        let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        if !status.is_success() {
-            let message = answer["error_description"]
-                .as_str()
-                .or(answer["error"].as_str())
-                .map(str::to_string)
-                .unwrap_or_else(|| error_message(&body));
-            return Err(PowerBiError::new(operation, Some(status.as_u16()), message));
-        }
+        let mut attempt = 1;
+        let answer = loop {
+            let failure = match Failure::read(self.http.post(&url).form(&form).send().await).await {
+                Ok(body) => break body,
+                Err(failure) => failure,
+            };
+            match self.retry_wait(operation, &failure, true, attempt)? {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => match failure {
+                    Failure::Answer { status, body, .. } => {
+                        let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                        let message = answer["error_description"]
+                            .as_str()
+                            .or(answer["error"].as_str())
+                            .map_or_else(|| error_message(&body), str::to_string);
+                        return Err(PowerBiError::new(operation, Some(status.as_u16()), message));
+                    }
+                    other => return Err(other.into_error(operation, true)),
+                },
+            }
+        };
+        let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
         let value = answer["access_token"].as_str().ok_or_else(|| {
-            PowerBiError::new(
-                operation,
-                Some(status.as_u16()),
-                "no access_token in the answer".into(),
-            )
+            PowerBiError::new(operation, None, "no access_token in the answer".into())
         })?;
-        let lifetime = Duration::from_secs(answer["expires_in"].as_u64().unwrap_or(3600));
+        // Entra ID's tokens live about an hour; a day bounds a nonsensical `expires_in`.
+        let lifetime = answer["expires_in"].as_u64().unwrap_or(3600).min(86_400);
         let token = CachedToken {
             value: value.to_string(),
-            renew_at: Instant::now() + lifetime.saturating_sub(TOKEN_MARGIN),
+            renew_at: Instant::now() + Duration::from_secs(lifetime).saturating_sub(TOKEN_MARGIN),
         };
         let value = token.value.clone();
         *cached = Some(token);
         Ok(value)
+    }
+}
+
+/// Appended to the message of a request that may have been applied although it failed.
+const MAY_BE_APPLIED: &str =
+    "(no answer came, so the request may have been applied; it is not counted as pushed)";
+
+/// How one HTTP request failed.
+enum Failure {
+    /// A status other than 2xx.
+    Answer {
+        /// The status.
+        status: StatusCode,
+        /// The `Retry-After` header, in seconds.
+        retry_after: Option<Duration>,
+        /// Power BI's message ([`error_message`]).
+        message: String,
+        /// The body as sent.
+        body: Vec<u8>,
+    },
+    /// No connection was made: nothing was sent.
+    Unsent(reqwest::Error),
+    /// The request may have been sent, and no status came back (timeout, reset).
+    Lost(reqwest::Error),
+}
+
+impl Failure {
+    /// Reads the answer of a sent request: the body of a 2xx answer (empty if the body could
+    /// not be read: Power BI has applied the request all the same), or how it failed.
+    async fn read(sent: reqwest::Result<reqwest::Response>) -> Result<Vec<u8>, Failure> {
+        let response = match sent {
+            Ok(response) => response,
+            Err(error) if error.is_connect() => return Err(Failure::Unsent(error)),
+            Err(error) => return Err(Failure::Lost(error)),
+        };
+        let status = response.status();
+        let retry_after = retry_after(&response);
+        match response.bytes().await {
+            Ok(body) if status.is_success() => Ok(body.to_vec()),
+            Err(error) if status.is_success() => {
+                tracing::warn!(%error, "Power BI's answer to a successful request was cut short");
+                Ok(Vec::new())
+            }
+            Ok(body) => Err(Failure::Answer {
+                status,
+                retry_after,
+                message: error_message(&body),
+                body: body.to_vec(),
+            }),
+            Err(error) => Err(Failure::Answer {
+                status,
+                retry_after,
+                message: format!("(the answer could not be read: {error})"),
+                body: Vec::new(),
+            }),
+        }
+    }
+
+    /// The error of a request that failed so.
+    fn into_error(self, operation: &str, idempotent: bool) -> PowerBiError {
+        let (status, mut message) = match self {
+            Failure::Answer {
+                status, message, ..
+            } => (Some(status.as_u16()), message),
+            Failure::Unsent(error) => {
+                return PowerBiError::new(operation, None, transport_message(&error));
+            }
+            Failure::Lost(error) => (None, transport_message(&error)),
+        };
+        let maybe_applied = match status {
+            None => true,
+            Some(status) => matches!(status, 500 | 502 | 504),
+        };
+        if maybe_applied && !idempotent {
+            message = format!("{message} {MAY_BE_APPLIED}");
+        }
+        PowerBiError::new(operation, status, message)
     }
 }
 
@@ -757,9 +844,15 @@ impl PowerBiError {
     }
 }
 
-/// Throttling and server failures; a 4xx other than 429 will fail again.
-fn retryable(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS || matches!(status.as_u16(), 500 | 502 | 503 | 504)
+/// Whether a request answered with `status` is worth sending again. Throttling (429) and
+/// "unavailable" (503) mean Power BI did not take the request. A 500, 502 or 504 may come after
+/// Power BI applied it, so only an idempotent request is sent again. Other 4xx will repeat.
+fn retryable(status: StatusCode, idempotent: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        500 | 502 | 504 => idempotent,
+        _ => false,
+    }
 }
 
 /// The `Retry-After` header in seconds (Power BI sends seconds, not dates).
