@@ -739,3 +739,133 @@ fn tables_writes_one_file_per_table() {
         assert!(!dir.path().join("missing.db").exists());
     }
 }
+
+#[test]
+fn a_principal_reads_only_what_its_role_and_tenants_allow_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let tenant = simulated_store(dir.path(), "2");
+    let audit = path("audit.jsonl");
+    let export_as = |role: &str, tenants: &str, output: &str| {
+        aybiza(&[
+            "export",
+            "--store",
+            &path("s.db"),
+            "--tenant",
+            &tenant,
+            "--output",
+            &path(output),
+            "--principal",
+            "dana",
+            "--principal-role",
+            role,
+            "--principal-tenants",
+            tenants,
+            "--audit-log",
+            &audit,
+        ])
+    };
+
+    let full = aybiza(&[
+        "export",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--output",
+        &path("full.jsonl"),
+    ]);
+    assert!(full.status.success(), "{full:?}");
+    let analyst = export_as("analyst", &tenant, "analyst.jsonl");
+    assert!(analyst.status.success(), "{analyst:?}");
+    assert_eq!(
+        text(&dir.path().join("analyst.jsonl")),
+        text(&dir.path().join("full.jsonl"))
+    );
+    let viewer = export_as("viewer", &format!("other,{tenant}"), "viewer.jsonl");
+    assert!(viewer.status.success(), "{viewer:?}");
+    let masked = text(&dir.path().join("viewer.jsonl"));
+    assert_eq!(
+        masked.lines().count(),
+        text(&dir.path().join("full.jsonl")).lines().count()
+    );
+    assert_ne!(
+        masked,
+        text(&dir.path().join("full.jsonl")),
+        "the viewer's copy is masked"
+    );
+    assert!(masked.contains("[CARD]") || masked.contains("[PHONE]") || masked.contains("[EMAIL]"));
+
+    let other = export_as("admin", "other", "other.jsonl");
+    assert_eq!(other.status.code(), Some(1), "{other:?}");
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("access denied"),
+        "{other:?}"
+    );
+    let ingest = export_as("ingest", "*", "ingest.jsonl");
+    assert_eq!(ingest.status.code(), Some(1), "{ingest:?}");
+
+    let events: Vec<serde_json::Value> = text(&dir.path().join("audit.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let allowed: Vec<bool> = events
+        .iter()
+        .map(|e| e["allowed"].as_bool().unwrap())
+        .collect();
+    assert!(allowed.iter().filter(|a| **a).count() >= 2, "{events:?}");
+    assert_eq!(allowed.iter().filter(|a| !**a).count(), 2, "{events:?}");
+    assert!(events.iter().all(|e| e["principal"] == "dana"));
+
+    // Writes too: an ingest principal stores its tenants' records and no other's.
+    let ingest_as = |tenants: &str| {
+        aybiza(&[
+            "ingest",
+            "--store",
+            &path("copy.db"),
+            "--input",
+            &path("s.jsonl"),
+            "--principal",
+            "pipeline",
+            "--principal-role",
+            "ingest",
+            "--principal-tenants",
+            tenants,
+            "--audit-log",
+            &path("ingest-audit.jsonl"),
+        ])
+    };
+    let refused = ingest_as("other");
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("access denied"));
+    let stored = ingest_as(&tenant);
+    assert!(stored.status.success(), "{stored:?}");
+    let copy = aybiza(&[
+        "export",
+        "--store",
+        &path("copy.db"),
+        "--tenant",
+        &tenant,
+        "--output",
+        &path("copy.jsonl"),
+    ]);
+    assert_eq!(
+        text(&dir.path().join("copy.jsonl")),
+        text(&dir.path().join("full.jsonl")),
+        "{copy:?}"
+    );
+
+    // The principal's flags go together.
+    let half = aybiza(&[
+        "export",
+        "--store",
+        &path("s.db"),
+        "--tenant",
+        &tenant,
+        "--principal-role",
+        "viewer",
+    ]);
+    assert_eq!(half.status.code(), Some(2), "{half:?}");
+    let bad_role = export_as("owner", &tenant, "x.jsonl");
+    assert_eq!(bad_role.status.code(), Some(2), "{bad_role:?}");
+}

@@ -30,6 +30,8 @@ pub use scoped::ScopedStore;
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Error, Result};
+
 #[cfg(doc)]
 use crate::store::Store;
 
@@ -72,6 +74,25 @@ impl Role {
     /// Whether the role may write records.
     pub fn can_write(self) -> bool {
         matches!(self, Role::Ingest | Role::Admin)
+    }
+
+    /// Every role, from least to most allowed.
+    pub const ALL: [Role; 4] = [Role::Viewer, Role::Analyst, Role::Ingest, Role::Admin];
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+
+    /// Parses the snake_case name ([`Role::as_str`]).
+    fn from_str(name: &str) -> Result<Self> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == name)
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown role '{name}' (expected viewer, analyst, ingest or admin)"
+                ))
+            })
     }
 }
 

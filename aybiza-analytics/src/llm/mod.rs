@@ -26,6 +26,7 @@ pub mod summarize;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "powerbi")]
 pub(crate) use client::Jitter;
 pub use client::{LlmClient, LlmClientConfig, MAX_CONCURRENCY, RetryPolicy};
 pub use error::LlmError;

@@ -325,3 +325,15 @@ async fn utterances_without_a_call_are_masked_for_a_viewer_too() {
     assert_eq!(events[1].action, AuditAction::Tenant);
     assert!(!events[1].redacted);
 }
+
+#[test]
+fn roles_parse_from_their_names() {
+    for role in Role::ALL {
+        assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+    }
+    let error = "owner".parse::<Role>().unwrap_err();
+    assert!(
+        error.to_string().contains("unknown role 'owner'"),
+        "{error}"
+    );
+}

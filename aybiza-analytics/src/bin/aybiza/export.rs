@@ -27,8 +27,8 @@ pub struct Args {
 }
 
 /// Writes the tenant's records in the ingest format and a count per kind to stderr.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => {
             crate::input::refuse_same_file(&args.store, path)?;
@@ -36,7 +36,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         }
         None => Box::new(std::io::stdout().lock()),
     };
-    let counts = export_tenant(&store, &args.tenant, args.time.range()?, out).await?;
+    let counts = export_tenant(&*store, &args.tenant, args.time.range()?, out).await?;
     eprintln!(
         "exported {}: {} calls, {} utterances, {} journey events, {} metric samples",
         args.tenant, counts.calls, counts.utterances, counts.journey_events, counts.metrics

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use aybiza_analytics::model::ingest::{IngestLimits, RecordError, parse_line};
 use aybiza_analytics::store::WriteCounts;
-use aybiza_analytics::{Error, Result, SqliteStore, Store};
+use aybiza_analytics::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Exit status when some lines were rejected (the valid ones are stored).
@@ -35,8 +35,8 @@ pub struct Args {
 
 /// Streams the input in batches, so inputs larger than memory are fine.
 /// Exits 0 when every line was stored, 3 when some were rejected.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.open(&args.store)?;
     let limits = IngestLimits {
         max_text_bytes: args.max_text_bytes,
         ..IngestLimits::default()

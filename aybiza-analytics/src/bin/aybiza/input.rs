@@ -1,10 +1,13 @@
-//! Opening input files, transparently gunzipping `*.gz`.
+//! Opening input files (transparently gunzipping `*.gz`) and store files (scoped to the
+//! principal of `--principal`, when given).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use aybiza_analytics::{Error, Result, SqliteStore};
+use aybiza_analytics::access::{JsonlAuditLog, Principal, Role, ScopedStore};
+use aybiza_analytics::{Error, Result, SqliteStore, Store};
 
 /// Opens `path` for reading (`-` is standard input); a name ending in `.gz` is decompressed.
 pub fn open(path: &Path) -> Result<Box<dyn Read>> {
@@ -21,16 +24,72 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>> {
     }
 }
 
-/// Opens the store file at `path` for a command that reads it. A missing file is an error:
-/// opening it would create an empty store, and the command would report on nothing.
-pub fn existing_store(path: &Path) -> Result<SqliteStore> {
-    if !path.exists() {
-        return Err(Error::InvalidArgument(format!(
-            "store {} does not exist",
-            path.display()
-        )));
+/// The flags that make a command act as a principal: its store is a [`ScopedStore`], which
+/// allows only what the role and tenants allow, masks personal data for a viewer, and records
+/// every access in the audit log (`docs/access.md`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AccessArgs {
+    /// Act as this principal (its id in the audit log) instead of with full access to the store; needs --principal-role, --principal-tenants and --audit-log.
+    #[arg(long, global = true, requires_all = ["principal_role", "principal_tenants", "audit_log"])]
+    principal: Option<String>,
+    /// The principal's role: viewer (personal data masked), analyst, ingest (writes only) or admin.
+    #[arg(long, global = true, requires = "principal", value_parser = parse_role)]
+    principal_role: Option<Role>,
+    /// The tenants the principal may act on, comma-separated (`*` for every tenant).
+    #[arg(long, global = true, requires = "principal", value_delimiter = ',')]
+    principal_tenants: Vec<String>,
+    /// The audit log to append the principal's accesses to (JSON Lines).
+    #[arg(long, global = true, requires = "principal")]
+    audit_log: Option<PathBuf>,
+}
+
+fn parse_role(text: &str) -> std::result::Result<Role, String> {
+    text.parse().map_err(|e: Error| e.to_string())
+}
+
+/// Opens stores as [`AccessArgs`] say: as they are, or scoped to a principal.
+pub struct Stores {
+    /// The principal and its audit log; `None` for full access.
+    scope: Option<(Principal, Arc<JsonlAuditLog>)>,
+}
+
+impl Stores {
+    /// Opens the audit log of `--principal`, if given.
+    pub fn new(args: &AccessArgs) -> Result<Self> {
+        let scope = match (&args.principal, args.principal_role, &args.audit_log) {
+            (Some(id), Some(role), Some(log)) => Some((
+                Principal::new(id.clone(), role, args.principal_tenants.iter().cloned()),
+                Arc::new(JsonlAuditLog::open(log)?),
+            )),
+            _ => None,
+        };
+        Ok(Self { scope })
     }
-    SqliteStore::open(path)
+
+    /// Opens the store file at `path` for a command that reads it. A missing file is an error:
+    /// opening it would create an empty store, and the command would report on nothing.
+    pub fn existing(&self, path: &Path) -> Result<Arc<dyn Store>> {
+        if !path.exists() {
+            return Err(Error::InvalidArgument(format!(
+                "store {} does not exist",
+                path.display()
+            )));
+        }
+        self.open(path)
+    }
+
+    /// Opens the store file at `path`, creating it if missing (for commands that write).
+    pub fn open(&self, path: &Path) -> Result<Arc<dyn Store>> {
+        let store = Arc::new(SqliteStore::open(path)?);
+        match &self.scope {
+            None => Ok(store),
+            Some((principal, audit)) => Ok(Arc::new(ScopedStore::new(
+                store,
+                principal.clone(),
+                audit.clone(),
+            )?)),
+        }
+    }
 }
 
 /// Refuses an output path that names the input file itself: creating the output would empty

@@ -39,8 +39,8 @@ pub struct Args {
 }
 
 /// Generates the insights and prints them or writes them as JSON.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;
     let generator = StatisticalInsights {
@@ -50,7 +50,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             ..InsightOptions::default()
         },
     };
-    let insights = generator.generate(&store, &args.tenant, range).await?;
+    let insights = generator.generate(&*store, &args.tenant, range).await?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, serde_json::to_vec_pretty(&insights)?)?;

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::Result;
 use aybiza_analytics::insights::{LiveInsightOptions, LiveInsightState, LiveInsights};
-use aybiza_analytics::{Result, Store};
 
 use crate::time_args::TimeArgs;
 
@@ -31,8 +31,8 @@ pub struct Args {
 }
 
 /// Replays the calls and prints or writes the raised and cleared insights.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let options: LiveInsightOptions = match &args.options {
         Some(json) => serde_json::from_str(json)

@@ -32,12 +32,12 @@ pub struct Args {
 }
 
 /// Runs discovery and prints a summary or writes the JSON findings.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;
     let analysis = analyze_call_patterns(
-        &store,
+        &*store,
         &args.tenant,
         range,
         &PatternAnalysisOptions::default(),

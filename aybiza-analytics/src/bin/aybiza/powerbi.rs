@@ -62,8 +62,8 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 }
 
 /// Pushes the tables and prints the outcome as JSON.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let table_options = TableOptions {
         tables: if args.tables.is_empty() {
             TableKind::ALL.to_vec()
@@ -97,7 +97,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let range = args.time.range()?;
     let push = client
         .push_tenant(
-            &store,
+            &*store,
             &args.tenant,
             range,
             &table_options,

@@ -1,11 +1,11 @@
 //! `aybiza report`: the main job, an HTML and JSON analysis report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aybiza_analytics::report::{ReportOptions, ReportProgress, build_report};
 use aybiza_analytics::sim::simulate;
-use aybiza_analytics::{Result, SqliteStore, Store};
+use aybiza_analytics::{Result, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::simulate::{SimFlags, write_output};
@@ -34,15 +34,15 @@ pub struct Args {
 }
 
 /// Builds the report with a progress bar per tenant and writes both files.
-pub async fn run(args: Args) -> Result<ExitCode> {
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.output)?;
     let store_path = args
         .store
         .clone()
         .unwrap_or_else(|| args.output.join("sample.db"));
-    let store = SqliteStore::open(&store_path)?;
+    let store = stores.open(&store_path)?;
     if args.sample {
-        ingest_sample(&store, &args).await?;
+        ingest_sample(&*store, &store_path, &args).await?;
     }
     let options = ReportOptions {
         tenants: (!args.only_tenants.is_empty()).then(|| args.only_tenants.clone()),
@@ -60,7 +60,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         ReportProgress::TenantFinished { .. } => bar.inc(1),
         ReportProgress::Finished => bar.finish_and_clear(),
     };
-    let report = build_report(&store, args.time.range()?, &options, &progress).await?;
+    let report = build_report(&*store, args.time.range()?, &options, &progress).await?;
     let paths = report.write_to_dir(&args.output)?;
     println!(
         "report on {} calls of {} tenants: {} and {}",
@@ -73,7 +73,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// Simulates the sample data, keeps a copy beside the report, and stores it.
-async fn ingest_sample(store: &SqliteStore, args: &Args) -> Result<()> {
+async fn ingest_sample(store: &dyn Store, store_path: &Path, args: &Args) -> Result<()> {
     let spinner = ProgressBar::new_spinner().with_message("simulating sample data");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let output = simulate(&args.sim.config())?;
@@ -91,7 +91,7 @@ async fn ingest_sample(store: &SqliteStore, args: &Args) -> Result<()> {
         records_path.display(),
         written.inserted,
         written.unchanged + written.updated,
-        store.path().display()
+        store_path.display()
     );
     Ok(())
 }

@@ -43,11 +43,11 @@ pub struct Args {
 
 /// Replays every call, writes `{"tenant", "call_id", "hits": [...]}` per call with hits, and a
 /// summary (calls, and calls per rule) on standard error.
-pub async fn run(args: Args) -> Result<ExitCode> {
+pub async fn run(args: Args, stores: &input::Stores) -> Result<ExitCode> {
     let rules = Arc::new(load_rules(args.rules.as_deref())?);
     let range = args.time.range()?;
-    let store: Box<dyn Store> = match (&args.store, &args.input) {
-        (Some(path), _) => Box::new(input::existing_store(path)?),
+    let store: Arc<dyn Store> = match (&args.store, &args.input) {
+        (Some(path), _) => stores.existing(path)?,
         (None, Some(path)) => {
             let mut bytes = Vec::new();
             input::open(path)?.read_to_end(&mut bytes)?;
@@ -56,7 +56,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             if let Some(first) = report.rejected.first() {
                 return Err(Error::InvalidRecord(first.clone()));
             }
-            Box::new(store)
+            Arc::new(store)
         }
         (None, None) => {
             return Err(Error::InvalidArgument(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aybiza_analytics::insights::{InsightRun, InsightSchedule, InsightScheduler, SchedulerState};
-use aybiza_analytics::{Error, Result, SqliteStore};
+use aybiza_analytics::{Error, Result, Store};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -52,8 +52,8 @@ struct Config {
 }
 
 /// Runs what is due (and, with `--follow`, what comes due) and writes the runs.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let schedules = match &args.config {
         Some(path) => read_config(path)?,
         None => vec![InsightSchedule::daily(), InsightSchedule::weekly()],
@@ -75,7 +75,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.output)?;
 
     let now = args.now.unwrap_or_else(Utc::now);
-    run_and_write(&mut scheduler, &store, now, &args.output, &state_path).await?;
+    run_and_write(&mut scheduler, &*store, now, &args.output, &state_path).await?;
     if !args.follow {
         println!("next run due at {}", scheduler.next_due()?);
         return Ok(ExitCode::SUCCESS);
@@ -86,7 +86,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         let wait = (next - Utc::now()).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
         let now = Utc::now();
-        run_and_write(&mut scheduler, &store, now, &args.output, &state_path).await?;
+        run_and_write(&mut scheduler, &*store, now, &args.output, &state_path).await?;
     }
 }
 
@@ -107,7 +107,7 @@ fn read_config(path: &Path) -> Result<Vec<InsightSchedule>> {
 /// runs whose files were written, never skips one).
 async fn run_and_write(
     scheduler: &mut InsightScheduler,
-    store: &SqliteStore,
+    store: &dyn Store,
     now: DateTime<Utc>,
     output: &Path,
     state_path: &Path,

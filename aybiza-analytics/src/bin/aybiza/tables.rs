@@ -48,8 +48,8 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 }
 
 /// Builds the tables, writes one file each, and prints a line per file.
-pub async fn run(args: Args) -> Result<ExitCode> {
-    let store = crate::input::existing_store(&args.store)?;
+pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+    let store = stores.existing(&args.store)?;
     let options = TableOptions {
         tables: if args.tables.is_empty() {
             TableKind::ALL.to_vec()
@@ -61,7 +61,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     };
     let range = args.time.range()?;
     let files = export_tables(
-        &store,
+        &*store,
         &args.tenant,
         range,
         &options,
