@@ -669,7 +669,7 @@ fn tables_writes_one_file_per_table() {
     ]);
     assert!(written.status.success(), "{written:?}");
     let stdout = String::from_utf8_lossy(&written.stdout);
-    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
     assert!(
         stdout.contains(&format!("calls.csv: {calls} rows")),
         "{stdout}"
@@ -718,10 +718,10 @@ fn tables_writes_one_file_per_table() {
         "--output",
         &path("x"),
         "--tables",
-        "calls,agents",
+        "calls,queues",
     ]);
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table 'agents'"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown table 'queues'"));
 
     // A store that does not exist is an error, not a new empty store reported on.
     for command in ["tables", "export"] {

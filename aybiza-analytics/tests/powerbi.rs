@@ -494,7 +494,7 @@ async fn a_first_push_creates_the_dataset_and_posts_every_row_in_batches() {
         .unwrap();
     assert!(push.created);
     assert_eq!(push.dataset_id, "ds-1");
-    assert_eq!(push.tables.len(), 4);
+    assert_eq!(push.tables.len(), 5);
     let seen = server.seen();
     for (pushed, table) in push.tables.iter().zip(&tables) {
         let name = table.kind.as_str();

@@ -35,7 +35,7 @@ async function cardCall() {
 
 test('tables have a column per field and a row per record', async () => {
   const tables = await aa.tenantTables(store, tenant)
-  assert.deepEqual(Object.keys(tables), ['calls', 'utterances', 'journey_events', 'metrics'])
+  assert.deepEqual(Object.keys(tables), ['calls', 'utterances', 'journey_events', 'metrics', 'agents'])
   const calls = tables.calls
   // Columns keep the order of the Rust table (as in Python): fixed columns, then attributes.
   assert.deepEqual(Object.keys(calls).slice(0, 4), ['tenant', 'call_id', 'customer_id', 'agent_id'])
@@ -75,7 +75,7 @@ test('export writes csv, jsonl and parquet files', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aybiza-tables-'))
   try {
     let files = await aa.exportTables(card, 't', path.join(dir, 'csv'))
-    assert.deepEqual(files.map((f) => f.table), ['calls', 'utterances', 'journey_events', 'metrics'])
+    assert.deepEqual(files.map((f) => f.table), ['calls', 'utterances', 'journey_events', 'metrics', 'agents'])
     assert.deepEqual(files.map((f) => f.rows), [1, 1, 0, 0])
     const [header, row] = fs.readFileSync(files[0].path, 'utf8').trim().split('\n')
     assert.ok(header.startsWith('tenant,call_id,customer_id,agent_id,'))
@@ -98,6 +98,6 @@ test('bad arguments reject with typed codes', async () => {
   const card = await cardCall()
   await expectCode(aa.exportTables(card, 't', os.tmpdir(), 'xlsx'), 'InvalidArgument', /unknown table format/)
   await expectCode(aa.tenantTables(card, 't', null, null, { tables: ['calls', 'calls'] }), 'InvalidArgument', /twice/)
-  await expectCode(aa.tenantTables(card, 't', null, null, { tables: ['agents'] }), 'InvalidArgument', /agents/)
+  await expectCode(aa.tenantTables(card, 't', null, null, { tables: ['queues'] }), 'InvalidArgument', /queues/)
   await expectCode(aa.tenantTables(card, 't', null, null, { colour: 'red' }), 'InvalidArgument', /colour/)
 })

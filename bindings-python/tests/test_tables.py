@@ -30,10 +30,22 @@ def card_call():
     return store
 
 
+def test_the_agents_table_sums_up_the_calls_of_each_agent(simulated):
+    store, tenant = simulated
+    tables = aa.tenant_tables(store, tenant, options={"tables": ["calls", "agents"]})
+    calls, agents = tables["calls"], tables["agents"]
+    per_agent = {}
+    for agent in calls["agent_id"]:
+        if agent is not None:
+            per_agent[agent] = per_agent.get(agent, 0) + 1
+    assert dict(zip(agents["agent_id"], agents["calls"])) == per_agent
+    assert all(0.0 <= rate <= 1.0 for rate in agents["escalation_rate"])
+
+
 def test_tables_have_a_column_per_field_and_a_row_per_record(simulated):
     store, tenant = simulated
     tables = aa.tenant_tables(store, tenant)
-    assert list(tables) == ["calls", "utterances", "journey_events", "metrics"]
+    assert list(tables) == ["calls", "utterances", "journey_events", "metrics", "agents"]
     calls = tables["calls"]
     assert list(calls)[:4] == ["tenant", "call_id", "customer_id", "agent_id"]
     assert list(calls)[-1].startswith("attr_")
@@ -78,7 +90,7 @@ def test_pandas_frames_keep_types(simulated):
 def test_export_writes_csv_jsonl_and_parquet(tmp_path):
     store = card_call()
     files = aa.export_tables(store, "t", tmp_path / "csv")
-    assert [f["table"] for f in files] == ["calls", "utterances", "journey_events", "metrics"]
+    assert [f["table"] for f in files] == ["calls", "utterances", "journey_events", "metrics", "agents"]
     assert [f["rows"] for f in files] == [1, 1, 0, 0]
     with open(files[0]["path"], newline="") as handle:
         (row,) = list(csv.DictReader(handle))
@@ -105,8 +117,8 @@ def test_bad_arguments_raise_typed_errors(tmp_path):
         aa.export_tables(store, "t", tmp_path, "xlsx")
     with pytest.raises(aa.InvalidArgumentError, match="twice"):
         aa.tenant_tables(store, "t", options={"tables": ["calls", "calls"]})
-    with pytest.raises(aa.InvalidArgumentError, match="agents"):
-        aa.tenant_tables(store, "t", options={"tables": ["agents"]})
+    with pytest.raises(aa.InvalidArgumentError, match="queues"):
+        aa.tenant_tables(store, "t", options={"tables": ["queues"]})
     with pytest.raises(aa.InvalidArgumentError, match="colour"):
         aa.tenant_tables(store, "t", options={"colour": "red"})
     with pytest.raises(ValueError, match="table kind"):

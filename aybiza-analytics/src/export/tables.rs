@@ -1,6 +1,7 @@
 //! Analytics tables: calls, utterances, journey events and metric samples as flat, typed
-//! columns, one row per record, with the analysis joined in. Tables join on `tenant` and
-//! `call_id` (calls and utterances) or `customer_id` (calls and journey events).
+//! columns, one row per record, with the analysis joined in, and the agents' performance, one
+//! row per agent. Tables join on `tenant` and `call_id` (calls and utterances), `customer_id`
+//! (calls and journey events) or `agent_id` (calls and agents).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -10,7 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Call, JourneyEvent, MetricSample, Speaker, TimeRange, Utterance, VoiceFeatures,
+    Call, CallOutcome, JourneyEvent, MetricSample, Speaker, TimeRange, Utterance, VoiceFeatures,
 };
 use crate::patterns::live::call_end_ms;
 use crate::privacy::Redactor;
@@ -34,15 +35,19 @@ pub enum TableKind {
     JourneyEvents,
     /// One row per metric sample.
     Metrics,
+    /// One row per agent of the calls: call counts, outcome and escalation rates, handle
+    /// time, satisfaction and the customers' mean sentiment over the period.
+    Agents,
 }
 
 impl TableKind {
     /// Every table, in the order they are built and written.
-    pub const ALL: [TableKind; 4] = [
+    pub const ALL: [TableKind; 5] = [
         TableKind::Calls,
         TableKind::Utterances,
         TableKind::JourneyEvents,
         TableKind::Metrics,
+        TableKind::Agents,
     ];
 
     /// The snake_case name, used in JSON and as the file name's stem.
@@ -52,6 +57,7 @@ impl TableKind {
             TableKind::Utterances => "utterances",
             TableKind::JourneyEvents => "journey_events",
             TableKind::Metrics => "metrics",
+            TableKind::Agents => "agents",
         }
     }
 }
@@ -65,7 +71,7 @@ impl FromStr for TableKind {
             .find(|kind| kind.as_str() == name)
             .ok_or_else(|| {
                 Error::InvalidArgument(format!(
-                    "unknown table '{name}' (expected calls, utterances, journey_events or metrics)"
+                    "unknown table '{name}' (expected calls, utterances, journey_events, metrics or agents)"
                 ))
             })
     }
@@ -138,7 +144,7 @@ impl Table {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TableOptions {
-    /// The tables to build, in this order (all four by default).
+    /// The tables to build, in this order (all five by default).
     pub tables: Vec<TableKind>,
     /// Replace PII in utterance text, tags and attribute values with typed placeholders such
     /// as `[CARD]` (on by default: the tables leave the process).
@@ -192,10 +198,12 @@ pub fn analytics_tables(
         )));
     }
     let needs_scores = options.sentiment
-        && options
-            .tables
-            .iter()
-            .any(|kind| matches!(kind, TableKind::Calls | TableKind::Utterances));
+        && options.tables.iter().any(|kind| {
+            matches!(
+                kind,
+                TableKind::Calls | TableKind::Utterances | TableKind::Agents
+            )
+        });
     // One score per utterance when sentiment is asked for (`None` where the text is rejected).
     let scores: Option<Vec<Option<Sentiment>>> = if needs_scores {
         let analyzer = HybridSentimentAnalyzer::new()?;
@@ -224,6 +232,7 @@ pub fn analytics_tables(
             }
             TableKind::JourneyEvents => Ok(journey_events_table(journey_events, redactor.as_ref())),
             TableKind::Metrics => Ok(metrics_table(metrics)),
+            TableKind::Agents => Ok(agents_table(calls, utterances, scores.as_deref())),
         })
         .collect()
 }
@@ -238,10 +247,11 @@ pub async fn tenant_tables(
     options: &TableOptions,
 ) -> Result<Vec<Table>> {
     let wants = |kind| options.tables.contains(&kind);
-    let calls_or_utterances = wants(TableKind::Calls) || wants(TableKind::Utterances);
+    let wants_calls = wants(TableKind::Calls) || wants(TableKind::Agents);
+    let calls_or_utterances = wants_calls || wants(TableKind::Utterances);
     let (calls, utterances, events, metrics) = tokio::try_join!(
         async {
-            match wants(TableKind::Calls) {
+            match wants_calls {
                 true => store.calls(tenant, range).await,
                 false => Ok(Vec::new()),
             }
@@ -446,12 +456,12 @@ fn analyze_call(call: &Call, transcript: &[(&Utterance, Option<&Sentiment>)]) ->
     }
 }
 
-fn calls_table(
+/// The analysis of each call of `calls` from its utterances (and their scores, when scored).
+fn analyze_calls(
     calls: &[Call],
     utterances: &[Utterance],
     scores: Option<&[Option<Sentiment>]>,
-    redactor: Option<&Redactor>,
-) -> Table {
+) -> Vec<CallAnalysis> {
     let mut transcripts: FxHashMap<(&str, &str), Transcript<'_>> = FxHashMap::default();
     for (i, u) in utterances.iter().enumerate() {
         transcripts
@@ -459,7 +469,7 @@ fn calls_table(
             .or_default()
             .push((u, scores.and_then(|s| s[i].as_ref())));
     }
-    let analyses: Vec<CallAnalysis> = calls
+    calls
         .iter()
         .map(|call| {
             let transcript = transcripts
@@ -467,8 +477,16 @@ fn calls_table(
                 .map_or(&[][..], Vec::as_slice);
             analyze_call(call, transcript)
         })
-        .collect();
+        .collect()
+}
 
+fn calls_table(
+    calls: &[Call],
+    utterances: &[Utterance],
+    scores: Option<&[Option<Sentiment>]>,
+    redactor: Option<&Redactor>,
+) -> Table {
+    let analyses = analyze_calls(calls, utterances, scores);
     let mut t = TableBuilder::new(TableKind::Calls);
     t.text("tenant", calls.iter().map(|c| Some(c.tenant.as_str())));
     t.text("call_id", calls.iter().map(|c| Some(c.id.as_str())));
@@ -520,6 +538,109 @@ fn calls_table(
         }
     }
     t.attributes(calls.iter().map(|c| &c.attributes), redactor);
+    t.finish()
+}
+
+/// What the calls of one agent add up to.
+#[derive(Default)]
+struct AgentTally {
+    first_call: Option<DateTime<Utc>>,
+    last_call: Option<DateTime<Utc>>,
+    calls: i64,
+    with_outcome: i64,
+    resolved: i64,
+    abandoned: i64,
+    escalated: i64,
+    transferred: i64,
+    durations: Vec<f64>,
+    satisfaction: Vec<f64>,
+    customer_sentiment: Vec<f64>,
+}
+
+fn agents_table(
+    calls: &[Call],
+    utterances: &[Utterance],
+    scores: Option<&[Option<Sentiment>]>,
+) -> Table {
+    let analyses = analyze_calls(calls, utterances, scores);
+    let mut agents: BTreeMap<(&str, &str), AgentTally> = BTreeMap::new();
+    for (call, analysis) in calls.iter().zip(&analyses) {
+        let Some(agent) = call.agent_id.as_deref() else {
+            continue;
+        };
+        let tally = agents.entry((call.tenant.as_str(), agent)).or_default();
+        tally.first_call = Some(
+            tally
+                .first_call
+                .map_or(call.started_at, |t| t.min(call.started_at)),
+        );
+        tally.last_call = Some(
+            tally
+                .last_call
+                .map_or(call.started_at, |t| t.max(call.started_at)),
+        );
+        tally.calls += 1;
+        if let Some(outcome) = call.outcome {
+            tally.with_outcome += 1;
+            tally.resolved += i64::from(outcome == CallOutcome::Resolved);
+            tally.abandoned += i64::from(outcome == CallOutcome::Abandoned);
+        }
+        tally.escalated += i64::from(call.escalated);
+        tally.transferred += i64::from(call.transferred);
+        tally.durations.extend(call.duration_secs());
+        tally.satisfaction.extend(call.satisfaction);
+        tally.customer_sentiment.extend(analysis.customer_sentiment);
+    }
+    let rows: Vec<(&(&str, &str), &AgentTally)> = agents.iter().collect();
+    let rate = |count: fn(&AgentTally) -> i64, total: fn(&AgentTally) -> i64| {
+        rows.iter()
+            .map(move |(_, a)| (total(a) > 0).then(|| rounded(count(a) as f64 / total(a) as f64)))
+    };
+    let mean = |values: &[f64]| {
+        (!values.is_empty()).then(|| rounded(values.iter().sum::<f64>() / values.len() as f64))
+    };
+
+    let mut t = TableBuilder::new(TableKind::Agents);
+    t.text("tenant", rows.iter().map(|((tenant, _), _)| Some(*tenant)));
+    t.text("agent_id", rows.iter().map(|((_, agent), _)| Some(*agent)));
+    t.timestamp("first_call_at", rows.iter().map(|(_, a)| a.first_call));
+    t.timestamp("last_call_at", rows.iter().map(|(_, a)| a.last_call));
+    let counts: [Field<AgentTally, i64>; 6] = [
+        ("calls", |a| a.calls),
+        ("calls_with_outcome", |a| a.with_outcome),
+        ("resolved_calls", |a| a.resolved),
+        ("abandoned_calls", |a| a.abandoned),
+        ("escalated_calls", |a| a.escalated),
+        ("transferred_calls", |a| a.transferred),
+    ];
+    for (name, count) in counts {
+        t.integer(name, rows.iter().map(|(_, a)| Some(count(a))));
+    }
+    t.float("resolution_rate", rate(|a| a.resolved, |a| a.with_outcome));
+    t.float(
+        "abandonment_rate",
+        rate(|a| a.abandoned, |a| a.with_outcome),
+    );
+    t.float("escalation_rate", rate(|a| a.escalated, |a| a.calls));
+    t.float("transfer_rate", rate(|a| a.transferred, |a| a.calls));
+    t.float(
+        "mean_duration_s",
+        rows.iter().map(|(_, a)| mean(&a.durations)),
+    );
+    t.integer(
+        "rated_calls",
+        rows.iter().map(|(_, a)| Some(a.satisfaction.len() as i64)),
+    );
+    t.float(
+        "mean_satisfaction",
+        rows.iter().map(|(_, a)| mean(&a.satisfaction)),
+    );
+    if scores.is_some() {
+        t.float(
+            "mean_customer_sentiment",
+            rows.iter().map(|(_, a)| mean(&a.customer_sentiment)),
+        );
+    }
     t.finish()
 }
 

@@ -1,4 +1,4 @@
-"""A tenant's analytics tables (calls, utterances, journey events, metrics) as pandas, pyarrow
+"""A tenant's analytics tables (calls, utterances, journey events, metrics, agents) as pandas, pyarrow
 or plain columns: a thin wrapper over the native ``tenant_tables``."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def tenant_tables(
     table: str = "columns",
 ) -> dict[str, Any]:
     """A tenant's analytics tables for ``[start, end)``: a dict of table name (``calls``,
-    ``utterances``, ``journey_events``, ``metrics``) to the table as ``table`` asks
+    ``utterances``, ``journey_events``, ``metrics``, ``agents``) to the table as ``table`` asks
     (``"columns"``: a dict of lists; ``"rows"``, ``"pandas"`` or ``"arrow"``).
 
     ``options``: ``tables`` (names, all by default), ``redact`` (default ``True``: PII in

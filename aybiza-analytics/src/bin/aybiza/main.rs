@@ -49,7 +49,7 @@ enum Command {
     Ingest(ingest::Args),
     /// Write a tenant's records from a store as JSON Lines (the ingest format).
     Export(export::Args),
-    /// Write a tenant's analytics tables (calls, utterances, journey events, metrics) as CSV, JSON Lines or Parquet.
+    /// Write a tenant's analytics tables (calls, utterances, journey events, metrics, agents) as CSV, JSON Lines or Parquet.
     Tables(tables::Args),
     /// Push a tenant's analytics tables into a Power BI push dataset (sign-in from the environment).
     #[cfg(feature = "powerbi")]

@@ -28,7 +28,7 @@ pub struct Args {
     /// The workspace (group) id; the signed-in user's "My workspace" without it.
     #[arg(long)]
     workspace: Option<String>,
-    /// Tables to push, comma-separated (calls, utterances, journey_events, metrics); all by default.
+    /// Tables to push, comma-separated (calls, utterances, journey_events, metrics, agents); all by default.
     #[arg(long, value_delimiter = ',', value_parser = parse_table)]
     tables: Vec<TableKind>,
     /// Delete the tables' rows before pushing, instead of appending.

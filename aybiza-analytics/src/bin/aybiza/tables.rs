@@ -1,5 +1,5 @@
 //! `aybiza tables`: a tenant's analytics tables (calls, utterances, journey events, metric
-//! samples) as CSV, JSON Lines or Parquet files for BI tools and dataframes.
+//! samples, agents) as CSV, JSON Lines or Parquet files for BI tools and dataframes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +24,7 @@ pub struct Args {
     /// File format: csv, jsonl or parquet.
     #[arg(long, default_value = "csv", value_parser = parse_format)]
     format: TableFormat,
-    /// Tables to write, comma-separated (calls, utterances, journey_events, metrics); all by default.
+    /// Tables to write, comma-separated (calls, utterances, journey_events, metrics, agents); all by default.
     #[arg(long, value_delimiter = ',', value_parser = parse_table)]
     tables: Vec<TableKind>,
     /// Write utterance text, tags and attribute values as stored, without redacting PII.

@@ -221,6 +221,14 @@ async fn simulated_tenant_tables_cover_every_record() {
         .await
         .unwrap();
     let rows: Vec<usize> = tables.iter().map(Table::rows).collect();
+    let agents: BTreeSet<&str> = sim
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Call(call) => call.agent_id.as_deref(),
+            _ => None,
+        })
+        .collect();
     assert_eq!(
         rows,
         [
@@ -228,8 +236,12 @@ async fn simulated_tenant_tables_cover_every_record() {
             count(|r| matches!(r, Record::Utterance(_))) + 1,
             count(|r| matches!(r, Record::JourneyEvent(_))),
             count(|r| matches!(r, Record::Metric(_))),
+            agents.len(),
         ]
     );
+    let agent_calls: i64 = integers(&tables[4], "calls").iter().flatten().sum();
+    let calls_with_agent = texts(&tables[0], "agent_id").iter().flatten().count();
+    assert_eq!(agent_calls as usize, calls_with_agent);
     assert!(rows.iter().all(|&n| n > 0));
     let per_call: i64 = integers(&tables[0], "utterances").iter().flatten().sum();
     assert_eq!(per_call as usize, rows[1] - 1);
@@ -324,6 +336,7 @@ fn parquet_reads_back_with_types_and_values() {
     assert_eq!(
         names,
         [
+            "agents.parquet",
             "calls.parquet",
             "journey_events.parquet",
             "metrics.parquet",
@@ -383,6 +396,7 @@ fn written_files_replace_old_ones_and_leave_nothing_partial() {
     assert_eq!(
         names,
         [
+            "agents.csv",
             "calls.csv",
             "journey_events.csv",
             "metrics.csv",
@@ -412,4 +426,72 @@ fn empty_tables_have_the_same_columns_as_full_ones() {
     }
     assert!(empty[0].column("customer_sentiment_q4").is_some());
     assert!(empty[1].column("sentiment").is_some());
+}
+
+#[test]
+fn an_agent_row_sums_up_its_calls() {
+    let mut calls = vec![
+        call(
+            r#"{"id":"a1","tenant":"t1","customer_id":"k1","agent_id":"ana","channel":"voice","direction":"inbound",
+                "started_at":"2026-03-09T10:00:00Z","ended_at":"2026-03-09T10:02:00Z","outcome":"resolved",
+                "escalated":false,"transferred":false,"satisfaction":5.0}"#,
+        ),
+        call(
+            r#"{"id":"a2","tenant":"t1","customer_id":"k2","agent_id":"ana","channel":"chat","direction":"inbound",
+                "started_at":"2026-03-10T09:00:00Z","ended_at":"2026-03-10T09:04:00Z","outcome":"abandoned",
+                "escalated":true,"transferred":true}"#,
+        ),
+        call(
+            r#"{"id":"a3","tenant":"t1","customer_id":"k3","agent_id":"ana","channel":"voice","direction":"inbound",
+                "started_at":"2026-03-09T08:00:00Z"}"#,
+        ),
+        call(
+            r#"{"id":"b1","tenant":"t1","customer_id":"k4","agent_id":"bo","channel":"voice","direction":"outbound",
+                "started_at":"2026-03-09T11:00:00Z","ended_at":"2026-03-09T11:01:00Z","outcome":"resolved",
+                "escalated":false,"transferred":false,"satisfaction":3.0}"#,
+        ),
+        call(
+            r#"{"id":"n1","tenant":"t1","customer_id":"k5","channel":"voice","direction":"inbound",
+                "started_at":"2026-03-09T12:00:00Z","outcome":"resolved"}"#,
+        ),
+    ];
+    let (_, utterances) = one_call();
+    calls[0].id = "c1".into(); // the angry-then-pleased transcript is ana's first call
+    let options = TableOptions {
+        tables: vec![TableKind::Agents],
+        ..TableOptions::default()
+    };
+    let tables = analytics_tables(&calls, &utterances, &[], &[], &options).unwrap();
+    let agents = &tables[0];
+    assert_eq!(
+        texts(agents, "agent_id"),
+        [Some("ana".into()), Some("bo".into())]
+    );
+    assert_eq!(integers(agents, "calls"), [Some(3), Some(1)]);
+    assert_eq!(integers(agents, "calls_with_outcome"), [Some(2), Some(1)]);
+    assert_eq!(integers(agents, "resolved_calls"), [Some(1), Some(1)]);
+    assert_eq!(floats(agents, "resolution_rate"), [Some(0.5), Some(1.0)]);
+    assert_eq!(floats(agents, "abandonment_rate"), [Some(0.5), Some(0.0)]);
+    assert_eq!(floats(agents, "escalation_rate"), [Some(0.3333), Some(0.0)]);
+    assert_eq!(floats(agents, "transfer_rate"), [Some(0.3333), Some(0.0)]);
+    assert_eq!(floats(agents, "mean_duration_s"), [Some(180.0), Some(60.0)]);
+    assert_eq!(integers(agents, "rated_calls"), [Some(1), Some(1)]);
+    assert_eq!(floats(agents, "mean_satisfaction"), [Some(5.0), Some(3.0)]);
+    let sentiment = floats(agents, "mean_customer_sentiment");
+    assert!(
+        sentiment[0].is_some() && sentiment[1].is_none(),
+        "{sentiment:?}"
+    );
+    let Some(ColumnValues::Timestamp(first)) = agents.column("first_call_at").map(|c| &c.values)
+    else {
+        panic!("first_call_at is a timestamp column");
+    };
+    assert_eq!(first[0], Some(calls[2].started_at));
+
+    let without_sentiment = TableOptions {
+        sentiment: false,
+        ..options
+    };
+    let tables = analytics_tables(&calls, &utterances, &[], &[], &without_sentiment).unwrap();
+    assert!(tables[0].column("mean_customer_sentiment").is_none());
 }
