@@ -1843,7 +1843,8 @@ export declare function parseJsonl(input: string | Uint8Array): ParsedBatch
  * `workspace`, `api_url`, timeouts and retries; the sign-in comes from the environment when
  * none is given). `options` as for `tenantTables`; `push` holds `PushOptions` fields (`mode`:
  * `append` or `replace`, `retention`: `none` or `basic_fifo`, `rows_per_request`). A refused
- * push rejects with code `PowerBi`, whose message says what had been pushed.
+ * push rejects with code `PowerBi` and a `pushed` property: `[{ table, rows, requests,
+ * truncated_values }]` that Power BI had accepted (the message says the same).
  */
 export declare function pushPowerBi(store: Store, tenant: string, dataset: string, settings?: PowerBiSettings | null, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null, push?: PushOptions | null): Promise<{ dataset_id: string; created: boolean; tables: Array<{ table: string; rows: number; requests: number; truncated_values: number }> }>
 
@@ -1890,7 +1891,7 @@ export declare function staffing(calls: ReadonlyArray<number>, options?: Staffin
 
 /**
  * A tenant's analytics tables for `[start, end)`: an object of table name (`calls`,
- * `utterances`, `journey_events`, `metrics`) to an object of columns. `options` holds
+ * `utterances`, `journey_events`, `metrics`, `agents`) to an object of columns. `options` holds
  * `TableOptions` fields: `tables` (names, all by default), `redact` (default `true`: PII in
  * text, tags and attributes becomes placeholders such as `[CARD]`) and `sentiment` (default
  * `true`: sentiment and emotion columns). An unknown or repeated table rejects with code

@@ -855,6 +855,64 @@ fn a_principal_reads_only_what_its_role_and_tenants_allow_and_is_audited() {
         "{copy:?}"
     );
 
+    // Every subcommand that opens a store goes through the scope: those given a tenant are
+    // refused another one, and those that list the tenants see none of them; each access is
+    // in the log. (`rules --input` scopes the store it builds from the file.)
+    let log = path("every.jsonl");
+    let scope = [
+        "--principal",
+        "eve",
+        "--principal-role",
+        "analyst",
+        "--principal-tenants",
+        "other",
+        "--audit-log",
+        log.as_str(),
+    ];
+    let store = path("s.db");
+    let out = path("out");
+    let records = path("s.jsonl");
+    let commands: [Vec<&str>; 8] = [
+        vec![
+            "tables", "--store", &store, "--tenant", &tenant, "--output", &out,
+        ],
+        vec!["insights", "--store", &store, "--tenant", &tenant],
+        vec!["patterns", "--store", &store, "--tenant", &tenant],
+        vec!["live-insights", "--store", &store, "--tenant", &tenant],
+        vec!["rules", "--store", &store, "--tenant", &tenant],
+        vec!["rules", "--input", &records, "--tenant", &tenant],
+        vec!["report", "--store", &store, "--output", &out],
+        vec![
+            "schedule",
+            "--store",
+            &store,
+            "--output",
+            &out,
+            "--since",
+            "2026-01-05T00:00:00Z",
+            "--now",
+            "2026-01-08T00:00:00Z",
+        ],
+    ];
+    let logged = || text(Path::new(&log)).lines().count();
+    for command in commands {
+        let before = if Path::new(&log).exists() {
+            logged()
+        } else {
+            0
+        };
+        let args: Vec<&str> = command.iter().copied().chain(scope).collect();
+        let output = aybiza(&args);
+        if command.contains(&"--tenant") {
+            assert_eq!(output.status.code(), Some(1), "{command:?}: {output:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("access denied"), "{command:?}: {stderr}");
+        } else {
+            assert!(output.status.success(), "{command:?}: {output:?}");
+        }
+        assert!(logged() > before, "{command:?} left no audit event");
+    }
+
     // The principal's flags go together.
     let half = aybiza(&[
         "export",

@@ -671,6 +671,24 @@ async fn a_server_error_that_may_follow_applied_rows_is_not_retried() {
 }
 
 #[tokio::test]
+async fn reads_are_retried_after_a_server_error_or_a_cut_short_answer() {
+    let server = FakePowerBi::start().await;
+    let store = store().await;
+    let client = PowerBiClient::new(config(&server)).unwrap();
+    server.inject(
+        "GET /v1.0/myorg/datasets",
+        vec![Fault::Status(500, None), Fault::CutShortAfterApplying],
+    );
+    push_metrics(&client, &store).await.unwrap();
+    let lists = server
+        .seen()
+        .iter()
+        .filter(|s| s.method == "GET" && s.path == "/v1.0/myorg/datasets")
+        .count();
+    assert_eq!(lists, 3);
+}
+
+#[tokio::test]
 async fn retries_stop_after_the_last_attempt() {
     let server = FakePowerBi::start().await;
     let store = store().await;

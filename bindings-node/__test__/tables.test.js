@@ -76,7 +76,7 @@ test('export writes csv, jsonl and parquet files', async () => {
   try {
     let files = await aa.exportTables(card, 't', path.join(dir, 'csv'))
     assert.deepEqual(files.map((f) => f.table), ['calls', 'utterances', 'journey_events', 'metrics', 'agents'])
-    assert.deepEqual(files.map((f) => f.rows), [1, 1, 0, 0])
+    assert.deepEqual(files.map((f) => f.rows), [1, 1, 0, 0, 0])
     const [header, row] = fs.readFileSync(files[0].path, 'utf8').trim().split('\n')
     assert.ok(header.startsWith('tenant,call_id,customer_id,agent_id,'))
     assert.ok(row.startsWith('t,c1,k1,,voice,inbound,billing,2026-03-09T10:00:00.000Z,'))

@@ -72,10 +72,10 @@ pub fn to_py_err(error: Error) -> PyErr {
         Error::Forbidden(_) => AccessDeniedError::new_err(message),
         Error::PowerBi(failure) => Python::attach(|py| {
             let error = PowerBiError::new_err(message);
-            // Best effort: the message lists the same when the attribute cannot be set.
-            if let Ok(pushed) = crate::convert::to_py(py, &failure.pushed) {
-                let _ = error.value(py).setattr("pushed", pushed);
-            }
+            // The message lists the same; an empty list stands in if the list cannot be built.
+            let pushed = crate::convert::to_py(py, &failure.pushed)
+                .unwrap_or_else(|_| pyo3::types::PyList::empty(py).into_any());
+            let _ = error.value(py).setattr("pushed", pushed);
             error
         }),
         Error::Io(_) | Error::Json(_) | Error::Task(_) => AybizaError::new_err(message),

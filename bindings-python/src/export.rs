@@ -30,7 +30,7 @@ fn table_to_py<'py>(py: Python<'py>, table: Table) -> PyResult<Bound<'py, PyDict
 }
 
 /// A tenant's analytics tables for `[start, end)` as a dict of table name (`calls`,
-/// `utterances`, `journey_events`, `metrics`) to a dict of columns. `options` holds
+/// `utterances`, `journey_events`, `metrics`, `agents`) to a dict of columns. `options` holds
 /// `TableOptions` fields: `tables` (names, all by default), `redact` (default `True`: PII in
 /// text, tags and attributes becomes placeholders such as `[CARD]`) and `sentiment` (default
 /// `True`: sentiment and emotion columns).
@@ -90,8 +90,8 @@ pub fn export_tables<'py>(
 /// `client_secret`; `workspace`, `api_url`, timeouts and retries; the sign-in comes from the
 /// environment when none is given). `options` as for `tenant_tables`; `push` holds
 /// `PushOptions` fields (`mode`: `append` or `replace`, `retention`: `none` or `basic_fifo`,
-/// `rows_per_request`). A refused push raises `PowerBiError`, whose message says what had been
-/// pushed.
+/// `rows_per_request`). A refused push raises `PowerBiError`, whose `pushed` attribute lists
+/// what Power BI had accepted (the message says the same).
 #[pyfunction]
 #[pyo3(signature = (store, tenant, dataset, settings=None, start=None, end=None, options=None, push=None))]
 #[allow(clippy::too_many_arguments)]

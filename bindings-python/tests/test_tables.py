@@ -91,7 +91,7 @@ def test_export_writes_csv_jsonl_and_parquet(tmp_path):
     store = card_call()
     files = aa.export_tables(store, "t", tmp_path / "csv")
     assert [f["table"] for f in files] == ["calls", "utterances", "journey_events", "metrics", "agents"]
-    assert [f["rows"] for f in files] == [1, 1, 0, 0]
+    assert [f["rows"] for f in files] == [1, 1, 0, 0, 0]
     with open(files[0]["path"], newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["started_at"] == "2026-03-09T10:00:00.000Z"

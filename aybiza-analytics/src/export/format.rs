@@ -61,8 +61,10 @@ impl FromStr for TableFormat {
     }
 }
 
-/// Writes `table` to `out` in `format`.
+/// Writes `table` to `out` in `format`. A table whose columns differ in length is an
+/// [`Error::InvalidArgument`], and nothing is written.
 pub fn write_table(table: &Table, format: TableFormat, out: impl Write + Send) -> Result<()> {
+    table.check_shape()?;
     match format {
         TableFormat::Csv => write_csv(table, out),
         TableFormat::JsonLines => write_json_lines(table, out),

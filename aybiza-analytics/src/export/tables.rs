@@ -138,6 +138,21 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Refuses a table whose columns differ in length (possible in a hand-built table: the
+    /// fields are public), which the writers would otherwise index past.
+    pub fn check_shape(&self) -> Result<()> {
+        match self.columns.iter().find(|c| c.values.len() != self.rows()) {
+            Some(column) => Err(Error::InvalidArgument(format!(
+                "column '{}' of table '{}' has {} values, the first column {}",
+                column.name,
+                self.kind.as_str(),
+                column.values.len(),
+                self.rows()
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What [`analytics_tables`] builds.
@@ -217,14 +232,24 @@ pub fn analytics_tables(
         None
     };
     let redactor = options.redact.then(Redactor::new);
+    // What each call's utterances add, for the calls and agents tables (computed once).
+    let analyses = if options
+        .tables
+        .iter()
+        .any(|kind| matches!(kind, TableKind::Calls | TableKind::Agents))
+    {
+        analyze_calls(calls, utterances, scores.as_deref())
+    } else {
+        Vec::new()
+    };
     options
         .tables
         .iter()
         .map(|kind| match kind {
             TableKind::Calls => Ok(calls_table(
                 calls,
-                utterances,
-                scores.as_deref(),
+                &analyses,
+                scores.is_some(),
                 redactor.as_ref(),
             )),
             TableKind::Utterances => {
@@ -232,7 +257,7 @@ pub fn analytics_tables(
             }
             TableKind::JourneyEvents => Ok(journey_events_table(journey_events, redactor.as_ref())),
             TableKind::Metrics => Ok(metrics_table(metrics)),
-            TableKind::Agents => Ok(agents_table(calls, utterances, scores.as_deref())),
+            TableKind::Agents => Ok(agents_table(calls, &analyses, scores.is_some())),
         })
         .collect()
 }
@@ -248,7 +273,10 @@ pub async fn tenant_tables(
 ) -> Result<Vec<Table>> {
     let wants = |kind| options.tables.contains(&kind);
     let wants_calls = wants(TableKind::Calls) || wants(TableKind::Agents);
-    let calls_or_utterances = wants_calls || wants(TableKind::Utterances);
+    // The agents table needs the utterances only for the customers' sentiment.
+    let wants_utterances = wants(TableKind::Calls)
+        || wants(TableKind::Utterances)
+        || (wants(TableKind::Agents) && options.sentiment);
     let (calls, utterances, events, metrics) = tokio::try_join!(
         async {
             match wants_calls {
@@ -257,7 +285,7 @@ pub async fn tenant_tables(
             }
         },
         async {
-            if !calls_or_utterances {
+            if !wants_utterances {
                 return Ok(Vec::new());
             }
             // As the records export does: with all of time, the utterances whose call has no
@@ -480,13 +508,13 @@ fn analyze_calls(
         .collect()
 }
 
+/// The calls table; `analyses` are the calls' in order, `scored` whether sentiment was scored.
 fn calls_table(
     calls: &[Call],
-    utterances: &[Utterance],
-    scores: Option<&[Option<Sentiment>]>,
+    analyses: &[CallAnalysis],
+    scored: bool,
     redactor: Option<&Redactor>,
 ) -> Table {
-    let analyses = analyze_calls(calls, utterances, scores);
     let mut t = TableBuilder::new(TableKind::Calls);
     t.text("tenant", calls.iter().map(|c| Some(c.tenant.as_str())));
     t.text("call_id", calls.iter().map(|c| Some(c.id.as_str())));
@@ -522,7 +550,7 @@ fn calls_table(
         "customer_utterances",
         analyses.iter().map(|a| Some(a.customer_utterances)),
     );
-    if scores.is_some() {
+    if scored {
         let sentiments: Vec<Option<&Sentiment>> =
             analyses.iter().map(|a| a.sentiment.as_ref()).collect();
         t.sentiment(&sentiments);
@@ -541,6 +569,27 @@ fn calls_table(
     t.finish()
 }
 
+/// A sum and how many values it adds up, for a mean.
+#[derive(Default)]
+struct Sum {
+    total: f64,
+    count: i64,
+}
+
+impl Sum {
+    fn add(&mut self, value: Option<f64>) {
+        if let Some(value) = value {
+            self.total += value;
+            self.count += 1;
+        }
+    }
+
+    /// The mean, rounded as the other columns are; `None` without values.
+    fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| rounded(self.total / self.count as f64))
+    }
+}
+
 /// What the calls of one agent add up to.
 #[derive(Default)]
 struct AgentTally {
@@ -552,19 +601,15 @@ struct AgentTally {
     abandoned: i64,
     escalated: i64,
     transferred: i64,
-    durations: Vec<f64>,
-    satisfaction: Vec<f64>,
-    customer_sentiment: Vec<f64>,
+    duration: Sum,
+    satisfaction: Sum,
+    customer_sentiment: Sum,
 }
 
-fn agents_table(
-    calls: &[Call],
-    utterances: &[Utterance],
-    scores: Option<&[Option<Sentiment>]>,
-) -> Table {
-    let analyses = analyze_calls(calls, utterances, scores);
+/// The agents table; `analyses` are the calls' in order, `scored` whether sentiment was scored.
+fn agents_table(calls: &[Call], analyses: &[CallAnalysis], scored: bool) -> Table {
     let mut agents: BTreeMap<(&str, &str), AgentTally> = BTreeMap::new();
-    for (call, analysis) in calls.iter().zip(&analyses) {
+    for (call, analysis) in calls.iter().zip(analyses) {
         let Some(agent) = call.agent_id.as_deref() else {
             continue;
         };
@@ -587,17 +632,14 @@ fn agents_table(
         }
         tally.escalated += i64::from(call.escalated);
         tally.transferred += i64::from(call.transferred);
-        tally.durations.extend(call.duration_secs());
-        tally.satisfaction.extend(call.satisfaction);
-        tally.customer_sentiment.extend(analysis.customer_sentiment);
+        tally.duration.add(call.duration_secs());
+        tally.satisfaction.add(call.satisfaction);
+        tally.customer_sentiment.add(analysis.customer_sentiment);
     }
     let rows: Vec<(&(&str, &str), &AgentTally)> = agents.iter().collect();
     let rate = |count: fn(&AgentTally) -> i64, total: fn(&AgentTally) -> i64| {
         rows.iter()
             .map(move |(_, a)| (total(a) > 0).then(|| rounded(count(a) as f64 / total(a) as f64)))
-    };
-    let mean = |values: &[f64]| {
-        (!values.is_empty()).then(|| rounded(values.iter().sum::<f64>() / values.len() as f64))
     };
 
     let mut t = TableBuilder::new(TableKind::Agents);
@@ -625,20 +667,20 @@ fn agents_table(
     t.float("transfer_rate", rate(|a| a.transferred, |a| a.calls));
     t.float(
         "mean_duration_s",
-        rows.iter().map(|(_, a)| mean(&a.durations)),
+        rows.iter().map(|(_, a)| a.duration.mean()),
     );
     t.integer(
         "rated_calls",
-        rows.iter().map(|(_, a)| Some(a.satisfaction.len() as i64)),
+        rows.iter().map(|(_, a)| Some(a.satisfaction.count)),
     );
     t.float(
         "mean_satisfaction",
-        rows.iter().map(|(_, a)| mean(&a.satisfaction)),
+        rows.iter().map(|(_, a)| a.satisfaction.mean()),
     );
-    if scores.is_some() {
+    if scored {
         t.float(
             "mean_customer_sentiment",
-            rows.iter().map(|(_, a)| mean(&a.customer_sentiment)),
+            rows.iter().map(|(_, a)| a.customer_sentiment.mean()),
         );
     }
     t.finish()

@@ -24,10 +24,13 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Writes the tenant's records in the ingest format and a count per kind to stderr.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => {

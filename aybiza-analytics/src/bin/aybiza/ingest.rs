@@ -31,11 +31,14 @@ pub struct Args {
     /// Write every rejected line's error here, as JSON Lines.
     #[arg(long)]
     rejects: Option<PathBuf>,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Streams the input in batches, so inputs larger than memory are fine.
 /// Exits 0 when every line was stored, 3 when some were rejected.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.open(&args.store)?;
     let limits = IngestLimits {
         max_text_bytes: args.max_text_bytes,

@@ -30,16 +30,16 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct AccessArgs {
     /// Act as this principal (its id in the audit log) instead of with full access to the store; needs --principal-role, --principal-tenants and --audit-log.
-    #[arg(long, global = true, requires_all = ["principal_role", "principal_tenants", "audit_log"])]
+    #[arg(long, requires_all = ["principal_role", "principal_tenants", "audit_log"])]
     principal: Option<String>,
     /// The principal's role: viewer (personal data masked), analyst, ingest (writes only) or admin.
-    #[arg(long, global = true, requires = "principal", value_parser = parse_role)]
+    #[arg(long, requires = "principal", value_parser = parse_role)]
     principal_role: Option<Role>,
     /// The tenants the principal may act on, comma-separated (`*` for every tenant).
-    #[arg(long, global = true, requires = "principal", value_delimiter = ',')]
+    #[arg(long, requires = "principal", value_delimiter = ',')]
     principal_tenants: Vec<String>,
     /// The audit log to append the principal's accesses to (JSON Lines).
-    #[arg(long, global = true, requires = "principal")]
+    #[arg(long, requires = "principal")]
     audit_log: Option<PathBuf>,
 }
 
@@ -54,14 +54,26 @@ pub struct Stores {
 }
 
 impl Stores {
-    /// Opens the audit log of `--principal`, if given.
+    /// Opens the audit log of `--principal`, if given. Some of the flags without the others
+    /// are refused (clap refuses them first; this keeps the check where access is decided).
     pub fn new(args: &AccessArgs) -> Result<Self> {
-        let scope = match (&args.principal, args.principal_role, &args.audit_log) {
-            (Some(id), Some(role), Some(log)) => Some((
+        let scope = match (
+            &args.principal,
+            args.principal_role,
+            args.principal_tenants.is_empty(),
+            &args.audit_log,
+        ) {
+            (None, None, true, None) => None,
+            (Some(id), Some(role), false, Some(log)) => Some((
                 Principal::new(id.clone(), role, args.principal_tenants.iter().cloned()),
                 Arc::new(JsonlAuditLog::open(log)?),
             )),
-            _ => None,
+            _ => {
+                return Err(Error::InvalidArgument(
+                    "--principal, --principal-role, --principal-tenants and --audit-log go together"
+                        .into(),
+                ));
+            }
         };
         Ok(Self { scope })
     }
@@ -80,7 +92,11 @@ impl Stores {
 
     /// Opens the store file at `path`, creating it if missing (for commands that write).
     pub fn open(&self, path: &Path) -> Result<Arc<dyn Store>> {
-        let store = Arc::new(SqliteStore::open(path)?);
+        self.scope(Arc::new(SqliteStore::open(path)?))
+    }
+
+    /// `store` as the principal may use it (a store the command built itself, say).
+    pub fn scope(&self, store: Arc<dyn Store>) -> Result<Arc<dyn Store>> {
         match &self.scope {
             None => Ok(store),
             Some((principal, audit)) => Ok(Arc::new(ScopedStore::new(

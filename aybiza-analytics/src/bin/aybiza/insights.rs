@@ -36,10 +36,13 @@ pub struct Args {
     /// (`--llm bedrock`); when the model fails, the insights stand and the failure is printed.
     #[command(flatten)]
     llm: LlmArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Generates the insights and prints them or writes them as JSON.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;

@@ -28,10 +28,13 @@ pub struct Args {
     /// Write the events as JSON Lines to this file instead of printing them.
     #[arg(long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Replays the calls and prints or writes the raised and cleared insights.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let options: LiveInsightOptions = match &args.options {

@@ -37,8 +37,6 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    #[command(flatten)]
-    access: input::AccessArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,28 +97,27 @@ fn main() -> ExitCode {
         }
     };
     let outcome = runtime.block_on(async {
-        let stores = input::Stores::new(&cli.access)?;
         match cli.command {
             Command::Simulate(args) => simulate::run(args),
-            Command::Ingest(args) => ingest::run(args, &stores).await,
-            Command::Export(args) => export::run(args, &stores).await,
-            Command::Tables(args) => tables::run(args, &stores).await,
+            Command::Ingest(args) => ingest::run(args).await,
+            Command::Export(args) => export::run(args).await,
+            Command::Tables(args) => tables::run(args).await,
             #[cfg(feature = "powerbi")]
-            Command::Powerbi(args) => powerbi::run(args, &stores).await,
-            Command::Report(args) => report::run(args, &stores).await,
+            Command::Powerbi(args) => powerbi::run(args).await,
+            Command::Report(args) => report::run(args).await,
             Command::JourneyMap(args) => journey::map(args),
             Command::Attribution(args) => journey::attribution(args),
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
-            Command::Insights(args) => insights::run(args, &stores).await,
-            Command::LiveInsights(args) => live_insights::run(args, &stores).await,
-            Command::Schedule(args) => schedule::run(args, &stores).await,
+            Command::Insights(args) => insights::run(args).await,
+            Command::LiveInsights(args) => live_insights::run(args).await,
+            Command::Schedule(args) => schedule::run(args).await,
             Command::Forecast(args) => forecast::run(args),
             Command::Sentiment(args) => sentiment::run(args),
             Command::Redact(args) => redact::run(args),
-            Command::Rules(args) => rules::run(args, &stores).await,
+            Command::Rules(args) => rules::run(args).await,
             #[cfg(feature = "patterns")]
-            Command::Patterns(args) => patterns::run(args, &stores).await,
+            Command::Patterns(args) => patterns::run(args).await,
         }
     });
     match outcome {

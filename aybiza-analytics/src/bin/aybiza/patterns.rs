@@ -29,10 +29,13 @@ pub struct Args {
     /// Deepen each group with a language model (`--llm bedrock`).
     #[command(flatten)]
     llm: LlmArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Runs discovery and prints a summary or writes the JSON findings.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;

@@ -54,6 +54,8 @@ pub struct Args {
     login_url: Option<String>,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
@@ -62,7 +64,8 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 }
 
 /// Pushes the tables and prints the outcome as JSON.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let table_options = TableOptions {
         tables: if args.tables.is_empty() {

@@ -31,10 +31,13 @@ pub struct Args {
     only_tenants: Vec<String>,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Builds the report with a progress bar per tenant and writes both files.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     std::fs::create_dir_all(&args.output)?;
     let store_path = args
         .store

@@ -39,11 +39,14 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// Replays every call, writes `{"tenant", "call_id", "hits": [...]}` per call with hits, and a
 /// summary (calls, and calls per rule) on standard error.
-pub async fn run(args: Args, stores: &input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let rules = Arc::new(load_rules(args.rules.as_deref())?);
     let range = args.time.range()?;
     let store: Arc<dyn Store> = match (&args.store, &args.input) {
@@ -56,7 +59,7 @@ pub async fn run(args: Args, stores: &input::Stores) -> Result<ExitCode> {
             if let Some(first) = report.rejected.first() {
                 return Err(Error::InvalidRecord(first.clone()));
             }
-            Arc::new(store)
+            stores.scope(Arc::new(store))?
         }
         (None, None) => {
             return Err(Error::InvalidArgument(

@@ -42,6 +42,8 @@ pub struct Args {
     /// Keep running: sleep until the next due time, run it, and so on.
     #[arg(long)]
     follow: bool,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 /// The `--config` file.
@@ -52,7 +54,8 @@ struct Config {
 }
 
 /// Runs what is due (and, with `--follow`, what comes due) and writes the runs.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let schedules = match &args.config {
         Some(path) => read_config(path)?,

@@ -35,6 +35,8 @@ pub struct Args {
     no_sentiment: bool,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
 }
 
 fn parse_format(text: &str) -> std::result::Result<TableFormat, String> {
@@ -48,7 +50,8 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 }
 
 /// Builds the tables, writes one file each, and prints a line per file.
-pub async fn run(args: Args, stores: &crate::input::Stores) -> Result<ExitCode> {
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let options = TableOptions {
         tables: if args.tables.is_empty() {

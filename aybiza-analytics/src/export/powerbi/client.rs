@@ -616,7 +616,7 @@ impl PowerBiClient {
                     .header(CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
-            let failure = match Failure::read(request.send().await).await {
+            let failure = match Failure::read(request.send().await, idempotent).await {
                 Ok(body) => return Ok(body),
                 Err(failure) => failure,
             };
@@ -718,7 +718,8 @@ impl PowerBiClient {
         ];
         let mut attempt = 1;
         let answer = loop {
-            let failure = match Failure::read(self.http.post(&url).form(&form).send().await).await {
+            let sent = self.http.post(&url).form(&form).send().await;
+            let failure = match Failure::read(sent, true).await {
                 Ok(body) => break body,
                 Err(failure) => failure,
             };
@@ -780,9 +781,13 @@ enum Failure {
 }
 
 impl Failure {
-    /// Reads the answer of a sent request: the body of a 2xx answer (empty if the body could
-    /// not be read: Power BI has applied the request all the same), or how it failed.
-    async fn read(sent: reqwest::Result<reqwest::Response>) -> Result<Vec<u8>, Failure> {
+    /// Reads the answer of a sent request: the body of a 2xx answer, or how it failed. A 2xx
+    /// whose body is cut short is a success with an empty body for a request that must not be
+    /// repeated (Power BI has applied it), and an answer lost for one that may be.
+    async fn read(
+        sent: reqwest::Result<reqwest::Response>,
+        idempotent: bool,
+    ) -> Result<Vec<u8>, Failure> {
         let response = match sent {
             Ok(response) => response,
             Err(error) if error.is_connect() => return Err(Failure::Unsent(error)),
@@ -792,6 +797,7 @@ impl Failure {
         let retry_after = retry_after(&response);
         match response.bytes().await {
             Ok(body) if status.is_success() => Ok(body.to_vec()),
+            Err(error) if status.is_success() && idempotent => Err(Failure::Lost(error)),
             Err(error) if status.is_success() => {
                 tracing::warn!(%error, "Power BI's answer to a successful request was cut short");
                 Ok(Vec::new())

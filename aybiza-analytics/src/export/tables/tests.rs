@@ -454,6 +454,10 @@ fn an_agent_row_sums_up_its_calls() {
             r#"{"id":"n1","tenant":"t1","customer_id":"k5","channel":"voice","direction":"inbound",
                 "started_at":"2026-03-09T12:00:00Z","outcome":"resolved"}"#,
         ),
+        call(
+            r#"{"id":"x1","tenant":"t2","customer_id":"k1","agent_id":"ana","channel":"voice","direction":"inbound",
+                "started_at":"2026-03-09T12:00:00Z","outcome":"unresolved","escalated":true}"#,
+        ),
     ];
     let (_, utterances) = one_call();
     calls[0].id = "c1".into(); // the angry-then-pleased transcript is ana's first call
@@ -464,29 +468,58 @@ fn an_agent_row_sums_up_its_calls() {
     let tables = analytics_tables(&calls, &utterances, &[], &[], &options).unwrap();
     let agents = &tables[0];
     assert_eq!(
+        texts(agents, "tenant"),
+        [Some("t1".into()), Some("t1".into()), Some("t2".into())]
+    );
+    assert_eq!(
         texts(agents, "agent_id"),
-        [Some("ana".into()), Some("bo".into())]
+        [Some("ana".into()), Some("bo".into()), Some("ana".into())]
     );
-    assert_eq!(integers(agents, "calls"), [Some(3), Some(1)]);
-    assert_eq!(integers(agents, "calls_with_outcome"), [Some(2), Some(1)]);
-    assert_eq!(integers(agents, "resolved_calls"), [Some(1), Some(1)]);
-    assert_eq!(floats(agents, "resolution_rate"), [Some(0.5), Some(1.0)]);
-    assert_eq!(floats(agents, "abandonment_rate"), [Some(0.5), Some(0.0)]);
-    assert_eq!(floats(agents, "escalation_rate"), [Some(0.3333), Some(0.0)]);
-    assert_eq!(floats(agents, "transfer_rate"), [Some(0.3333), Some(0.0)]);
-    assert_eq!(floats(agents, "mean_duration_s"), [Some(180.0), Some(60.0)]);
-    assert_eq!(integers(agents, "rated_calls"), [Some(1), Some(1)]);
-    assert_eq!(floats(agents, "mean_satisfaction"), [Some(5.0), Some(3.0)]);
-    let sentiment = floats(agents, "mean_customer_sentiment");
-    assert!(
-        sentiment[0].is_some() && sentiment[1].is_none(),
-        "{sentiment:?}"
+    assert_eq!(integers(agents, "escalated_calls")[2], Some(1));
+    let ana_and_bo = |values: &[Option<f64>]| values[..2].to_vec();
+    assert_eq!(integers(agents, "calls")[..2], [Some(3), Some(1)]);
+    assert_eq!(
+        integers(agents, "calls_with_outcome")[..2],
+        [Some(2), Some(1)]
     );
-    let Some(ColumnValues::Timestamp(first)) = agents.column("first_call_at").map(|c| &c.values)
-    else {
-        panic!("first_call_at is a timestamp column");
+    assert_eq!(integers(agents, "resolved_calls")[..2], [Some(1), Some(1)]);
+    assert_eq!(
+        ana_and_bo(floats(agents, "resolution_rate")),
+        [Some(0.5), Some(1.0)]
+    );
+    assert_eq!(
+        ana_and_bo(floats(agents, "abandonment_rate")),
+        [Some(0.5), Some(0.0)]
+    );
+    assert_eq!(
+        ana_and_bo(floats(agents, "escalation_rate")),
+        [Some(0.3333), Some(0.0)]
+    );
+    assert_eq!(
+        ana_and_bo(floats(agents, "transfer_rate")),
+        [Some(0.3333), Some(0.0)]
+    );
+    assert_eq!(
+        ana_and_bo(floats(agents, "mean_duration_s")),
+        [Some(180.0), Some(60.0)]
+    );
+    assert_eq!(integers(agents, "rated_calls")[..2], [Some(1), Some(1)]);
+    assert_eq!(
+        ana_and_bo(floats(agents, "mean_satisfaction")),
+        [Some(5.0), Some(3.0)]
+    );
+    // The mean of the customer sentiment of ana's calls: only c1 has a transcript.
+    let call_table =
+        &analytics_tables(&calls, &utterances, &[], &[], &TableOptions::default()).unwrap()[0];
+    let c1 = floats(call_table, "customer_sentiment")[0];
+    assert!(c1.is_some());
+    assert_eq!(floats(agents, "mean_customer_sentiment"), [c1, None, None]);
+    let instants = |name: &str| match agents.column(name).map(|c| &c.values) {
+        Some(ColumnValues::Timestamp(values)) => values.clone(),
+        other => panic!("{name} is not a timestamp column: {other:?}"),
     };
-    assert_eq!(first[0], Some(calls[2].started_at));
+    assert_eq!(instants("first_call_at")[0], Some(calls[2].started_at));
+    assert_eq!(instants("last_call_at")[0], Some(calls[1].started_at));
 
     let without_sentiment = TableOptions {
         sentiment: false,
