@@ -17,8 +17,13 @@ use aybiza_analytics::llm::{
     RetryPolicy,
 };
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+// Shared with the Power BI tests; this server does not look at every field of a request.
+#[allow(dead_code)]
+#[path = "support/http.rs"]
+mod http;
+use http::{read_request, write_response};
 
 /// What the server does with one request.
 #[derive(Clone)]
@@ -73,26 +78,16 @@ impl Server {
     /// Serves requests on one connection until the client closes it.
     async fn serve(&self, mut stream: TcpStream) {
         let mut buffer = Vec::new();
-        loop {
-            let Some((head_len, path, headers)) = read_head(&mut stream, &mut buffer).await else {
-                return;
-            };
-            let length: usize = header(&headers, "content-length")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            while buffer.len() < head_len + length {
-                let mut chunk = [0u8; 8192];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let body =
-                serde_json::from_slice(&buffer[head_len..head_len + length]).unwrap_or(Value::Null);
-            buffer.drain(..head_len + length);
+        while let Some(request) = read_request(&mut stream, &mut buffer).await {
+            let authorization = request
+                .header("authorization")
+                .unwrap_or_default()
+                .to_owned();
+            let path = request.path;
+            let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
             self.seen.lock().unwrap().push(Seen {
                 path: path.clone(),
-                authorization: header(&headers, "authorization").unwrap_or_default(),
+                authorization,
                 body,
             });
             let reply = self
@@ -114,51 +109,18 @@ impl Server {
                     json!({"message": format!("injected {kind}")}).to_string(),
                 ),
             };
-            let mut response = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-                body.len()
-            );
-            if let Some(kind) = error_type {
-                response.push_str(&format!("x-amzn-errortype: {kind}:http://internal.amazon.com/coral/com.amazon.bedrock/\r\n"));
-            }
-            response.push_str("\r\n");
-            response.push_str(&body);
-            if stream.write_all(response.as_bytes()).await.is_err() {
+            let error_type = error_type.map(|kind| {
+                let value = format!("{kind}:http://internal.amazon.com/coral/com.amazon.bedrock/");
+                ("x-amzn-errortype", value)
+            });
+            if write_response(&mut stream, status, error_type, &body)
+                .await
+                .is_err()
+            {
                 return;
             }
         }
     }
-}
-
-/// Reads one request head; returns its length, the raw path and the headers (lower-cased names).
-async fn read_head(
-    stream: &mut TcpStream,
-    buffer: &mut Vec<u8>,
-) -> Option<(usize, String, Vec<(String, String)>)> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
-            let mut lines = head.split("\r\n");
-            let path = lines.next()?.split(' ').nth(1)?.to_owned();
-            let headers = lines
-                .filter_map(|line| line.split_once(':'))
-                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-                .collect();
-            return Some((end + 4, path, headers));
-        }
-        let mut chunk = [0u8; 8192];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-fn header(headers: &[(String, String)], name: &str) -> Option<String> {
-    headers
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
 }
 
 /// A successful reply body: Converse's, or an Anthropic messages reply for InvokeModel.

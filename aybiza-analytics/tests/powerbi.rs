@@ -18,8 +18,12 @@ use aybiza_analytics::model::ingest::IngestLimits;
 use aybiza_analytics::sim::{SimConfig, simulate};
 use aybiza_analytics::{Error, MemoryStore, SqliteStore, Store, TimeRange};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+#[path = "support/http.rs"]
+mod http;
+use http::{read_request, write_response};
 
 /// A fault the server injects instead of handling a request.
 #[derive(Debug, Clone)]
@@ -130,26 +134,10 @@ impl FakePowerBi {
 
     async fn serve(&self, mut stream: TcpStream) {
         let mut buffer = Vec::new();
-        loop {
-            let Some((head_len, method, path, headers)) = read_head(&mut stream, &mut buffer).await
-            else {
-                return;
-            };
-            let length: usize = header(&headers, "content-length")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            while buffer.len() < head_len + length {
-                let mut chunk = [0u8; 65536];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let body = buffer[head_len..head_len + length].to_vec();
-            buffer.drain(..head_len + length);
-            let authorization = header(&headers, "authorization").unwrap_or_default();
+        while let Some(request) = read_request(&mut stream, &mut buffer).await {
+            let authorization = request.header("authorization").unwrap_or_default();
             let (status, retry_after, answer, fault) =
-                self.handle(&method, &path, &authorization, &body);
+                self.handle(&request.method, &request.path, authorization, &request.body);
             match fault {
                 Some(Fault::DropAfterApplying) => return,
                 Some(Fault::CutShortAfterApplying) => {
@@ -159,16 +147,11 @@ impl FakePowerBi {
                 }
                 _ => {}
             }
-            let mut response = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-                answer.len()
-            );
-            if let Some(seconds) = retry_after {
-                response.push_str(&format!("retry-after: {seconds}\r\n"));
-            }
-            response.push_str("\r\n");
-            response.push_str(&answer);
-            if stream.write_all(response.as_bytes()).await.is_err() {
+            let retry_after = retry_after.map(|seconds| ("retry-after", seconds.to_string()));
+            if write_response(&mut stream, status, retry_after, &answer)
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -368,39 +351,6 @@ fn column_names(table: &Value) -> Vec<String> {
         .iter()
         .map(|c| c["name"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// Reads one request head; returns its length, method, path and headers (lower-cased names).
-async fn read_head(
-    stream: &mut TcpStream,
-    buffer: &mut Vec<u8>,
-) -> Option<(usize, String, String, Vec<(String, String)>)> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
-            let mut lines = head.split("\r\n");
-            let mut request_line = lines.next()?.split(' ');
-            let method = request_line.next()?.to_owned();
-            let path = request_line.next()?.to_owned();
-            let headers = lines
-                .filter_map(|line| line.split_once(':'))
-                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-                .collect();
-            return Some((end + 4, method, path, headers));
-        }
-        let mut chunk = [0u8; 8192];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-fn header(headers: &[(String, String)], name: &str) -> Option<String> {
-    headers
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
 }
 
 /// A store with one simulated tenant, "northwind": two days of calls, journeys and metrics.
@@ -606,17 +556,7 @@ async fn throttling_and_server_errors_are_retried_without_duplicating_rows() {
             Fault::Status(503, None),
         ],
     );
-    let push = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &only(&[TableKind::Metrics]),
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap();
+    let push = push_metrics(&client, &store).await.unwrap();
     let metrics = metrics_table(&store).await;
     let pushed = &push.tables[0];
     assert!(pushed.requests >= 2, "the faults hit the second batch");
@@ -759,17 +699,7 @@ async fn a_throttle_longer_than_allowed_fails_at_once() {
     let store = store().await;
     let client = PowerBiClient::new(config(&server)).unwrap();
     server.inject("/tables/metrics/rows", vec![Fault::Status(429, Some(3600))]);
-    let error = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &only(&[TableKind::Metrics]),
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap_err();
+    let error = push_metrics(&client, &store).await.unwrap_err();
     let error = power_bi_error(error);
     assert_eq!(error.status, Some(429));
     assert!(error.message.contains("wait 3600 s"), "{error}");
@@ -786,17 +716,7 @@ async fn rows_whose_answer_was_lost_are_not_posted_twice() {
         "/tables/metrics/rows",
         vec![Fault::Pass, Fault::DropAfterApplying],
     );
-    let error = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &only(&[TableKind::Metrics]),
-            "Ops",
-            &options(300),
-        )
-        .await
-        .unwrap_err();
+    let error = push_metrics(&client, &store).await.unwrap_err();
     let error = power_bi_error(error);
     assert_eq!(error.status, None);
     assert!(error.message.contains("may have been applied"), "{error}");
@@ -822,18 +742,7 @@ async fn a_service_principal_signs_in_once_and_again_when_its_token_is_refused()
     let server = FakePowerBi::start().await;
     let store = store().await;
     let client = PowerBiClient::new(service_principal(&server, "s3cret")).unwrap();
-    let metrics = only(&[TableKind::Metrics]);
-    client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &metrics,
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap();
+    push_metrics(&client, &store).await.unwrap();
     let seen = server.seen();
     assert_eq!(seen[0].path, "/contoso.onmicrosoft.com/oauth2/v2.0/token");
     let api: Vec<&Seen> = seen[1..].iter().collect();
@@ -845,17 +754,7 @@ async fn a_service_principal_signs_in_once_and_again_when_its_token_is_refused()
     assert!(api.iter().all(|s| s.authorization == "Bearer sp-token-1"));
     // Power BI stops accepting the token (revoked): the client signs in again, once.
     server.state.lock().unwrap().valid_tokens.clear();
-    client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &metrics,
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap();
+    push_metrics(&client, &store).await.unwrap();
     assert_eq!(server.state.lock().unwrap().issued.len(), 2);
     assert_eq!(
         server.seen().last().unwrap().authorization,
@@ -883,18 +782,7 @@ async fn a_wrong_secret_or_token_fails_without_retrying() {
     let server = FakePowerBi::start().await;
     let store = store().await;
     let client = PowerBiClient::new(service_principal(&server, "wrong")).unwrap();
-    let metrics = only(&[TableKind::Metrics]);
-    let error = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &metrics,
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap_err();
+    let error = push_metrics(&client, &store).await.unwrap_err();
     let error = power_bi_error(error);
     assert_eq!(error.operation, "sign in to Microsoft Entra ID");
     assert_eq!(error.status, Some(401));
@@ -904,17 +792,7 @@ async fn a_wrong_secret_or_token_fails_without_retrying() {
     let mut config = config(&server);
     config.auth = PowerBiAuth::AccessToken("expired".into());
     let client = PowerBiClient::new(config).unwrap();
-    let error = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &metrics,
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap_err();
+    let error = push_metrics(&client, &store).await.unwrap_err();
     assert_eq!(power_bi_error(error).status, Some(401));
     assert_eq!(server.seen().len(), 2);
 }
@@ -1144,17 +1022,7 @@ async fn power_bis_error_bodies_give_the_message() {
     let store = store().await;
     let client = PowerBiClient::new(config(&server)).unwrap();
     server.inject("GET /v1.0/myorg/datasets", vec![Fault::Status(403, None)]);
-    let error = client
-        .push_tenant(
-            &store,
-            TENANT,
-            TimeRange::all(),
-            &only(&[TableKind::Metrics]),
-            "Ops",
-            &options(400),
-        )
-        .await
-        .unwrap_err();
+    let error = push_metrics(&client, &store).await.unwrap_err();
     assert_eq!(
         error.to_string(),
         "Power BI: list the workspace's datasets failed (HTTP 403): Injected: injected 403; no rows were pushed"

@@ -9,7 +9,6 @@ use aybiza_analytics::Result;
 use aybiza_analytics::export::powerbi::{
     MAX_ROWS_PER_REQUEST, PowerBiSettings, PushMode, PushOptions, RetentionPolicy,
 };
-use aybiza_analytics::export::{TableKind, TableOptions};
 
 use crate::time_args::TimeArgs;
 
@@ -28,9 +27,6 @@ pub struct Args {
     /// The workspace (group) id; the signed-in user's "My workspace" without it.
     #[arg(long)]
     workspace: Option<String>,
-    /// Tables to push, comma-separated (calls, utterances, journey_events, metrics, agents); all by default.
-    #[arg(long, value_delimiter = ',', value_parser = parse_table)]
-    tables: Vec<TableKind>,
     /// Delete the tables' rows before pushing, instead of appending.
     #[arg(long)]
     replace: bool,
@@ -40,12 +36,6 @@ pub struct Args {
     /// Rows per request (1 to 10,000).
     #[arg(long, default_value_t = MAX_ROWS_PER_REQUEST)]
     rows_per_request: usize,
-    /// Push utterance text, tags and attribute values as stored, without redacting PII.
-    #[arg(long)]
-    keep_pii: bool,
-    /// Leave out the sentiment columns (faster; no utterance is scored).
-    #[arg(long)]
-    no_sentiment: bool,
     /// The REST API's base URL (another cloud, or a test server).
     #[arg(long)]
     api_url: Option<String>,
@@ -53,29 +43,18 @@ pub struct Args {
     #[arg(long)]
     login_url: Option<String>,
     #[command(flatten)]
+    selection: crate::tables::Selection,
+    #[command(flatten)]
     time: TimeArgs,
     #[command(flatten)]
     access: crate::input::AccessArgs,
-}
-
-fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
-    text.parse()
-        .map_err(|e: aybiza_analytics::Error| e.to_string())
 }
 
 /// Pushes the tables and prints the outcome as JSON.
 pub async fn run(args: Args) -> Result<ExitCode> {
     let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
-    let table_options = TableOptions {
-        tables: if args.tables.is_empty() {
-            TableKind::ALL.to_vec()
-        } else {
-            args.tables
-        },
-        redact: !args.keep_pii,
-        sentiment: !args.no_sentiment,
-    };
+    let table_options = args.selection.options();
     let push_options = PushOptions {
         mode: if args.replace {
             PushMode::Replace

@@ -24,19 +24,41 @@ pub struct Args {
     /// File format: csv, jsonl or parquet.
     #[arg(long, default_value = "csv", value_parser = parse_format)]
     format: TableFormat,
-    /// Tables to write, comma-separated (calls, utterances, journey_events, metrics, agents); all by default.
+    #[command(flatten)]
+    selection: Selection,
+    #[command(flatten)]
+    time: TimeArgs,
+    #[command(flatten)]
+    access: crate::input::AccessArgs,
+}
+
+/// Which analytics tables to build and how: the flags `aybiza tables` and `aybiza powerbi` share.
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// Tables, comma-separated (calls, utterances, journey_events, metrics, agents); all by default.
     #[arg(long, value_delimiter = ',', value_parser = parse_table)]
     tables: Vec<TableKind>,
-    /// Write utterance text, tags and attribute values as stored, without redacting PII.
+    /// Keep utterance text, tags and attribute values as stored, without redacting PII.
     #[arg(long)]
     keep_pii: bool,
     /// Leave out the sentiment columns (faster; no utterance is scored).
     #[arg(long)]
     no_sentiment: bool,
-    #[command(flatten)]
-    time: TimeArgs,
-    #[command(flatten)]
-    access: crate::input::AccessArgs,
+}
+
+impl Selection {
+    /// The table options these flags ask for.
+    pub fn options(&self) -> TableOptions {
+        TableOptions {
+            tables: if self.tables.is_empty() {
+                TableKind::ALL.to_vec()
+            } else {
+                self.tables.clone()
+            },
+            redact: !self.keep_pii,
+            sentiment: !self.no_sentiment,
+        }
+    }
 }
 
 fn parse_format(text: &str) -> std::result::Result<TableFormat, String> {
@@ -53,15 +75,7 @@ fn parse_table(text: &str) -> std::result::Result<TableKind, String> {
 pub async fn run(args: Args) -> Result<ExitCode> {
     let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
-    let options = TableOptions {
-        tables: if args.tables.is_empty() {
-            TableKind::ALL.to_vec()
-        } else {
-            args.tables
-        },
-        redact: !args.keep_pii,
-        sentiment: !args.no_sentiment,
-    };
+    let options = args.selection.options();
     let range = args.time.range()?;
     let files = export_tables(
         &*store,
