@@ -190,6 +190,11 @@ fn tenant_section(index: usize, tenant: &TenantReport) -> String {
                 .map(|i| i.to_html())
                 .unwrap_or_default()
             + &tenant
+                .agents
+                .as_ref()
+                .map(|a| a.to_html())
+                .unwrap_or_default()
+            + &tenant
                 .patterns
                 .as_ref()
                 .map(|p| p.to_html())

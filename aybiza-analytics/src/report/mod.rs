@@ -28,6 +28,7 @@
 //! # });
 //! ```
 
+pub mod agents;
 mod charts;
 mod forecast;
 mod format;
@@ -151,6 +152,9 @@ pub struct TenantReport {
     /// Insights of the tenant's last week of calls; `None` without calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insights: Option<insights::InsightsSection>,
+    /// The agents of the tenant's calls; `None` when no call names an agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<agents::AgentsSection>,
 }
 
 impl TenantReport {
@@ -492,6 +496,7 @@ pub async fn build_report(
         let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
         forecasts.push(forecast::tenant_forecast(&tenant_id, &calls, &samples));
         let insights = insights::InsightsSection::compute(&calls)?;
+        let agents = agents::AgentsSection::compute(&calls)?;
         let metrics = tally.finish(timezone, options.max_daily_points);
         tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");
         progress(ReportProgress::TenantFinished {
@@ -514,6 +519,7 @@ pub async fn build_report(
             metrics,
             patterns,
             insights,
+            agents,
         });
     }
 
