@@ -74,11 +74,11 @@ impl AgentsSection {
             (FULL_SHADE * 100.0).round(),
         );
         html.push_str("<div class=\"table-wrap\"><table>\n<tr><th>agent</th><th>calls</th><th>resolution</th><th>escalation</th><th>transfer</th><th>mean handle time</th><th>mean satisfaction</th></tr>\n");
-        let all = std::iter::once(&self.overall).chain(self.agents.iter().take(SHOWN));
-        for agent in all {
-            let reference = (!std::ptr::eq(agent, &self.overall)
-                && agent.calls >= MIN_CALLS_TO_SHADE)
-                .then_some(&self.overall);
+        // The tenant's line first (its own reference, so unshaded), then the busiest agents.
+        let shown = self.agents.iter().take(SHOWN).map(|agent| (agent, false));
+        for (agent, is_tenant) in std::iter::once((&self.overall, true)).chain(shown) {
+            let reference =
+                (!is_tenant && agent.calls >= MIN_CALLS_TO_SHADE).then_some(&self.overall);
             let cell = |rate: fn(&AgentPerformance) -> &Rate, higher_is_better: bool| {
                 let style = reference
                     .and_then(|overall| shade(rate(agent), rate(overall), higher_is_better))
@@ -89,7 +89,7 @@ impl AgentsSection {
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td>{}</td>{}{}{}<td>{}</td><td>{}</td></tr>",
-                if std::ptr::eq(agent, &self.overall) {
+                if is_tenant {
                     "<strong>all agents</strong>".to_owned()
                 } else {
                     escape(&agent.agent_id)
