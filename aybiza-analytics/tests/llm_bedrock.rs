@@ -17,13 +17,13 @@ use aybiza_analytics::llm::{
     RetryPolicy,
 };
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 // Shared with the Power BI tests; this server does not look at every field of a request.
 #[allow(dead_code)]
 #[path = "support/http.rs"]
 mod http;
-use http::{read_request, write_response};
+use http::{accept_each, bind, read_request, write_response};
 
 /// What the server does with one request.
 #[derive(Clone)]
@@ -55,18 +55,16 @@ struct Server {
 
 impl Server {
     async fn start(script: Vec<Reply>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (listener, url) = bind().await;
         let server = Server {
-            url: format!("http://{}", listener.local_addr().unwrap()),
+            url,
             script: Arc::new(Mutex::new(script.into())),
             seen: Arc::new(Mutex::new(Vec::new())),
         };
         let state = server.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = state.clone();
-                tokio::spawn(async move { state.serve(stream).await });
-            }
+        accept_each(listener, move |stream| {
+            let state = state.clone();
+            async move { state.serve(stream).await }
         });
         server
     }
@@ -357,8 +355,7 @@ async fn a_malformed_reply_and_a_rejection_are_reported_without_retry() {
 
 #[tokio::test]
 async fn an_unreachable_endpoint_is_a_transport_error() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, url) = bind().await;
     drop(listener);
     let llm = LlmClient::new(
         Arc::new(backend(&url, BedrockApi::Converse).await),

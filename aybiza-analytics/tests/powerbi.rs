@@ -19,11 +19,11 @@ use aybiza_analytics::sim::{SimConfig, simulate};
 use aybiza_analytics::{Error, MemoryStore, SqliteStore, Store, TimeRange};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[path = "support/http.rs"]
 mod http;
-use http::{read_request, write_response};
+use http::{accept_each, bind, read_request, write_response};
 
 /// A fault the server injects instead of handling a request.
 #[derive(Debug, Clone)]
@@ -78,9 +78,9 @@ struct FakePowerBi {
 
 impl FakePowerBi {
     async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (listener, url) = bind().await;
         let server = FakePowerBi {
-            url: format!("http://{}", listener.local_addr().unwrap()),
+            url,
             state: Arc::new(Mutex::new(State {
                 client_secret: "s3cret".into(),
                 valid_tokens: vec!["user-token".into()],
@@ -88,11 +88,9 @@ impl FakePowerBi {
             })),
         };
         let state = server.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = state.clone();
-                tokio::spawn(async move { state.serve(stream).await });
-            }
+        accept_each(listener, move |stream| {
+            let state = state.clone();
+            async move { state.serve(stream).await }
         });
         server
     }

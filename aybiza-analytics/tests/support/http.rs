@@ -1,8 +1,30 @@
 //! HTTP/1.1 for the local servers that the client tests talk to (Bedrock, Power BI): requests
 //! read one after another from a kept-alive connection, and JSON answers.
 
+use std::future::Future;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
+
+/// Binds a free port of 127.0.0.1; returns the listener and its `http://` base URL.
+pub async fn bind() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+/// Hands every connection `listener` accepts to `serve`, each on a task of its own.
+pub fn accept_each<F, Fut>(listener: TcpListener, serve: F)
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve(stream));
+        }
+    });
+}
 
 /// One request as a server reads it.
 pub struct Request {
