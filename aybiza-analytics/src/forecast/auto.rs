@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{CalendarCycle, DayTypes, on_calendar};
 use super::calibrate::{
-    Backtest, DEFAULT_CALIBRATION_WINDOWS, VolatilityFactors, backtest, backtest_candidates,
-    calibrated_intervals, describe,
+    Backtest, CALIBRATION_SPAN_CYCLES, DEFAULT_CALIBRATION_WINDOWS, VolatilityFactors, backtest,
+    backtest_candidates, calibrated_intervals, describe,
 };
 use super::ets::EtsShape;
 use super::models::{BaseModel, MIN_ETS_HISTORY, PointAndSpread};
@@ -76,7 +76,8 @@ impl Default for ForecastOptions {
 ///
 /// Intervals are calibrated on a rolling-origin backtest (see [`super::Calibrated`]); the
 /// backtest refits reuse the ETS shape chosen on the full history, and each refit sees as
-/// much history before its origin as the final fit does.
+/// much history before its origin as the final fit does. Seasonal backtests spread their
+/// windows over up to [`CALIBRATION_SPAN_CYCLES`] calendar cycles (a year of weeks).
 #[derive(Debug, Clone, Default)]
 pub struct AutoForecaster {
     options: ForecastOptions,
@@ -297,11 +298,14 @@ impl AutoForecaster {
                 (candidates, cleaned),
             ))
         })?;
+        let span = CalendarCycle::from_periods(candidates.mstl.periods())
+            .map_or(0, |c| c.cycle.saturating_mul(CALIBRATION_SPAN_CYCLES));
         let mut backtests = backtest_candidates(
             history,
             horizon,
             self.options.calibration_windows,
             candidates.mstl.min_history(),
+            span,
             |h, b| {
                 on_calendar(h, calendar, b, |h| Ok((candidates.predict_all(h, b)?, ())))
                     .map(|(forecasts, ())| forecasts)

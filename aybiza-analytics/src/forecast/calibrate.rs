@@ -5,7 +5,9 @@
 //! series widens like a random walk (with the square root of the step) while real errors at a
 //! long horizon come from weather-like deviations that do not accumulate. So the model is
 //! refitted at `windows` earlier origins, each forecasting the `b` steps that followed it (`b`
-//! is the horizon, shortened when the history is too short for that many windows), and:
+//! is the horizon, shortened when the history is too short for that many windows). Seasonal
+//! forecasts spread the origins over up to a year ([`CALIBRATION_SPAN_CYCLES`] calendar cycles)
+//! instead of the last `windows · b` steps, so that the errors come from every season, and:
 //!
 //! 1. the error scale per step is the mean absolute backtest error at that step, made
 //!    non-decreasing in the step (isotonic regression) and held flat past `b`; for intraday
@@ -35,6 +37,13 @@ use super::{normal_intervals, normal_quantile};
 /// (on rolling evaluations 80% intervals covered 78%, 79% and 82% with 8, 12 and 16 windows on
 /// half-hourly electricity demand) at one model fit each.
 pub const DEFAULT_CALIBRATION_WINDOWS: usize = 12;
+
+/// Calendar cycles (weeks, for data with a weekly cycle) over which seasonal forecasts spread
+/// their backtest windows when the history is long enough: a year, so that the intervals have
+/// seen every season's errors, not only the last `windows · horizon` steps' (twelve weeks of
+/// half-hourly data). The windows stay whole horizons apart; daily data with a 28-day horizon
+/// already spans 336 days and is unchanged.
+pub const CALIBRATION_SPAN_CYCLES: usize = 52;
 
 /// Pseudo-errors of scale 1 added to each step of the day in the time-of-day error profile, so
 /// that a step seen in few backtest errors keeps a profile near 1.
@@ -77,14 +86,19 @@ impl Backtest {
 }
 
 /// Runs `predict` at up to `windows` origins before the end of `history`, each forecasting the
-/// next `min(horizon, (len − min_history) / windows)` steps; `predict` returns one forecast
+/// next `b = min(horizon, (len − min_history) / windows)` steps; `predict` returns one forecast
 /// per candidate model, and the result holds one backtest per candidate. A window whose
 /// prediction fails (or returns another number of candidates) is left out for all.
+///
+/// The most recent window ends the history. The others follow back every `b` steps, or, when
+/// `span` steps hold more than `windows · b` steps, every `k · b` steps with `k` the most whole
+/// windows that fit `span` and the history (the earliest origin keeping `min_history` values).
 pub(crate) fn backtest_candidates(
     history: &[f64],
     horizon: usize,
     windows: usize,
     min_history: usize,
+    span: usize,
     predict: impl Fn(&[f64], usize) -> Result<Vec<PointAndSpread>, ForecastError>,
 ) -> Vec<Backtest> {
     let n = history.len();
@@ -97,9 +111,16 @@ pub(crate) fn backtest_candidates(
     } else {
         (spare, 1)
     };
+    let stride = if windows > 1 {
+        let wanted = span / (windows * window_len);
+        let room = (spare - window_len) / ((windows - 1) * window_len);
+        window_len * wanted.min(room).max(1)
+    } else {
+        window_len
+    };
     let mut results: Vec<Backtest> = Vec::new();
-    for k in 1..=windows {
-        let origin = n - k * window_len;
+    for k in 0..windows {
+        let origin = n - window_len - k * stride;
         let Ok(forecasts) = predict(&history[..origin], window_len) else {
             continue;
         };
@@ -131,7 +152,7 @@ pub(crate) fn backtest_candidates(
     results
 }
 
-/// [`backtest_candidates`] for a single model.
+/// [`backtest_candidates`] for a single model, its windows back to back.
 pub(crate) fn backtest(
     history: &[f64],
     horizon: usize,
@@ -139,7 +160,7 @@ pub(crate) fn backtest(
     min_history: usize,
     predict: impl Fn(&[f64], usize) -> Result<PointAndSpread, ForecastError>,
 ) -> Backtest {
-    backtest_candidates(history, horizon, windows, min_history, |h, b| {
+    backtest_candidates(history, horizon, windows, min_history, 0, |h, b| {
         predict(h, b).map(|forecast| vec![forecast])
     })
     .pop()
@@ -495,17 +516,23 @@ impl<F: Forecaster> Forecaster for Calibrated<F> {
     }
 }
 
-/// `model calibrated on K windows of B steps`, or `model (uncalibrated)`.
+/// `model calibrated on K windows of B steps` (`, one every S steps` when spread out), or
+/// `model (uncalibrated)`.
 pub(crate) fn describe(model: &str, backtest: &Backtest) -> String {
     if backtest.errors.is_empty() {
-        format!("{model} (uncalibrated)")
-    } else {
-        format!(
-            "{model} calibrated on {} windows of {} steps",
-            backtest.errors.len(),
-            backtest.window_len
-        )
+        return format!("{model} (uncalibrated)");
     }
+    let mut text = format!(
+        "{model} calibrated on {} windows of {} steps",
+        backtest.errors.len(),
+        backtest.window_len
+    );
+    if let [latest, before, ..] = backtest.origins[..]
+        && latest - before > backtest.window_len
+    {
+        text.push_str(&format!(", one every {} steps", latest - before));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -527,6 +554,42 @@ mod tests {
             origins: (1..=windows).map(|k| n - window_len * k).collect(),
             window_len,
         }
+    }
+
+    /// Windows spread over a span sit whole windows apart and keep `min_history` values before
+    /// the earliest origin; without a span, or without room, they are back to back.
+    #[test]
+    fn backtest_windows_spread_over_the_span_the_history_allows() {
+        let history: Vec<f64> = (0..1_000).map(f64::from).collect();
+        let run = |n: usize, span: usize| {
+            backtest_candidates(&history[..n], 10, 4, 100, span, |h, b| {
+                Ok(vec![PointAndSpread {
+                    point: vec![h[h.len() - 1]; b],
+                    sd: vec![1.0; b],
+                    model: "last value".into(),
+                }])
+            })
+            .pop()
+            .expect("one candidate")
+        };
+        assert_eq!(run(1_000, 0).origins, [990, 980, 970, 960]);
+        assert_eq!(run(1_000, 79).origins, [990, 980, 970, 960]);
+        assert_eq!(run(1_000, 120).origins, [990, 960, 930, 900]);
+        // (1,000 − 100 − 10) / (3 · 10) = 29 windows apart at most.
+        let wide = run(1_000, 100_000);
+        assert_eq!(wide.origins, [990, 700, 410, 120]);
+        assert!(wide.errors.iter().all(|e| e.len() == 10));
+        // The error of the naive forecast at a window's first step is 1, at its last 10.
+        assert!(wide.errors.iter().all(|e| e[0] == 1.0 && e[9] == 10.0));
+        assert_eq!(run(150, 100_000).origins, [140, 130, 120, 110]);
+        assert_eq!(
+            describe("naive", &wide),
+            "naive calibrated on 4 windows of 10 steps, one every 290 steps"
+        );
+        assert_eq!(
+            describe("naive", &run(1_000, 0)),
+            "naive calibrated on 4 windows of 10 steps"
+        );
     }
 
     /// `n` values, each `step(t)` above the value one `cycle` before (zero in the first cycle).

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
 pub use calendar::{MAX_DAYS_PER_CYCLE, PROFILE_CYCLES, working_days_on_grid};
-pub use calibrate::{Calibrated, DEFAULT_CALIBRATION_WINDOWS};
+pub use calibrate::{CALIBRATION_SPAN_CYCLES, Calibrated, DEFAULT_CALIBRATION_WINDOWS};
 pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
 pub use seasons::detect_periods;
 pub use series::{Aggregation, GapFill, MAX_SLOTS, RegularSeries};
