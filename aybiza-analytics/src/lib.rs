@@ -15,6 +15,7 @@ pub mod predict;
 pub mod privacy;
 pub mod realtime;
 pub mod report;
+pub mod retry;
 pub mod sentiment;
 pub mod sim;
 mod stats;

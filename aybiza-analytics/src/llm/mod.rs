@@ -26,9 +26,8 @@ pub mod summarize;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "powerbi")]
-pub(crate) use client::Jitter;
-pub use client::{LlmClient, LlmClientConfig, MAX_CONCURRENCY, RetryPolicy};
+pub use crate::retry::RetryPolicy;
+pub use client::{LlmClient, LlmClientConfig, MAX_CONCURRENCY};
 pub use error::LlmError;
 pub use ledger::{CostLedger, ModelCost, ModelPrice, PriceTable, TenantCost};
 

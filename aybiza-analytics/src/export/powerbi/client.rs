@@ -13,8 +13,8 @@ use super::{
     PowerBiError, PowerBiPush, PushMode, PushOptions, PushedTable, rows_body, table_schema,
 };
 use crate::export::{Table, TableOptions, tenant_tables};
-use crate::llm::{Jitter, RetryPolicy};
 use crate::model::TimeRange;
+use crate::retry::{Jitter, RetryPolicy};
 use crate::store::Store;
 use crate::{Error, Result};
 

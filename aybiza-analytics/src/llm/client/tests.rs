@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use serde_json::json;
@@ -303,7 +303,7 @@ async fn bounds_requests_in_flight() {
 }
 
 #[test]
-fn rejects_degenerate_settings_and_caps_backoff() {
+fn rejects_degenerate_settings() {
     let backend: Arc<dyn LlmBackend> = Scripted::new(Vec::new());
     for config in [
         LlmClientConfig {
@@ -330,18 +330,6 @@ fn rejects_degenerate_settings_and_caps_backoff() {
             LlmClient::new(backend.clone(), config),
             Err(LlmError::Config(_))
         ));
-    }
-    let policy = RetryPolicy::default();
-    assert_eq!(policy.backoff_cap(0), Duration::from_millis(250));
-    assert_eq!(policy.backoff_cap(2), Duration::from_secs(1));
-    assert_eq!(policy.backoff_cap(40), Duration::from_secs(8));
-    let jitter = super::Jitter::new();
-    for _ in 0..100 {
-        let wait = jitter.wait(Duration::from_millis(100));
-        assert!(
-            wait >= Duration::from_millis(50) && wait <= Duration::from_millis(100),
-            "{wait:?}"
-        );
     }
 }
 
