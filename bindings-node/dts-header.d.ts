@@ -675,6 +675,8 @@ export interface ForecastOptions {
   max_cycles?: number
   /** Whether intervals of seasonal models widen after a turbulent spell (default true). */
   volatility_scaling?: boolean
+  /** The least value the series can take (0 for counts): points and bounds below it are raised to it. */
+  lower_bound?: number | null
 }
 
 /** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */

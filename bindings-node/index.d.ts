@@ -675,6 +675,8 @@ export interface ForecastOptions {
   max_cycles?: number
   /** Whether intervals of seasonal models widen after a turbulent spell (default true). */
   volatility_scaling?: boolean
+  /** The least value the series can take (0 for counts): points and bounds below it are raised to it. */
+  lower_bound?: number | null
 }
 
 /** A forecast: one row per step with `step`, `timestamp`, `point` and `lower_L`/`upper_L` per level. */
@@ -1782,7 +1784,8 @@ export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Pr
  * …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
  * `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
  * `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`
- * (default true: intervals of seasonal models widen after a turbulent spell). Rejects with
+ * (default true: intervals of seasonal models widen after a turbulent spell), `lower_bound`
+ * (e.g. 0 for counts: points and bounds below it are raised to it). Rejects with
  * code `InvalidArgument` for bad input (too short, non-finite, horizon 0 or too long, unknown
  * option).
  */

@@ -37,6 +37,24 @@ test('volatility scaling widens intervals after a turbulent day', async () => {
   assert.ok(scaled > 1.2 * plain, `${scaled} vs ${plain}`)
 })
 
+test('a lower bound raises the forecast and its bounds to it', async () => {
+  const values = []
+  for (let h = 0; h < 24 * 28; h++) {
+    const day = Math.sin((Math.PI * ((h % 24) - 6)) / 14)
+    values.push(Math.max(0, 40 * day) + (day > 0 ? ((h * 7919) % 13) * 0.5 : 0))
+  }
+  const options = { periods: [24, 168] }
+  const free = (await aa.forecast(values, 48, options)).rows
+  const bounded = (await aa.forecast(values, 48, { ...options, lower_bound: 0 })).rows
+  assert.ok(free.some((row) => row.lower_95 < 0))
+  free.forEach((row, i) => {
+    for (const key of ['point', 'lower_80', 'upper_80', 'lower_95', 'upper_95']) {
+      assert.equal(bounded[i][key], Math.max(row[key], 0))
+    }
+  })
+  await expectCode(aa.forecast(values, 48, { ...options, lower_bound: 'zero' }), 'InvalidArgument')
+})
+
 test('a calendar forecasts a holiday like a weekend day', async () => {
   // Ten weeks of daily calls from a Monday: about 100 on weekdays, 20 at weekends.
   const values = []

@@ -42,7 +42,8 @@ where
 /// …). Options: `timestamps` (with `step`, `aggregate`, `fill`: resampled to a regular grid),
 /// `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
 /// `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`
-/// (default true: intervals of seasonal models widen after a turbulent spell). Rejects with
+/// (default true: intervals of seasonal models widen after a turbulent spell), `lower_bound`
+/// (e.g. 0 for counts: points and bounds below it are raised to it). Rejects with
 /// code `InvalidArgument` for bad input (too short, non-finite, horizon 0 or too long, unknown
 /// option).
 #[napi(catch_unwind, ts_return_type = "Promise<ForecastResult>")]

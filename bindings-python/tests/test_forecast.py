@@ -35,6 +35,27 @@ def test_volatility_scaling_widens_intervals_after_a_turbulent_day():
     assert width[True] > 1.2 * width[False], width
 
 
+def night_zero_counts(hours: int) -> list[float]:
+    out = []
+    for h in range(hours):
+        day = math.sin(math.pi * ((h % 24) - 6) / 14)
+        out.append(max(0.0, 40 * day) + (((h * 7919) % 13) * 0.5 if day > 0 else 0.0))
+    return out
+
+
+def test_a_lower_bound_raises_the_forecast_and_its_bounds_to_it():
+    values = night_zero_counts(24 * 28)
+    options = {"periods": [24, 168]}
+    free = aa.forecast(values, 48, options)["rows"]
+    bounded = aa.forecast(values, 48, {**options, "lower_bound": 0})["rows"]
+    assert any(row["lower_95"] < 0 for row in free)
+    for f, b in zip(free, bounded):
+        for key in ("point", "lower_80", "upper_80", "lower_95", "upper_95"):
+            assert b[key] == max(f[key], 0.0)
+    with pytest.raises(aa.InvalidArgumentError, match="lower bound"):
+        aa.forecast(values, 48, {**options, "lower_bound": float("inf")})
+
+
 def test_forecast_of_a_dataframe_with_timestamps_is_resampled_and_returned_as_a_dataframe():
     start = datetime(2024, 3, 4, tzinfo=timezone.utc)
     times = [start + timedelta(hours=h) for h in range(24 * 14) if h != 50]  # one hour missing

@@ -45,13 +45,17 @@ pub struct ForecastOptions {
     /// anomaly detection: a band that narrows after a calm spell flags ordinary values, and
     /// one that widens during an incident hides it.
     pub volatility_scaling: bool,
+    /// The least value the series can take (0 for call counts): points and interval bounds
+    /// below it are raised to it. Only the forecast is bounded, not the history or the
+    /// backtest. `None` (the default) leaves the forecast unbounded.
+    pub lower_bound: Option<f64>,
 }
 
 impl Default for ForecastOptions {
     /// Detected periods, intervals calibrated on [`DEFAULT_CALIBRATION_WINDOWS`] backtest
     /// windows, 20 cycles of history,
     /// the seasonal naive member allowed, plain (not robust) MSTL, intervals scaled by recent
-    /// volatility.
+    /// volatility, no lower bound.
     fn default() -> Self {
         Self {
             periods: None,
@@ -60,6 +64,7 @@ impl Default for ForecastOptions {
             naive_member: true,
             robust: false,
             volatility_scaling: true,
+            lower_bound: None,
         }
     }
 }
@@ -150,10 +155,14 @@ fn tail(history: &[f64], window: usize) -> &[f64] {
 }
 
 impl AutoForecaster {
-    /// A forecaster with these options; fails on a period below 2.
+    /// A forecaster with these options; fails on a period below 2 or a lower bound that is not
+    /// a finite number.
     pub fn new(options: ForecastOptions) -> Result<Self, ForecastError> {
         if let Some(&period) = options.periods.iter().flatten().find(|p| **p < 2) {
             return Err(ForecastError::Period(period));
+        }
+        if let Some(bound) = options.lower_bound.filter(|b| !b.is_finite()) {
+            return Err(ForecastError::LowerBound(bound));
         }
         Ok(Self { options })
     }
@@ -240,7 +249,7 @@ impl AutoForecaster {
         };
         // Steps per day for intraday data (a day period nested in a week), else 1.
         let day = cycle.map_or(1, |c| c.day);
-        Ok(Forecast {
+        let mut forecast = Forecast {
             intervals: calibrated_intervals(
                 &fit,
                 &backtest,
@@ -251,7 +260,16 @@ impl AutoForecaster {
             ),
             model: describe(&fit.model, &backtest),
             point: fit.point,
-        })
+        };
+        if let Some(bound) = self.options.lower_bound {
+            let raise = |values: &mut Vec<f64>| values.iter_mut().for_each(|v| *v = v.max(bound));
+            raise(&mut forecast.point);
+            for interval in &mut forecast.intervals {
+                raise(&mut interval.lower);
+                raise(&mut interval.upper);
+            }
+        }
+        Ok(forecast)
     }
 
     /// Fits the seasonal candidates, backtests them and keeps the one with the lowest
@@ -569,5 +587,47 @@ mod tests {
             AutoForecaster::new(bad).unwrap_err(),
             ForecastError::Period(0)
         );
+        for bound in [f64::NAN, f64::INFINITY] {
+            let bad = ForecastOptions {
+                lower_bound: Some(bound),
+                ..ForecastOptions::default()
+            };
+            assert!(matches!(
+                AutoForecaster::new(bad),
+                Err(ForecastError::LowerBound(b)) if b.is_nan() || b == bound
+            ));
+        }
+    }
+
+    /// Hourly counts that are zero at night: unbounded, the forecast and its lower bounds dip
+    /// below zero; with the bound 0 they are raised to it and nothing else changes.
+    #[test]
+    fn a_lower_bound_raises_the_forecast_and_its_bounds_to_it() {
+        let counts: Vec<f64> = (0..24 * 7 * 4)
+            .map(|t: usize| {
+                let day = (std::f64::consts::PI * ((t % 24) as f64 - 6.0) / 14.0).sin();
+                let noise = ((t as f64 * 12.9898).sin() * 43_758.547).fract() * 6.0;
+                (40.0 * day).max(0.0) + if day > 0.0 { noise } else { 0.0 }
+            })
+            .collect();
+        let forecast = |lower_bound| {
+            AutoForecaster::new(ForecastOptions {
+                periods: Some(vec![24, 168]),
+                lower_bound,
+                ..ForecastOptions::default()
+            })
+            .unwrap()
+            .forecast(&counts, 48, &[0.8, 0.95])
+            .unwrap()
+        };
+        let (free, bounded) = (forecast(None), forecast(Some(0.0)));
+        assert!(free.intervals[1].lower.iter().any(|v| *v < 0.0));
+        assert_eq!(free.model, bounded.model);
+        let raised = |values: &[f64]| values.iter().map(|v| v.max(0.0)).collect::<Vec<_>>();
+        assert_eq!(bounded.point, raised(&free.point));
+        for (free, bounded) in free.intervals.iter().zip(&bounded.intervals) {
+            assert_eq!(bounded.lower, raised(&free.lower));
+            assert_eq!(bounded.upper, raised(&free.upper));
+        }
     }
 }

@@ -101,6 +101,8 @@ pub struct ForecastSettings {
     /// Whether the intervals follow how turbulent the recent history was (see
     /// [`ForecastOptions::volatility_scaling`]).
     pub volatility_scaling: bool,
+    /// The least value the series can take (see [`ForecastOptions::lower_bound`]).
+    pub lower_bound: Option<f64>,
 }
 
 impl Default for ForecastSettings {
@@ -119,6 +121,7 @@ impl Default for ForecastSettings {
             calibration_windows: options.calibration_windows,
             max_cycles: options.max_cycles,
             volatility_scaling: options.volatility_scaling,
+            lower_bound: options.lower_bound,
         }
     }
 }
@@ -264,6 +267,7 @@ pub fn forecast(
         calibration_windows: settings.calibration_windows,
         max_cycles: settings.max_cycles,
         volatility_scaling: settings.volatility_scaling,
+        lower_bound: settings.lower_bound,
         ..ForecastOptions::default()
     })?;
     let result = match (calendar, &grid, &settings.timestamps) {

@@ -119,6 +119,9 @@ pub enum ForecastError {
     /// A calendar cannot be applied to this series.
     #[error("the calendar cannot be used: {0}")]
     Calendar(String),
+    /// A lower bound on the forecast is not a finite number.
+    #[error("the lower bound must be a finite number, got {0}")]
+    LowerBound(f64),
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),

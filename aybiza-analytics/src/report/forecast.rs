@@ -155,6 +155,7 @@ pub(super) fn tenant_forecast(
     };
     let forecaster = AutoForecaster::new(ForecastOptions {
         periods: Some(periods.clone()),
+        lower_bound: Some(0.0),
         ..ForecastOptions::default()
     });
     let forecast = forecaster.and_then(|f| f.forecast(&volume.values, HORIZON, &[0.8, 0.95]));
@@ -194,9 +195,8 @@ pub(super) fn tenant_forecast(
     if !handled.is_empty() {
         let aht = handled.iter().sum::<f64>() / handled.len() as f64;
         out.aht_secs = Some(aht);
-        let calls_per_hour: Vec<f64> = forecast.point.iter().map(|p| p.max(0.0)).collect();
         match staffing_plan(
-            &calls_per_hour,
+            &forecast.point,
             STEP.num_seconds() as f64,
             aht,
             &ServiceTarget::default(),
@@ -591,6 +591,9 @@ mod tests {
                 .zip(&forecast.upper_95)
                 .all(|(l, u)| l <= u)
         );
+        // Call counts: nothing below zero, though nights are near it.
+        assert!(forecast.point.iter().any(|p| *p < 1.0));
+        assert!(forecast.lower_95.iter().all(|l| *l >= 0.0));
         assert_eq!(entry.staffing.len(), 7);
         assert!(
             entry

@@ -74,7 +74,8 @@ def forecast(
     ``options``: ``periods`` (detected when absent), ``levels`` (default ``[80, 95]``),
     ``timestamps``, ``calendar`` (one flag per value, then one per forecast step), ``step``,
     ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``, ``volatility_scaling``
-    (default ``True``: intervals of seasonal models widen after a turbulent spell).
+    (default ``True``: intervals of seasonal models widen after a turbulent spell),
+    ``lower_bound`` (e.g. ``0`` for counts: points and bounds below it are raised to it).
     """
     opts = dict(options or {})
     wanted = [value_column] + [c for c in (time_column, calendar_column) if c is not None]

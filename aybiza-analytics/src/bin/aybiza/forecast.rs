@@ -67,6 +67,10 @@ pub struct Args {
     /// (week on week) against the history before the backtest's origins.
     #[arg(long)]
     no_volatility_scaling: bool,
+    /// The least value the series can take, e.g. `0` for counts: points and interval bounds
+    /// below it are raised to it.
+    #[arg(long, allow_negative_numbers = true)]
+    lower_bound: Option<f64>,
     /// Print the fitting and forecasting time (without reading and writing files) on stderr.
     #[arg(long)]
     timing: bool,
@@ -248,6 +252,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         calibration_windows: args.calibration_windows,
         max_cycles: args.max_cycles,
         volatility_scaling: !args.no_volatility_scaling,
+        lower_bound: args.lower_bound,
         ..ForecastOptions::default()
     })?;
     let run = || match &input.calendar {
@@ -335,6 +340,7 @@ mod tests {
             calibration_windows: 2,
             max_cycles: 20,
             no_volatility_scaling: false,
+            lower_bound: None,
             timing: false,
             timing_runs: 0,
             output: Some(output),
@@ -381,6 +387,22 @@ mod tests {
             (point - 0.0).abs() < 1.0,
             "the gap hour forecasts about 0, got {point}"
         );
+
+        // The gap hour's lower bounds are below 0; with `--lower-bound 0` nothing is.
+        let numbers = |text: &str| -> Vec<f64> {
+            text.lines()
+                .skip(1)
+                .flat_map(|line| line.split(',').skip(2).map(|v| v.parse().unwrap()))
+                .collect()
+        };
+        assert!(numbers(&text).iter().any(|v| *v < 0.0), "{text}");
+        run(Args {
+            lower_bound: Some(0.0),
+            ..args(input.clone(), output.clone(), Some("at"))
+        })
+        .unwrap();
+        let bounded = std::fs::read_to_string(&output).unwrap();
+        assert!(numbers(&bounded).iter().all(|v| *v >= 0.0), "{bounded}");
 
         // Without a time column the rows are the series, and there are no timestamps.
         run(args(input, output.clone(), None)).unwrap();
