@@ -52,7 +52,7 @@ def test_a_lower_bound_raises_the_forecast_and_its_bounds_to_it():
     for f, b in zip(free, bounded):
         for key in ("point", "lower_80", "upper_80", "lower_95", "upper_95"):
             assert b[key] == max(f[key], 0.0)
-    with pytest.raises(aa.InvalidArgumentError, match="lower bound"):
+    with pytest.raises(aa.InvalidArgumentError, match="lower_bound"):
         aa.forecast(values, 48, {**options, "lower_bound": float("inf")})
 
 

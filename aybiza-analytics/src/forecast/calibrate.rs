@@ -527,10 +527,10 @@ pub(crate) fn describe(model: &str, backtest: &Backtest) -> String {
         backtest.errors.len(),
         backtest.window_len
     );
-    if let [latest, before, ..] = backtest.origins[..]
-        && latest - before > backtest.window_len
-    {
-        text.push_str(&format!(", one every {} steps", latest - before));
+    // The closest origins: a window whose prediction failed leaves a wider gap.
+    let spacing = backtest.origins.windows(2).map(|o| o[0] - o[1]).min();
+    if let Some(spacing) = spacing.filter(|s| *s > backtest.window_len) {
+        text.push_str(&format!(", one every {spacing} steps"));
     }
     text
 }
@@ -589,6 +589,16 @@ mod tests {
         assert_eq!(
             describe("naive", &run(1_000, 0)),
             "naive calibrated on 4 windows of 10 steps"
+        );
+        // The window at 410 failed.
+        let gap = Backtest {
+            errors: wide.errors[..3].to_vec(),
+            origins: vec![990, 700, 120],
+            window_len: 10,
+        };
+        assert_eq!(
+            describe("naive", &gap),
+            "naive calibrated on 3 windows of 10 steps, one every 290 steps"
         );
     }
 
