@@ -283,9 +283,9 @@ impl AutoForecaster {
         calendar: Option<DayTypes<'_>>,
         horizon: usize,
     ) -> Result<(PointAndSpread, Backtest, Option<VolatilityFactors>), ForecastError> {
-        let cycle = CalendarCycle::from_periods(&periods)
-            .filter(|_| self.options.volatility_scaling)
-            .map(|c| c.cycle);
+        let calendar_cycle = CalendarCycle::from_periods(&periods).map(|c| c.cycle);
+        let span = calendar_cycle.map_or(0, |c| c.saturating_mul(CALIBRATION_SPAN_CYCLES));
+        let cycle = calendar_cycle.filter(|_| self.options.volatility_scaling);
         let longest = *periods.last().expect("at least one period");
         let window = longest.saturating_mul(self.options.max_cycles);
         let naives = if self.options.naive_member {
@@ -316,8 +316,6 @@ impl AutoForecaster {
                 (candidates, cleaned),
             ))
         })?;
-        let span = CalendarCycle::from_periods(candidates.mstl.periods())
-            .map_or(0, |c| c.cycle.saturating_mul(CALIBRATION_SPAN_CYCLES));
         let mut backtests = backtest_candidates(
             history,
             horizon,

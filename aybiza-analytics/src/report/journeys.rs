@@ -1087,7 +1087,7 @@ mod tests {
     }
 
     /// In the order of first appearance, a→c and b→d cross; after the search no transition
-    /// crosses another, and the nodes keep the same slots between them.
+    /// crosses another, node 0 is still on top and each node has a slot of its own.
     #[test]
     fn the_network_orders_activities_so_that_busy_transitions_do_not_cross() {
         let (a, b, c, d) = (0, 1, 2, 3);
