@@ -2,6 +2,9 @@
 //! daily run (the statistical generator over a day against the day before) for one tenant.
 //!
 //! Run with `cargo bench -p aybiza-analytics --bench insights`. Throughput is in calls.
+//! Before the timings, one pass of the detector over the month prints its heap allocations
+//! per call and the heap it holds at the end (`insights: live_observe: ...`), counted by
+//! `benches/support/counting_alloc.rs`.
 
 use chrono::TimeDelta;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -12,6 +15,13 @@ use aybiza_analytics::insights::{
 use aybiza_analytics::model::{Call, Record};
 use aybiza_analytics::sim::{SimConfig, simulate};
 use aybiza_analytics::{MemoryStore, Store};
+
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{Counting, allocations, live_bytes};
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 fn insights(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -35,6 +45,23 @@ fn insights(c: &mut Criterion) {
     let last_end = calls.last().and_then(|call| call.ended_at).expect("calls");
     let store = MemoryStore::new();
     runtime.block_on(store.put(sim.records)).expect("ingest");
+
+    let heap_before = live_bytes();
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).expect("options");
+    let before = allocations();
+    let mut events = 0;
+    for call in &calls {
+        events += detector.observe(call).expect("ended call").len();
+    }
+    let allocated = allocations() - before;
+    println!(
+        "insights: live_observe: {:.3} allocations per call ({allocated} over {} calls, \
+         {events} raised or cleared insights); the detector holds {} KiB",
+        allocated as f64 / calls.len() as f64,
+        calls.len(),
+        (live_bytes() - heap_before) / 1024
+    );
+    drop(detector);
 
     let mut group = c.benchmark_group("insights");
     group.sample_size(10);

@@ -180,12 +180,76 @@ struct Windows {
     total_buckets: i64,
 }
 
+/// Which of a tenant's calls a series counts: all of them (`None`) or one segment's.
+type SeriesKey<'a> = Option<(SegmentDimension, &'a str)>;
+
+/// The insight's segment for a series key.
+fn segment_of(key: SeriesKey<'_>) -> Option<Segment> {
+    key.map(|(dimension, value)| Segment {
+        dimension,
+        value: value.to_owned(),
+    })
+}
+
 /// One tenant's series: overall and per segment.
 #[derive(Debug, Clone)]
 struct TenantSeries {
     /// The latest bucket seen.
     newest: i64,
-    series: HashMap<Option<Segment>, Series>,
+    /// All the tenant's calls; `None` once none is left in the ring.
+    overall: Option<Series>,
+    /// Each segment's calls, by dimension and value. Looked up by `&str`, so that a call of
+    /// a segment already watched allocates nothing.
+    segments: hashbrown::HashMap<SegmentDimension, hashbrown::HashMap<String, Series>>,
+}
+
+impl TenantSeries {
+    /// The series of `key`, created empty (with `total` slots) when new.
+    fn series_mut(&mut self, key: SeriesKey<'_>, total: usize) -> &mut Series {
+        match key {
+            None => self.overall.get_or_insert_with(|| Series::new(total)),
+            Some((dimension, value)) => self
+                .segments
+                .entry(dimension)
+                .or_default()
+                .entry_ref(value)
+                .or_insert_with(|| Series::new(total)),
+        }
+    }
+
+    /// Every series with its key, all calls first.
+    fn all_series_mut(&mut self) -> impl Iterator<Item = (SeriesKey<'_>, &mut Series)> {
+        let segments = self.segments.iter_mut().flat_map(|(&dimension, values)| {
+            values
+                .iter_mut()
+                .map(move |(value, series)| (Some((dimension, value.as_str())), series))
+        });
+        self.overall
+            .as_mut()
+            .map(|series| (None, series))
+            .into_iter()
+            .chain(segments)
+    }
+
+    /// Keeps the series for which `keep` is true.
+    fn retain(&mut self, mut keep: impl FnMut(SeriesKey<'_>, &mut Series) -> bool) {
+        if self
+            .overall
+            .as_mut()
+            .is_some_and(|series| !keep(None, series))
+        {
+            self.overall = None;
+        }
+        for (&dimension, values) in &mut self.segments {
+            values.retain(|value, series| keep(Some((dimension, value.as_str())), series));
+        }
+        self.segments.retain(|_, values| !values.is_empty());
+    }
+
+    /// Whether no series is left.
+    fn is_empty(&self) -> bool {
+        self.overall.is_none() && self.segments.is_empty()
+    }
 }
 
 /// Bucketed samples of every metric, in a ring of `total_buckets` slots.
@@ -270,7 +334,8 @@ impl LiveInsights {
                 .entry(call.tenant.clone())
                 .or_insert(TenantSeries {
                     newest: bucket,
-                    series: HashMap::new(),
+                    overall: None,
+                    segments: hashbrown::HashMap::new(),
                 }),
         };
         if bucket <= tenant.newest - total {
@@ -286,22 +351,16 @@ impl LiveInsights {
         windows.advance(&call.tenant, tenant, bucket, ended, &mut events);
 
         let values = Metric::ALL.map(|metric| metric.value(call));
-        let mut keys = vec![None];
-        keys.extend(windows.options.segment_by.iter().filter_map(|&dimension| {
-            dimension.of(call).map(|value| {
-                Some(Segment {
-                    dimension,
-                    value: value.to_owned(),
-                })
-            })
-        }));
+        // All calls first: the segments' reach is a share of its window.
+        let segments = windows
+            .options
+            .segment_by
+            .iter()
+            .filter_map(|&dimension| dimension.of(call).map(|value| Some((dimension, value))));
         let newest = tenant.newest;
         let mut overall_window = [0.0; 6];
-        for key in keys {
-            let series = tenant
-                .series
-                .entry(key.clone())
-                .or_insert_with(|| Series::new(total as usize));
+        for key in std::iter::once(None).chain(segments) {
+            let series = tenant.series_mut(key, total as usize);
             series.add(bucket, total, &values);
             let comparisons = series.compare(newest, windows.window_buckets, total);
             for (index, comparison) in comparisons.iter().enumerate() {
@@ -317,7 +376,7 @@ impl LiveInsights {
                 };
                 if let Some(state) = windows.transition(series, index, newest, comparison) {
                     let event = (state, call.tenant.as_str(), ended, newest);
-                    events.push(windows.event(event, index, key.clone(), comparison, reach));
+                    events.push(windows.event(event, index, key, comparison, reach));
                 }
             }
         }
@@ -339,10 +398,10 @@ impl LiveInsights {
             let newest = tenant.newest;
             let (window, total) = (windows.window_buckets, windows.total_buckets);
             let overall = tenant
-                .series
-                .get(&None)
+                .overall
+                .as_ref()
                 .map(|series| series.compare(newest, window, total));
-            for (key, series) in &mut tenant.series {
+            for (key, series) in tenant.all_series_mut() {
                 if !series.raised.contains(&true) {
                     continue;
                 }
@@ -359,12 +418,12 @@ impl LiveInsights {
                     };
                     if let Some(state) = windows.transition(series, index, newest, comparison) {
                         let event = (state, name.as_str(), now, newest);
-                        events.push(windows.event(event, index, key.clone(), comparison, reach));
+                        events.push(windows.event(event, index, key, comparison, reach));
                     }
                 }
             }
         }
-        self.tenants.retain(|_, tenant| !tenant.series.is_empty());
+        self.tenants.retain(|_, tenant| !tenant.is_empty());
         events
     }
 }
@@ -394,7 +453,7 @@ impl Windows {
         }
         tenant.newest = bucket;
         let oldest = bucket - self.total_buckets;
-        tenant.series.retain(|key, series| {
+        tenant.retain(|key, series| {
             if series.buckets.iter().any(|&b| b > oldest) {
                 return true;
             }
@@ -402,7 +461,7 @@ impl Windows {
                 if *raised {
                     let event = (LiveInsightState::Cleared, name, at, bucket);
                     let empty = Comparison::default();
-                    events.push(self.event(event, index, key.clone(), &empty, 0.0));
+                    events.push(self.event(event, index, key, &empty, 0.0));
                 }
             }
             false
@@ -453,12 +512,12 @@ impl Windows {
         DateTime::UNIX_EPOCH + TimeDelta::milliseconds(self.bucket.num_milliseconds() * bucket)
     }
 
-    /// The event for metric `index` of the series `segment` (`None`: all calls).
+    /// The event for metric `index` of the series `key`.
     fn event(
         &self,
         (state, tenant, at, newest): EventContext<'_>,
         index: usize,
-        segment: Option<Segment>,
+        key: SeriesKey<'_>,
         comparison: &Comparison,
         reach: f64,
     ) -> LiveInsight {
@@ -475,7 +534,7 @@ impl Windows {
                 start: self.bucket_start(newest - self.total_buckets + 1),
                 end: window_start,
             },
-            insight: self.insight(Metric::ALL[index], segment, comparison, reach),
+            insight: self.insight(Metric::ALL[index], segment_of(key), comparison, reach),
         }
     }
 
