@@ -33,3 +33,8 @@ pub use patterns::PatternDetector;
 pub use privacy::{PiiEntity, PiiKind, Redacted, Redactor};
 pub use sentiment::SentimentAnalyzer;
 pub use store::{IngestReport, MemoryStore, SqliteStore, Store};
+
+/// The workspace README's Rust tour, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
