@@ -27,6 +27,21 @@ test('insights are ranked and backed by tests', async () => {
   }
 })
 
+test('customer sentiment is compared on its scale', async () => {
+  const insights = await aa.generateInsights(store, tenant, null, null, { max_insights: 100 })
+  const sentiment = insights.filter((i) => i.category === 'customer_sentiment')
+  assert.ok(sentiment.length > 0, JSON.stringify(insights.map((i) => i.title)))
+  for (const insight of sentiment) {
+    const { dimension, value } = insight.segment
+    const name = dimension[0].toUpperCase() + dimension.slice(1)
+    assert.ok(insight.title.startsWith(`${name} ${value}: customer sentiment`), insight.title)
+    assert.ok(insight.evidence.value >= -1 && insight.evidence.value <= 1)
+    // Judged on the scale, not against a reference near 0.
+    assert.equal(insight.evidence.relative_change, undefined)
+    assert.ok(Math.abs(insight.evidence.value - insight.evidence.reference) >= 0.1)
+  }
+})
+
 // Two weeks of calls: 60 a day, then 90 a day (give or take 3), escalations unchanged.
 async function plantedWeeks() {
   const lines = []

@@ -30,6 +30,20 @@ def test_insights_are_ranked_and_backed_by_tests(simulated):
         assert insight["title"] and insight["description"]
 
 
+def test_customer_sentiment_is_compared_on_its_scale(simulated):
+    store, tenant = simulated
+    insights = aa.generate_insights(store, tenant, options={"max_insights": 100})
+    sentiment = [i for i in insights if i["category"] == "customer_sentiment"]
+    assert sentiment, [i["title"] for i in insights]
+    for insight in sentiment:
+        segment = insight["segment"]
+        assert insight["title"].startswith(f"{segment['dimension'].capitalize()} {segment['value']}: customer sentiment")
+        assert -1.0 <= insight["evidence"]["value"] <= 1.0
+        # Judged on the scale, not against a reference near 0.
+        assert "relative_change" not in insight["evidence"]
+        assert abs(insight["evidence"]["value"] - insight["evidence"]["reference"]) >= 0.1
+
+
 def planted_weeks():
     """Two weeks of calls: 60 a day, then 90 a day (give or take 3), escalations unchanged."""
     lines = []

@@ -350,7 +350,7 @@ impl LiveInsights {
         let mut events = Vec::new();
         windows.advance(&call.tenant, tenant, bucket, ended, &mut events);
 
-        let values = Metric::ALL.map(|metric| metric.value(call));
+        let values = Metric::OF_CALLS.map(|metric| metric.of_call(call));
         // All calls first: the segments' reach is a share of its window.
         let segments = windows
             .options
@@ -486,7 +486,7 @@ impl Windows {
             raised.then_some(LiveInsightState::Cleared)
         } else {
             let (window, baseline) = (comparison.window.mean(), comparison.baseline.mean());
-            let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
+            let p_value = test(Metric::OF_CALLS[index], comparison).map_or(1.0, |(_, p)| p);
             let large = relative_change(window, baseline)
                 .is_none_or(|change| change.abs() >= options.min_relative_change);
             if !raised && fewest >= min && large && p_value < options.raise_p_value {
@@ -534,7 +534,7 @@ impl Windows {
                 start: self.bucket_start(newest - self.total_buckets + 1),
                 end: window_start,
             },
-            insight: self.insight(Metric::ALL[index], segment_of(key), comparison, reach),
+            insight: self.insight(Metric::OF_CALLS[index], segment_of(key), comparison, reach),
         }
     }
 

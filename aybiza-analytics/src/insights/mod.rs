@@ -22,7 +22,9 @@ use crate::store::Store;
 
 pub use live::{LiveInsight, LiveInsightOptions, LiveInsightState, LiveInsights};
 pub use schedule::{InsightRun, InsightSchedule, InsightScheduler, RunWindow, SchedulerState};
-pub use statistical::{InsightOptions, SegmentDimension, StatisticalInsights, insights_from_calls};
+pub use statistical::{
+    CallSentiments, InsightOptions, SegmentDimension, StatisticalInsights, insights_from_calls,
+};
 
 /// What an insight compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

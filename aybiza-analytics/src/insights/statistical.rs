@@ -5,7 +5,7 @@
 //! the whole run are adjusted together (Benjamini–Hochberg), so that at most
 //! [`InsightOptions::false_discovery_rate`] of the reported insights are expected to be chance.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use distrs::StudentsT;
@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Insight, InsightGenerator, InsightKind, Segment};
 use crate::forecast::normal_cdf;
-use crate::model::{Call, CallOutcome, TimeRange};
+use crate::model::{Call, CallOutcome, Speaker, TimeRange, Utterance};
+use crate::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer, aggregate, text_weight};
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -120,7 +121,9 @@ pub struct StatisticalInsights {
 #[async_trait]
 impl InsightGenerator for StatisticalInsights {
     /// Reads the calls of `range` and, when the range is bounded, of the period of equal length
-    /// before it, then runs [`insights_from_calls`].
+    /// before it, scores their customers' utterances with the default
+    /// [`HybridSentimentAnalyzer`] ([`CallSentiments::score`]), then runs
+    /// [`insights_from_calls`].
     async fn generate(
         &self,
         store: &dyn Store,
@@ -131,33 +134,102 @@ impl InsightGenerator for StatisticalInsights {
         if tenant.is_empty() {
             return Err(Error::InvalidArgument("tenant must not be empty".into()));
         }
+        let analyzer = HybridSentimentAnalyzer::new()?;
         let current = store.calls(tenant, range).await?;
+        let mut sentiments =
+            CallSentiments::score(&store.utterances(tenant, range).await?, &analyzer);
         let previous = match range.previous() {
-            Some(before) => Some((before, store.calls(tenant, before).await?)),
+            Some(before) => {
+                let utterances = store.utterances(tenant, before).await?;
+                sentiments.extend(CallSentiments::score(&utterances, &analyzer));
+                Some((before, store.calls(tenant, before).await?))
+            }
             None => None,
         };
         let previous = previous
             .as_ref()
             .map(|(before, calls)| (*before, calls.as_slice()));
-        insights_from_calls(&current, range, previous, &self.options)
+        insights_from_calls(&current, range, previous, &sentiments, &self.options)
+    }
+}
+
+/// Each call's customer sentiment, by call id: the [`text_weight`]-weighted mean score of its
+/// customer's utterances ([`aggregate`]), as the report and the analytics tables compute it.
+/// Calls whose customer said nothing that was scored have none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallSentiments(HashMap<String, f64>);
+
+impl CallSentiments {
+    /// Scores the customer utterances with `analyzer` and aggregates them per call. Utterances
+    /// the analyzer refuses (empty or over its length limit) are left out, as in the report.
+    pub fn score(utterances: &[Utterance], analyzer: &dyn SentimentAnalyzer) -> Self {
+        let mut per_call: HashMap<&str, Vec<(crate::sentiment::Sentiment, f64)>> = HashMap::new();
+        for utterance in utterances {
+            if utterance.speaker != Speaker::Customer {
+                continue;
+            }
+            if let Ok(sentiment) = analyzer.analyze(&utterance.text) {
+                per_call
+                    .entry(&utterance.call_id)
+                    .or_default()
+                    .push((sentiment, text_weight(&utterance.text)));
+            }
+        }
+        let scores = per_call
+            .into_iter()
+            .filter_map(|(call, scored)| {
+                let overall = aggregate(scored.iter().map(|(s, w)| (s, *w))).ok()?;
+                Some((call.to_owned(), overall.score))
+            })
+            .collect();
+        Self(scores)
+    }
+
+    /// Sets the call's customer sentiment (a score in [-1, 1]).
+    pub fn insert(&mut self, call_id: impl Into<String>, score: f64) {
+        self.0.insert(call_id.into(), score);
+    }
+
+    /// Adds the scores of `other`.
+    pub fn extend(&mut self, other: CallSentiments) {
+        self.0.extend(other.0);
+    }
+
+    /// The call's customer sentiment, if it has one.
+    pub fn get(&self, call_id: &str) -> Option<f64> {
+        self.0.get(call_id).copied()
+    }
+
+    /// Number of calls with a score.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no call has a score.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 /// Insights from `calls` of `range`: segments that differ from the rest and, with `previous`
-/// (the range before and its calls), changes against it; highest impact first.
+/// (the range before and its calls), changes against it; highest impact first. `sentiments`
+/// holds the customer sentiment of the calls of both periods (an empty one leaves customer
+/// sentiment out).
 pub fn insights_from_calls(
     calls: &[Call],
     range: TimeRange,
     previous: Option<(TimeRange, &[Call])>,
+    sentiments: &CallSentiments,
     options: &InsightOptions,
 ) -> Result<Vec<Insight>> {
     options.validate()?;
     let mut findings = Vec::new();
+    let value = |metric: Metric, call: &Call| metric.value(call, sentiments);
     if let Some((before, previous_calls)) = previous {
         findings.extend(volume_change(calls, range, previous_calls, before, options));
         for metric in Metric::ALL {
-            let current = Sample::of(calls.iter().filter_map(|c| metric.value(c)));
-            let reference = Sample::of(previous_calls.iter().filter_map(|c| metric.value(c)));
+            let current = Sample::of(calls.iter().filter_map(|c| value(metric, c)));
+            let reference = Sample::of(previous_calls.iter().filter_map(|c| value(metric, c)));
             findings.extend(Finding::compare(
                 InsightKind::PeriodChange,
                 metric,
@@ -187,15 +259,15 @@ pub fn insights_from_calls(
             segments.retain(|value, _| Some(*value) != larger);
         }
         for metric in Metric::ALL {
-            let all = Sample::of(calls.iter().filter_map(|c| metric.value(c)));
-            for (value, members) in &segments {
-                let inside = Sample::of(members.iter().filter_map(|c| metric.value(c)));
+            let all = Sample::of(calls.iter().filter_map(|c| value(metric, c)));
+            for (segment, members) in &segments {
+                let inside = Sample::of(members.iter().filter_map(|c| value(metric, c)));
                 findings.extend(Finding::compare(
                     InsightKind::SegmentOutlier,
                     metric,
                     Some(Segment {
                         dimension,
-                        value: (*value).to_owned(),
+                        value: (*segment).to_owned(),
                     }),
                     inside,
                     all.without(&inside),
@@ -211,7 +283,7 @@ pub fn insights_from_calls(
         .filter(|(finding, q)| {
             *q <= options.false_discovery_rate
                 && finding
-                    .relative_change()
+                    .filtered_change()
                     .is_none_or(|change| change.abs() >= options.min_relative_change)
         })
         .map(|(finding, q)| finding.into_insight(q))
@@ -234,16 +306,29 @@ pub(super) enum Metric {
     Abandonment,
     HandleTime,
     Satisfaction,
+    CustomerSentiment,
 }
 
 impl Metric {
-    pub(super) const ALL: [Metric; 6] = [
+    /// The metrics the call record alone gives (every one but customer sentiment).
+    pub(super) const OF_CALLS: [Metric; 6] = [
         Metric::Escalation,
         Metric::Transfer,
         Metric::Resolution,
         Metric::Abandonment,
         Metric::HandleTime,
         Metric::Satisfaction,
+    ];
+
+    /// Every metric.
+    pub(super) const ALL: [Metric; 7] = [
+        Metric::Escalation,
+        Metric::Transfer,
+        Metric::Resolution,
+        Metric::Abandonment,
+        Metric::HandleTime,
+        Metric::Satisfaction,
+        Metric::CustomerSentiment,
     ];
 
     pub(super) fn name(self) -> &'static str {
@@ -254,6 +339,7 @@ impl Metric {
             Metric::Abandonment => "abandonment_rate",
             Metric::HandleTime => "handle_time",
             Metric::Satisfaction => "satisfaction",
+            Metric::CustomerSentiment => "customer_sentiment",
         }
     }
 
@@ -261,14 +347,24 @@ impl Metric {
         match self {
             Metric::HandleTime => Unit::Seconds,
             Metric::Satisfaction => Unit::Score,
+            Metric::CustomerSentiment => Unit::Sentiment,
             _ => Unit::Rate,
         }
     }
 
     /// The call's value (0 or 1 for rates); `None` when the call does not count: outcome rates
     /// over calls with a known outcome, handle time over ended calls that were not abandoned,
-    /// satisfaction over surveyed calls.
-    pub(super) fn value(self, call: &Call) -> Option<f64> {
+    /// satisfaction over surveyed calls, customer sentiment over calls in `sentiments`.
+    pub(super) fn value(self, call: &Call, sentiments: &CallSentiments) -> Option<f64> {
+        match self {
+            Metric::CustomerSentiment => sentiments.get(&call.id).filter(|s| s.is_finite()),
+            _ => self.of_call(call),
+        }
+    }
+
+    /// The call's value from its record alone, for the metrics of [`Metric::OF_CALLS`]
+    /// (`None` for customer sentiment, which needs the call's utterances).
+    pub(super) fn of_call(self, call: &Call) -> Option<f64> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         match self {
             Metric::Escalation => Some(flag(call.escalated)),
@@ -279,6 +375,7 @@ impl Metric {
                 .duration_secs()
                 .filter(|_| call.outcome != Some(CallOutcome::Abandoned)),
             Metric::Satisfaction => call.satisfaction.filter(|s| s.is_finite()),
+            Metric::CustomerSentiment => None,
         }
     }
 }
@@ -341,6 +438,8 @@ pub(super) enum Unit {
     Rate,
     Seconds,
     Score,
+    /// A sentiment score in [-1, 1].
+    Sentiment,
     /// Calls per day.
     CallsPerDay,
     /// Calls per hour.
@@ -410,9 +509,21 @@ impl Finding {
     }
 
     /// Relative difference from the reference; `None` when the reference is 0 (any
-    /// difference from none is large).
+    /// difference from none is large) and for sentiment, whose reference may be near 0.
     pub(super) fn relative_change(&self) -> Option<f64> {
+        if self.unit == Unit::Sentiment {
+            return None;
+        }
         relative_change(self.value, self.reference)
+    }
+
+    /// The change that `min_relative_change` judges: [`Self::relative_change`], or for
+    /// sentiment the difference itself, relative to the scale's half-range (1).
+    fn filtered_change(&self) -> Option<f64> {
+        if self.unit == Unit::Sentiment {
+            return Some(self.value - self.reference);
+        }
+        self.relative_change()
     }
 
     /// The numbers behind the finding: `value`, `reference`, `calls`, `reference_calls`,
@@ -500,6 +611,7 @@ impl Unit {
             Unit::Seconds if value >= 120.0 => format!("{:.1} min", value / 60.0),
             Unit::Seconds => format!("{value:.0} s"),
             Unit::Score => format!("{value:.2}"),
+            Unit::Sentiment => format!("{value:+.2}"),
             Unit::CallsPerDay => format!("{value:.1} calls a day"),
             Unit::CallsPerHour => format!("{value:.1} calls an hour"),
         }
@@ -515,13 +627,13 @@ impl Unit {
     }
 }
 
-/// The size of a difference, for its impact: absolute for rates (a share of calls), relative
-/// to the reference for means.
+/// The size of a difference, for its impact: absolute for rates (a share of calls) and for
+/// sentiment (relative to the half-range of its scale [-1, 1], as the `min_relative_change`
+/// filter judges it), relative to the reference for other means.
 pub(super) fn difference_size(unit: Unit, value: f64, reference: f64) -> f64 {
-    if unit == Unit::Rate {
-        (value - reference).abs()
-    } else {
-        (value - reference).abs() / reference.abs().max(f64::MIN_POSITIVE)
+    match unit {
+        Unit::Rate | Unit::Sentiment => (value - reference).abs(),
+        _ => (value - reference).abs() / reference.abs().max(f64::MIN_POSITIVE),
     }
 }
 

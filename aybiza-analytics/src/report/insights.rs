@@ -12,8 +12,8 @@ use super::charts::{Timeline, TimelineRow, TimelineSpan, timeline};
 use super::format::escape;
 use crate::Result;
 use crate::insights::{
-    Insight, InsightOptions, LiveInsightOptions, LiveInsightState, LiveInsights, Segment,
-    insights_from_calls,
+    CallSentiments, Insight, InsightOptions, LiveInsightOptions, LiveInsightState, LiveInsights,
+    Segment, insights_from_calls,
 };
 use crate::model::{Call, TimeRange};
 
@@ -33,9 +33,9 @@ pub struct InsightsSection {
 
 impl InsightsSection {
     /// The section for `calls` (ordered by start time, as [`crate::Store::calls`] returns
-    /// them): the seven days up to the midnight after the latest call, against the seven days
-    /// before; `None` without calls.
-    pub fn compute(calls: &[Call]) -> Result<Option<Self>> {
+    /// them) and their customers' `sentiments`: the seven days up to the midnight after the
+    /// latest call, against the seven days before; `None` without calls.
+    pub fn compute(calls: &[Call], sentiments: &CallSentiments) -> Result<Option<Self>> {
         let Some(last) = calls.last() else {
             return Ok(None);
         };
@@ -52,6 +52,7 @@ impl InsightsSection {
             current,
             week,
             Some((before, previous)),
+            sentiments,
             &InsightOptions::default(),
         )?;
         Ok(Some(Self {
@@ -257,21 +258,26 @@ impl LiveTimeline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::insights::{InsightGenerator, StatisticalInsights};
     use crate::model::Record;
     use crate::sim::{SimConfig, simulate};
+    use crate::store::{MemoryStore, Store};
 
-    /// The calls of one simulated tenant, in start order.
-    fn simulated_calls(days: u32, calls_per_day: usize, anomaly_days: usize) -> Vec<Call> {
-        let output = simulate(&SimConfig {
+    fn config(days: u32, calls_per_day: usize, anomaly_days: usize) -> SimConfig {
+        SimConfig {
             tenants: 1,
             days,
             calls_per_day,
             journeys_per_day: 0,
             anomaly_days,
             ..SimConfig::default()
-        })
-        .unwrap();
-        output
+        }
+    }
+
+    /// The calls of one simulated tenant, in start order.
+    fn simulated_calls(days: u32, calls_per_day: usize, anomaly_days: usize) -> Vec<Call> {
+        simulate(&config(days, calls_per_day, anomaly_days))
+            .unwrap()
             .records
             .into_iter()
             .filter_map(|r| match r {
@@ -281,10 +287,42 @@ mod tests {
             .collect()
     }
 
+    #[tokio::test]
+    async fn the_last_week_is_compared_with_the_one_before_as_the_generator_does() {
+        let store = MemoryStore::new();
+        store
+            .put(simulate(&config(21, 80, 0)).unwrap().records)
+            .await
+            .unwrap();
+        let tenant = &store.tenant_ids().await.unwrap()[0];
+        let calls = store.calls(tenant, TimeRange::all()).await.unwrap();
+        let utterances = store.utterances(tenant, TimeRange::all()).await.unwrap();
+        let analyzer = crate::sentiment::HybridSentimentAnalyzer::new().unwrap();
+        let sentiments = CallSentiments::score(&utterances, &analyzer);
+        let section = InsightsSection::compute(&calls, &sentiments)
+            .unwrap()
+            .unwrap();
+        let week = TimeRange::new(section.start, section.end).unwrap();
+        let generated = StatisticalInsights::default()
+            .generate(&store, tenant, week)
+            .await
+            .unwrap();
+        assert_eq!(section.insights, generated);
+        assert!(
+            generated
+                .iter()
+                .any(|insight| insight.category == "customer_sentiment"),
+            "the simulator's queues differ in how their customers feel: {generated:#?}"
+        );
+    }
+
     #[test]
     fn the_last_week_is_compared_with_the_one_before_and_renders_without_script() {
         let calls = simulated_calls(21, 80, 0);
-        let section = InsightsSection::compute(&calls).unwrap().unwrap();
+        let no_sentiment = CallSentiments::default();
+        let section = InsightsSection::compute(&calls, &no_sentiment)
+            .unwrap()
+            .unwrap();
         let last = calls.last().unwrap().started_at;
         assert!(section.start <= last && last < section.end);
         assert_eq!(section.end - section.start, TimeDelta::days(7));
@@ -303,6 +341,7 @@ mod tests {
             &within(week),
             week,
             Some((before, &within(before))),
+            &no_sentiment,
             &InsightOptions::default(),
         )
         .unwrap();
@@ -316,7 +355,7 @@ mod tests {
             serde_json::from_str::<InsightsSection>(&json).unwrap(),
             section
         );
-        assert_eq!(InsightsSection::compute(&[]).unwrap(), None);
+        assert_eq!(InsightsSection::compute(&[], &no_sentiment).unwrap(), None);
     }
 
     #[test]

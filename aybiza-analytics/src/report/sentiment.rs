@@ -14,6 +14,7 @@ use super::Rate;
 use super::charts::{self, Bar};
 use super::format::{count, decimal, escape, percent};
 use crate::Result;
+use crate::insights::CallSentiments;
 use crate::model::{Call, CallOutcome, Speaker, Utterance};
 use crate::patterns::live::{LiveRules, call_end_ms, live_utterance};
 use crate::sentiment::{
@@ -165,8 +166,15 @@ impl SentimentTally {
         })
     }
 
-    /// Adds one tenant's calls and their utterances (ordered by call, as the store returns them).
-    pub(super) fn add_tenant(&mut self, tenant: &str, calls: &[Call], utterances: &[Utterance]) {
+    /// Adds one tenant's calls and their utterances (ordered by call, as the store returns them);
+    /// returns each call's customer sentiment, for the insights.
+    pub(super) fn add_tenant(
+        &mut self,
+        tenant: &str,
+        calls: &[Call],
+        utterances: &[Utterance],
+    ) -> CallSentiments {
+        let mut sentiments = CallSentiments::default();
         let started = std::time::Instant::now();
         let mut ranges: rustc_hash::FxHashMap<&str, (usize, usize)> = Default::default();
         let mut start = 0;
@@ -189,9 +197,12 @@ impl SentimentTally {
                     .flatten()
             }));
             self.add_rules(call, transcript, &scores);
-            self.add_call(tenant, call, transcript, &scores);
+            if let Some(score) = self.add_call(tenant, call, transcript, &scores) {
+                sentiments.insert(call.id.as_str(), score);
+            }
         }
         self.elapsed += started.elapsed();
+        sentiments
     }
 
     fn add_rules(&mut self, call: &Call, transcript: &[Utterance], scores: &[Option<Sentiment>]) {
@@ -216,13 +227,14 @@ impl SentimentTally {
         }
     }
 
+    /// Adds one call; returns its customer sentiment, when the customer said something scored.
     fn add_call(
         &mut self,
         tenant: &str,
         call: &Call,
         transcript: &[Utterance],
         scores: &[Option<Sentiment>],
-    ) {
+    ) -> Option<f64> {
         let scored: Vec<(&Sentiment, f64)> = transcript
             .iter()
             .zip(scores)
@@ -234,7 +246,7 @@ impl SentimentTally {
             self.utterance_histogram[bin(s.score)] += 1;
         }
         let Ok(overall) = aggregate(scored.iter().copied()) else {
-            return;
+            return None;
         };
         self.calls += 1;
         self.call_sum += overall.score;
@@ -288,6 +300,7 @@ impl SentimentTally {
                 self.offer(0.0, journey("resolved"));
             }
         }
+        Some(overall.score)
     }
 
     /// Keeps `journey` if it beats the kept one of its kind (ties keep the earlier call).

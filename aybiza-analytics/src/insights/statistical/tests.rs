@@ -13,6 +13,10 @@ struct Profile {
     resolution: f64,
 }
 
+/// No customer sentiment: the tests of the call metrics leave it out.
+static NO_SENTIMENT: std::sync::LazyLock<CallSentiments> =
+    std::sync::LazyLock::new(CallSentiments::default);
+
 const PLAIN: Profile = Profile {
     calls_per_day: 120,
     escalation: 0.1,
@@ -76,7 +80,14 @@ fn a_queue_that_escalates_more_is_the_top_insight() {
         escalation: if queue == "billing" { 0.3 } else { 0.1 },
         ..PLAIN
     });
-    let insights = insights_from_calls(&calls, range, None, &InsightOptions::default()).unwrap();
+    let insights = insights_from_calls(
+        &calls,
+        range,
+        None,
+        &NO_SENTIMENT,
+        &InsightOptions::default(),
+    )
+    .unwrap();
     let top = &insights[0];
     assert_eq!(top.kind, InsightKind::SegmentOutlier);
     assert_eq!(top.category, "escalation_rate");
@@ -114,9 +125,15 @@ fn calls_from_one_process_give_no_insights() {
             let previous = week(before.start, 100 + seed, |_| PLAIN);
             let calls = week(range.start, 200 + seed, |_| PLAIN);
             let options = InsightOptions::default();
-            !insights_from_calls(&calls, range, Some((before, &previous)), &options)
-                .unwrap()
-                .is_empty()
+            !insights_from_calls(
+                &calls,
+                range,
+                Some((before, &previous)),
+                &NO_SENTIMENT,
+                &options,
+            )
+            .unwrap()
+            .is_empty()
         })
         .count();
     assert!(runs_with_insights <= 2, "{runs_with_insights} of 10 runs");
@@ -135,6 +152,7 @@ fn changes_against_the_previous_period_are_reported() {
         &calls,
         range,
         Some((before, &previous)),
+        &NO_SENTIMENT,
         &InsightOptions::default(),
     )
     .unwrap();
@@ -173,7 +191,14 @@ fn a_rate_against_a_reference_of_zero_is_reported() {
         escalation: if queue == "billing" { 0.06 } else { 0.0 },
         ..PLAIN
     });
-    let insights = insights_from_calls(&calls, range, None, &InsightOptions::default()).unwrap();
+    let insights = insights_from_calls(
+        &calls,
+        range,
+        None,
+        &NO_SENTIMENT,
+        &InsightOptions::default(),
+    )
+    .unwrap();
     let billing = insights
         .iter()
         .find(|i| i.category == "escalation_rate")
@@ -195,7 +220,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(&calls, range, None, &strict)
+        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &strict)
             .unwrap()
             .is_empty()
     );
@@ -204,7 +229,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(&calls, range, None, &large_segments_only)
+        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &large_segments_only)
             .unwrap()
             .is_empty()
     );
@@ -213,7 +238,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert_eq!(
-        insights_from_calls(&calls, range, None, &one)
+        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &one)
             .unwrap()
             .len(),
         1
@@ -242,7 +267,7 @@ fn bad_options_are_refused() {
         },
     ] {
         assert!(matches!(
-            insights_from_calls(&[], range, None, &options),
+            insights_from_calls(&[], range, None, &NO_SENTIMENT, &options),
             Err(Error::InvalidArgument(_))
         ));
     }
@@ -251,7 +276,7 @@ fn bad_options_are_refused() {
     let partial: InsightOptions = serde_json::from_str(r#"{"max_insights": 3}"#).unwrap();
     assert_eq!(partial.min_calls, 30);
     assert!(
-        insights_from_calls(&[], range, None, &InsightOptions::default())
+        insights_from_calls(&[], range, None, &NO_SENTIMENT, &InsightOptions::default())
             .unwrap()
             .is_empty()
     );
@@ -313,4 +338,155 @@ fn tests_agree_with_reference_values() {
         q.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
         "{q:?}"
     );
+}
+
+/// Customer sentiment per call: `score_of(queue)` plus noise of ±0.1, for every call.
+fn sentiments_of(calls: &[Call], seed: u64, score_of: impl Fn(&str) -> f64) -> CallSentiments {
+    let mut draws = Draws(seed);
+    let mut sentiments = CallSentiments::default();
+    for call in calls {
+        let queue = call.queue.as_deref().unwrap_or_default();
+        sentiments.insert(
+            call.id.as_str(),
+            score_of(queue) + 0.2 * (draws.uniform() - 0.5),
+        );
+    }
+    sentiments
+}
+
+#[test]
+fn customer_sentiment_is_compared_on_its_scale() {
+    let (before, range) = (week_from(2), week_from(9));
+    let previous = week(before.start, 11, |_| PLAIN);
+    let calls = week(range.start, 12, |_| PLAIN);
+    // Billing's customers turn negative this week; the others' stay.
+    let mut sentiments = sentiments_of(&previous, 13, |_| 0.05);
+    sentiments.extend(sentiments_of(&calls, 14, |queue| {
+        if queue == "billing" { -0.3 } else { 0.05 }
+    }));
+    let insights = insights_from_calls(
+        &calls,
+        range,
+        Some((before, &previous)),
+        &sentiments,
+        &InsightOptions::default(),
+    )
+    .unwrap();
+    let about = |kind: InsightKind, queue: Option<&str>| {
+        insights
+            .iter()
+            .find(|i| {
+                i.category == "customer_sentiment"
+                    && i.kind == kind
+                    && i.segment.as_ref().map(|s| s.value.as_str()) == queue
+            })
+            .cloned()
+    };
+
+    let billing = about(InsightKind::SegmentOutlier, Some("billing"))
+        .unwrap_or_else(|| panic!("{insights:#?}"));
+    assert!(
+        billing
+            .title
+            .starts_with("Queue billing: customer sentiment -0.3"),
+        "{}",
+        billing.title
+    );
+    assert!(
+        billing.title.ends_with("lower than elsewhere (+0.05)"),
+        "{}",
+        billing.title
+    );
+    // The difference on the scale (about 0.35), weighed by billing's third of the calls.
+    let difference = billing.evidence["reference"] - billing.evidence["value"];
+    assert!((difference - 0.35).abs() < 0.03, "{billing:?}");
+    assert!(
+        (billing.impact - difference / 3.0).abs() < 0.02,
+        "{billing:?}"
+    );
+    // A reference near 0 makes no relative change.
+    assert!(!billing.evidence.contains_key("relative_change"));
+
+    let period = about(InsightKind::PeriodChange, None).unwrap_or_else(|| panic!("{insights:#?}"));
+    assert!(
+        period
+            .title
+            .starts_with("Customer sentiment fell from +0.05 to -0.0"),
+        "{}",
+        period.title
+    );
+    // A queue 0.05 below the rest is significant with 280 calls against 560, but under the
+    // `min_relative_change` of 0.1 on the scale.
+    let dip = sentiments_of(&calls, 15, |queue| if queue == "tech" { 0.0 } else { 0.05 });
+    let small = insights_from_calls(&calls, range, None, &dip, &InsightOptions::default()).unwrap();
+    assert!(
+        small.iter().all(|i| i.category != "customer_sentiment"),
+        "{small:#?}"
+    );
+    let tiny_change_counts = InsightOptions {
+        min_relative_change: 0.01,
+        ..InsightOptions::default()
+    };
+    let reported = insights_from_calls(&calls, range, None, &dip, &tiny_change_counts).unwrap();
+    assert!(
+        reported.iter().any(|i| i.category == "customer_sentiment"
+            && i.segment.as_ref().is_some_and(|s| s.value == "tech")),
+        "{reported:#?}"
+    );
+    // Without sentiments, no customer sentiment insight.
+    let without = insights_from_calls(
+        &calls,
+        range,
+        Some((before, &previous)),
+        &NO_SENTIMENT,
+        &InsightOptions::default(),
+    )
+    .unwrap();
+    assert!(without.iter().all(|i| i.category != "customer_sentiment"));
+}
+
+#[test]
+fn a_calls_sentiment_is_its_customers_words_weighed() {
+    let utterance = |call: &str, seq: u32, speaker: Speaker, text: &str| Utterance {
+        tenant: "t".into(),
+        call_id: call.into(),
+        seq,
+        speaker,
+        text: text.into(),
+        start_ms: u64::from(seq) * 1_000,
+        end_ms: u64::from(seq) * 1_000 + 900,
+        voice: None,
+    };
+    let complaint = "This is terrible, I have been on hold for an hour and I want to cancel";
+    let utterances = [
+        utterance(
+            "c1",
+            0,
+            Speaker::Agent,
+            "I am so happy to help, wonderful to hear from you",
+        ),
+        utterance("c1", 1, Speaker::Customer, complaint),
+        utterance("c1", 2, Speaker::Customer, "ok thanks"),
+        utterance("c1", 3, Speaker::Customer, "   "),
+        utterance("c2", 0, Speaker::Bot, "Great, thank you!"),
+    ];
+    let analyzer = HybridSentimentAnalyzer::new().unwrap();
+    let sentiments = CallSentiments::score(&utterances, &analyzer);
+    let score = |text: &str| analyzer.analyze(text).unwrap();
+    let (complained, thanked) = (score(complaint), score("ok thanks"));
+    let expected = aggregate([
+        (&complained, text_weight(complaint)),
+        (&thanked, text_weight("ok thanks")),
+    ])
+    .unwrap()
+    .score;
+    assert_eq!(sentiments.get("c1"), Some(expected));
+    assert!(
+        expected < 0.0,
+        "the long complaint outweighs the thanks: {expected}"
+    );
+    // The blank utterance is refused by the analyzer and left out; a call where only the bot
+    // or the agent spoke has no customer sentiment.
+    assert_eq!(sentiments.get("c2"), None);
+    assert_eq!(sentiments.len(), 1);
 }
