@@ -1442,18 +1442,21 @@ export declare class JourneyTracker {
 export declare class LiveInsights {
   /**
    * A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
-   * `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`, `segment_by`).
+   * `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`,
+   * `min_sentiment_change`, `segment_by`).
    * Throws with code `InvalidArgument` for an option out of range or unknown.
    */
   constructor(options?: Record<string, unknown> | null)
   /**
-   * Adds an ended call (a call record, with or without `type: 'call'`) and returns the
-   * insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
-   * `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
-   * with code `InvalidArgument` for a call that has not ended, ended before its tenant's
-   * baseline, or ends more than a day from now; such a call changes nothing.
+   * Adds an ended call (a call record, with or without `type: 'call'`), and its customer
+   * sentiment in [-1, 1] if known (watched like the other metrics), and returns the insights
+   * it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`, `at`,
+   * `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws with
+   * code `InvalidArgument` for a call that has not ended, ended before its tenant's
+   * baseline, or ends more than a day from now, or a sentiment outside [-1, 1]; such a call
+   * changes nothing.
    */
-  observe(call: Call | (Call & { type: 'call' })): Array<Record<string, unknown>>
+  observe(call: Call | (Call & { type: 'call' }), customerSentiment?: number | undefined | null): Array<Record<string, unknown>>
   /**
    * Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
    * clears: those whose window or baseline has thinned under half of `min_calls`, or whose
@@ -1801,9 +1804,10 @@ export declare function gammaGammaExpectedSpend(params: GammaGammaParams, custom
  * Insights for a tenant's calls of `[start, end)`, highest impact first (`kind`, `category`,
  * `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and agents that
  * differ from the rest and, with both ends given, changes against the period of equal length
- * before. `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
- * `min_relative_change`, `max_insights`, `segment_by`); an unknown field or a value out of range
- * rejects with code `InvalidArgument`.
+ * before; the metrics include each call's customer sentiment, scored from its utterances.
+ * `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
+ * `min_relative_change`, `min_sentiment_change`, `max_insights`, `segment_by`); an unknown
+ * field or a value out of range rejects with code `InvalidArgument`.
  */
 export declare function generateInsights(store: Store, tenant: string, start?: TimeBound, end?: TimeBound, options?: Record<string, unknown> | null): Promise<Array<Record<string, unknown>>>
 

@@ -144,6 +144,24 @@ test('live insights raise a shift in the last hour', () => {
   assert.deepEqual(liveStream().flatMap((call) => steady.observe(call)), [])
 })
 
+test('live insights watch customer sentiment when given', () => {
+  const live = new aa.LiveInsights()
+  const incident = 24 * 60 + 30
+  const events = liveStream().flatMap((call, i) => {
+    const billingTurns = call.queue === 'billing' && i / 2 >= incident
+    const sentiment = (billingTurns ? -0.3 : 0.05) + (((i * 37) % 21) - 10) / 100
+    return live.observe(call, sentiment)
+  })
+  const sentiment = events.filter((e) => e.category === 'customer_sentiment')
+  assert.ok(sentiment.length > 0, JSON.stringify(events.map((e) => e.title)))
+  assert.equal(sentiment[0].state, 'raised')
+  assert.deepEqual(sentiment[0].segment, { dimension: 'queue', value: 'billing' })
+  assert.ok(sentiment[0].title.startsWith('Queue billing: customer sentiment down in the last hour'))
+  assert.equal(sentiment[0].evidence.relative_change, undefined)
+  assert.ok(sentiment.every((e) => e.segment?.value !== 'tech'))
+  expectSyncCode(() => live.observe(liveStream(null, 1)[0], 2), 'InvalidArgument', /customer sentiment/)
+})
+
 test('live insights refuse calls they cannot count', () => {
   const live = new aa.LiveInsights({ window_minutes: 30 })
   const { ended_at, ...open } = liveStream(null, 1)[0]

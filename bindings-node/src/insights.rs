@@ -21,9 +21,10 @@ use crate::{errors, promise};
 /// Insights for a tenant's calls of `[start, end)`, highest impact first (`kind`, `category`,
 /// `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and agents that
 /// differ from the rest and, with both ends given, changes against the period of equal length
-/// before. `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
-/// `min_relative_change`, `max_insights`, `segment_by`); an unknown field or a value out of range
-/// rejects with code `InvalidArgument`.
+/// before; the metrics include each call's customer sentiment, scored from its utterances.
+/// `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
+/// `min_relative_change`, `min_sentiment_change`, `max_insights`, `segment_by`); an unknown
+/// field or a value out of range rejects with code `InvalidArgument`.
 #[napi(
     catch_unwind,
     ts_return_type = "Promise<Array<Record<string, unknown>>>"
@@ -57,7 +58,8 @@ pub struct LiveInsights {
 #[napi]
 impl LiveInsights {
     /// A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
-    /// `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`, `segment_by`).
+    /// `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`,
+    /// `min_sentiment_change`, `segment_by`).
     /// Throws with code `InvalidArgument` for an option out of range or unknown.
     #[napi(constructor, catch_unwind)]
     pub fn new(
@@ -72,16 +74,19 @@ impl LiveInsights {
         })
     }
 
-    /// Adds an ended call (a call record, with or without `type: 'call'`) and returns the
-    /// insights it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`,
-    /// `at`, `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws
-    /// with code `InvalidArgument` for a call that has not ended, ended before its tenant's
-    /// baseline, or ends more than a day from now; such a call changes nothing.
+    /// Adds an ended call (a call record, with or without `type: 'call'`), and its customer
+    /// sentiment in [-1, 1] if known (watched like the other metrics), and returns the insights
+    /// it raised or cleared, usually none: `state` (`raised` or `cleared`), `tenant`, `at`,
+    /// `window`, `baseline` and the insight's fields (`kind` is `live_change`). Throws with
+    /// code `InvalidArgument` for a call that has not ended, ended before its tenant's
+    /// baseline, or ends more than a day from now, or a sentiment outside [-1, 1]; such a call
+    /// changes nothing.
     #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
     pub fn observe(
         &self,
         env: &Env,
         #[napi(ts_arg_type = "Call | (Call & { type: 'call' })")] call: Unknown,
+        customer_sentiment: Option<f64>,
     ) -> napi::Result<Value> {
         convert::object_json("call", call)?
             .and_then(Call::from_json)
@@ -89,7 +94,7 @@ impl LiveInsights {
                 self.detector
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .observe(&call)
+                    .observe_with_sentiment(&call, customer_sentiment)
             })
             .and_then(|events| Ok(serde_json::to_value(events)?))
             .map_err(|e| errors::to_napi(env, &e))

@@ -64,21 +64,24 @@ impl PyLiveInsights {
         })
     }
 
-    /// Adds an ended call (a call record dict, with or without `"type": "call"`) and returns the insights it raised or cleared,
+    /// Adds an ended call (a call record dict, with or without `"type": "call"`), and its
+    /// customer sentiment in [-1, 1] if known, and returns the insights it raised or cleared,
     /// as dicts (`state`, `tenant`, `at`, `window`, `baseline` and the insight's fields). A call
-    /// that has not ended or ended before its tenant's baseline raises `InvalidArgumentError`
-    /// and changes nothing.
+    /// that has not ended or ended before its tenant's baseline, or a sentiment outside
+    /// [-1, 1], raises `InvalidArgumentError` and changes nothing.
+    #[pyo3(signature = (call, customer_sentiment=None))]
     fn observe<'py>(
         &self,
         py: Python<'py>,
         call: &Bound<'py, PyAny>,
+        customer_sentiment: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let call = Call::from_json(dict_to_json("call", call)?).map_err(to_py_err)?;
         let events = self
             .detector
             .lock_py_attached(py)
             .unwrap_or_else(PoisonError::into_inner)
-            .observe(&call)
+            .observe_with_sentiment(&call, customer_sentiment)
             .map_err(to_py_err)?;
         to_py(py, &events)
     }

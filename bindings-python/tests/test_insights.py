@@ -145,6 +145,25 @@ def test_live_insights_raise_a_shift_in_the_last_hour():
     assert [e for call in live_stream() for e in steady.observe(call)] == []
 
 
+def test_live_insights_watch_customer_sentiment_when_given():
+    live = aa.LiveInsights()
+    incident = 24 * 60 + 30
+    events = []
+    for i, call in enumerate(live_stream()):
+        billing_turns = call["queue"] == "billing" and i / 2 >= incident
+        sentiment = (-0.3 if billing_turns else 0.05) + ((i * 37) % 21 - 10) / 100
+        events += live.observe(call, customer_sentiment=sentiment)
+    sentiment_events = [e for e in events if e["category"] == "customer_sentiment"]
+    assert sentiment_events, [e["title"] for e in events]
+    first = sentiment_events[0]
+    assert first["state"] == "raised" and first["segment"] == {"dimension": "queue", "value": "billing"}
+    assert first["title"].startswith("Queue billing: customer sentiment down in the last hour")
+    assert "relative_change" not in first["evidence"]
+    assert all(e.get("segment", {}).get("value") != "tech" for e in sentiment_events)
+    with pytest.raises(aa.InvalidArgumentError, match="customer sentiment"):
+        live.observe(live_stream(minutes=1)[0], customer_sentiment=2.0)
+
+
 def test_live_insights_refuse_calls_they_cannot_count():
     live = aa.LiveInsights({"window_minutes": 30})
     call = live_stream(minutes=1)[0]

@@ -1,8 +1,8 @@
 //! [`LiveInsights`]: insight detection over a stream of ended calls.
 //!
 //! Each ended call is added to the per-tenant rate and mean metrics of `docs/insights.md`
-//! (escalation, transfer, resolution and abandonment rates, handle time, satisfaction), overall
-//! and per segment, in time buckets. After each call, the metrics it touched are compared over
+//! (escalation, transfer, resolution and abandonment rates, handle time, satisfaction, and
+//! customer sentiment when the host passes it), overall and per segment, in time buckets. After each call, the metrics it touched are compared over
 //! the latest window (an hour by default) against the baseline just before it (the 24 hours
 //! before): a likelihood-ratio test for rates, Welch's t-test for means. A metric that turns
 //! significant raises one insight; it is cleared when the difference is gone or too few calls
@@ -14,13 +14,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::statistical::{
-    Finding, Metric, Sample, Unit, capitalized, difference_size, relative_change, test_summary,
-    welch_test,
+    Finding, Metric, Sample, Unit, capitalized, difference_size, large_enough, non_negative,
+    test_summary, welch_test,
 };
 use super::{Insight, InsightKind, Segment, SegmentDimension};
 use crate::forecast::normal_cdf;
 use crate::model::{Call, TimeRange};
 use crate::{Error, Result};
+
+/// The metrics watched: [`Metric::ALL`].
+const METRICS: usize = Metric::ALL.len();
 
 /// Most buckets a series keeps (window and baseline together): 30 days of 5-minute buckets.
 const MAX_BUCKETS: u32 = 8_640;
@@ -41,18 +44,22 @@ pub struct LiveInsightOptions {
     /// A difference is raised when its two-sided p-value is below this. It is small because
     /// every call tests again: see `docs/insights.md` for the false alarms it gives.
     pub raise_p_value: f64,
-    /// A raised difference is cleared when its p-value rises above this, its relative change
-    /// falls under `min_relative_change`, or the window holds fewer than half of `min_calls`.
+    /// A raised difference is cleared when its p-value rises above this, its change falls
+    /// under `min_relative_change` (`min_sentiment_change`), or the window holds fewer than
+    /// half of `min_calls`.
     pub clear_p_value: f64,
     /// Smallest relative difference worth raising (0.25: 25% above or below the baseline).
     pub min_relative_change: f64,
+    /// Smallest difference of customer sentiment worth raising, on its scale [-1, 1].
+    pub min_sentiment_change: f64,
     /// The dimensions whose segments are watched besides the tenant's calls overall.
     pub segment_by: Vec<SegmentDimension>,
 }
 
 impl Default for LiveInsightOptions {
     /// A 60-minute window against the 24 hours before, 5-minute buckets, 30 calls a side,
-    /// raised at p < 0.0001 and a 25% change, cleared at p > 0.05; segments by queue and channel.
+    /// raised at p < 0.0001 and a 25% change (0.1 for customer sentiment), cleared at p > 0.05;
+    /// segments by queue and channel.
     fn default() -> Self {
         Self {
             window_minutes: 60,
@@ -62,6 +69,7 @@ impl Default for LiveInsightOptions {
             raise_p_value: 0.0001,
             clear_p_value: 0.05,
             min_relative_change: 0.25,
+            min_sentiment_change: 0.1,
             segment_by: vec![SegmentDimension::Queue, SegmentDimension::Channel],
         }
     }
@@ -111,13 +119,8 @@ impl LiveInsightOptions {
                 "clear_p_value must be in [raise_p_value, 1), got {clear}"
             ));
         }
-        if !(self.min_relative_change.is_finite() && self.min_relative_change >= 0.0) {
-            return invalid(format!(
-                "min_relative_change must be a non-negative number, got {}",
-                self.min_relative_change
-            ));
-        }
-        Ok(())
+        non_negative("min_relative_change", self.min_relative_change)?;
+        non_negative("min_sentiment_change", self.min_sentiment_change)
     }
 }
 
@@ -257,11 +260,11 @@ impl TenantSeries {
 struct Series {
     /// The bucket each slot holds; a slot whose bucket has left the ring counts as empty.
     buckets: Vec<i64>,
-    samples: Vec<[Sample; 6]>,
+    samples: Vec<[Sample; METRICS]>,
     /// Per slot and metric: the bucket was in a raised window, and is left out of baselines,
     /// so that an incident does not make the hours after it look unusual.
-    excluded: Vec<[bool; 6]>,
-    raised: [bool; 6],
+    excluded: Vec<[bool; METRICS]>,
+    raised: [bool; METRICS],
 }
 
 /// A series' window and baseline samples of one metric.
@@ -306,6 +309,24 @@ impl LiveInsights {
     /// tenant's latest call, or ends more than a day after the system clock's now (a wrong clock
     /// would otherwise refuse every later call of its tenant as late).
     pub fn observe(&mut self, call: &Call) -> Result<Vec<LiveInsight>> {
+        self.observe_with_sentiment(call, None)
+    }
+
+    /// [`Self::observe`], with the call's customer sentiment in [-1, 1] (the score
+    /// [`super::CallSentiments::score`] gives its customer utterances), which is then watched
+    /// like the other metrics; `None` leaves the call out of that metric. A sentiment outside
+    /// [-1, 1] (or NaN) is refused too.
+    pub fn observe_with_sentiment(
+        &mut self,
+        call: &Call,
+        customer_sentiment: Option<f64>,
+    ) -> Result<Vec<LiveInsight>> {
+        if let Some(score) = customer_sentiment.filter(|s| !(-1.0..=1.0).contains(s)) {
+            return Err(Error::InvalidArgument(format!(
+                "call {}: customer sentiment {score} is not a score in [-1, 1]",
+                call.id
+            )));
+        }
         let Some(ended) = call.ended_at else {
             return Err(Error::InvalidArgument(format!(
                 "call {} has not ended: live insights count ended calls",
@@ -350,7 +371,10 @@ impl LiveInsights {
         let mut events = Vec::new();
         windows.advance(&call.tenant, tenant, bucket, ended, &mut events);
 
-        let values = Metric::OF_CALLS.map(|metric| metric.of_call(call));
+        let values = Metric::ALL.map(|metric| match metric {
+            Metric::CustomerSentiment => customer_sentiment,
+            _ => metric.of_call(call),
+        });
         // All calls first: the segments' reach is a share of its window.
         let segments = windows
             .options
@@ -358,7 +382,7 @@ impl LiveInsights {
             .iter()
             .filter_map(|&dimension| dimension.of(call).map(|value| Some((dimension, value))));
         let newest = tenant.newest;
-        let mut overall_window = [0.0; 6];
+        let mut overall_window = [0.0; METRICS];
         for key in std::iter::once(None).chain(segments) {
             let series = tenant.series_mut(key, total as usize);
             series.add(bucket, total, &values);
@@ -486,9 +510,13 @@ impl Windows {
             raised.then_some(LiveInsightState::Cleared)
         } else {
             let (window, baseline) = (comparison.window.mean(), comparison.baseline.mean());
-            let p_value = test(Metric::OF_CALLS[index], comparison).map_or(1.0, |(_, p)| p);
-            let large = relative_change(window, baseline)
-                .is_none_or(|change| change.abs() >= options.min_relative_change);
+            let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
+            let large = large_enough(
+                Metric::ALL[index].unit(),
+                window,
+                baseline,
+                (options.min_relative_change, options.min_sentiment_change),
+            );
             if !raised && fewest >= min && large && p_value < options.raise_p_value {
                 Some(LiveInsightState::Raised)
             } else if raised && (!large || p_value > options.clear_p_value) {
@@ -534,7 +562,7 @@ impl Windows {
                 start: self.bucket_start(newest - self.total_buckets + 1),
                 end: window_start,
             },
-            insight: self.insight(Metric::OF_CALLS[index], segment_of(key), comparison, reach),
+            insight: self.insight(Metric::ALL[index], segment_of(key), comparison, reach),
         }
     }
 
@@ -624,9 +652,9 @@ impl Series {
     fn new(total: usize) -> Self {
         Self {
             buckets: vec![i64::MIN; total],
-            samples: vec![[Sample::default(); 6]; total],
-            excluded: vec![[false; 6]; total],
-            raised: [false; 6],
+            samples: vec![[Sample::default(); METRICS]; total],
+            excluded: vec![[false; METRICS]; total],
+            raised: [false; METRICS],
         }
     }
 
@@ -635,11 +663,11 @@ impl Series {
     }
 
     /// Adds the call's metric values to its bucket.
-    fn add(&mut self, bucket: i64, total: i64, values: &[Option<f64>; 6]) {
+    fn add(&mut self, bucket: i64, total: i64, values: &[Option<f64>; METRICS]) {
         let slot = Self::slot(bucket, total);
         if self.buckets[slot] != bucket {
             self.buckets[slot] = bucket;
-            self.samples[slot] = [Sample::default(); 6];
+            self.samples[slot] = [Sample::default(); METRICS];
             self.excluded[slot] = self.raised;
         }
         for (sample, value) in self.samples[slot].iter_mut().zip(values) {
@@ -662,8 +690,8 @@ impl Series {
 
     /// Every metric's samples over the `window` buckets ending at `newest` and the baseline
     /// before them, up to `total` buckets in all, in one pass over the ring.
-    fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; 6] {
-        let mut comparisons = [Comparison::default(); 6];
+    fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; METRICS] {
+        let mut comparisons = [Comparison::default(); METRICS];
         for ((&bucket, samples), excluded) in
             self.buckets.iter().zip(&self.samples).zip(&self.excluded)
         {

@@ -62,6 +62,9 @@ pub struct InsightOptions {
     /// Smallest relative difference worth reporting (0.1: 10% above or below the reference);
     /// large tenants make tiny differences significant.
     pub min_relative_change: f64,
+    /// Smallest difference of customer sentiment worth reporting, on its scale [-1, 1] (its
+    /// reference is often near 0, where a relative difference means little).
+    pub min_sentiment_change: f64,
     /// Most insights returned, highest impact first.
     pub max_insights: usize,
     /// The dimensions whose segments are compared with the rest.
@@ -69,13 +72,14 @@ pub struct InsightOptions {
 }
 
 impl Default for InsightOptions {
-    /// 5% false discovery rate, 30 calls a side, 10% relative change, 20 insights, segments by
-    /// queue, channel and agent.
+    /// 5% false discovery rate, 30 calls a side, 10% relative change (0.1 on the scale for
+    /// customer sentiment), 20 insights, segments by queue, channel and agent.
     fn default() -> Self {
         Self {
             false_discovery_rate: 0.05,
             min_calls: 30,
             min_relative_change: 0.1,
+            min_sentiment_change: 0.1,
             max_insights: 20,
             segment_by: vec![
                 SegmentDimension::Queue,
@@ -101,13 +105,19 @@ impl InsightOptions {
                 self.min_calls
             )));
         }
-        if !(self.min_relative_change.is_finite() && self.min_relative_change >= 0.0) {
-            return Err(Error::InvalidArgument(format!(
-                "min_relative_change must be a non-negative number, got {}",
-                self.min_relative_change
-            )));
-        }
+        non_negative("min_relative_change", self.min_relative_change)?;
+        non_negative("min_sentiment_change", self.min_sentiment_change)
+    }
+}
+
+/// Refuses a threshold that is not a finite non-negative number.
+pub(super) fn non_negative(name: &str, value: f64) -> Result<()> {
+    if value.is_finite() && value >= 0.0 {
         Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{name} must be a non-negative number, got {value}"
+        )))
     }
 }
 
@@ -153,9 +163,10 @@ impl InsightGenerator for StatisticalInsights {
     }
 }
 
-/// Each call's customer sentiment, by call id: the [`text_weight`]-weighted mean score of its
-/// customer's utterances ([`aggregate`]), as the report and the analytics tables compute it.
-/// Calls whose customer said nothing that was scored have none.
+/// Each call's customer sentiment, by call id (the calls of one tenant: ids are unique within
+/// a tenant): the [`text_weight`]-weighted mean score of its customer's utterances
+/// ([`aggregate`]), as the report and the analytics tables compute it. Calls whose customer
+/// said nothing that was scored have none.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallSentiments(HashMap<String, f64>);
 
@@ -282,9 +293,12 @@ pub fn insights_from_calls(
         .zip(q_values)
         .filter(|(finding, q)| {
             *q <= options.false_discovery_rate
-                && finding
-                    .filtered_change()
-                    .is_none_or(|change| change.abs() >= options.min_relative_change)
+                && large_enough(
+                    finding.unit,
+                    finding.value,
+                    finding.reference,
+                    (options.min_relative_change, options.min_sentiment_change),
+                )
         })
         .map(|(finding, q)| finding.into_insight(q))
         .collect();
@@ -310,16 +324,6 @@ pub(super) enum Metric {
 }
 
 impl Metric {
-    /// The metrics the call record alone gives (every one but customer sentiment).
-    pub(super) const OF_CALLS: [Metric; 6] = [
-        Metric::Escalation,
-        Metric::Transfer,
-        Metric::Resolution,
-        Metric::Abandonment,
-        Metric::HandleTime,
-        Metric::Satisfaction,
-    ];
-
     /// Every metric.
     pub(super) const ALL: [Metric; 7] = [
         Metric::Escalation,
@@ -362,8 +366,8 @@ impl Metric {
         }
     }
 
-    /// The call's value from its record alone, for the metrics of [`Metric::OF_CALLS`]
-    /// (`None` for customer sentiment, which needs the call's utterances).
+    /// The call's value from its record alone (`None` for customer sentiment, which needs the
+    /// call's utterances).
     pub(super) fn of_call(self, call: &Call) -> Option<f64> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         match self {
@@ -517,15 +521,6 @@ impl Finding {
         relative_change(self.value, self.reference)
     }
 
-    /// The change that `min_relative_change` judges: [`Self::relative_change`], or for
-    /// sentiment the difference itself, relative to the scale's half-range (1).
-    fn filtered_change(&self) -> Option<f64> {
-        if self.unit == Unit::Sentiment {
-            return Some(self.value - self.reference);
-        }
-        self.relative_change()
-    }
-
     /// The numbers behind the finding: `value`, `reference`, `calls`, `reference_calls`,
     /// `statistic`, `p_value` and, unless the reference is 0, `relative_change`.
     pub(super) fn evidence(&self) -> BTreeMap<String, f64> {
@@ -628,13 +623,28 @@ impl Unit {
 }
 
 /// The size of a difference, for its impact: absolute for rates (a share of calls) and for
-/// sentiment (relative to the half-range of its scale [-1, 1], as the `min_relative_change`
-/// filter judges it), relative to the reference for other means.
+/// sentiment (on its scale [-1, 1], as `min_sentiment_change` judges it), relative to the
+/// reference for other means.
 pub(super) fn difference_size(unit: Unit, value: f64, reference: f64) -> f64 {
     match unit {
         Unit::Rate | Unit::Sentiment => (value - reference).abs(),
         _ => (value - reference).abs() / reference.abs().max(f64::MIN_POSITIVE),
     }
+}
+
+/// Whether `value` differs from `reference` enough to report, given the smallest
+/// `(relative change, sentiment change)`: sentiment by its difference on the scale, other
+/// metrics relative to the reference (any difference from a reference of 0 is enough).
+pub(super) fn large_enough(
+    unit: Unit,
+    value: f64,
+    reference: f64,
+    (min_relative, min_sentiment): (f64, f64),
+) -> bool {
+    if unit == Unit::Sentiment {
+        return (value - reference).abs() >= min_sentiment;
+    }
+    relative_change(value, reference).is_none_or(|change| change.abs() >= min_relative)
 }
 
 /// The relative difference of `value` from `reference`; `None` when the reference is 0 (any

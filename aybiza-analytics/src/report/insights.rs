@@ -59,7 +59,7 @@ impl InsightsSection {
             start: week.start,
             end: week.end,
             insights,
-            live: LiveTimeline::replay(calls)?,
+            live: LiveTimeline::replay(calls, sentiments)?,
         }))
     }
 
@@ -126,8 +126,9 @@ pub struct LiveEpisode {
 }
 
 impl LiveTimeline {
-    /// Replays the ended `calls` in the order they ended; `None` without ended calls.
-    pub fn replay(calls: &[Call]) -> Result<Option<Self>> {
+    /// Replays the ended `calls`, with their customers' `sentiments`, in the order they ended;
+    /// `None` without ended calls.
+    pub fn replay(calls: &[Call], sentiments: &CallSentiments) -> Result<Option<Self>> {
         let mut ended: Vec<&Call> = calls.iter().filter(|c| c.ended_at.is_some()).collect();
         ended.sort_by(|a, b| (a.ended_at, &a.id).cmp(&(b.ended_at, &b.id)));
         let (Some(first), Some(last)) = (
@@ -140,7 +141,7 @@ impl LiveTimeline {
         let mut episodes: Vec<LiveEpisode> = Vec::new();
         let mut open: HashMap<(Option<Segment>, String), usize> = HashMap::new();
         for call in ended {
-            for event in detector.observe(call)? {
+            for event in detector.observe_with_sentiment(call, sentiments.get(&call.id))? {
                 let key = (
                     event.insight.segment.clone(),
                     event.insight.category.clone(),
@@ -361,7 +362,9 @@ mod tests {
     #[test]
     fn the_live_insights_of_planted_incidents_are_on_a_timeline() {
         let calls = simulated_calls(10, 500, 2);
-        let timeline = LiveTimeline::replay(&calls).unwrap().unwrap();
+        let timeline = LiveTimeline::replay(&calls, &CallSentiments::default())
+            .unwrap()
+            .unwrap();
         assert!(
             !timeline.episodes.is_empty(),
             "the planted incidents raise insights"
@@ -385,6 +388,9 @@ mod tests {
         assert!(html.contains("<h3>Live insights</h3>") && html.contains("<figure"));
         assert!(html.contains(&escape(&timeline.episodes[0].title)));
         assert!(!html.contains("<script"));
-        assert_eq!(LiveTimeline::replay(&[]).unwrap(), None);
+        assert_eq!(
+            LiveTimeline::replay(&[], &CallSentiments::default()).unwrap(),
+            None
+        );
     }
 }

@@ -644,8 +644,9 @@ def generate_insights(
     """Statistical insights for a tenant's calls of ``[start, end)``, highest impact first: queues,
     channels and agents that differ from the rest and, with both ends given, changes against the
     period of equal length before. Each has ``kind``, ``category``, ``segment``, ``title``,
-    ``description``, ``impact`` and ``evidence``. ``options``: ``false_discovery_rate``,
-    ``min_calls``, ``min_relative_change``, ``max_insights``, ``segment_by``.
+    ``description``, ``impact`` and ``evidence``. The metrics include each call's customer
+    sentiment, scored from its utterances. ``options``: ``false_discovery_rate``, ``min_calls``,
+    ``min_relative_change``, ``min_sentiment_change``, ``max_insights``, ``segment_by``.
 
     Raises:
         InvalidArgumentError: an empty tenant or an option out of range or unknown.
@@ -654,29 +655,33 @@ def generate_insights(
 @final
 class LiveInsights:
     """Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
-    transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
-    differs from the 24 hours before, overall and per queue and channel.
+    transfer, resolution and abandonment rates, handle time, satisfaction, and customer
+    sentiment when given) whose last hour differs from the 24 hours before, overall and per
+    queue and channel.
 
     ``options`` (``LiveInsightOptions``): ``window_minutes`` (60), ``baseline_hours`` (24),
     ``bucket_minutes`` (5), ``min_calls`` (30), ``raise_p_value`` (0.0001), ``clear_p_value``
-    (0.05), ``min_relative_change`` (0.25), ``segment_by`` (``["queue", "channel"]``).
+    (0.05), ``min_relative_change`` (0.25), ``min_sentiment_change`` (0.1), ``segment_by``
+    (``["queue", "channel"]``).
 
     Raises:
         InvalidArgumentError: an option out of range or unknown.
     """
 
     def __new__(cls, options: dict[str, Any] | None = None) -> LiveInsights: ...
-    def observe(self, call: dict[str, Any]) -> list[dict[str, Any]]:
+    def observe(self, call: dict[str, Any], customer_sentiment: float | None = None) -> list[dict[str, Any]]:
         """Adds an ended call (a call record dict, as :meth:`Store.calls` returns it, with or
         without ``"type": "call"``) and returns the insights it raised or
         cleared (usually none): ``state`` (``raised`` or ``cleared``), ``tenant``, ``at``,
         ``window``, ``baseline`` and the insight's ``kind`` (``live_change``), ``category``,
         ``segment``, ``title``, ``description``, ``impact``, ``evidence``.
+        ``customer_sentiment``, the call's customer sentiment in [-1, 1] (the word-weighted
+        mean score of the customer's utterances), is watched like the other metrics.
 
         Raises:
             InvalidArgumentError: the call is not a call record, has not ended, ended
                 before the baseline of its tenant's latest call, or ends more than a day
-                from now; it changes nothing.
+                from now, or the sentiment is outside [-1, 1]; it changes nothing.
         """
     def expire(self, now: TimeBound = None) -> list[dict[str, Any]]:
         """Moves every tenant's clock to ``now`` (``None`` for now) and returns the raised

@@ -1,12 +1,15 @@
-//! `aybiza live-insights`: replays stored calls, in the order they ended, through the live
-//! insight detector and prints what it raises and clears.
+//! `aybiza live-insights`: replays stored calls, in the order they ended, with their customers'
+//! sentiment, through the live insight detector and prints what it raises and clears.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aybiza_analytics::Result;
-use aybiza_analytics::insights::{LiveInsightOptions, LiveInsightState, LiveInsights};
+use aybiza_analytics::insights::{
+    CallSentiments, LiveInsightOptions, LiveInsightState, LiveInsights,
+};
+use aybiza_analytics::sentiment::HybridSentimentAnalyzer;
 
 use crate::time_args::TimeArgs;
 
@@ -47,9 +50,17 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         Some(tenant) => vec![tenant.clone()],
         None => store.tenant_ids().await?,
     };
+    let analyzer = HybridSentimentAnalyzer::new()?;
     let mut calls = Vec::new();
+    // Per tenant: call ids are unique within a tenant only.
+    let mut sentiments = std::collections::HashMap::new();
     for tenant in &tenants {
         calls.extend(store.calls(tenant, range).await?);
+        let utterances = store.utterances(tenant, range).await?;
+        sentiments.insert(
+            tenant.clone(),
+            CallSentiments::score(&utterances, &analyzer),
+        );
     }
     calls.retain(|call| call.ended_at.is_some());
     calls.sort_by(|a, b| (a.ended_at, &a.tenant, &a.id).cmp(&(b.ended_at, &b.tenant, &b.id)));
@@ -60,7 +71,10 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     };
     let (mut raised, mut cleared) = (0usize, 0usize);
     for call in &calls {
-        for event in detector.observe(call)? {
+        let sentiment = sentiments
+            .get(&call.tenant)
+            .and_then(|scores: &CallSentiments| scores.get(&call.id));
+        for event in detector.observe_with_sentiment(call, sentiment)? {
             match event.state {
                 LiveInsightState::Raised => raised += 1,
                 LiveInsightState::Cleared => cleared += 1,

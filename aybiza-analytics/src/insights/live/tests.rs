@@ -245,6 +245,13 @@ fn refused_calls_are_typed_errors_and_change_nothing() {
         let error = refused.observe(bad).unwrap_err();
         assert!(matches!(error, Error::InvalidArgument(_)), "{error}");
     }
+    let fine = call("t", "billing", (DAY + 60) as f64, false, 999_994);
+    for score in [f64::NAN, 1.5, -1.01, f64::INFINITY] {
+        let error = refused
+            .observe_with_sentiment(&fine, Some(score))
+            .unwrap_err();
+        assert!(error.to_string().contains("customer sentiment"), "{error}");
+    }
     assert!(
         refused
             .observe(&late)
@@ -282,6 +289,7 @@ fn options_outside_their_ranges_are_refused() {
         assert!(matches!(with(change), Err(Error::InvalidArgument(_))));
     }
     assert!(with(|o| o.min_relative_change = f64::NAN).is_err());
+    assert!(with(|o| o.min_sentiment_change = -0.1).is_err());
     assert!(with(|o| o.bucket_minutes = 15).is_ok());
     let unknown = serde_json::from_str::<LiveInsightOptions>(r#"{"window": 30}"#);
     assert!(unknown.is_err());
@@ -407,4 +415,72 @@ fn an_incident_longer_than_the_baseline_reports_no_nan() {
         );
         assert!(!insight.title.contains("NaN"), "{}", insight.title);
     }
+}
+
+#[test]
+fn a_queue_whose_customers_turn_negative_is_raised_and_cleared() {
+    // A day at +0.05 (give or take 0.1), then two hours of billing's customers at -0.3.
+    let incident = |m: f64| (DAY as f64 + 30.0..DAY as f64 + 150.0).contains(&m);
+    let calls = stream("t", DAY + 8 * 60, 17, |_, _| 0.04);
+    let mut draws = Draws(18);
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let mut events = Vec::new();
+    for call in &calls {
+        let minute = (call.ended_at.unwrap() - start()).num_milliseconds() as f64 / 60_000.0;
+        let billing = call.queue.as_deref() == Some("billing");
+        let mean = if billing && incident(minute) {
+            -0.3
+        } else {
+            0.05
+        };
+        let sentiment = mean + 0.2 * (draws.uniform() - 0.5);
+        events.extend(
+            detector
+                .observe_with_sentiment(call, Some(sentiment))
+                .unwrap(),
+        );
+    }
+    let about = |queue: &str| -> Vec<&LiveInsight> {
+        events
+            .iter()
+            .filter(|e| {
+                e.insight.category == "customer_sentiment"
+                    && e.insight.segment.as_ref().is_some_and(|s| s.value == queue)
+            })
+            .collect()
+    };
+    let billing = about("billing");
+    assert_eq!(
+        billing.len(),
+        2,
+        "raised once and cleared once: {billing:#?}"
+    );
+    let (up, down) = (billing[0], billing[1]);
+    assert_eq!(up.state, LiveInsightState::Raised);
+    let minutes_in = (up.at - start()).num_minutes() - DAY as i64 - 30;
+    assert!((0..30).contains(&minutes_in), "raised {minutes_in} min in");
+    assert!(
+        up.insight
+            .title
+            .starts_with("Queue billing: customer sentiment down in the last hour"),
+        "{}",
+        up.insight.title
+    );
+    let evidence = &up.insight.evidence;
+    assert!(
+        evidence["reference"] > 0.03 && evidence["value"] < -0.05,
+        "{evidence:?}"
+    );
+    assert!(!evidence.contains_key("relative_change"));
+    assert_eq!(down.state, LiveInsightState::Cleared);
+    assert!(down.at > start() + TimeDelta::minutes(DAY as i64 + 150));
+    // Tech's customers did not change; calls without a sentiment leave the metric alone.
+    assert!(about("tech").is_empty(), "{:#?}", about("tech"));
+    let mut without = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let plain = replay(&mut without, &calls);
+    assert!(
+        plain
+            .iter()
+            .all(|e| e.insight.category != "customer_sentiment")
+    );
 }

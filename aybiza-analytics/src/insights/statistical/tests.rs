@@ -265,6 +265,10 @@ fn bad_options_are_refused() {
             min_relative_change: -0.1,
             ..InsightOptions::default()
         },
+        InsightOptions {
+            min_sentiment_change: f64::INFINITY,
+            ..InsightOptions::default()
+        },
     ] {
         assert!(matches!(
             insights_from_calls(&[], range, None, &NO_SENTIMENT, &options),
@@ -416,7 +420,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
         period.title
     );
     // A queue 0.05 below the rest is significant with 280 calls against 560, but under the
-    // `min_relative_change` of 0.1 on the scale.
+    // `min_sentiment_change` of 0.1.
     let dip = sentiments_of(&calls, 15, |queue| if queue == "tech" { 0.0 } else { 0.05 });
     let small = insights_from_calls(&calls, range, None, &dip, &InsightOptions::default()).unwrap();
     assert!(
@@ -424,7 +428,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
         "{small:#?}"
     );
     let tiny_change_counts = InsightOptions {
-        min_relative_change: 0.01,
+        min_sentiment_change: 0.01,
         ..InsightOptions::default()
     };
     let reported = insights_from_calls(&calls, range, None, &dip, &tiny_change_counts).unwrap();
