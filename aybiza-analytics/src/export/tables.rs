@@ -17,7 +17,7 @@ use crate::patterns::live::call_end_ms;
 use crate::privacy::Redactor;
 use crate::sentiment::{
     HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, aggregate, customer_quarters,
-    text_weight,
+    customer_score, text_weight,
 };
 use crate::store::Store;
 use crate::{Error, Result};
@@ -462,11 +462,6 @@ fn analyze_call(call: &Call, transcript: &[(&Utterance, Option<&Sentiment>)]) ->
         .max()
         .unwrap_or(0)
         .max(call_end_ms(call, &[]));
-    let customer: Vec<(&Sentiment, f64)> = transcript
-        .iter()
-        .filter(|(u, _)| u.speaker == Speaker::Customer)
-        .filter_map(|(u, s)| s.map(|s| (s, text_weight(&u.text))))
-        .collect();
     CallAnalysis {
         utterances: transcript.len() as i64,
         customer_utterances: transcript
@@ -479,7 +474,7 @@ fn analyze_call(call: &Call, transcript: &[(&Utterance, Option<&Sentiment>)]) ->
                 .filter_map(|(u, s)| s.map(|s| (s, text_weight(&u.text)))),
         )
         .ok(),
-        customer_sentiment: aggregate(customer).ok().map(|s| s.score),
+        customer_sentiment: customer_score(transcript.iter().copied()),
         customer_quarters: customer_quarters(transcript.iter().copied(), end_ms),
     }
 }

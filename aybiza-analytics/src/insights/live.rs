@@ -2,9 +2,10 @@
 //!
 //! Each ended call is added to the per-tenant rate and mean metrics of `docs/insights.md`
 //! (escalation, transfer, resolution and abandonment rates, handle time, satisfaction, and
-//! customer sentiment when the host passes it), overall and per segment, in time buckets. After each call, the metrics it touched are compared over
-//! the latest window (an hour by default) against the baseline just before it (the 24 hours
-//! before): a likelihood-ratio test for rates, Welch's t-test for means. A metric that turns
+//! customer sentiment when the host passes it), overall and per segment, in time buckets.
+//! After each call, the metrics it touched are compared over the latest window (an hour by
+//! default) against the baseline just before it (the 24 hours before): a likelihood-ratio test
+//! for rates, Welch's t-test for means. A metric that turns
 //! significant raises one insight; it is cleared when the difference is gone or too few calls
 //! are left to tell (also on [`LiveInsights::expire`]), and only then can it be raised again.
 

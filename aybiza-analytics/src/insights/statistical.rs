@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Insight, InsightGenerator, InsightKind, Segment};
 use crate::forecast::normal_cdf;
 use crate::model::{Call, CallOutcome, Speaker, TimeRange, Utterance};
-use crate::sentiment::{HybridSentimentAnalyzer, SentimentAnalyzer, aggregate, text_weight};
+use crate::sentiment::{HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, customer_score};
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -164,9 +164,9 @@ impl InsightGenerator for StatisticalInsights {
 }
 
 /// Each call's customer sentiment, by call id (the calls of one tenant: ids are unique within
-/// a tenant): the [`text_weight`]-weighted mean score of its customer's utterances
-/// ([`aggregate`]), as the report and the analytics tables compute it. Calls whose customer
-/// said nothing that was scored have none.
+/// a tenant): the word-weighted mean score of its customer's utterances ([`customer_score`]),
+/// as the report and the analytics tables compute it. Calls whose customer said nothing that
+/// was scored have none.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallSentiments(HashMap<String, f64>);
 
@@ -174,7 +174,7 @@ impl CallSentiments {
     /// Scores the customer utterances with `analyzer` and aggregates them per call. Utterances
     /// the analyzer refuses (empty or over its length limit) are left out, as in the report.
     pub fn score(utterances: &[Utterance], analyzer: &dyn SentimentAnalyzer) -> Self {
-        let mut per_call: HashMap<&str, Vec<(crate::sentiment::Sentiment, f64)>> = HashMap::new();
+        let mut per_call: HashMap<&str, Vec<(&Utterance, Sentiment)>> = HashMap::new();
         for utterance in utterances {
             if utterance.speaker != Speaker::Customer {
                 continue;
@@ -183,20 +183,21 @@ impl CallSentiments {
                 per_call
                     .entry(&utterance.call_id)
                     .or_default()
-                    .push((sentiment, text_weight(&utterance.text)));
+                    .push((utterance, sentiment));
             }
         }
         let scores = per_call
             .into_iter()
             .filter_map(|(call, scored)| {
-                let overall = aggregate(scored.iter().map(|(s, w)| (s, *w))).ok()?;
-                Some((call.to_owned(), overall.score))
+                let score = customer_score(scored.iter().map(|(u, s)| (*u, Some(s))))?;
+                Some((call.to_owned(), score))
             })
             .collect();
         Self(scores)
     }
 
-    /// Sets the call's customer sentiment (a score in [-1, 1]).
+    /// Sets the call's customer sentiment, a score in [-1, 1]; a call with another value (or
+    /// NaN) is left out of the comparisons.
     pub fn insert(&mut self, call_id: impl Into<String>, score: f64) {
         self.0.insert(call_id.into(), score);
     }
@@ -361,7 +362,9 @@ impl Metric {
     /// satisfaction over surveyed calls, customer sentiment over calls in `sentiments`.
     pub(super) fn value(self, call: &Call, sentiments: &CallSentiments) -> Option<f64> {
         match self {
-            Metric::CustomerSentiment => sentiments.get(&call.id).filter(|s| s.is_finite()),
+            Metric::CustomerSentiment => sentiments
+                .get(&call.id)
+                .filter(|score| (-1.0..=1.0).contains(score)),
             _ => self.of_call(call),
         }
     }

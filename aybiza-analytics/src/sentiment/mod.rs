@@ -136,6 +136,18 @@ pub fn customer_quarters<'a>(
     sums.map(|(sum, weight)| (weight > 0.0).then(|| sum / weight))
 }
 
+/// A call's customer sentiment: the [`text_weight`]-weighted mean score of the customer's
+/// scored utterances (`None` where the customer said nothing that was scored).
+pub fn customer_score<'a>(
+    utterances: impl IntoIterator<Item = (&'a Utterance, Option<&'a Sentiment>)>,
+) -> Option<f64> {
+    let customer = utterances
+        .into_iter()
+        .filter(|(utterance, _)| utterance.speaker == Speaker::Customer)
+        .filter_map(|(utterance, sentiment)| Some((sentiment?, text_weight(&utterance.text))));
+    aggregate(customer).ok().map(|overall| overall.score)
+}
+
 /// The sentiment of a whole call from its utterances' sentiments and weights
 /// (for example [`text_weight`] or the utterance duration).
 ///

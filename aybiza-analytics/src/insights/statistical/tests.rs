@@ -3,6 +3,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use super::*;
 use crate::insights::test_draws::Draws;
 use crate::model::{CallChannel, Direction, Record};
+use crate::sentiment::{aggregate, text_weight};
 use crate::store::MemoryStore;
 
 /// How the calls of a test are drawn.
@@ -13,9 +14,18 @@ struct Profile {
     resolution: f64,
 }
 
-/// No customer sentiment: the tests of the call metrics leave it out.
-static NO_SENTIMENT: std::sync::LazyLock<CallSentiments> =
-    std::sync::LazyLock::new(CallSentiments::default);
+/// The segment insights of `calls` with the default options and no customer sentiment (the
+/// tests of the call metrics leave it out).
+fn segments_of(calls: &[Call], range: TimeRange) -> Vec<Insight> {
+    insights_from_calls(
+        calls,
+        range,
+        None,
+        &CallSentiments::default(),
+        &InsightOptions::default(),
+    )
+    .unwrap()
+}
 
 const PLAIN: Profile = Profile {
     calls_per_day: 120,
@@ -80,14 +90,7 @@ fn a_queue_that_escalates_more_is_the_top_insight() {
         escalation: if queue == "billing" { 0.3 } else { 0.1 },
         ..PLAIN
     });
-    let insights = insights_from_calls(
-        &calls,
-        range,
-        None,
-        &NO_SENTIMENT,
-        &InsightOptions::default(),
-    )
-    .unwrap();
+    let insights = segments_of(&calls, range);
     let top = &insights[0];
     assert_eq!(top.kind, InsightKind::SegmentOutlier);
     assert_eq!(top.category, "escalation_rate");
@@ -129,7 +132,7 @@ fn calls_from_one_process_give_no_insights() {
                 &calls,
                 range,
                 Some((before, &previous)),
-                &NO_SENTIMENT,
+                &CallSentiments::default(),
                 &options,
             )
             .unwrap()
@@ -152,7 +155,7 @@ fn changes_against_the_previous_period_are_reported() {
         &calls,
         range,
         Some((before, &previous)),
-        &NO_SENTIMENT,
+        &CallSentiments::default(),
         &InsightOptions::default(),
     )
     .unwrap();
@@ -191,14 +194,7 @@ fn a_rate_against_a_reference_of_zero_is_reported() {
         escalation: if queue == "billing" { 0.06 } else { 0.0 },
         ..PLAIN
     });
-    let insights = insights_from_calls(
-        &calls,
-        range,
-        None,
-        &NO_SENTIMENT,
-        &InsightOptions::default(),
-    )
-    .unwrap();
+    let insights = segments_of(&calls, range);
     let billing = insights
         .iter()
         .find(|i| i.category == "escalation_rate")
@@ -220,7 +216,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &strict)
+        insights_from_calls(&calls, range, None, &CallSentiments::default(), &strict)
             .unwrap()
             .is_empty()
     );
@@ -229,16 +225,22 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &large_segments_only)
-            .unwrap()
-            .is_empty()
+        insights_from_calls(
+            &calls,
+            range,
+            None,
+            &CallSentiments::default(),
+            &large_segments_only
+        )
+        .unwrap()
+        .is_empty()
     );
     let one = InsightOptions {
         max_insights: 1,
         ..InsightOptions::default()
     };
     assert_eq!(
-        insights_from_calls(&calls, range, None, &NO_SENTIMENT, &one)
+        insights_from_calls(&calls, range, None, &CallSentiments::default(), &one)
             .unwrap()
             .len(),
         1
@@ -271,7 +273,7 @@ fn bad_options_are_refused() {
         },
     ] {
         assert!(matches!(
-            insights_from_calls(&[], range, None, &NO_SENTIMENT, &options),
+            insights_from_calls(&[], range, None, &CallSentiments::default(), &options),
             Err(Error::InvalidArgument(_))
         ));
     }
@@ -280,9 +282,15 @@ fn bad_options_are_refused() {
     let partial: InsightOptions = serde_json::from_str(r#"{"max_insights": 3}"#).unwrap();
     assert_eq!(partial.min_calls, 30);
     assert!(
-        insights_from_calls(&[], range, None, &NO_SENTIMENT, &InsightOptions::default())
-            .unwrap()
-            .is_empty()
+        insights_from_calls(
+            &[],
+            range,
+            None,
+            &CallSentiments::default(),
+            &InsightOptions::default()
+        )
+        .unwrap()
+        .is_empty()
     );
 }
 
@@ -437,12 +445,40 @@ fn customer_sentiment_is_compared_on_its_scale() {
             && i.segment.as_ref().is_some_and(|s| s.value == "tech")),
         "{reported:#?}"
     );
+    // Scores outside [-1, 1] (or NaN) are left out: billing's calls then compare as before.
+    let mut spoiled = sentiments.clone();
+    for (i, call) in calls
+        .iter()
+        .filter(|c| c.queue.as_deref() == Some("billing"))
+        .enumerate()
+    {
+        if i % 2 == 0 {
+            spoiled.insert(call.id.as_str(), if i % 4 == 0 { 5.0 } else { f64::NAN });
+        }
+    }
+    let with_spoiled = insights_from_calls(
+        &calls,
+        range,
+        Some((before, &previous)),
+        &spoiled,
+        &InsightOptions::default(),
+    )
+    .unwrap();
+    let counted = with_spoiled
+        .iter()
+        .find(|i| i.category == "customer_sentiment" && i.segment == billing.segment)
+        .unwrap_or_else(|| panic!("{with_spoiled:#?}"));
+    assert_eq!(
+        counted.evidence["calls"],
+        (billing.evidence["calls"] / 2.0).floor()
+    );
+    assert!((counted.evidence["value"] - billing.evidence["value"]).abs() < 0.02);
     // Without sentiments, no customer sentiment insight.
     let without = insights_from_calls(
         &calls,
         range,
         Some((before, &previous)),
-        &NO_SENTIMENT,
+        &CallSentiments::default(),
         &InsightOptions::default(),
     )
     .unwrap();
