@@ -46,8 +46,8 @@ pub struct LiveInsightOptions {
     /// every call tests again: see `docs/insights.md` for the false alarms it gives.
     pub raise_p_value: f64,
     /// A raised difference is cleared when its p-value rises above this, its change falls
-    /// under `min_relative_change` (`min_sentiment_change`), or the window holds fewer than
-    /// half of `min_calls`.
+    /// under half of `min_relative_change` (`min_sentiment_change`), or the window holds fewer
+    /// than half of `min_calls`.
     pub clear_p_value: f64,
     /// Smallest relative difference worth raising (0.25: 25% above or below the baseline).
     pub min_relative_change: f64,
@@ -262,9 +262,10 @@ struct Series {
     /// The bucket each slot holds; a slot whose bucket has left the ring counts as empty.
     buckets: Vec<i64>,
     samples: Vec<[Sample; METRICS]>,
-    /// Per slot and metric: the bucket was in a raised window, and is left out of baselines,
-    /// so that an incident does not make the hours after it look unusual.
-    excluded: Vec<[bool; METRICS]>,
+    /// Per slot: the bucket was in the window of a raised metric, and is left out of every
+    /// metric's baseline, so that an incident does not make the hours after it look unusual
+    /// (an outage raised on abandonment also darkens the customers' sentiment).
+    excluded: Vec<bool>,
     raised: [bool; METRICS],
 }
 
@@ -512,15 +513,21 @@ impl Windows {
         } else {
             let (window, baseline) = (comparison.window.mean(), comparison.baseline.mean());
             let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
-            let large = large_enough(
-                Metric::ALL[index].unit(),
-                window,
-                baseline,
-                (options.min_relative_change, options.min_sentiment_change),
-            );
-            if !raised && fewest >= min && large && p_value < options.raise_p_value {
+            // Raised at the whole change, cleared under half of it: a change hovering at the
+            // threshold would otherwise be raised and cleared again and again.
+            let unit = Metric::ALL[index].unit();
+            let thresholds = (options.min_relative_change, options.min_sentiment_change);
+            let change_is = |share: f64| {
+                large_enough(
+                    unit,
+                    window,
+                    baseline,
+                    (thresholds.0 * share, thresholds.1 * share),
+                )
+            };
+            if !raised && fewest >= min && change_is(1.0) && p_value < options.raise_p_value {
                 Some(LiveInsightState::Raised)
-            } else if raised && (!large || p_value > options.clear_p_value) {
+            } else if raised && (!change_is(0.5) || p_value > options.clear_p_value) {
                 Some(LiveInsightState::Cleared)
             } else {
                 None
@@ -529,7 +536,7 @@ impl Windows {
         match change {
             Some(LiveInsightState::Raised) => {
                 series.raised[index] = true;
-                series.exclude_window(index, newest, self.window_buckets);
+                series.exclude_window(newest, self.window_buckets);
             }
             Some(LiveInsightState::Cleared) => series.raised[index] = false,
             None => {}
@@ -654,7 +661,7 @@ impl Series {
         Self {
             buckets: vec![i64::MIN; total],
             samples: vec![[Sample::default(); METRICS]; total],
-            excluded: vec![[false; METRICS]; total],
+            excluded: vec![false; total],
             raised: [false; METRICS],
         }
     }
@@ -669,7 +676,7 @@ impl Series {
         if self.buckets[slot] != bucket {
             self.buckets[slot] = bucket;
             self.samples[slot] = [Sample::default(); METRICS];
-            self.excluded[slot] = self.raised;
+            self.excluded[slot] = self.raised.contains(&true);
         }
         for (sample, value) in self.samples[slot].iter_mut().zip(values) {
             if let Some(v) = value {
@@ -680,11 +687,11 @@ impl Series {
         }
     }
 
-    /// Leaves the metric's buckets of the window ending at `newest` out of later baselines.
-    fn exclude_window(&mut self, index: usize, newest: i64, window: i64) {
+    /// Leaves the buckets of the window ending at `newest` out of later baselines.
+    fn exclude_window(&mut self, newest: i64, window: i64) {
         for (&bucket, excluded) in self.buckets.iter().zip(&mut self.excluded) {
             if (0..window).contains(&newest.saturating_sub(bucket)) {
-                excluded[index] = true;
+                *excluded = true;
             }
         }
     }
@@ -693,20 +700,16 @@ impl Series {
     /// before them, up to `total` buckets in all, in one pass over the ring.
     fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; METRICS] {
         let mut comparisons = [Comparison::default(); METRICS];
-        for ((&bucket, samples), excluded) in
+        for ((&bucket, samples), &excluded) in
             self.buckets.iter().zip(&self.samples).zip(&self.excluded)
         {
             let age = newest.saturating_sub(bucket);
-            if !(0..total).contains(&age) {
+            if !(0..total).contains(&age) || (age >= window && excluded) {
                 continue;
             }
-            for ((comparison, sample), &excluded) in
-                comparisons.iter_mut().zip(samples).zip(excluded)
-            {
+            for (comparison, sample) in comparisons.iter_mut().zip(samples) {
                 let side = if age < window {
                     &mut comparison.window
-                } else if excluded {
-                    continue;
                 } else {
                     &mut comparison.baseline
                 };
