@@ -376,14 +376,19 @@ fn customer_sentiment_is_compared_on_its_scale() {
     sentiments.extend(sentiments_of(&calls, 14, |queue| {
         if queue == "billing" { -0.3 } else { 0.05 }
     }));
-    let insights = insights_from_calls(
-        &calls,
-        range,
-        Some((before, &previous)),
-        &sentiments,
-        &InsightOptions::default(),
-    )
-    .unwrap();
+    // Both weeks with the default options and the given sentiments.
+    let compared = |sentiments: &CallSentiments| {
+        let previous = Some((before, previous.as_slice()));
+        insights_from_calls(
+            &calls,
+            range,
+            previous,
+            sentiments,
+            &InsightOptions::default(),
+        )
+        .unwrap()
+    };
+    let insights = compared(&sentiments);
     let about = |kind: InsightKind, queue: Option<&str>| {
         insights
             .iter()
@@ -456,14 +461,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
             spoiled.insert(call.id.as_str(), if i % 4 == 0 { 5.0 } else { f64::NAN });
         }
     }
-    let with_spoiled = insights_from_calls(
-        &calls,
-        range,
-        Some((before, &previous)),
-        &spoiled,
-        &InsightOptions::default(),
-    )
-    .unwrap();
+    let with_spoiled = compared(&spoiled);
     let counted = with_spoiled
         .iter()
         .find(|i| i.category == "customer_sentiment" && i.segment == billing.segment)
@@ -474,14 +472,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
     );
     assert!((counted.evidence["value"] - billing.evidence["value"]).abs() < 0.02);
     // Without sentiments, no customer sentiment insight.
-    let without = insights_from_calls(
-        &calls,
-        range,
-        Some((before, &previous)),
-        &CallSentiments::default(),
-        &InsightOptions::default(),
-    )
-    .unwrap();
+    let without = compared(&CallSentiments::default());
     assert!(without.iter().all(|i| i.category != "customer_sentiment"));
 }
 
