@@ -77,6 +77,26 @@ fn raised(events: &[LiveInsight]) -> Vec<&LiveInsight> {
 
 const DAY: usize = 24 * 60;
 
+/// The raise and the clear of an incident planted from `DAY + 30` to `DAY + 150` minutes:
+/// asserts that `events` are those two, the raise within `raise_minutes` of the start and the
+/// clear after the end, and returns the raise.
+fn one_episode<'a>(
+    events: &[&'a LiveInsight],
+    raise_minutes: std::ops::Range<i64>,
+) -> &'a LiveInsight {
+    assert_eq!(events.len(), 2, "raised once and cleared once: {events:#?}");
+    let (up, down) = (events[0], events[1]);
+    assert_eq!(up.state, LiveInsightState::Raised);
+    let minutes_in = (up.at - start()).num_minutes() - DAY as i64 - 30;
+    assert!(
+        raise_minutes.contains(&minutes_in),
+        "raised {minutes_in} min in"
+    );
+    assert_eq!(down.state, LiveInsightState::Cleared);
+    assert!(down.at > start() + TimeDelta::minutes(DAY as i64 + 150));
+    up
+}
+
 #[test]
 fn two_hours_of_abandoned_calls_are_raised_within_the_first_and_cleared_after() {
     // A day at 4% abandonment, then two hours at 30%, then back to 4%.
@@ -92,16 +112,7 @@ fn two_hours_of_abandoned_calls_are_raised_within_the_first_and_cleared_after() 
     let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
     let events = replay(&mut detector, &calls);
 
-    let overall = overall_abandonment(&events);
-    assert_eq!(
-        overall.len(),
-        2,
-        "raised once and cleared once: {overall:#?}"
-    );
-    let (up, down) = (overall[0], overall[1]);
-    assert_eq!(up.state, LiveInsightState::Raised);
-    let minutes_in = (up.at - start()).num_minutes() - DAY as i64 - 30;
-    assert!((0..45).contains(&minutes_in), "raised {minutes_in} min in");
+    let up = one_episode(&overall_abandonment(&events), 0..45);
     assert_eq!(up.insight.kind, InsightKind::LiveChange);
     assert!(
         up.insight
@@ -119,9 +130,6 @@ fn two_hours_of_abandoned_calls_are_raised_within_the_first_and_cleared_after() 
     assert_eq!(up.window.end.timestamp() % 300, 0);
     assert_eq!(up.baseline.end, up.window.start);
     assert_eq!(up.baseline.end - up.baseline.start, TimeDelta::hours(24));
-
-    assert_eq!(down.state, LiveInsightState::Cleared);
-    assert!(down.at > start() + TimeDelta::minutes(DAY as i64 + 150));
     // Both queues' segments are raised too, each reaching about half the calls.
     for queue in ["billing", "tech"] {
         let segment = raised(&events)
@@ -449,16 +457,7 @@ fn a_queue_whose_customers_turn_negative_is_raised_and_cleared() {
             })
             .collect()
     };
-    let billing = about("billing");
-    assert_eq!(
-        billing.len(),
-        2,
-        "raised once and cleared once: {billing:#?}"
-    );
-    let (up, down) = (billing[0], billing[1]);
-    assert_eq!(up.state, LiveInsightState::Raised);
-    let minutes_in = (up.at - start()).num_minutes() - DAY as i64 - 30;
-    assert!((0..30).contains(&minutes_in), "raised {minutes_in} min in");
+    let up = one_episode(&about("billing"), 0..30);
     assert!(
         up.insight
             .title
@@ -472,8 +471,6 @@ fn a_queue_whose_customers_turn_negative_is_raised_and_cleared() {
         "{evidence:?}"
     );
     assert!(!evidence.contains_key("relative_change"));
-    assert_eq!(down.state, LiveInsightState::Cleared);
-    assert!(down.at > start() + TimeDelta::minutes(DAY as i64 + 150));
     // Tech's customers did not change; calls without a sentiment leave the metric alone.
     assert!(about("tech").is_empty(), "{:#?}", about("tech"));
     let mut without = LiveInsights::new(LiveInsightOptions::default()).unwrap();
