@@ -615,6 +615,36 @@ fn insights_rank_what_differs_and_write_json() {
         // A dimension with two values (voice and chat) is one comparison, reported once.
         assert_ne!(insight["segment"]["value"], "voice", "{insight}");
     }
+    // Journeys are compared too, cut with the simulator's conversion and churn actions.
+    let journeys = aybiza(&[
+        "insights",
+        "--store",
+        &store,
+        "--tenant",
+        &tenant,
+        "--from",
+        "2026-01-12",
+        "--to",
+        "2026-01-19",
+        "--conversion-action",
+        "purchase,upgrade_plan",
+        "--churn-action",
+        "cancel_subscription",
+        "--max-insights",
+        "100",
+        "--output",
+        &path("j.json"),
+    ]);
+    assert!(journeys.status.success(), "{journeys:?}");
+    let insights: Vec<serde_json::Value> =
+        serde_json::from_str(&text(&dir.path().join("j.json"))).unwrap();
+    assert!(
+        insights
+            .iter()
+            .any(|i| i["category"].as_str().unwrap().starts_with("journey_")
+                && i["evidence"]["journeys"].as_f64().unwrap() >= 30.0),
+        "{insights:#?}"
+    );
 
     let bad = aybiza(&[
         "insights",

@@ -71,6 +71,58 @@ async function plantedWeeks() {
   return planted
 }
 
+// Two weeks of journeys that begin on the web or by e-mail, one every 40 minutes per channel:
+// three in ten upgrade, but only one in twenty of the second week's 80 e-mail journeys.
+async function plantedJourneys() {
+  const lines = []
+  const starts = [Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 9)]
+  starts.forEach((start, week) => {
+    for (const [channel, count] of [['web', 100], ['email', week === 0 ? 100 : 80]]) {
+      for (let i = 0; i < count; i++) {
+        const upgrades = channel === 'email' && week === 1 ? i % 20 === 0 : i % 10 < 3
+        const actions = ['visit_site', 'view_plans', ...(upgrades ? ['upgrade_plan'] : [])]
+        const begins = start + 40 * 60_000 * i
+        actions.forEach((action, step) => {
+          lines.push(
+            JSON.stringify({
+              type: 'journey_event',
+              id: `${channel}-${week}-${i}-${step}`,
+              tenant: 't',
+              customer_id: `${channel}-${week}-${i}`,
+              channel: step === 0 ? channel : 'web',
+              action,
+              timestamp: new Date(begins + step * 3_600_000).toISOString(),
+            }),
+          )
+        })
+      }
+    }
+  })
+  const planted = aa.Store.memory()
+  assert.deepEqual((await planted.ingestJsonl(lines.join('\n'))).rejected, [])
+  return planted
+}
+
+test('journeys are compared by the channel they began in', async () => {
+  const planted = await plantedJourneys()
+  const options = { journey: { conversion_actions: ['upgrade_plan'] } }
+  const insights = await aa.generateInsights(planted, 't', '2026-03-09', '2026-03-16', options)
+  const titles = insights.map((i) => i.title)
+  assert.ok(titles.includes('Channel email: journey conversion rate 5.0%, lower than elsewhere (30.0%)'), JSON.stringify(titles))
+  assert.ok(titles.includes('Journey conversion rate fell from 30.0% to 18.9%'), JSON.stringify(titles))
+  const email = insights.find((i) => i.segment?.value === 'email')
+  assert.equal(email.evidence.journeys, 80)
+  assert.equal(email.evidence.calls, undefined)
+  // With the default conversion action (purchase) no journey converted: nothing to compare.
+  const byDefault = await aa.generateInsights(planted, 't', '2026-03-09', '2026-03-16')
+  assert.deepEqual(byDefault.filter((i) => 'journeys' in i.evidence), [])
+  await expectCode(
+    aa.generateInsights(planted, 't', null, null, { journey: { conversion: ['upgrade_plan'] } }),
+    'InvalidArgument',
+    /unknown field/,
+  )
+})
+
 test('a bounded period is compared with the one before', async () => {
   const planted = await plantedWeeks()
   const insights = await aa.generateInsights(planted, 't', '2026-03-09', '2026-03-16')

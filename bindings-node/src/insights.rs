@@ -18,13 +18,15 @@ use crate::convert;
 use crate::store::Store;
 use crate::{errors, promise};
 
-/// Insights for a tenant's calls of `[start, end)`, highest impact first (`kind`, `category`,
-/// `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and agents that
-/// differ from the rest and, with both ends given, changes against the period of equal length
-/// before; the metrics include each call's customer sentiment, scored from its utterances.
-/// `options` holds `InsightOptions` fields (`false_discovery_rate`, `min_calls`,
-/// `min_relative_change`, `min_sentiment_change`, `max_insights`, `segment_by`); an unknown
-/// field or a value out of range rejects with code `InvalidArgument`.
+/// Insights for a tenant's calls and journeys of `[start, end)`, highest impact first (`kind`,
+/// `category`, `segment`, `title`, `description`, `impact`, `evidence`): queues, channels and
+/// agents that differ from the rest and, with both ends given, changes against the period of
+/// equal length before; the metrics include each call's customer sentiment, scored from its
+/// utterances, and the conversion and churn of the journeys that began in the period (by the
+/// channel they began in). `options` holds `InsightOptions` fields (`false_discovery_rate`,
+/// `min_calls`, `min_relative_change`, `min_sentiment_change`, `max_insights`, `segment_by`,
+/// `journey`: `JourneyConfig` fields); an unknown field or a value out of range rejects with
+/// code `InvalidArgument`.
 #[napi(
     catch_unwind,
     ts_return_type = "Promise<Array<Record<string, unknown>>>"

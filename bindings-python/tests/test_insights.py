@@ -1,5 +1,6 @@
 """Statistical insights: segments that differ and changes against the previous period."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -93,6 +94,47 @@ def test_bad_options_raise(simulated):
     with pytest.raises(aa.InvalidArgumentError, match="tenant"):
         aa.generate_insights(store, "")
     assert aa.generate_insights(store, "nobody") == []
+
+
+def planted_journeys():
+    """Two weeks of journeys that begin on the web or by e-mail, one every 40 minutes per channel:
+    three in ten upgrade, but only one in twenty of the second week's 80 e-mail journeys."""
+    lines = []
+    for week, start in enumerate([datetime(2026, 3, 2, tzinfo=timezone.utc), datetime(2026, 3, 9, tzinfo=timezone.utc)]):
+        for channel, count in (("web", 100), ("email", 100 if week == 0 else 80)):
+            for i in range(count):
+                upgrades = i % 20 == 0 if (channel, week) == ("email", 1) else i % 10 < 3
+                actions = ["visit_site", "view_plans"] + (["upgrade_plan"] if upgrades else [])
+                begins = start + timedelta(minutes=40 * i)
+                for step, action in enumerate(actions):
+                    lines.append(json.dumps({
+                        "type": "journey_event",
+                        "id": f"{channel}-{week}-{i}-{step}",
+                        "tenant": "t",
+                        "customer_id": f"{channel}-{week}-{i}",
+                        "channel": channel if step == 0 else "web",
+                        "action": action,
+                        "timestamp": (begins + timedelta(hours=step)).isoformat(),
+                    }))
+    store = aa.Store.memory()
+    assert store.ingest_jsonl("\n".join(lines)).rejected == []
+    return store
+
+
+def test_journeys_are_compared_by_the_channel_they_began_in():
+    store = planted_journeys()
+    options = {"journey": {"conversion_actions": ["upgrade_plan"]}}
+    insights = aa.generate_insights(store, "t", "2026-03-09", "2026-03-16", options)
+    titles = [i["title"] for i in insights]
+    assert "Channel email: journey conversion rate 5.0%, lower than elsewhere (30.0%)" in titles
+    assert "Journey conversion rate fell from 30.0% to 18.9%" in titles
+    email = next(i for i in insights if i["segment"] and i["segment"]["value"] == "email")
+    assert email["evidence"]["journeys"] == 80 and "calls" not in email["evidence"]
+    # With the default conversion action (purchase) no journey converted: nothing to compare.
+    default = aa.generate_insights(store, "t", "2026-03-09", "2026-03-16")
+    assert [i for i in default if "journeys" in i["evidence"]] == []
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.generate_insights(store, "t", options={"journey": {"conversion": ["upgrade_plan"]}})
 
 
 def live_stream(incident_from=None, minutes=24 * 60 + 120):

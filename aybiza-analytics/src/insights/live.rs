@@ -622,7 +622,7 @@ impl Windows {
         let test = test(metric, comparison).unwrap_or((0.0, 1.0));
         let size = difference_size(unit, window.mean(), baseline.mean());
         let finding = Finding::new(
-            (InsightKind::LiveChange, metric.name(), unit),
+            (InsightKind::LiveChange, metric.measure()),
             segment,
             (window, baseline),
             test,

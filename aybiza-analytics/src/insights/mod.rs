@@ -23,7 +23,8 @@ use crate::store::Store;
 pub use live::{LiveInsight, LiveInsightOptions, LiveInsightState, LiveInsights};
 pub use schedule::{InsightRun, InsightSchedule, InsightScheduler, RunWindow, SchedulerState};
 pub use statistical::{
-    CallSentiments, InsightOptions, SegmentDimension, StatisticalInsights, insights_from_calls,
+    CallSentiments, InsightOptions, PeriodRecords, SegmentDimension, StatisticalInsights,
+    insights_from_records,
 };
 
 /// What an insight compares.

@@ -1,4 +1,5 @@
-//! [`StatisticalInsights`]: insights from significance tests over a tenant's calls.
+//! [`StatisticalInsights`]: insights from significance tests over a tenant's calls and
+//! customer journeys.
 //!
 //! Every comparison is a two-sided test: two-proportion z-tests for rates, Welch's t-tests for
 //! means and for the volume per day (or per hour, for ranges under four days). The p-values of
@@ -13,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Insight, InsightGenerator, InsightKind, Segment};
 use crate::forecast::normal_cdf;
-use crate::model::{Call, CallOutcome, Speaker, TimeRange, Utterance};
+use crate::journey::tracker::JourneyConfig;
+use crate::model::{Call, CallOutcome, JourneyEvent, Speaker, TimeRange, Utterance};
 use crate::sentiment::{HybridSentimentAnalyzer, Sentiment, SentimentAnalyzer, customer_score};
 use crate::store::Store;
 use crate::{Error, Result};
@@ -67,13 +69,17 @@ pub struct InsightOptions {
     pub min_sentiment_change: f64,
     /// Most insights returned, highest impact first.
     pub max_insights: usize,
-    /// The dimensions whose segments are compared with the rest.
+    /// The dimensions whose segments are compared with the rest (journeys by the channel of
+    /// their first event).
     pub segment_by: Vec<SegmentDimension>,
+    /// How journeys are cut from journey events: conversion and churn actions, inactivity window.
+    pub journey: JourneyConfig,
 }
 
 impl Default for InsightOptions {
-    /// 5% false discovery rate, 30 calls a side, 10% relative change (0.1 on the scale for
-    /// customer sentiment), 20 insights, segments by queue, channel and agent.
+    /// 5% false discovery rate, 30 calls (journeys) a side, 10% relative change (0.1 on the
+    /// scale for customer sentiment), 20 insights, segments by queue, channel and agent,
+    /// [`JourneyConfig::default`] journeys.
     fn default() -> Self {
         Self {
             false_discovery_rate: 0.05,
@@ -86,6 +92,7 @@ impl Default for InsightOptions {
                 SegmentDimension::Channel,
                 SegmentDimension::Agent,
             ],
+            journey: JourneyConfig::default(),
         }
     }
 }
@@ -106,7 +113,14 @@ impl InsightOptions {
             )));
         }
         non_negative("min_relative_change", self.min_relative_change)?;
-        non_negative("min_sentiment_change", self.min_sentiment_change)
+        non_negative("min_sentiment_change", self.min_sentiment_change)?;
+        if self.journey.inactivity_secs <= 0 {
+            return Err(Error::InvalidArgument(format!(
+                "journey.inactivity_secs must be positive, got {}",
+                self.journey.inactivity_secs
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -132,8 +146,9 @@ pub struct StatisticalInsights {
 impl InsightGenerator for StatisticalInsights {
     /// Reads the calls of `range` and, when the range is bounded, of the period of equal length
     /// before it, scores their customers' utterances with the default
-    /// [`HybridSentimentAnalyzer`] ([`CallSentiments::score`]), then runs
-    /// [`insights_from_calls`].
+    /// [`HybridSentimentAnalyzer`] ([`CallSentiments::score`]), reads the journey events up to
+    /// the end of `range`, earlier ones too (whether an event of the period begins a journey
+    /// depends on the customer's events before it), then runs [`insights_from_records`].
     async fn generate(
         &self,
         store: &dyn Store,
@@ -156,10 +171,25 @@ impl InsightGenerator for StatisticalInsights {
             }
             None => None,
         };
-        let previous = previous
-            .as_ref()
-            .map(|(before, calls)| (*before, calls.as_slice()));
-        insights_from_calls(&current, range, previous, &sentiments, &self.options)
+        let journey_events = store
+            .journey_events(
+                tenant,
+                TimeRange {
+                    start: TimeRange::all().start,
+                    end: range.end,
+                },
+            )
+            .await?;
+        let records = PeriodRecords {
+            range,
+            calls: &current,
+            previous: previous
+                .as_ref()
+                .map(|(before, calls)| (*before, calls.as_slice())),
+            sentiments: &sentiments,
+            journey_events: &journey_events,
+        };
+        insights_from_records(&records, &self.options)
     }
 }
 
@@ -223,19 +253,41 @@ impl CallSentiments {
     }
 }
 
-/// Insights from `calls` of `range`: segments that differ from the rest and, with `previous`
-/// (the range before and its calls), changes against it; highest impact first. `sentiments`
-/// holds the customer sentiment of the calls of both periods (an empty one leaves customer
-/// sentiment out).
-pub fn insights_from_calls(
-    calls: &[Call],
-    range: TimeRange,
-    previous: Option<(TimeRange, &[Call])>,
-    sentiments: &CallSentiments,
+/// The records one run of [`insights_from_records`] compares.
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodRecords<'a> {
+    /// The period.
+    pub range: TimeRange,
+    /// The period's calls.
+    pub calls: &'a [Call],
+    /// The period of equal length before it and its calls, for the changes; `None` compares
+    /// segments only.
+    pub previous: Option<(TimeRange, &'a [Call])>,
+    /// The customer sentiment of the calls of both periods (an empty one leaves customer
+    /// sentiment out).
+    pub sentiments: &'a CallSentiments,
+    /// The tenant's journey events up to the end of the period, earlier periods included
+    /// (whether an event of the period begins a journey depends on the customer's events
+    /// before it), in any order; none leaves journeys out.
+    pub journey_events: &'a [JourneyEvent],
+}
+
+/// Insights from the calls and journeys of a period: segments that differ from the rest and,
+/// with a previous period, changes against it; highest impact first.
+pub fn insights_from_records(
+    records: &PeriodRecords<'_>,
     options: &InsightOptions,
 ) -> Result<Vec<Insight>> {
     options.validate()?;
-    let mut findings = Vec::new();
+    let PeriodRecords {
+        range,
+        calls,
+        previous,
+        sentiments,
+        journey_events,
+    } = *records;
+    let previous_range = previous.map(|(before, _)| before);
+    let mut findings = journeys::findings(journey_events, range, previous_range, options);
     let value = |metric: Metric, call: &Call| metric.value(call, sentiments);
     if let Some((before, previous_calls)) = previous {
         findings.extend(volume_change(calls, range, previous_calls, before, options));
@@ -244,7 +296,7 @@ pub fn insights_from_calls(
             let reference = Sample::of(previous_calls.iter().filter_map(|c| value(metric, c)));
             findings.extend(Finding::compare(
                 InsightKind::PeriodChange,
-                metric,
+                metric.measure(),
                 None,
                 current,
                 reference,
@@ -259,24 +311,14 @@ pub fn insights_from_calls(
                 segments.entry(value).or_default().push(call);
             }
         }
-        if segments.len() < 2 {
-            continue;
-        }
-        // Two segments against each other are one comparison: keep the smaller side.
-        if segments.len() == 2 {
-            let larger = segments
-                .iter()
-                .max_by_key(|(value, members)| (members.len(), std::cmp::Reverse(*value)))
-                .map(|(value, _)| *value);
-            segments.retain(|value, _| Some(*value) != larger);
-        }
+        compared_segments(&mut segments);
         for metric in Metric::ALL {
             let all = Sample::of(calls.iter().filter_map(|c| value(metric, c)));
             for (segment, members) in &segments {
                 let inside = Sample::of(members.iter().filter_map(|c| value(metric, c)));
                 findings.extend(Finding::compare(
                     InsightKind::SegmentOutlier,
-                    metric,
+                    metric.measure(),
                     Some(Segment {
                         dimension,
                         value: (*segment).to_owned(),
@@ -310,6 +352,20 @@ pub fn insights_from_calls(
     });
     insights.truncate(options.max_insights);
     Ok(insights)
+}
+
+/// Leaves the segments to compare with the rest: none when there is only one; of two, the
+/// smaller (two segments against each other are one comparison; ties keep the later name).
+pub(super) fn compared_segments<T>(segments: &mut BTreeMap<&str, Vec<T>>) {
+    if segments.len() < 2 {
+        segments.clear();
+    } else if segments.len() == 2 {
+        let larger = segments
+            .iter()
+            .max_by_key(|(value, members)| (members.len(), std::cmp::Reverse(*value)))
+            .map(|(value, _)| *value);
+        segments.retain(|value, _| Some(*value) != larger);
+    }
 }
 
 /// A per-call metric.
@@ -357,6 +413,15 @@ impl Metric {
         }
     }
 
+    /// The metric's name and unit, counted over calls.
+    pub(super) fn measure(self) -> Measure {
+        Measure {
+            name: self.name(),
+            unit: self.unit(),
+            counted: Counted::Calls,
+        }
+    }
+
     /// The call's value (0 or 1 for rates); `None` when the call does not count: outcome rates
     /// over calls with a known outcome, handle time over ended calls that were not abandoned,
     /// satisfaction over surveyed calls, customer sentiment over calls in `sentiments`.
@@ -396,7 +461,7 @@ pub(super) struct Sample {
 }
 
 impl Sample {
-    fn of(values: impl Iterator<Item = f64>) -> Self {
+    pub(super) fn of(values: impl Iterator<Item = f64>) -> Self {
         values.fold(Sample::default(), |s, v| Sample {
             n: s.n + 1.0,
             sum: s.sum + v,
@@ -405,7 +470,7 @@ impl Sample {
     }
 
     /// The values of `self` that are not in `part`.
-    fn without(&self, part: &Sample) -> Sample {
+    pub(super) fn without(&self, part: &Sample) -> Sample {
         Sample {
             n: self.n - part.n,
             sum: self.sum - part.sum,
@@ -423,6 +488,22 @@ impl Sample {
     }
 }
 
+/// What is compared: a metric's name (the insight's category), its unit and what its samples
+/// count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Measure {
+    pub(super) name: &'static str,
+    pub(super) unit: Unit,
+    pub(super) counted: Counted,
+}
+
+/// What a metric's samples are: calls (or bins of calls, for volume) or journeys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counted {
+    Calls,
+    Journeys,
+}
+
 /// A tested comparison, before the false-discovery-rate adjustment.
 #[derive(Debug, Clone)]
 pub(super) struct Finding {
@@ -431,8 +512,11 @@ pub(super) struct Finding {
     pub(super) segment: Option<Segment>,
     /// What the metric measures in: a rate, seconds, a score, calls per bin.
     pub(super) unit: Unit,
+    /// What the samples count.
+    pub(super) counted: Counted,
     pub(super) value: f64,
     pub(super) reference: f64,
+    /// How many calls (journeys; bins for volume) each side holds.
     pub(super) calls: f64,
     pub(super) reference_calls: f64,
     pub(super) statistic: f64,
@@ -447,6 +531,8 @@ pub(super) enum Unit {
     Score,
     /// A sentiment score in [-1, 1].
     Sentiment,
+    /// Touchpoints (events) of a journey.
+    Touchpoints,
     /// Calls per day.
     CallsPerDay,
     /// Calls per hour.
@@ -456,15 +542,15 @@ pub(super) enum Unit {
 impl Finding {
     /// Tests `current` against `reference` (two-proportion z or Welch t), when both have
     /// `min_calls` values and any spread.
-    fn compare(
+    pub(super) fn compare(
         kind: InsightKind,
-        metric: Metric,
+        measure: Measure,
         segment: Option<Segment>,
         current: Sample,
         reference: Sample,
         options: &InsightOptions,
     ) -> Option<Finding> {
-        let unit = metric.unit();
+        let unit = measure.unit;
         let is_rate = unit == Unit::Rate;
         let min = options.min_calls as f64;
         if current.n < min || reference.n < min {
@@ -483,7 +569,7 @@ impl Finding {
         };
         let size = difference_size(unit, current.mean(), reference.mean());
         Some(Finding::new(
-            (kind, metric.name(), unit),
+            (kind, measure),
             segment,
             (current, reference),
             test,
@@ -491,10 +577,10 @@ impl Finding {
         ))
     }
 
-    /// A finding of `kind` about `category` (in `unit`), comparing the `(current, reference)`
-    /// samples' means with the test's `(statistic, p_value)`; `impact` is clamped to [0, 1].
+    /// A finding of `kind` about `measure`, comparing the `(current, reference)` samples' means
+    /// with the test's `(statistic, p_value)`; `impact` is clamped to [0, 1].
     pub(super) fn new(
-        (kind, category, unit): (InsightKind, &'static str, Unit),
+        (kind, measure): (InsightKind, Measure),
         segment: Option<Segment>,
         (current, reference): (Sample, Sample),
         (statistic, p_value): (f64, f64),
@@ -502,9 +588,10 @@ impl Finding {
     ) -> Finding {
         Finding {
             kind,
-            category,
+            category: measure.name,
             segment,
-            unit,
+            unit: measure.unit,
+            counted: measure.counted,
             value: current.mean(),
             reference: reference.mean(),
             calls: current.n,
@@ -524,14 +611,19 @@ impl Finding {
         relative_change(self.value, self.reference)
     }
 
-    /// The numbers behind the finding: `value`, `reference`, `calls`, `reference_calls`,
-    /// `statistic`, `p_value` and, unless the reference is 0, `relative_change`.
+    /// The numbers behind the finding: `value`, `reference`, `calls` and `reference_calls`
+    /// (`journeys` and `reference_journeys` for journey metrics), `statistic`, `p_value` and,
+    /// unless the reference is 0, `relative_change`.
     pub(super) fn evidence(&self) -> BTreeMap<String, f64> {
+        let (counted, reference_counted) = match self.counted {
+            Counted::Calls => ("calls", "reference_calls"),
+            Counted::Journeys => ("journeys", "reference_journeys"),
+        };
         let mut evidence = BTreeMap::from([
             ("value".to_owned(), self.value),
             ("reference".to_owned(), self.reference),
-            ("calls".to_owned(), self.calls),
-            ("reference_calls".to_owned(), self.reference_calls),
+            (counted.to_owned(), self.calls),
+            (reference_counted.to_owned(), self.reference_calls),
             ("statistic".to_owned(), self.statistic),
             ("p_value".to_owned(), self.p_value),
         ]);
@@ -550,7 +642,7 @@ impl Finding {
             test_summary(self.unit, self.statistic, self.p_value),
             probability(q_value)
         );
-        let counted = |n: f64| self.unit.counted(n);
+        let counted = |n: f64| self.unit.counted(n, self.counted);
         let (title, description) = match &self.segment {
             Some(segment) => (
                 format!(
@@ -563,10 +655,10 @@ impl Finding {
                     "{} {value} over {} {} {} {}, against {reference} over the other {} ({test}).",
                     capitalized(&metric),
                     counted(self.calls),
-                    if segment.dimension == SegmentDimension::Agent {
-                        "of"
-                    } else {
-                        "in"
+                    match (self.counted, segment.dimension) {
+                        (Counted::Journeys, _) => "that began in",
+                        (Counted::Calls, SegmentDimension::Agent) => "of",
+                        (Counted::Calls, _) => "in",
                     },
                     segment.dimension.as_str(),
                     segment.value,
@@ -606,21 +698,25 @@ impl Unit {
     pub(super) fn show(self, value: f64) -> String {
         match self {
             Unit::Rate => format!("{:.1}%", value * 100.0),
+            Unit::Seconds if value >= 2.0 * 86_400.0 => format!("{:.1} days", value / 86_400.0),
+            Unit::Seconds if value >= 2.0 * 3_600.0 => format!("{:.1} h", value / 3_600.0),
             Unit::Seconds if value >= 120.0 => format!("{:.1} min", value / 60.0),
             Unit::Seconds => format!("{value:.0} s"),
             Unit::Score => format!("{value:.2}"),
             Unit::Sentiment => format!("{value:+.2}"),
+            Unit::Touchpoints => format!("{value:.1} touchpoints"),
             Unit::CallsPerDay => format!("{value:.1} calls a day"),
             Unit::CallsPerHour => format!("{value:.1} calls an hour"),
         }
     }
 
-    /// "1,204 calls", or "12 days" for volume, whose samples are bins.
-    fn counted(self, n: f64) -> String {
-        match self {
-            Unit::CallsPerDay => format!("{n:.0} days"),
-            Unit::CallsPerHour => format!("{n:.0} hours"),
-            _ => format!("{n:.0} calls"),
+    /// "1204 calls" (journeys), or "12 days" for volume, whose samples are bins.
+    fn counted(self, n: f64, counted: Counted) -> String {
+        match (self, counted) {
+            (Unit::CallsPerDay, _) => format!("{n:.0} days"),
+            (Unit::CallsPerHour, _) => format!("{n:.0} hours"),
+            (_, Counted::Calls) => format!("{n:.0} calls"),
+            (_, Counted::Journeys) => format!("{n:.0} journeys"),
         }
     }
 }
@@ -718,8 +814,13 @@ fn volume_change(
     }
     let test = welch_test(current, reference)?;
     let (value, base) = (current.mean(), reference.mean());
+    let volume = Measure {
+        name: "volume",
+        unit,
+        counted: Counted::Calls,
+    };
     Some(Finding::new(
-        (InsightKind::PeriodChange, "volume", unit),
+        (InsightKind::PeriodChange, volume),
         None,
         (current, reference),
         test,
@@ -768,6 +869,8 @@ fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
     }
     q
 }
+
+mod journeys;
 
 #[cfg(test)]
 mod tests;

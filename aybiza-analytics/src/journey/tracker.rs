@@ -24,8 +24,9 @@ pub struct StageRule {
     pub actions: Vec<String>,
 }
 
-/// How journeys are staged, opened and closed.
+/// How journeys are staged, opened and closed; missing fields take their defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct JourneyConfig {
     /// Stage rules; the first rule naming an action wins. A journey keeps its stage until an action of another stage.
     pub stages: Vec<StageRule>,

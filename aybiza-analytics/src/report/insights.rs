@@ -10,12 +10,22 @@ use serde::{Deserialize, Serialize};
 
 use super::charts::{Timeline, TimelineRow, TimelineSpan, timeline};
 use super::format::escape;
+use super::journeys::report_journey_config;
 use crate::Result;
 use crate::insights::{
     CallSentiments, Insight, InsightOptions, LiveInsightOptions, LiveInsightState, LiveInsights,
-    Segment, insights_from_calls,
+    PeriodRecords, Segment, insights_from_records,
 };
-use crate::model::{Call, TimeRange};
+use crate::model::{Call, JourneyEvent, TimeRange};
+
+/// The options of the report's insights: the defaults, with journeys cut as the journeys
+/// section cuts them.
+pub fn report_insight_options() -> InsightOptions {
+    InsightOptions {
+        journey: report_journey_config(),
+        ..InsightOptions::default()
+    }
+}
 
 /// The insights of one tenant's last week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,9 +43,14 @@ pub struct InsightsSection {
 
 impl InsightsSection {
     /// The section for `calls` (ordered by start time, as [`crate::Store::calls`] returns
-    /// them) and their customers' `sentiments`: the seven days up to the midnight after the
-    /// latest call, against the seven days before; `None` without calls.
-    pub fn compute(calls: &[Call], sentiments: &CallSentiments) -> Result<Option<Self>> {
+    /// them), their customers' `sentiments` and the tenant's `journey_events` (journeys cut as
+    /// the journeys section cuts them, [`report_journey_config`]): the seven days up to the
+    /// midnight after the latest call, against the seven days before; `None` without calls.
+    pub fn compute(
+        calls: &[Call],
+        sentiments: &CallSentiments,
+        journey_events: &[JourneyEvent],
+    ) -> Result<Option<Self>> {
         let Some(last) = calls.last() else {
             return Ok(None);
         };
@@ -48,13 +63,14 @@ impl InsightsSection {
             &calls[from(before.start)..from(week.start)],
             &calls[from(week.start)..],
         );
-        let insights = insights_from_calls(
-            current,
-            week,
-            Some((before, previous)),
+        let records = PeriodRecords {
+            range: week,
+            calls: current,
+            previous: Some((before, previous)),
             sentiments,
-            &InsightOptions::default(),
-        )?;
+            journey_events,
+        };
+        let insights = insights_from_records(&records, &report_insight_options())?;
         Ok(Some(Self {
             start: week.start,
             end: week.end,
@@ -66,7 +82,7 @@ impl InsightsSection {
     /// The section as HTML: one row per insight with its impact bar and the test behind it.
     pub fn to_html(&self) -> String {
         let mut html = format!(
-            "<h3>Insights</h3>\n<p class=\"note\">The week of {} to {} against the week before, and the queues, channels and agents that differed from the rest that week; significance tests with a 5% false discovery rate, highest impact first.</p>\n",
+            "<h3>Insights</h3>\n<p class=\"note\">The week of {} to {} against the week before, and the queues, channels and agents that differed from the rest that week (journeys: those that began in the week, by the channel they began in); significance tests with a 5% false discovery rate, highest impact first.</p>\n",
             self.start.format("%Y-%m-%d"),
             (self.end - TimeDelta::days(1)).format("%Y-%m-%d"),
         );
@@ -291,8 +307,12 @@ mod tests {
     #[tokio::test]
     async fn the_last_week_is_compared_with_the_one_before_as_the_generator_does() {
         let store = MemoryStore::new();
+        let with_journeys = SimConfig {
+            journeys_per_day: 40,
+            ..config(21, 80, 0)
+        };
         store
-            .put(simulate(&config(21, 80, 0)).unwrap().records)
+            .put(simulate(&with_journeys).unwrap().records)
             .await
             .unwrap();
         let tenant = &store.tenant_ids().await.unwrap()[0];
@@ -300,15 +320,26 @@ mod tests {
         let utterances = store.utterances(tenant, TimeRange::all()).await.unwrap();
         let analyzer = crate::sentiment::HybridSentimentAnalyzer::new().unwrap();
         let sentiments = CallSentiments::score(&utterances, &analyzer);
-        let section = InsightsSection::compute(&calls, &sentiments)
+        let events = store
+            .journey_events(tenant, TimeRange::all())
+            .await
+            .unwrap();
+        assert!(!events.is_empty());
+        let section = InsightsSection::compute(&calls, &sentiments, &events)
             .unwrap()
             .unwrap();
         let week = TimeRange::new(section.start, section.end).unwrap();
-        let generated = StatisticalInsights::default()
-            .generate(&store, tenant, week)
-            .await
-            .unwrap();
+        let generator = StatisticalInsights {
+            options: report_insight_options(),
+        };
+        let generated = generator.generate(&store, tenant, week).await.unwrap();
         assert_eq!(section.insights, generated);
+        assert!(
+            generated
+                .iter()
+                .any(|insight| insight.evidence.contains_key("journeys")),
+            "the journeys are compared too: {generated:#?}"
+        );
         assert!(
             generated
                 .iter()
@@ -321,7 +352,7 @@ mod tests {
     fn the_last_week_is_compared_with_the_one_before_and_renders_without_script() {
         let calls = simulated_calls(21, 80, 0);
         let no_sentiment = CallSentiments::default();
-        let section = InsightsSection::compute(&calls, &no_sentiment)
+        let section = InsightsSection::compute(&calls, &no_sentiment, &[])
             .unwrap()
             .unwrap();
         let last = calls.last().unwrap().started_at;
@@ -338,14 +369,15 @@ mod tests {
                 .cloned()
                 .collect()
         };
-        let expected = insights_from_calls(
-            &within(week),
-            week,
-            Some((before, &within(before))),
-            &no_sentiment,
-            &InsightOptions::default(),
-        )
-        .unwrap();
+        let (current, previous) = (within(week), within(before));
+        let records = PeriodRecords {
+            range: week,
+            calls: &current,
+            previous: Some((before, &previous)),
+            sentiments: &no_sentiment,
+            journey_events: &[],
+        };
+        let expected = insights_from_records(&records, &report_insight_options()).unwrap();
         assert!(!expected.is_empty(), "the simulator's queues differ");
         assert_eq!(section.insights, expected);
         let html = section.to_html();
@@ -356,7 +388,10 @@ mod tests {
             serde_json::from_str::<InsightsSection>(&json).unwrap(),
             section
         );
-        assert_eq!(InsightsSection::compute(&[], &no_sentiment).unwrap(), None);
+        assert_eq!(
+            InsightsSection::compute(&[], &no_sentiment, &[]).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -495,7 +495,7 @@ pub async fn build_report(
         journey_sections.extend(journeys::tenant_journeys(&tenant_id, &events)?);
         let journeys_ms = journeys_started.elapsed().as_secs_f64() * 1e3;
         forecasts.push(forecast::tenant_forecast(&tenant_id, &calls, &samples));
-        let insights = insights::InsightsSection::compute(&calls, &call_sentiments)?;
+        let insights = insights::InsightsSection::compute(&calls, &call_sentiments, &events)?;
         let agents = agents::AgentsSection::compute(&calls)?;
         let metrics = tally.finish(timezone, options.max_daily_points);
         tracing::info!(tenant = %tenant_id, calls = metrics.calls.total, journeys_ms, "tenant summarised");

@@ -641,12 +641,14 @@ def generate_insights(
     end: TimeBound = None,
     options: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Statistical insights for a tenant's calls of ``[start, end)``, highest impact first: queues,
-    channels and agents that differ from the rest and, with both ends given, changes against the
-    period of equal length before. Each has ``kind``, ``category``, ``segment``, ``title``,
-    ``description``, ``impact`` and ``evidence``. The metrics include each call's customer
-    sentiment, scored from its utterances. ``options``: ``false_discovery_rate``, ``min_calls``,
-    ``min_relative_change``, ``min_sentiment_change``, ``max_insights``, ``segment_by``.
+    """Statistical insights for a tenant's calls and journeys of ``[start, end)``, highest impact
+    first: queues, channels and agents that differ from the rest and, with both ends given,
+    changes against the period of equal length before. Each has ``kind``, ``category``,
+    ``segment``, ``title``, ``description``, ``impact`` and ``evidence``. The metrics include each
+    call's customer sentiment, scored from its utterances, and the conversion and churn of the
+    journeys that began in the period (by the channel they began in). ``options``:
+    ``false_discovery_rate``, ``min_calls``, ``min_relative_change``, ``min_sentiment_change``,
+    ``max_insights``, ``segment_by``, ``journey`` (a dict of ``JourneyConfig`` fields).
 
     Raises:
         InvalidArgumentError: an empty tenant or an option out of range or unknown.

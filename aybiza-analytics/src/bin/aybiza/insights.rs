@@ -29,6 +29,12 @@ pub struct Args {
     /// Most insights listed, highest impact first.
     #[arg(long, default_value_t = InsightOptions::default().max_insights)]
     max_insights: usize,
+    /// Journey event actions that convert (comma-separated or repeated; default `purchase`).
+    #[arg(long, value_delimiter = ',')]
+    conversion_action: Vec<String>,
+    /// Journey event actions that churn (comma-separated or repeated; default `cancel`).
+    #[arg(long, value_delimiter = ',')]
+    churn_action: Vec<String>,
     /// Write the insights as JSON to this file instead of printing them.
     #[arg(long)]
     output: Option<PathBuf>,
@@ -46,13 +52,18 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
     let llm = args.llm.client().await?;
-    let generator = StatisticalInsights {
-        options: InsightOptions {
-            false_discovery_rate: args.false_discovery_rate,
-            max_insights: args.max_insights,
-            ..InsightOptions::default()
-        },
+    let mut options = InsightOptions {
+        false_discovery_rate: args.false_discovery_rate,
+        max_insights: args.max_insights,
+        ..InsightOptions::default()
     };
+    if !args.conversion_action.is_empty() {
+        options.journey.conversion_actions = args.conversion_action.clone();
+    }
+    if !args.churn_action.is_empty() {
+        options.journey.churn_actions = args.churn_action.clone();
+    }
+    let generator = StatisticalInsights { options };
     let insights = generator.generate(&*store, &args.tenant, range).await?;
     match &args.output {
         Some(path) => {

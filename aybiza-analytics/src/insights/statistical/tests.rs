@@ -2,6 +2,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::*;
 use crate::insights::test_draws::Draws;
+use crate::journey::tracker::JourneyEnd;
 use crate::model::{CallChannel, Direction, Record};
 use crate::sentiment::{aggregate, text_weight};
 use crate::store::MemoryStore;
@@ -14,10 +15,28 @@ struct Profile {
     resolution: f64,
 }
 
+/// The insights of the calls of `range` (and of `previous`), with no journey events.
+fn calls_insights(
+    calls: &[Call],
+    range: TimeRange,
+    previous: Option<(TimeRange, &[Call])>,
+    sentiments: &CallSentiments,
+    options: &InsightOptions,
+) -> Result<Vec<Insight>> {
+    let records = PeriodRecords {
+        range,
+        calls,
+        previous,
+        sentiments,
+        journey_events: &[],
+    };
+    insights_from_records(&records, options)
+}
+
 /// The segment insights of `calls` with the default options and no customer sentiment (the
 /// tests of the call metrics leave it out).
 fn segments_of(calls: &[Call], range: TimeRange) -> Vec<Insight> {
-    insights_from_calls(
+    calls_insights(
         calls,
         range,
         None,
@@ -128,7 +147,7 @@ fn calls_from_one_process_give_no_insights() {
             let previous = week(before.start, 100 + seed, |_| PLAIN);
             let calls = week(range.start, 200 + seed, |_| PLAIN);
             let options = InsightOptions::default();
-            !insights_from_calls(
+            !calls_insights(
                 &calls,
                 range,
                 Some((before, &previous)),
@@ -151,7 +170,7 @@ fn changes_against_the_previous_period_are_reported() {
         resolution: 0.65,
         ..PLAIN
     });
-    let insights = insights_from_calls(
+    let insights = calls_insights(
         &calls,
         range,
         Some((before, &previous)),
@@ -216,7 +235,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(&calls, range, None, &CallSentiments::default(), &strict)
+        calls_insights(&calls, range, None, &CallSentiments::default(), &strict)
             .unwrap()
             .is_empty()
     );
@@ -225,7 +244,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert!(
-        insights_from_calls(
+        calls_insights(
             &calls,
             range,
             None,
@@ -240,7 +259,7 @@ fn small_differences_and_small_segments_stay_out() {
         ..InsightOptions::default()
     };
     assert_eq!(
-        insights_from_calls(&calls, range, None, &CallSentiments::default(), &one)
+        calls_insights(&calls, range, None, &CallSentiments::default(), &one)
             .unwrap()
             .len(),
         1
@@ -273,7 +292,7 @@ fn bad_options_are_refused() {
         },
     ] {
         assert!(matches!(
-            insights_from_calls(&[], range, None, &CallSentiments::default(), &options),
+            calls_insights(&[], range, None, &CallSentiments::default(), &options),
             Err(Error::InvalidArgument(_))
         ));
     }
@@ -282,7 +301,7 @@ fn bad_options_are_refused() {
     let partial: InsightOptions = serde_json::from_str(r#"{"max_insights": 3}"#).unwrap();
     assert_eq!(partial.min_calls, 30);
     assert!(
-        insights_from_calls(
+        calls_insights(
             &[],
             range,
             None,
@@ -379,7 +398,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
     // Both weeks with the default options and the given sentiments.
     let compared = |sentiments: &CallSentiments| {
         let previous = Some((before, previous.as_slice()));
-        insights_from_calls(
+        calls_insights(
             &calls,
             range,
             previous,
@@ -435,7 +454,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
     // A queue 0.05 below the rest is significant with 280 calls against 560, but under the
     // `min_sentiment_change` of 0.1.
     let dip = sentiments_of(&calls, 15, |queue| if queue == "tech" { 0.0 } else { 0.05 });
-    let small = insights_from_calls(&calls, range, None, &dip, &InsightOptions::default()).unwrap();
+    let small = calls_insights(&calls, range, None, &dip, &InsightOptions::default()).unwrap();
     assert!(
         small.iter().all(|i| i.category != "customer_sentiment"),
         "{small:#?}"
@@ -444,7 +463,7 @@ fn customer_sentiment_is_compared_on_its_scale() {
         min_sentiment_change: 0.01,
         ..InsightOptions::default()
     };
-    let reported = insights_from_calls(&calls, range, None, &dip, &tiny_change_counts).unwrap();
+    let reported = calls_insights(&calls, range, None, &dip, &tiny_change_counts).unwrap();
     assert!(
         reported.iter().any(|i| i.category == "customer_sentiment"
             && i.segment.as_ref().is_some_and(|s| s.value == "tech")),
@@ -520,4 +539,165 @@ fn a_calls_sentiment_is_its_customers_words_weighed() {
     // or the agent spoke has no customer sentiment.
     assert_eq!(sentiments.get("c2"), None);
     assert_eq!(sentiments.len(), 1);
+}
+
+/// `count` journeys of customers `{channel}-{week}-{i}` that begin on the channel, spread over
+/// the week from `start` (one every 40 minutes), each visiting and viewing pricing an hour
+/// apart; those `converts(i)` picks purchase an hour after that.
+fn journeys(
+    start: DateTime<Utc>,
+    channel: &str,
+    count: usize,
+    converts: impl Fn(usize) -> bool,
+) -> Vec<JourneyEvent> {
+    let mut events = Vec::new();
+    for i in 0..count {
+        let customer = format!("{channel}-{}-{i}", start.date_naive());
+        let begins = start + TimeDelta::minutes(40 * i as i64);
+        let mut actions = vec!["visit_site", "view_pricing"];
+        if converts(i) {
+            actions.push("purchase");
+        }
+        for (step, action) in actions.into_iter().enumerate() {
+            events.push(JourneyEvent {
+                id: format!("{customer}-{step}"),
+                tenant: "t".into(),
+                customer_id: customer.clone(),
+                channel: if step == 0 {
+                    channel.into()
+                } else {
+                    "web".into()
+                },
+                action: action.into(),
+                timestamp: begins + TimeDelta::hours(step as i64),
+                value: None,
+                sentiment: None,
+                attributes: BTreeMap::new(),
+            });
+        }
+    }
+    events
+}
+
+/// The insights of `events` for `range` and the week before, without calls.
+fn journey_insights(
+    events: &[JourneyEvent],
+    range: TimeRange,
+    options: &InsightOptions,
+) -> Vec<Insight> {
+    let records = PeriodRecords {
+        range,
+        calls: &[],
+        previous: Some((range.previous().unwrap(), &[])),
+        sentiments: &CallSentiments::default(),
+        journey_events: events,
+    };
+    insights_from_records(&records, options).unwrap()
+}
+
+#[test]
+fn journeys_are_compared_by_the_channel_they_began_in_and_with_the_week_before() {
+    let range = week_from(8);
+    let before = range.previous().unwrap();
+    // Three in ten journeys convert, except e-mail's this week (fewer, so that e-mail is the
+    // side of the two channels that is compared): one in twenty.
+    let mut events = journeys(before.start, "web", 100, |i| i % 10 < 3);
+    events.extend(journeys(before.start, "email", 100, |i| i % 10 < 3));
+    events.extend(journeys(range.start, "web", 100, |i| i % 10 < 3));
+    events.extend(journeys(range.start, "email", 80, |i| i % 20 == 0));
+    let insights = journey_insights(&events, range, &InsightOptions::default());
+    let email = insights
+        .iter()
+        .find(|i| {
+            i.category == "journey_conversion_rate"
+                && i.segment.as_ref().is_some_and(|s| s.value == "email")
+        })
+        .unwrap_or_else(|| panic!("{insights:#?}"));
+    assert_eq!(
+        email.title,
+        "Channel email: journey conversion rate 5.0%, lower than elsewhere (30.0%)"
+    );
+    assert!(
+        email
+            .description
+            .contains("over 80 journeys that began in channel email")
+    );
+    assert_eq!(email.evidence["journeys"], 80.0);
+    assert_eq!(email.evidence["reference_journeys"], 100.0);
+    assert!(!email.evidence.contains_key("calls"));
+    // 25 points below the rest, over 80 of the week's 180 journeys.
+    assert!(
+        (email.impact - 0.25 * 80.0 / 180.0).abs() < 1e-9,
+        "{}",
+        email.impact
+    );
+    let change = insights
+        .iter()
+        .find(|i| i.category == "journey_conversion_rate" && i.segment.is_none())
+        .unwrap_or_else(|| panic!("{insights:#?}"));
+    assert_eq!(
+        change.title,
+        "Journey conversion rate fell from 30.0% to 18.9%"
+    );
+    // Nothing else differs: no churn, and converted journeys took 3 touchpoints and 2 hours.
+    assert!(
+        insights
+            .iter()
+            .all(|i| i.category == "journey_conversion_rate"),
+        "{insights:#?}"
+    );
+    // The same insights from events in any order.
+    let mut shuffled = events.clone();
+    shuffled.reverse();
+    assert_eq!(
+        journey_insights(&shuffled, range, &InsightOptions::default()),
+        insights
+    );
+    // Without the channel among the segment dimensions, only the change is left.
+    let no_channels = InsightOptions {
+        segment_by: vec![SegmentDimension::Queue],
+        ..InsightOptions::default()
+    };
+    assert_eq!(
+        journey_insights(&events, range, &no_channels),
+        vec![change.clone()]
+    );
+}
+
+#[test]
+fn a_journey_counts_in_the_period_it_began_in_with_what_was_known_when_that_ended() {
+    let range = week_from(8);
+    let config = JourneyConfig::default();
+    // Begins 90 minutes before the week ends and converts 30 minutes after.
+    let mut events = journeys(range.end - TimeDelta::minutes(90), "app", 1, |_| true);
+    events.extend(journeys(range.start, "web", 2, |i| i == 0));
+    events.sort_by_key(|e| e.timestamp);
+    let begun = journeys::begun_journeys(&events, &config, range);
+    assert_eq!(begun.len(), 3);
+    let converted: Vec<_> = begun
+        .iter()
+        .filter(|j| j.end == Some(JourneyEnd::Converted))
+        .collect();
+    assert_eq!(converted.len(), 1);
+    assert_eq!(converted[0].entry_channel, "web");
+    assert_eq!(converted[0].touchpoints, 3);
+    assert_eq!(converted[0].seconds, 7200.0);
+    let late_journey = begun.iter().find(|j| j.entry_channel == "app").unwrap();
+    assert_eq!((late_journey.end, late_journey.touchpoints), (None, 2));
+    // In the next week it does not count: it began before.
+    let next = TimeRange::new(range.end, range.end + TimeDelta::days(7)).unwrap();
+    assert!(journeys::begun_journeys(&events, &config, next).is_empty());
+}
+
+#[test]
+fn journey_options_are_checked_and_take_defaults() {
+    let mut options = InsightOptions::default();
+    options.journey.inactivity_secs = 0;
+    assert!(matches!(options.validate(), Err(Error::InvalidArgument(_))));
+    let partial: InsightOptions =
+        serde_json::from_str(r#"{"journey": {"conversion_actions": ["upgrade_plan"]}}"#).unwrap();
+    assert_eq!(partial.journey.conversion_actions, ["upgrade_plan"]);
+    assert_eq!(partial.journey.churn_actions, ["cancel"]);
+    let unknown = serde_json::from_str::<InsightOptions>(r#"{"journey": {"conversion": []}}"#);
+    assert!(unknown.unwrap_err().to_string().contains("unknown field"));
 }
