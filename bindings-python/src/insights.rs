@@ -16,10 +16,11 @@ use crate::convert::{
     dict_to_json, from_json, list_to_json, options_or_default, time_bound, time_range, to_py,
 };
 use crate::errors::to_py_err;
+use crate::fork_safe::ForkSafeMutex;
 use crate::runtime::run;
 use crate::store::PyStore;
 
-/// Insights for a tenant's calls of `[start, end)`, highest impact first, as a list of dicts
+/// Insights for a tenant's calls and journeys of `[start, end)`, highest impact first, as a list of dicts
 /// (`kind`, `category`, `segment`, `title`, `description`, `impact`, `evidence`). With both ends
 /// given the period is also compared with the one of equal length before it. `options` is a dict
 /// of `InsightOptions` fields; `None` for defaults.
@@ -116,11 +117,14 @@ impl PyLiveInsights {
     }
 }
 
+/// The scheduler's name in errors.
+const SCHEDULER: &str = "InsightScheduler";
+
 /// Runs statistical insights on cron schedules: ask `next_due()`, call `run_due(store)` at or
 /// after it, and keep `state` to resume after a restart.
 #[pyclass(name = "InsightScheduler", module = "aybiza_analytics", frozen)]
 pub struct PyInsightScheduler {
-    scheduler: Mutex<InsightScheduler>,
+    scheduler: ForkSafeMutex<InsightScheduler>,
 }
 
 #[pymethods]
@@ -148,15 +152,14 @@ impl PyInsightScheduler {
             .map_err(to_py_err)?
             .with_max_catch_up(max_catch_up.unwrap_or(InsightScheduler::DEFAULT_MAX_CATCH_UP));
         Ok(Self {
-            scheduler: Mutex::new(scheduler),
+            scheduler: ForkSafeMutex::new(scheduler),
         })
     }
 
     /// The earliest time a schedule is due, as a UTC datetime.
     fn next_due(&self, py: Python<'_>) -> PyResult<DateTime<Utc>> {
         self.scheduler
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner)
+            .lock(py, SCHEDULER)?
             .next_due()
             .map_err(to_py_err)
     }
@@ -174,10 +177,7 @@ impl PyInsightScheduler {
         let now = time_bound("now", now)?.unwrap_or_else(Utc::now);
         let store = store.shared();
         // Locked without holding the GIL, since the run below releases it.
-        let mut scheduler = self
-            .scheduler
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut scheduler = self.scheduler.lock(py, SCHEDULER)?;
         let scheduler: &mut InsightScheduler = &mut scheduler;
         let runs = run(py, async { scheduler.run_due(store.as_ref(), now).await })?;
         to_py(py, &runs)
@@ -186,10 +186,6 @@ impl PyInsightScheduler {
     /// The progress to persist (`{"last_due": {schedule: instant}}`); pass it back as `state`.
     #[getter]
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let scheduler = self
-            .scheduler
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner);
-        to_py(py, scheduler.state())
+        to_py(py, self.scheduler.lock(py, SCHEDULER)?.state())
     }
 }

@@ -20,6 +20,7 @@ mod convert;
 mod errors;
 mod export;
 mod forecast;
+mod fork_safe;
 mod ingest;
 mod insights;
 mod journey;

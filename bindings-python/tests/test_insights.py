@@ -1,6 +1,9 @@
 """Statistical insights: segments that differ and changes against the previous period."""
 
 import json
+import os
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -241,6 +244,55 @@ def test_scheduled_runs_match_the_generator_and_never_repeat():
     resumed = aa.InsightScheduler(WEEKLY, state=scheduler.state)
     assert resumed.next_due() == datetime(2026, 3, 23, 9, tzinfo=timezone.utc)
     assert aa.InsightScheduler().next_due() > datetime.now(timezone.utc)
+
+
+def busy_store():
+    """Two weeks of 600 simulated calls a day: a weekly run scores thousands of utterances."""
+    store = aa.Store.memory()
+    sim = {"seed": 3, "tenants": 1, "days": 14, "calls_per_day": 600, "journeys_per_day": 0, "anomaly_days": 0}
+    assert store.ingest_jsonl(aa.simulate_jsonl(sim)).rejected == []
+    return store
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_scheduler_inherited_mid_run_by_a_forked_child_raises_there_instead_of_hanging():
+    store = busy_store()
+    weekly = [{"name": "weekly", "cron": "0 9 * * MON", "window": "previous_week"}]
+    scheduler = aa.InsightScheduler(weekly, start="2026-01-05")
+    finished = threading.Event()
+
+    def run():
+        scheduler.run_due(store, now="2026-01-19T10:00:00Z")
+        finished.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    time.sleep(0.05)
+    assert not finished.is_set(), "the run must still hold the scheduler when the process forks"
+    child = os.fork()
+    if child == 0:
+        try:
+            scheduler.next_due()
+            code = 1
+        except aa.AybizaError as error:
+            code = 0 if "forked" in str(error) else 2
+        except BaseException:
+            code = 3
+        os._exit(code)
+    worker.join()
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+            pytest.fail("the forked child waited on the scheduler's lock")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(status) == 0
+    # In the parent the scheduler goes on: both weeks ran.
+    assert scheduler.next_due() == datetime(2026, 1, 26, 9, tzinfo=timezone.utc)
 
 
 def test_bad_schedules_are_refused():

@@ -708,7 +708,9 @@ class InsightScheduler:
     06:00 UTC on the previous day and the weekly run on Mondays at 09:00 UTC on the previous
     week. Schedules without a ``state`` entry run from the first due time after ``start``
     (``None`` for now). ``max_catch_up`` (``None``: 7) bounds the missed due times a schedule
-    runs after downtime; older ones are skipped.
+    runs after downtime; older ones are skipped. In a process forked while another thread was
+    running the scheduler, its methods raise :class:`AybizaError` instead of waiting for that
+    thread, which the child does not have; make a new scheduler there from the saved ``state``.
 
     Raises:
         InvalidArgumentError: no schedules, a duplicate name, a bad cron expression or time

@@ -1,0 +1,56 @@
+//! A mutex that a forked child never waits on forever.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+
+use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
+
+use crate::errors::AybizaError;
+
+/// A mutex that remembers the process it was last locked in.
+///
+/// `os.fork()` copies a held lock into the child but not the thread that holds it, so in the
+/// child the lock would never be released. Locked in a forked child while still held from the
+/// parent, this mutex raises instead of waiting; once locked in the child, it waits there as
+/// usual.
+pub struct ForkSafeMutex<T> {
+    process: AtomicU32,
+    inner: Mutex<T>,
+}
+
+impl<T> ForkSafeMutex<T> {
+    /// A mutex holding `value`, owned by this process.
+    pub fn new(value: T) -> Self {
+        Self {
+            process: AtomicU32::new(std::process::id()),
+            inner: Mutex::new(value),
+        }
+    }
+
+    /// Locks, waiting (detached from the interpreter, so other Python threads run) while
+    /// another thread holds it. In a process forked while a thread of the parent held it,
+    /// raises `AybizaError` naming `what` instead of waiting forever.
+    pub fn lock(&self, py: Python<'_>, what: &str) -> PyResult<MutexGuard<'_, T>> {
+        let here = std::process::id();
+        if self.process.load(Ordering::Acquire) == here {
+            return Ok(self
+                .inner
+                .lock_py_attached(py)
+                .unwrap_or_else(PoisonError::into_inner));
+        }
+        let guard = match self.inner.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(AybizaError::new_err(format!(
+                    "this {what} was in use by another thread when the process forked, and that \
+                     thread does not exist in this process: make a new {what} here (from its \
+                     saved state)"
+                )));
+            }
+        };
+        self.process.store(here, Ordering::Release);
+        Ok(guard)
+    }
+}
