@@ -317,6 +317,30 @@ mod tests {
             .unwrap();
         let tenant = &store.tenant_ids().await.unwrap()[0];
         let calls = store.calls(tenant, TimeRange::all()).await.unwrap();
+        // In the last week, 60 journeys from a partner channel, four in five of which upgrade.
+        let first = calls.last().unwrap().started_at - TimeDelta::days(5);
+        let mut planted = Vec::new();
+        for i in 0..60 {
+            let actions: &[&str] = if i % 5 == 0 {
+                &["view_plans"]
+            } else {
+                &["view_plans", "upgrade_plan"]
+            };
+            for (step, action) in actions.iter().enumerate() {
+                planted.push(Record::JourneyEvent(JourneyEvent {
+                    id: format!("partner-{i}-{step}"),
+                    tenant: tenant.clone(),
+                    customer_id: format!("partner-customer-{i}"),
+                    channel: "partner".into(),
+                    action: (*action).into(),
+                    timestamp: first + TimeDelta::minutes(90 * i + 30 * step as i64),
+                    value: None,
+                    sentiment: None,
+                    attributes: Default::default(),
+                }));
+            }
+        }
+        store.put(planted).await.unwrap();
         let utterances = store.utterances(tenant, TimeRange::all()).await.unwrap();
         let analyzer = crate::sentiment::HybridSentimentAnalyzer::new().unwrap();
         let sentiments = CallSentiments::score(&utterances, &analyzer);
@@ -335,9 +359,13 @@ mod tests {
         let generated = generator.generate(&store, tenant, week).await.unwrap();
         assert_eq!(section.insights, generated);
         assert!(
-            generated
-                .iter()
-                .any(|insight| insight.evidence.contains_key("journeys")),
+            generated.iter().any(|insight| {
+                insight.category == "journey_conversion_rate"
+                    && insight
+                        .segment
+                        .as_ref()
+                        .is_some_and(|s| s.value == "partner")
+            }),
             "the journeys are compared too: {generated:#?}"
         );
         assert!(

@@ -35,6 +35,8 @@ pub enum JourneyOutcome {
     Churned,
     /// The journey stopped without a purchase or cancellation.
     Abandoned,
+    /// The simulated window ended before the journey did: its later events are not in the data.
+    Open,
 }
 
 /// The journeys of one tenant: their events in time order and the truth about each.
@@ -423,7 +425,8 @@ fn retention(
 }
 
 /// Generates journeys starting on each local day of the window, with daytime and weekday seasonality.
-/// A journey that would run past the end of the window is moved back by whole days; one that cannot fit is dropped.
+/// A journey that would run past the end of the window is cut there, as real data ends in the middle
+/// of journeys: it keeps the events before the end and its outcome is [`JourneyOutcome::Open`].
 /// Exploring lead-ins of upsell journeys draw from `lead_rng`, so the other journeys are the same
 /// whatever the lead-ins are.
 pub(crate) fn generate(
@@ -514,18 +517,27 @@ pub(crate) fn generate(
                     }
                 }
             };
-            let steps = path.steps;
-            let span = steps
-                .iter()
-                .map(|s| s.after)
-                .fold(TimeDelta::zero(), |a, b| a + b);
-            if start + span >= end {
-                let overflow = start + span - end;
-                start -= TimeDelta::days(overflow.num_days() + 1);
-            }
+            let mut steps = path.steps;
             if start < config.start {
                 continue;
             }
+            let mut at = start;
+            let within = steps
+                .iter()
+                .take_while(|step| {
+                    at += step.after;
+                    at < end
+                })
+                .count();
+            if within == 0 {
+                continue;
+            }
+            let (outcome, value) = if within < steps.len() {
+                steps.truncate(within);
+                (JourneyOutcome::Open, None)
+            } else {
+                (outcome, value)
+            };
             drafts.push(Draft {
                 start,
                 kind,

@@ -24,7 +24,8 @@
 //!   silences, holds and interruptions and voice features move with the
 //!   speaker's [`Mood`].
 //! - Journeys: plausible paths over web, app, chat, e-mail and voice ending in
-//!   conversion, churn or abandonment ([`JourneyOutcome`]). Each customer has a
+//!   conversion, churn or abandonment, or cut by the end of the window while
+//!   still open ([`JourneyOutcome`]). Each customer has a
 //!   hidden appetite for a bigger plan: customers with more of it upgrade more
 //!   often and, in the days before an upsell journey, use features and look at
 //!   plans and pricing (events that are part of the journey).
