@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 /// Generates the insights and prints them or writes them as JSON.
-pub async fn run(args: Args) -> Result<ExitCode> {
+pub async fn run(mut args: Args) -> Result<ExitCode> {
     let stores = crate::input::Stores::new(&args.access)?;
     let store = stores.existing(&args.store)?;
     let range = args.time.range()?;
@@ -58,10 +58,10 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         ..InsightOptions::default()
     };
     if !args.conversion_action.is_empty() {
-        options.journey.conversion_actions = args.conversion_action.clone();
+        options.journey.conversion_actions = std::mem::take(&mut args.conversion_action);
     }
     if !args.churn_action.is_empty() {
-        options.journey.churn_actions = args.churn_action.clone();
+        options.journey.churn_actions = std::mem::take(&mut args.churn_action);
     }
     let generator = StatisticalInsights { options };
     let insights = generator.generate(&*store, &args.tenant, range).await?;
