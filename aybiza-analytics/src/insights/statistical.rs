@@ -147,8 +147,9 @@ impl InsightGenerator for StatisticalInsights {
     /// Reads the calls of `range` and, when the range is bounded, of the period of equal length
     /// before it, scores their customers' utterances with the default
     /// [`HybridSentimentAnalyzer`] ([`CallSentiments::score`]), reads the journey events up to
-    /// the end of `range`, earlier ones too (whether an event of the period begins a journey
-    /// depends on the customer's events before it), then runs [`insights_from_records`].
+    /// the end of `range` from the journey inactivity window before the earlier period on
+    /// (whether an event of a period begins a journey depends on the customer's events in
+    /// that window before it; older ones cannot change it), then runs [`insights_from_records`].
     async fn generate(
         &self,
         store: &dyn Store,
@@ -171,15 +172,14 @@ impl InsightGenerator for StatisticalInsights {
             }
             None => None,
         };
-        let journey_events = store
-            .journey_events(
-                tenant,
-                TimeRange {
-                    start: TimeRange::all().start,
-                    end: range.end,
-                },
-            )
-            .await?;
+        let earliest = previous
+            .as_ref()
+            .map_or(range.start, |(before, _)| before.start);
+        let reach = TimeRange {
+            start: journeys::reach_before(earliest, &self.options.journey),
+            end: range.end,
+        };
+        let journey_events = store.journey_events(tenant, reach).await?;
         let records = PeriodRecords {
             range,
             calls: &current,
@@ -266,9 +266,10 @@ pub struct PeriodRecords<'a> {
     /// The customer sentiment of the calls of both periods (an empty one leaves customer
     /// sentiment out).
     pub sentiments: &'a CallSentiments,
-    /// The tenant's journey events up to the end of the period, earlier periods included
-    /// (whether an event of the period begins a journey depends on the customer's events
-    /// before it), in any order; none leaves journeys out.
+    /// The tenant's journey events up to the end of the period, from `journey.inactivity_secs`
+    /// before the earlier period on (whether an event of a period begins a journey depends on
+    /// the customer's events in that window before it), in any order; none leaves journeys
+    /// out. Older events may be passed too: they are left out.
     pub journey_events: &'a [JourneyEvent],
 }
 

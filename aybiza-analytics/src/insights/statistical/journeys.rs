@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use super::{
     Counted, Finding, InsightOptions, Measure, Sample, SegmentDimension, Unit, compared_segments,
 };
@@ -27,15 +29,29 @@ pub(super) struct BegunJourney<'a> {
     pub(super) seconds: f64,
 }
 
+/// The earliest instant whose events can shape the journeys that begin at or after `start`:
+/// `config`'s inactivity window before it. An event of the period begins a journey when the
+/// customer's previous event is older than that window, or ended a journey; older events
+/// change neither, so they need not be read.
+pub(super) fn reach_before(start: DateTime<Utc>, config: &JourneyConfig) -> DateTime<Utc> {
+    start
+        .checked_sub_signed(config.inactivity_window())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 /// The journeys whose first event falls in `period`, cut by `config` from the `events`
 /// (ordered by timestamp) before the period's end ([`split_journeys`]): every period is judged
 /// only on what was known when it ended, so that a period and the one before it compare alike.
+/// Events before [`reach_before`] the period are left out: they cannot change its journeys.
 pub(super) fn begun_journeys<'a>(
     events: &'a [JourneyEvent],
     config: &JourneyConfig,
     period: TimeRange,
 ) -> Vec<BegunJourney<'a>> {
-    let known = &events[..events.partition_point(|event| event.timestamp < period.end)];
+    let reach = reach_before(period.start, config);
+    let first = events.partition_point(|event| event.timestamp < reach);
+    let last = events.partition_point(|event| event.timestamp < period.end);
+    let known = &events[first..last];
     split_journeys(known, config)
         .into_iter()
         .filter_map(|journey| {

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::*;
@@ -700,4 +702,94 @@ fn journey_options_are_checked_and_take_defaults() {
     assert_eq!(partial.journey.churn_actions, ["cancel"]);
     let unknown = serde_json::from_str::<InsightOptions>(r#"{"journey": {"conversion": []}}"#);
     assert!(unknown.unwrap_err().to_string().contains("unknown field"));
+}
+
+#[test]
+fn only_the_inactivity_window_before_a_period_shapes_its_journeys() {
+    let range = week_from(8);
+    let config = JourneyConfig::default();
+    let window = config.inactivity_window();
+    // Each customer's event of the week is on a channel named after the customer.
+    let event = |customer: &str, action: &str, at: DateTime<Utc>| JourneyEvent {
+        id: format!("{customer}-{}", at.timestamp()),
+        tenant: "t".into(),
+        customer_id: customer.into(),
+        channel: customer.into(),
+        action: action.into(),
+        timestamp: at,
+        value: None,
+        sentiment: None,
+        attributes: BTreeMap::new(),
+    };
+    let events = vec![
+        // Before the window: the week's event begins a journey.
+        event(
+            "lapsed",
+            "visit_site",
+            range.start - window - TimeDelta::seconds(1),
+        ),
+        // Exactly the window before: the week's event continues that journey.
+        event("held", "visit_site", range.start - window),
+        // A purchase inside the window ended its journey: the week's event begins another.
+        event("bought", "purchase", range.start - TimeDelta::days(1)),
+        event("lapsed", "visit_site", range.start),
+        event("held", "visit_site", range.start),
+        event("bought", "visit_site", range.start),
+    ];
+    let begun = journeys::begun_journeys(&events, &config, range);
+    let mut channels: Vec<_> = begun.iter().map(|j| j.entry_channel).collect();
+    channels.sort_unstable();
+    assert_eq!(channels, ["bought", "lapsed"]);
+    assert_eq!(
+        journeys::reach_before(range.start, &config),
+        range.start - window
+    );
+    assert_eq!(
+        journeys::reach_before(DateTime::<Utc>::MIN_UTC, &config),
+        DateTime::<Utc>::MIN_UTC
+    );
+}
+
+#[tokio::test]
+async fn the_generator_reads_journey_events_from_the_window_before_the_period_before() {
+    use crate::access::{AuditAction, MemoryAuditLog, Principal, Role, ScopedStore};
+    let (before, range) = (week_from(16), week_from(23));
+    // Journeys every week from the start of February: five weeks before the period before.
+    let mut events = Vec::new();
+    for weeks_back in 1..=7 {
+        let start = range.start - TimeDelta::days(7 * weeks_back);
+        events.extend(journeys(start, "web", 60, |i| i % 10 < 3));
+    }
+    events.extend(journeys(range.start, "web", 60, |i| i % 20 == 0));
+    let store = Arc::new(MemoryStore::new());
+    store
+        .put(events.into_iter().map(Record::JourneyEvent).collect())
+        .await
+        .unwrap();
+    let audit = Arc::new(MemoryAuditLog::new());
+    let principal = Principal::new("analyst", Role::Analyst, ["t"]);
+    let scoped = ScopedStore::new(store.clone(), principal, audit.clone()).unwrap();
+    let generator = StatisticalInsights::default();
+    let insights = generator.generate(&scoped, "t", range).await.unwrap();
+    let reads: Vec<_> = audit
+        .events()
+        .into_iter()
+        .filter(|event| event.action == AuditAction::JourneyEvents)
+        .collect();
+    assert_eq!(reads.len(), 1);
+    let window = generator.options.journey.inactivity_window();
+    assert_eq!(
+        reads[0].range,
+        Some(TimeRange::new(before.start - window, range.end).unwrap())
+    );
+    // Everything stored gives the same insights, among them the week's fall in conversion.
+    let all = store.journey_events("t", TimeRange::all()).await.unwrap();
+    assert!(reads[0].records < all.len());
+    assert_eq!(journey_insights(&all, range, &generator.options), insights);
+    assert!(
+        insights
+            .iter()
+            .any(|i| i.category == "journey_conversion_rate" && i.segment.is_none()),
+        "{insights:#?}"
+    );
 }
