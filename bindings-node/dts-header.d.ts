@@ -619,7 +619,7 @@ export interface JourneyConfig {
   min_support?: number
 }
 
-/** A journey event for `JourneyTracker.track`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
+/** A journey event for `JourneyTracker.track` and `LiveInsights.observeJourneyEvent`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
 export type JourneyEventInput = Omit<JourneyEvent, 'tenant' | 'channel' | 'timestamp'> & {
   type?: 'journey_event'
   tenant?: string

@@ -619,7 +619,7 @@ export interface JourneyConfig {
   min_support?: number
 }
 
-/** A journey event for `JourneyTracker.track`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
+/** A journey event for `JourneyTracker.track` and `LiveInsights.observeJourneyEvent`: a `JourneyEvent` whose `tenant` and `channel` may be left out. */
 export type JourneyEventInput = Omit<JourneyEvent, 'tenant' | 'channel' | 'timestamp'> & {
   type?: 'journey_event'
   tenant?: string
@@ -1435,15 +1435,16 @@ export declare class JourneyTracker {
 }
 
 /**
- * Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
- * transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
- * differs from the 24 hours before, overall and per queue and channel.
+ * Watches streams of ended calls and journey events, of any number of tenants, for metrics
+ * (escalation, transfer, resolution and abandonment rates, handle time, satisfaction, customer
+ * sentiment; the shares of journey events that are conversion and churn actions) whose last
+ * hour differs from the 24 hours before, overall and per queue and channel.
  */
 export declare class LiveInsights {
   /**
    * A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
    * `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`,
-   * `min_sentiment_change`, `segment_by`).
+   * `min_sentiment_change`, `segment_by`, `conversion_actions`, `churn_actions`).
    * Throws with code `InvalidArgument` for an option out of range or unknown.
    */
   constructor(options?: Record<string, unknown> | null)
@@ -1458,10 +1459,19 @@ export declare class LiveInsights {
    */
   observe(call: Call | (Call & { type: 'call' }), customerSentiment?: number | undefined | null): Array<Record<string, unknown>>
   /**
+   * Adds a journey event (as `Store.journeyEvents` returns it, with or without
+   * `type: 'journey_event'`) to the shares of the tenant's journey events that are
+   * conversion and churn actions (`conversion_action_rate`, `churn_action_rate`, overall and
+   * per channel), and returns the insights it raised or cleared, as `observe` does. Throws
+   * with code `InvalidArgument` for an event with no tenant, before its tenant's baseline or
+   * more than a day from now; such an event changes nothing.
+   */
+  observeJourneyEvent(event: JourneyEventInput): Array<Record<string, unknown>>
+  /**
    * Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
    * clears: those whose window or baseline has thinned under half of `min_calls`, or whose
    * difference is gone. Call it every few minutes, so that an insight of a tenant whose calls
-   * stop does not stay raised.
+   * (journey events) stop does not stay raised.
    */
   expire(now?: TimeBound): Array<Record<string, unknown>>
   /** The options in use. */

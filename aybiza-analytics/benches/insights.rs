@@ -1,7 +1,9 @@
-//! Insights over a simulated month: the live detector's cost per ended call, and one scheduled
-//! daily run (the statistical generator over a day against the day before) for one tenant.
+//! Insights over a simulated month: the live detector's cost per ended call and per journey
+//! event, and one scheduled daily run (the statistical generator over a day against the day
+//! before) for one tenant.
 //!
-//! Run with `cargo bench -p aybiza-analytics --bench insights`. Throughput is in calls.
+//! Run with `cargo bench -p aybiza-analytics --bench insights`. Throughput is in calls (journey
+//! events).
 //! Before the timings, one pass of the detector over the month prints its heap allocations
 //! per call and the heap it holds at the end (`insights: live_observe: ...`), counted by
 //! `benches/support/counting_alloc.rs`.
@@ -12,7 +14,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use aybiza_analytics::insights::{
     InsightSchedule, InsightScheduler, LiveInsightOptions, LiveInsights, SchedulerState,
 };
-use aybiza_analytics::model::{Call, Record};
+use aybiza_analytics::model::{Call, JourneyEvent, Record};
 use aybiza_analytics::sim::{SimConfig, simulate};
 use aybiza_analytics::{MemoryStore, Store};
 
@@ -42,6 +44,15 @@ fn insights(c: &mut Criterion) {
         })
         .collect();
     calls.sort_by_key(|call| call.ended_at);
+    let mut journey_events: Vec<JourneyEvent> = sim
+        .records
+        .iter()
+        .filter_map(|record| match record {
+            Record::JourneyEvent(event) => Some(event.clone()),
+            _ => None,
+        })
+        .collect();
+    journey_events.sort_by_key(|event| event.timestamp);
     let last_end = calls.last().and_then(|call| call.ended_at).expect("calls");
     let store = MemoryStore::new();
     runtime.block_on(store.put(sim.records)).expect("ingest");
@@ -72,6 +83,21 @@ fn insights(c: &mut Criterion) {
             |mut detector| {
                 for call in &calls {
                     detector.observe(call).expect("ended call");
+                }
+                detector
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.throughput(Throughput::Elements(journey_events.len() as u64));
+    group.bench_function("live_observe_journey_events", |b| {
+        b.iter_batched(
+            || LiveInsights::new(LiveInsightOptions::default()).expect("options"),
+            |mut detector| {
+                for event in &journey_events {
+                    detector
+                        .observe_journey_event(event)
+                        .expect("journey event");
                 }
                 detector
             },

@@ -223,6 +223,57 @@ test('live insights refuse calls they cannot count', () => {
   expectSyncCode(() => new aa.LiveInsights({ window_minutes: 7 }), 'InvalidArgument', /window_minutes/)
 })
 
+// Two journey events a minute of tenant t on web and app in turn: every 20th a purchase, every
+// 50th a cancellation; from minute `incidentFrom` on, two web events in five too.
+function journeyStream(incidentFrom = null, minutes = 24 * 60 + 120) {
+  const start = Date.UTC(2026, 2, 2)
+  const events = []
+  for (let i = 0; i < minutes * 2; i++) {
+    const minute = i / 2
+    const channel = i % 2 === 0 ? 'web' : 'app'
+    const incident = incidentFrom !== null && minute >= incidentFrom && channel === 'web'
+    let action = 'view_page'
+    if (incident && i % 10 < 3) action = 'cancel'
+    else if (i % 20 === 3) action = 'purchase'
+    else if (i % 50 === 7) action = 'cancel'
+    events.push({
+      type: 'journey_event',
+      id: `e${i}`,
+      tenant: 't',
+      customer_id: `k${i}`,
+      channel,
+      action,
+      timestamp: new Date(start + minute * 60_000),
+    })
+  }
+  return events
+}
+
+test('live insights watch the journey actions', () => {
+  const live = new aa.LiveInsights()
+  assert.deepEqual(live.options.conversion_actions, ['purchase'])
+  const events = journeyStream(24 * 60 + 30).flatMap((event) => live.observeJourneyEvent(event))
+  const web = events.filter((e) => e.segment?.value === 'web')
+  assert.equal(web[0].state, 'raised', JSON.stringify(events.map((e) => e.title)))
+  assert.equal(web[0].category, 'churn_action_rate')
+  assert.deepEqual(web[0].segment, { dimension: 'channel', value: 'web' })
+  assert.ok(web[0].title.startsWith('Channel web: churn action rate up in the last hour'))
+  assert.ok(web[0].evidence.events >= 30)
+  assert.equal(web[0].evidence.calls, undefined)
+  const minutesIn = (new Date(web[0].at) - Date.UTC(2026, 2, 3, 0, 30)) / 60_000
+  assert.ok(minutesIn >= 0 && minutesIn < 45, `${minutesIn}`)
+  assert.ok(events.every((e) => e.segment?.value !== 'app'))
+  const cleared = live.expire('2026-03-03T04:00:00Z')
+  assert.ok(cleared.length > 0)
+  assert.ok(cleared.every((e) => e.title.includes('too few journey events')))
+  const steady = new aa.LiveInsights()
+  assert.deepEqual(journeyStream().flatMap((event) => steady.observeJourneyEvent(event)), [])
+  const nameless = { ...journeyStream(null, 1)[0], tenant: '' }
+  expectSyncCode(() => steady.observeJourneyEvent(nameless), 'InvalidArgument', /has no tenant/)
+  expectSyncCode(() => steady.observeJourneyEvent(liveStream(null, 1)[0]), 'InvalidArgument', /type must be `journey_event`/)
+  expectSyncCode(() => new aa.LiveInsights({ churn_actions: ['purchase'] }), 'InvalidArgument', /both a conversion and a churn action/)
+})
+
 const WEEKLY = [{ name: 'weekly', cron: '0 9 * * MON', window: 'previous_week' }]
 
 test('scheduled runs match the generator and never repeat', async () => {

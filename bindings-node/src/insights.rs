@@ -7,6 +7,7 @@ use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, LiveInsightOptions, SchedulerState,
     StatisticalInsights,
 };
+use aybiza_analytics::journey::json::journey_event;
 use aybiza_analytics::model::Call;
 use chrono::{SecondsFormat, Utc};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
@@ -49,9 +50,10 @@ pub fn generate_insights<'env>(
     })
 }
 
-/// Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
-/// transfer, resolution and abandonment rates, handle time, satisfaction) whose last hour
-/// differs from the 24 hours before, overall and per queue and channel.
+/// Watches streams of ended calls and journey events, of any number of tenants, for metrics
+/// (escalation, transfer, resolution and abandonment rates, handle time, satisfaction, customer
+/// sentiment; the shares of journey events that are conversion and churn actions) whose last
+/// hour differs from the 24 hours before, overall and per queue and channel.
 #[napi]
 pub struct LiveInsights {
     detector: Mutex<aybiza_analytics::insights::LiveInsights>,
@@ -61,7 +63,7 @@ pub struct LiveInsights {
 impl LiveInsights {
     /// A detector with these options (`window_minutes`, `baseline_hours`, `bucket_minutes`,
     /// `min_calls`, `raise_p_value`, `clear_p_value`, `min_relative_change`,
-    /// `min_sentiment_change`, `segment_by`).
+    /// `min_sentiment_change`, `segment_by`, `conversion_actions`, `churn_actions`).
     /// Throws with code `InvalidArgument` for an option out of range or unknown.
     #[napi(constructor, catch_unwind)]
     pub fn new(
@@ -102,10 +104,34 @@ impl LiveInsights {
             .map_err(|e| errors::to_napi(env, &e))
     }
 
+    /// Adds a journey event (as `Store.journeyEvents` returns it, with or without
+    /// `type: 'journey_event'`) to the shares of the tenant's journey events that are
+    /// conversion and churn actions (`conversion_action_rate`, `churn_action_rate`, overall and
+    /// per channel), and returns the insights it raised or cleared, as `observe` does. Throws
+    /// with code `InvalidArgument` for an event with no tenant, before its tenant's baseline or
+    /// more than a day from now; such an event changes nothing.
+    #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn observe_journey_event(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "JourneyEventInput")] event: Unknown,
+    ) -> napi::Result<Value> {
+        convert::object_json("event", event)?
+            .and_then(journey_event)
+            .and_then(|event| {
+                self.detector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .observe_journey_event(&event)
+            })
+            .and_then(|events| Ok(serde_json::to_value(events)?))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
     /// Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
     /// clears: those whose window or baseline has thinned under half of `min_calls`, or whose
     /// difference is gone. Call it every few minutes, so that an insight of a tenant whose calls
-    /// stop does not stay raised.
+    /// (journey events) stop does not stay raised.
     #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
     pub fn expire(
         &self,

@@ -7,6 +7,7 @@ use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, InsightScheduler, LiveInsightOptions,
     LiveInsights, SchedulerState, StatisticalInsights,
 };
+use aybiza_analytics::journey::json::journey_event;
 use aybiza_analytics::model::Call;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
@@ -44,8 +45,9 @@ pub fn generate_insights<'py>(
     to_py(py, &insights)
 }
 
-/// Watches a stream of ended calls for metrics whose last hour differs from the day before:
-/// `observe(call)` returns the insights the call raised or cleared.
+/// Watches streams of ended calls and journey events for metrics whose last hour differs from
+/// the day before: `observe(call)` and `observe_journey_event(event)` return the insights the
+/// record raised or cleared.
 #[pyclass(name = "LiveInsights", module = "aybiza_analytics", frozen)]
 pub struct PyLiveInsights {
     detector: Mutex<LiveInsights>,
@@ -87,10 +89,31 @@ impl PyLiveInsights {
         to_py(py, &events)
     }
 
+    /// Adds a journey event (a dict as `Store.journey_events` returns it, with or without
+    /// `"type": "journey_event"`) to the shares of the tenant's journey events that are
+    /// conversion and churn actions (`conversion_action_rate`, `churn_action_rate`, overall and
+    /// per channel), and returns the insights it raised or cleared, as `observe` does. An event
+    /// with no tenant, before its tenant's baseline or more than a day from now raises
+    /// `InvalidArgumentError` and changes nothing.
+    fn observe_journey_event<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let event = journey_event(dict_to_json("event", event)?).map_err(to_py_err)?;
+        let events = self
+            .detector
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner)
+            .observe_journey_event(&event)
+            .map_err(to_py_err)?;
+        to_py(py, &events)
+    }
+
     /// Moves every tenant's clock to `now` (a datetime or ISO-8601 str; `None` for now) and
     /// returns the raised insights it clears: those whose window or baseline has thinned under
     /// half of `min_calls`, or whose difference is gone. Call it every few minutes, so that an
-    /// insight of a tenant whose calls stop does not stay raised.
+    /// insight of a tenant whose calls (journey events) stop does not stay raised.
     #[pyo3(signature = (now=None))]
     fn expire<'py>(
         &self,

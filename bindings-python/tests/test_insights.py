@@ -226,6 +226,63 @@ def test_live_insights_refuse_calls_they_cannot_count():
         aa.LiveInsights({"window": 30})
 
 
+def journey_stream(incident_from=None, minutes=24 * 60 + 120):
+    """Two journey events a minute of tenant t on web and app in turn: every 20th a purchase,
+    every 50th a cancellation; from minute ``incident_from`` on, two web events in five too."""
+    events = []
+    for i in range(minutes * 2):
+        minute = i / 2
+        channel = "web" if i % 2 == 0 else "app"
+        incident = incident_from is not None and minute >= incident_from and channel == "web"
+        if incident and i % 10 < 3:
+            action = "cancel"
+        elif i % 20 == 3:
+            action = "purchase"
+        elif i % 50 == 7:
+            action = "cancel"
+        else:
+            action = "view_page"
+        at = datetime(2026, 3, 2, tzinfo=timezone.utc) + timedelta(minutes=minute)
+        events.append({
+            "type": "journey_event",
+            "id": f"e{i}",
+            "tenant": "t",
+            "customer_id": f"k{i}",
+            "channel": channel,
+            "action": action,
+            "timestamp": at.isoformat(),
+        })
+    return events
+
+
+def test_live_insights_watch_the_journey_actions():
+    live = aa.LiveInsights()
+    assert live.options["conversion_actions"] == ["purchase"]
+    events = [e for event in journey_stream(incident_from=24 * 60 + 30)
+              for e in live.observe_journey_event(event)]
+    web = [e for e in events if e.get("segment") == {"dimension": "channel", "value": "web"}]
+    assert web and web[0]["state"] == "raised", [e["title"] for e in events]
+    first = web[0]
+    assert first["category"] == "churn_action_rate"
+    assert first["title"].startswith("Channel web: churn action rate up in the last hour")
+    assert first["evidence"]["events"] >= 30 and "calls" not in first["evidence"]
+    raised_at = datetime.fromisoformat(first["at"].replace("Z", "+00:00"))
+    incident = datetime(2026, 3, 3, 0, 30, tzinfo=timezone.utc)
+    assert timedelta(0) <= raised_at - incident < timedelta(minutes=45)
+    assert all(e.get("segment", {}).get("value") != "app" for e in events)
+    cleared = live.expire("2026-03-03T04:00:00Z")
+    assert cleared and all("too few journey events" in e["title"] for e in cleared)
+    steady = aa.LiveInsights()
+    assert [e for event in journey_stream() for e in steady.observe_journey_event(event)] == []
+    nameless = dict(journey_stream(minutes=1)[0], tenant="")
+    with pytest.raises(aa.InvalidArgumentError, match="has no tenant"):
+        steady.observe_journey_event(nameless)
+    with pytest.raises(aa.InvalidArgumentError, match="type must be `journey_event`"):
+        steady.observe_journey_event(live_stream(minutes=1)[0])
+    with pytest.raises(aa.InvalidArgumentError, match="both a conversion and a churn action"):
+        aa.LiveInsights({"churn_actions": ["purchase"]})
+
+
 WEEKLY = [{"name": "weekly", "cron": "0 9 * * MON", "window": "previous_week"}]
 
 

@@ -1,13 +1,14 @@
-//! [`LiveInsights`]: insight detection over a stream of ended calls.
+//! [`LiveInsights`]: insight detection over streams of ended calls and journey events.
 //!
 //! Each ended call is added to the per-tenant rate and mean metrics of `docs/insights.md`
 //! (escalation, transfer, resolution and abandonment rates, handle time, satisfaction, and
-//! customer sentiment when the host passes it), overall and per segment, in time buckets.
-//! After each call, the metrics it touched are compared over the latest window (an hour by
-//! default) against the baseline just before it (the 24 hours before): a likelihood-ratio test
-//! for rates, Welch's t-test for means. A metric that turns
-//! significant raises one insight; it is cleared when the difference is gone or too few calls
-//! are left to tell (also on [`LiveInsights::expire`]), and only then can it be raised again.
+//! customer sentiment when the host passes it), overall and per segment, in time buckets; each
+//! journey event to the shares of events that are conversion and churn actions, overall and
+//! per channel. After each record, the metrics it touched are compared over the latest window
+//! (an hour by default) against the baseline just before it (the 24 hours before): a
+//! likelihood-ratio test for rates, Welch's t-test for means. A metric that turns significant
+//! raises one insight; it is cleared when the difference is gone or too few records are left
+//! to tell (also on [`LiveInsights::expire`]), and only then can it be raised again.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,16 +16,35 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::statistical::{
-    Finding, Metric, Sample, Unit, capitalized, difference_size, large_enough, non_negative,
-    test_summary, welch_test,
+    Counted, Finding, Measure, Metric, Sample, Unit, capitalized, difference_size, large_enough,
+    non_negative, test_summary, welch_test,
 };
 use super::{Insight, InsightKind, Segment, SegmentDimension};
 use crate::forecast::normal_cdf;
-use crate::model::{Call, TimeRange};
+use crate::journey::tracker::JourneyConfig;
+use crate::model::{Call, JourneyEvent, TimeRange};
 use crate::{Error, Result};
 
-/// The metrics watched: [`Metric::ALL`].
-const METRICS: usize = Metric::ALL.len();
+/// The call metrics watched: [`Metric::ALL`].
+const CALL_METRICS: usize = Metric::ALL.len();
+
+/// The journey-event metrics watched: the share of a tenant's journey events that are
+/// conversion actions, and churn actions.
+const JOURNEY_MEASURES: [Measure; 2] = [
+    Measure {
+        name: "conversion_action_rate",
+        unit: Unit::Rate,
+        counted: Counted::Events,
+    },
+    Measure {
+        name: "churn_action_rate",
+        unit: Unit::Rate,
+        counted: Counted::Events,
+    },
+];
+
+/// The number of journey-event metrics.
+const JOURNEY_METRICS: usize = JOURNEY_MEASURES.len();
 
 /// Most buckets a series keeps (window and baseline together): 30 days of 5-minute buckets.
 const MAX_BUCKETS: u32 = 8_640;
@@ -40,7 +60,8 @@ pub struct LiveInsightOptions {
     /// Time resolution of the counts, in minutes: calls are counted in buckets of this length
     /// by their end time, and the window slides a bucket at a time.
     pub bucket_minutes: u32,
-    /// Fewest measured calls in the window and in the baseline for a comparison.
+    /// Fewest measured calls (journey events, for their metrics) in the window and in the
+    /// baseline for a comparison.
     pub min_calls: usize,
     /// A difference is raised when its two-sided p-value is below this. It is small because
     /// every call tests again: see `docs/insights.md` for the false alarms it gives.
@@ -53,15 +74,22 @@ pub struct LiveInsightOptions {
     pub min_relative_change: f64,
     /// Smallest difference of customer sentiment worth raising, on its scale [-1, 1].
     pub min_sentiment_change: f64,
-    /// The dimensions whose segments are watched besides the tenant's calls overall.
+    /// The dimensions whose segments are watched besides the tenant's calls overall (journey
+    /// events have a channel only).
     pub segment_by: Vec<SegmentDimension>,
+    /// Journey actions counted by `conversion_action_rate`.
+    pub conversion_actions: Vec<String>,
+    /// Journey actions counted by `churn_action_rate`.
+    pub churn_actions: Vec<String>,
 }
 
 impl Default for LiveInsightOptions {
     /// A 60-minute window against the 24 hours before, 5-minute buckets, 30 calls a side,
     /// raised at p < 0.0001 and a 25% change (0.1 for customer sentiment), cleared at p > 0.05;
-    /// segments by queue and channel.
+    /// segments by queue and channel; the journey actions of [`JourneyConfig::default`]
+    /// (conversion `purchase`, churn `cancel`).
     fn default() -> Self {
+        let journey = JourneyConfig::default();
         Self {
             window_minutes: 60,
             baseline_hours: 24,
@@ -72,6 +100,8 @@ impl Default for LiveInsightOptions {
             min_relative_change: 0.25,
             min_sentiment_change: 0.1,
             segment_by: vec![SegmentDimension::Queue, SegmentDimension::Channel],
+            conversion_actions: journey.conversion_actions,
+            churn_actions: journey.churn_actions,
         }
     }
 }
@@ -121,7 +151,17 @@ impl LiveInsightOptions {
             ));
         }
         non_negative("min_relative_change", self.min_relative_change)?;
-        non_negative("min_sentiment_change", self.min_sentiment_change)
+        non_negative("min_sentiment_change", self.min_sentiment_change)?;
+        if let Some(both) = self
+            .conversion_actions
+            .iter()
+            .find(|action| self.churn_actions.contains(action))
+        {
+            return invalid(format!(
+                "journey action {both:?} is both a conversion and a churn action"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -153,8 +193,9 @@ pub struct LiveInsight {
     pub insight: Insight,
 }
 
-/// Watches a stream of ended calls, of any number of tenants, for metrics whose latest window
-/// differs from the baseline before it (`docs/insights.md`, "Live insights").
+/// Watches streams of ended calls and journey events, of any number of tenants, for metrics
+/// whose latest window differs from the baseline before it (`docs/insights.md`, "Live
+/// insights").
 ///
 /// ```
 /// use aybiza_analytics::insights::{LiveInsightOptions, LiveInsights};
@@ -170,7 +211,8 @@ pub struct LiveInsight {
 #[derive(Debug, Clone)]
 pub struct LiveInsights {
     windows: Windows,
-    tenants: HashMap<String, TenantSeries>,
+    calls: Family<CALL_METRICS>,
+    journeys: Family<JOURNEY_METRICS>,
 }
 
 /// The options and the bucket geometry they give.
@@ -184,7 +226,18 @@ struct Windows {
     total_buckets: i64,
 }
 
-/// Which of a tenant's calls a series counts: all of them (`None`) or one segment's.
+/// The series of one kind of record (ended calls or journey events), per tenant. Each kind
+/// keeps its own clock per tenant: the two streams may lag each other.
+#[derive(Debug, Clone)]
+struct Family<const N: usize> {
+    /// What a record is called in errors: "call", "journey event".
+    record: &'static str,
+    /// The metrics, in the order of the records' values.
+    measures: [Measure; N],
+    tenants: HashMap<String, TenantSeries<N>>,
+}
+
+/// Which of a tenant's records a series counts: all of them (`None`) or one segment's.
 type SeriesKey<'a> = Option<(SegmentDimension, &'a str)>;
 
 /// The insight's segment for a series key.
@@ -195,21 +248,21 @@ fn segment_of(key: SeriesKey<'_>) -> Option<Segment> {
     })
 }
 
-/// One tenant's series: overall and per segment.
+/// One tenant's series of one family: overall and per segment.
 #[derive(Debug, Clone)]
-struct TenantSeries {
+struct TenantSeries<const N: usize> {
     /// The latest bucket seen.
     newest: i64,
-    /// All the tenant's calls; `None` once none is left in the ring.
-    overall: Option<Series>,
-    /// Each segment's calls, by dimension and value. Looked up by `&str`, so that a call of
+    /// All the tenant's records; `None` once none is left in the ring.
+    overall: Option<Series<N>>,
+    /// Each segment's records, by dimension and value. Looked up by `&str`, so that a record of
     /// a segment already watched allocates nothing.
-    segments: hashbrown::HashMap<SegmentDimension, hashbrown::HashMap<String, Series>>,
+    segments: hashbrown::HashMap<SegmentDimension, hashbrown::HashMap<String, Series<N>>>,
 }
 
-impl TenantSeries {
+impl<const N: usize> TenantSeries<N> {
     /// The series of `key`, created empty (with `total` slots) when new.
-    fn series_mut(&mut self, key: SeriesKey<'_>, total: usize) -> &mut Series {
+    fn series_mut(&mut self, key: SeriesKey<'_>, total: usize) -> &mut Series<N> {
         match key {
             None => self.overall.get_or_insert_with(|| Series::new(total)),
             Some((dimension, value)) => self
@@ -221,8 +274,8 @@ impl TenantSeries {
         }
     }
 
-    /// Every series with its key, all calls first.
-    fn all_series_mut(&mut self) -> impl Iterator<Item = (SeriesKey<'_>, &mut Series)> {
+    /// Every series with its key, all records first.
+    fn all_series_mut(&mut self) -> impl Iterator<Item = (SeriesKey<'_>, &mut Series<N>)> {
         let segments = self.segments.iter_mut().flat_map(|(&dimension, values)| {
             values
                 .iter_mut()
@@ -236,7 +289,7 @@ impl TenantSeries {
     }
 
     /// Keeps the series for which `keep` is true.
-    fn retain(&mut self, mut keep: impl FnMut(SeriesKey<'_>, &mut Series) -> bool) {
+    fn retain(&mut self, mut keep: impl FnMut(SeriesKey<'_>, &mut Series<N>) -> bool) {
         if self
             .overall
             .as_mut()
@@ -256,17 +309,17 @@ impl TenantSeries {
     }
 }
 
-/// Bucketed samples of every metric, in a ring of `total_buckets` slots.
+/// Bucketed samples of every metric of a family, in a ring of `total_buckets` slots.
 #[derive(Debug, Clone)]
-struct Series {
+struct Series<const N: usize> {
     /// The bucket each slot holds; a slot whose bucket has left the ring counts as empty.
     buckets: Vec<i64>,
-    samples: Vec<[Sample; METRICS]>,
+    samples: Vec<[Sample; N]>,
     /// Per slot: the bucket was in the window of a raised metric, and is left out of every
     /// metric's baseline, so that an incident does not make the hours after it look unusual
     /// (an outage raised on abandonment also darkens the customers' sentiment).
     excluded: Vec<bool>,
-    raised: [bool; METRICS],
+    raised: [bool; N],
 }
 
 /// A series' window and baseline samples of one metric.
@@ -274,6 +327,36 @@ struct Series {
 struct Comparison {
     window: Sample,
     baseline: Sample,
+}
+
+/// A record of either stream the detector watches, for [`LiveInsights::observe_record`] and
+/// [`LiveInsights::replay`].
+#[derive(Debug, Clone, Copy)]
+pub enum LiveRecord<'a> {
+    /// An ended call with its customer sentiment, when known.
+    Call(&'a Call, Option<f64>),
+    /// A journey event.
+    JourneyEvent(&'a JourneyEvent),
+}
+
+impl LiveRecord<'_> {
+    /// When the record happened (a call that has not ended has no time yet), its tenant, its
+    /// stream (calls first) and its id: the replay's order.
+    fn order_key(&self) -> (Option<DateTime<Utc>>, &str, u8, &str) {
+        match *self {
+            LiveRecord::Call(call, _) => (call.ended_at, &call.tenant, 0, &call.id),
+            LiveRecord::JourneyEvent(event) => (Some(event.timestamp), &event.tenant, 1, &event.id),
+        }
+    }
+}
+
+/// One record to count: which it is (for errors), its tenant, its time and its metric values
+/// (`None` where it does not count).
+struct Observed<'a, const N: usize> {
+    id: &'a str,
+    tenant: &'a str,
+    at: DateTime<Utc>,
+    values: [Option<f64>; N],
 }
 
 impl LiveInsights {
@@ -295,7 +378,8 @@ impl LiveInsights {
                 total_buckets,
                 options,
             },
-            tenants: HashMap::new(),
+            calls: Family::new("call", Metric::ALL.map(Metric::measure)),
+            journeys: Family::new("journey event", JOURNEY_MEASURES),
         })
     }
 
@@ -335,57 +419,145 @@ impl LiveInsights {
                 call.id
             )));
         };
-        if call.tenant.is_empty() {
-            return Err(Error::InvalidArgument(format!(
-                "call {} has no tenant",
-                call.id
-            )));
-        }
-        if ended > Utc::now() + TimeDelta::days(1) {
-            return Err(Error::InvalidArgument(format!(
-                "call {} ends at {ended}, more than a day from now",
-                call.id
-            )));
-        }
-        let windows = &self.windows;
-        let bucket = windows.bucket_of(ended);
-        let total = windows.total_buckets;
-        let tenant = match self.tenants.get_mut(&call.tenant) {
-            Some(tenant) => tenant,
-            None => self
-                .tenants
-                .entry(call.tenant.clone())
-                .or_insert(TenantSeries {
-                    newest: bucket,
-                    overall: None,
-                    segments: hashbrown::HashMap::new(),
-                }),
-        };
-        if bucket <= tenant.newest - total {
-            return Err(Error::InvalidArgument(format!(
-                "call {} ended at {ended}, before the baseline of the latest call of tenant {} \
-                 (calls may be late by at most {} minutes)",
-                call.id,
-                call.tenant,
-                (total - 1) * windows.bucket.num_minutes()
-            )));
-        }
-        let mut events = Vec::new();
-        windows.advance(&call.tenant, tenant, bucket, ended, &mut events);
-
         let values = Metric::ALL.map(|metric| match metric {
             Metric::CustomerSentiment => customer_sentiment,
             _ => metric.of_call(call),
         });
-        // All calls first: the segments' reach is a share of its window.
-        let segments = windows
+        let segments = self
+            .windows
             .options
             .segment_by
             .iter()
-            .filter_map(|&dimension| dimension.of(call).map(|value| Some((dimension, value))));
+            .filter_map(|&dimension| dimension.of(call).map(|value| (dimension, value)));
+        let observed = Observed {
+            id: &call.id,
+            tenant: &call.tenant,
+            at: ended,
+            values,
+        };
+        self.calls.observe(&self.windows, observed, segments)
+    }
+
+    /// Adds a journey event to the shares of the tenant's journey events that are conversion
+    /// and churn actions (`conversion_actions`, `churn_actions` of the options), overall and,
+    /// when `segment_by` has the channel, for the event's channel; returns the insights it
+    /// raised or cleared (usually none).
+    ///
+    /// Events may arrive somewhat out of order. Refused with [`Error::InvalidArgument`],
+    /// changing nothing: an event with no tenant, one before the baseline of its tenant's latest
+    /// event, or one more than a day after the system clock's now.
+    pub fn observe_journey_event(&mut self, event: &JourneyEvent) -> Result<Vec<LiveInsight>> {
+        let options = &self.windows.options;
+        let is = |actions: &[String]| Some(f64::from(u8::from(actions.contains(&event.action))));
+        let values = [is(&options.conversion_actions), is(&options.churn_actions)];
+        let channel = (options.segment_by.contains(&SegmentDimension::Channel)
+            && !event.channel.is_empty())
+        .then_some((SegmentDimension::Channel, event.channel.as_str()));
+        let observed = Observed {
+            id: &event.id,
+            tenant: &event.tenant,
+            at: event.timestamp,
+            values,
+        };
+        self.journeys
+            .observe(&self.windows, observed, channel.into_iter())
+    }
+
+    /// Observes one record of either stream.
+    pub fn observe_record(&mut self, record: &LiveRecord<'_>) -> Result<Vec<LiveInsight>> {
+        match *record {
+            LiveRecord::Call(call, sentiment) => self.observe_with_sentiment(call, sentiment),
+            LiveRecord::JourneyEvent(event) => self.observe_journey_event(event),
+        }
+    }
+
+    /// Replays stored `records` as they happened: sorts them by time (a call's end; ties by
+    /// tenant and id, calls first), observes each and returns every insight raised or cleared,
+    /// in order. Calls that have not ended are skipped; the first refused record stops the
+    /// replay with its error.
+    pub fn replay(&mut self, records: &mut [LiveRecord<'_>]) -> Result<Vec<LiveInsight>> {
+        records.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let mut events = Vec::new();
+        for record in records.iter() {
+            if matches!(record, LiveRecord::Call(call, _) if call.ended_at.is_none()) {
+                continue;
+            }
+            events.extend(self.observe_record(record)?);
+        }
+        Ok(events)
+    }
+
+    /// Moves every tenant's clocks to `now` (when later than its latest call or journey event)
+    /// and clears the raised insights that can no longer be told: those whose window or
+    /// baseline has thinned under half of `min_calls`, or whose difference is gone. Call it now
+    /// and then (every few minutes): without it, an insight raised for a tenant or segment
+    /// whose records stop stays raised until its next record. Tenants with no record left in
+    /// their window and baseline are forgotten.
+    pub fn expire(&mut self, now: DateTime<Utc>) -> Vec<LiveInsight> {
+        let mut events = self.calls.expire(&self.windows, now);
+        events.extend(self.journeys.expire(&self.windows, now));
+        events
+    }
+}
+
+impl<const N: usize> Family<N> {
+    fn new(record: &'static str, measures: [Measure; N]) -> Self {
+        Self {
+            record,
+            measures,
+            tenants: HashMap::new(),
+        }
+    }
+
+    /// Counts a record in its tenant's series (overall, then each of its `segments`) and
+    /// compares the metrics it touched.
+    fn observe<'a>(
+        &mut self,
+        windows: &Windows,
+        observed: Observed<'a, N>,
+        segments: impl Iterator<Item = (SegmentDimension, &'a str)>,
+    ) -> Result<Vec<LiveInsight>> {
+        let Observed {
+            id,
+            tenant: name,
+            at,
+            values,
+        } = observed;
+        let record = self.record;
+        if name.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "{record} {id} has no tenant"
+            )));
+        }
+        if at > Utc::now() + TimeDelta::days(1) {
+            return Err(Error::InvalidArgument(format!(
+                "{record} {id} is at {at}, more than a day from now"
+            )));
+        }
+        let bucket = windows.bucket_of(at);
+        let total = windows.total_buckets;
+        let tenant = match self.tenants.get_mut(name) {
+            Some(tenant) => tenant,
+            None => self.tenants.entry(name.to_owned()).or_insert(TenantSeries {
+                newest: bucket,
+                overall: None,
+                segments: hashbrown::HashMap::new(),
+            }),
+        };
+        if bucket <= tenant.newest - total {
+            return Err(Error::InvalidArgument(format!(
+                "{record} {id} at {at} is before the baseline of the latest {record} of tenant \
+                 {name} (records may be late by at most {} minutes)",
+                (total - 1) * windows.bucket.num_minutes()
+            )));
+        }
+        let mut events = Vec::new();
+        windows.advance(name, tenant, &self.measures, bucket, at, &mut events);
+
+        // All records first: the segments' reach is a share of its window.
         let newest = tenant.newest;
-        let mut overall_window = [0.0; METRICS];
-        for key in std::iter::once(None).chain(segments) {
+        let mut overall_window = [0.0; N];
+        for key in std::iter::once(None).chain(segments.map(Some)) {
             let series = tenant.series_mut(key, total as usize);
             series.add(bucket, total, &values);
             let comparisons = series.compare(newest, windows.window_buckets, total);
@@ -400,27 +572,23 @@ impl LiveInsights {
                     None => 1.0,
                     Some(_) => comparison.window.n / overall_window[index].max(1.0),
                 };
-                if let Some(state) = windows.transition(series, index, newest, comparison) {
-                    let event = (state, call.tenant.as_str(), ended, newest);
-                    events.push(windows.event(event, index, key, comparison, reach));
+                let measure = self.measures[index];
+                if let Some(state) = windows.transition(series, index, measure, newest, comparison)
+                {
+                    let event = (state, name, at, newest);
+                    events.push(windows.event(event, measure, key, comparison, reach));
                 }
             }
         }
         Ok(events)
     }
 
-    /// Moves every tenant's clock to `now` (when later than its latest call) and clears the
-    /// raised insights that can no longer be told: those whose window or baseline has thinned
-    /// under half of `min_calls`, or whose difference is gone. Call it now and then (every few
-    /// minutes): without it, an insight raised for a tenant or segment whose calls stop stays
-    /// raised until its next call. Tenants with no call left in their window and baseline are
-    /// forgotten.
-    pub fn expire(&mut self, now: DateTime<Utc>) -> Vec<LiveInsight> {
-        let windows = &self.windows;
+    /// [`LiveInsights::expire`] for this family.
+    fn expire(&mut self, windows: &Windows, now: DateTime<Utc>) -> Vec<LiveInsight> {
         let bucket = windows.bucket_of(now);
         let mut events = Vec::new();
         for (name, tenant) in &mut self.tenants {
-            windows.advance(name, tenant, bucket, now, &mut events);
+            windows.advance(name, tenant, &self.measures, bucket, now, &mut events);
             let newest = tenant.newest;
             let (window, total) = (windows.window_buckets, windows.total_buckets);
             let overall = tenant
@@ -442,9 +610,12 @@ impl LiveInsights {
                         }
                         _ => 1.0,
                     };
-                    if let Some(state) = windows.transition(series, index, newest, comparison) {
+                    let measure = self.measures[index];
+                    if let Some(state) =
+                        windows.transition(series, index, measure, newest, comparison)
+                    {
                         let event = (state, name.as_str(), now, newest);
-                        events.push(windows.event(event, index, key, comparison, reach));
+                        events.push(windows.event(event, measure, key, comparison, reach));
                     }
                 }
             }
@@ -465,11 +636,12 @@ impl Windows {
     }
 
     /// Moves the tenant's latest bucket to `bucket`, if later, and drops the series with no
-    /// call left in the ring, clearing their raised insights first.
-    fn advance(
+    /// record left in the ring, clearing their raised insights first.
+    fn advance<const N: usize>(
         &self,
         name: &str,
-        tenant: &mut TenantSeries,
+        tenant: &mut TenantSeries<N>,
+        measures: &[Measure; N],
         bucket: i64,
         at: DateTime<Utc>,
         events: &mut Vec<LiveInsight>,
@@ -483,22 +655,24 @@ impl Windows {
             if series.buckets.iter().any(|&b| b > oldest) {
                 return true;
             }
-            for (index, raised) in series.raised.iter().enumerate() {
-                if *raised {
+            for (measure, raised) in measures.iter().zip(series.raised) {
+                if raised {
                     let event = (LiveInsightState::Cleared, name, at, bucket);
                     let empty = Comparison::default();
-                    events.push(self.event(event, index, key, &empty, 0.0));
+                    events.push(self.event(event, *measure, key, &empty, 0.0));
                 }
             }
             false
         });
     }
 
-    /// The metric's new alert state, when the comparison raises or clears it.
-    fn transition(
+    /// The new alert state of metric `index` (`measure`), when the comparison raises or
+    /// clears it.
+    fn transition<const N: usize>(
         &self,
-        series: &mut Series,
+        series: &mut Series<N>,
         index: usize,
+        measure: Measure,
         newest: i64,
         comparison: &Comparison,
     ) -> Option<LiveInsightState> {
@@ -512,10 +686,10 @@ impl Windows {
             raised.then_some(LiveInsightState::Cleared)
         } else {
             let (window, baseline) = (comparison.window.mean(), comparison.baseline.mean());
-            let p_value = test(Metric::ALL[index], comparison).map_or(1.0, |(_, p)| p);
+            let p_value = test(measure.unit, comparison).map_or(1.0, |(_, p)| p);
             // Raised at the whole change, cleared under half of it: a change hovering at the
             // threshold would otherwise be raised and cleared again and again.
-            let unit = Metric::ALL[index].unit();
+            let unit = measure.unit;
             let thresholds = (options.min_relative_change, options.min_sentiment_change);
             let change_is = |share: f64| {
                 large_enough(
@@ -548,11 +722,11 @@ impl Windows {
         DateTime::UNIX_EPOCH + TimeDelta::milliseconds(self.bucket.num_milliseconds() * bucket)
     }
 
-    /// The event for metric `index` of the series `key`.
+    /// The event for metric `measure` of the series `key`.
     fn event(
         &self,
         (state, tenant, at, newest): EventContext<'_>,
-        index: usize,
+        measure: Measure,
         key: SeriesKey<'_>,
         comparison: &Comparison,
         reach: f64,
@@ -570,21 +744,23 @@ impl Windows {
                 start: self.bucket_start(newest - self.total_buckets + 1),
                 end: window_start,
             },
-            insight: self.insight(Metric::ALL[index], segment_of(key), comparison, reach),
+            insight: self.insight(measure, segment_of(key), comparison, reach),
         }
     }
 
-    /// The insight describing `comparison` of `metric` for `segment`.
+    /// The insight describing `comparison` of `measure` for `segment`.
     fn insight(
         &self,
-        metric: Metric,
+        measure: Measure,
         segment: Option<Segment>,
         comparison: &Comparison,
         reach: f64,
     ) -> Insight {
-        let unit = metric.unit();
+        let unit = measure.unit;
         let (window, baseline) = (comparison.window, comparison.baseline);
-        let name = metric.name().replace('_', " ");
+        let name = measure.name.replace('_', " ");
+        let counted = |n: f64| unit.counted(n, measure.counted);
+        let (counted_key, reference_key) = measure.counted.evidence_keys();
         let span = |minutes: u64| match minutes {
             60 => "hour".to_owned(),
             m if m % 60 == 0 => format!("{} hours", m / 60),
@@ -604,25 +780,29 @@ impl Windows {
             // Nothing to compare: only a clear says this.
             return Insight {
                 kind: InsightKind::LiveChange,
-                category: metric.name().to_owned(),
+                category: measure.name.to_owned(),
                 segment,
-                title: format!("{subject}: too few calls to compare in the last {window_span}"),
+                title: format!(
+                    "{subject}: too few {} to compare in the last {window_span}",
+                    measure.counted.noun()
+                ),
                 description: format!(
-                    "{subject}: {:.0} calls in the last {window_span} and {:.0} in the \
-                     {baseline_span} before, too few to compare.",
-                    window.n, baseline.n
+                    "{subject}: {} in the last {window_span} and {:.0} in the {baseline_span} \
+                     before, too few to compare.",
+                    counted(window.n),
+                    baseline.n
                 ),
                 impact: 0.0,
                 evidence: BTreeMap::from([
-                    ("calls".to_owned(), window.n),
-                    ("reference_calls".to_owned(), baseline.n),
+                    (counted_key.to_owned(), window.n),
+                    (reference_key.to_owned(), baseline.n),
                 ]),
             };
         }
-        let test = test(metric, comparison).unwrap_or((0.0, 1.0));
+        let test = test(unit, comparison).unwrap_or((0.0, 1.0));
         let size = difference_size(unit, window.mean(), baseline.mean());
         let finding = Finding::new(
-            (InsightKind::LiveChange, metric.measure()),
+            (InsightKind::LiveChange, measure),
             segment,
             (window, baseline),
             test,
@@ -638,10 +818,10 @@ impl Windows {
             },
         );
         let description = format!(
-            "{subject} {value} over {:.0} calls of the last {window_span}, against {reference} \
-             over {:.0} calls of the {baseline_span} before ({}).",
-            window.n,
-            baseline.n,
+            "{subject} {value} over {} of the last {window_span}, against {reference} over {} \
+             of the {baseline_span} before ({}).",
+            counted(window.n),
+            counted(baseline.n),
             test_summary(unit, finding.statistic, finding.p_value),
         );
         Insight {
@@ -656,13 +836,13 @@ impl Windows {
     }
 }
 
-impl Series {
+impl<const N: usize> Series<N> {
     fn new(total: usize) -> Self {
         Self {
             buckets: vec![i64::MIN; total],
-            samples: vec![[Sample::default(); METRICS]; total],
+            samples: vec![[Sample::default(); N]; total],
             excluded: vec![false; total],
-            raised: [false; METRICS],
+            raised: [false; N],
         }
     }
 
@@ -670,12 +850,12 @@ impl Series {
         bucket.rem_euclid(total) as usize
     }
 
-    /// Adds the call's metric values to its bucket.
-    fn add(&mut self, bucket: i64, total: i64, values: &[Option<f64>; METRICS]) {
+    /// Adds a record's metric values to its bucket.
+    fn add(&mut self, bucket: i64, total: i64, values: &[Option<f64>; N]) {
         let slot = Self::slot(bucket, total);
         if self.buckets[slot] != bucket {
             self.buckets[slot] = bucket;
-            self.samples[slot] = [Sample::default(); METRICS];
+            self.samples[slot] = [Sample::default(); N];
             self.excluded[slot] = self.raised.contains(&true);
         }
         for (sample, value) in self.samples[slot].iter_mut().zip(values) {
@@ -698,8 +878,8 @@ impl Series {
 
     /// Every metric's samples over the `window` buckets ending at `newest` and the baseline
     /// before them, up to `total` buckets in all, in one pass over the ring.
-    fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; METRICS] {
-        let mut comparisons = [Comparison::default(); METRICS];
+    fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; N] {
+        let mut comparisons = [Comparison::default(); N];
         for ((&bucket, samples), &excluded) in
             self.buckets.iter().zip(&self.samples).zip(&self.excluded)
         {
@@ -723,8 +903,8 @@ impl Series {
 }
 
 /// The likelihood-ratio test for rates, Welch's t-test for means.
-fn test(metric: Metric, comparison: &Comparison) -> Option<(f64, f64)> {
-    if metric.unit() == Unit::Rate {
+fn test(unit: Unit, comparison: &Comparison) -> Option<(f64, f64)> {
+    if unit == Unit::Rate {
         likelihood_ratio_test(comparison.window, comparison.baseline)
     } else {
         welch_test(comparison.window, comparison.baseline)

@@ -2,8 +2,8 @@
 //! implementation [`StatisticalInsights`] (`docs/insights.md`): changes against the previous
 //! period and segments (queues, channels, agents) that differ from the rest, each backed by a
 //! significance test with the false discovery rate controlled over the whole run;
-//! [`InsightScheduler`] runs it on cron schedules (daily, weekly) and [`LiveInsights`] watches a
-//! stream of ended calls for metrics that turn in the last hour.
+//! [`InsightScheduler`] runs it on cron schedules (daily, weekly) and [`LiveInsights`] watches
+//! streams of ended calls and journey events for metrics that turn in the last hour.
 
 mod live;
 mod schedule;
@@ -20,7 +20,7 @@ use crate::Result;
 use crate::model::TimeRange;
 use crate::store::Store;
 
-pub use live::{LiveInsight, LiveInsightOptions, LiveInsightState, LiveInsights};
+pub use live::{LiveInsight, LiveInsightOptions, LiveInsightState, LiveInsights, LiveRecord};
 pub use schedule::{InsightRun, InsightSchedule, InsightScheduler, RunWindow, SchedulerState};
 pub use statistical::{
     CallSentiments, InsightOptions, PeriodRecords, SegmentDimension, StatisticalInsights,

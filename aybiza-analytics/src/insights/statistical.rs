@@ -498,11 +498,33 @@ pub(super) struct Measure {
     pub(super) counted: Counted,
 }
 
-/// What a metric's samples are: calls (or bins of calls, for volume) or journeys.
+/// What a metric's samples are: calls (or bins of calls, for volume), journeys, or journey
+/// events (the live detector's journey metrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Counted {
     Calls,
     Journeys,
+    Events,
+}
+
+impl Counted {
+    /// What the samples are called in descriptions.
+    pub(super) fn noun(self) -> &'static str {
+        match self {
+            Counted::Calls => "calls",
+            Counted::Journeys => "journeys",
+            Counted::Events => "journey events",
+        }
+    }
+
+    /// The evidence keys of each side's count.
+    pub(super) fn evidence_keys(self) -> (&'static str, &'static str) {
+        match self {
+            Counted::Calls => ("calls", "reference_calls"),
+            Counted::Journeys => ("journeys", "reference_journeys"),
+            Counted::Events => ("events", "reference_events"),
+        }
+    }
 }
 
 /// A tested comparison, before the false-discovery-rate adjustment.
@@ -616,10 +638,7 @@ impl Finding {
     /// (`journeys` and `reference_journeys` for journey metrics), `statistic`, `p_value` and,
     /// unless the reference is 0, `relative_change`.
     pub(super) fn evidence(&self) -> BTreeMap<String, f64> {
-        let (counted, reference_counted) = match self.counted {
-            Counted::Calls => ("calls", "reference_calls"),
-            Counted::Journeys => ("journeys", "reference_journeys"),
-        };
+        let (counted, reference_counted) = self.counted.evidence_keys();
         let mut evidence = BTreeMap::from([
             ("value".to_owned(), self.value),
             ("reference".to_owned(), self.reference),
@@ -659,7 +678,7 @@ impl Finding {
                     match (self.counted, segment.dimension) {
                         (Counted::Journeys, _) => "that began in",
                         (Counted::Calls, SegmentDimension::Agent) => "of",
-                        (Counted::Calls, _) => "in",
+                        (Counted::Calls | Counted::Events, _) => "in",
                     },
                     segment.dimension.as_str(),
                     segment.value,
@@ -711,13 +730,12 @@ impl Unit {
         }
     }
 
-    /// "1204 calls" (journeys), or "12 days" for volume, whose samples are bins.
-    fn counted(self, n: f64, counted: Counted) -> String {
-        match (self, counted) {
-            (Unit::CallsPerDay, _) => format!("{n:.0} days"),
-            (Unit::CallsPerHour, _) => format!("{n:.0} hours"),
-            (_, Counted::Calls) => format!("{n:.0} calls"),
-            (_, Counted::Journeys) => format!("{n:.0} journeys"),
+    /// "1204 calls" (journeys, journey events), or "12 days" for volume, whose samples are bins.
+    pub(super) fn counted(self, n: f64, counted: Counted) -> String {
+        match self {
+            Unit::CallsPerDay => format!("{n:.0} days"),
+            Unit::CallsPerHour => format!("{n:.0} hours"),
+            _ => format!("{n:.0} {}", counted.noun()),
         }
     }
 }

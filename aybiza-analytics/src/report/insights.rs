@@ -14,7 +14,7 @@ use super::journeys::report_journey_config;
 use crate::Result;
 use crate::insights::{
     CallSentiments, Insight, InsightOptions, LiveInsightOptions, LiveInsightState, LiveInsights,
-    PeriodRecords, Segment, insights_from_records,
+    LiveRecord, PeriodRecords, Segment, insights_from_records,
 };
 use crate::model::{Call, JourneyEvent, TimeRange};
 
@@ -75,7 +75,7 @@ impl InsightsSection {
             start: week.start,
             end: week.end,
             insights,
-            live: LiveTimeline::replay(calls, sentiments)?,
+            live: LiveTimeline::replay(calls, sentiments, journey_events)?,
         }))
     }
 
@@ -113,11 +113,11 @@ impl InsightsSection {
     }
 }
 
-/// The live insights of a tenant's calls replayed as they ended ([`LiveInsights`], default
-/// options): what a live deployment would have raised and when.
+/// The live insights of a tenant's calls and journey events replayed as they happened
+/// ([`LiveInsights`], default options): what a live deployment would have raised and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveTimeline {
-    /// From the first to the last end time of the replayed calls.
+    /// From the first to the last time of the replayed records (a call's end).
     pub span: TimeRange,
     /// Every insight raised, in the order raised.
     pub episodes: Vec<LiveEpisode>,
@@ -142,42 +142,47 @@ pub struct LiveEpisode {
 }
 
 impl LiveTimeline {
-    /// Replays the ended `calls`, with their customers' `sentiments`, in the order they ended;
-    /// `None` without ended calls.
-    pub fn replay(calls: &[Call], sentiments: &CallSentiments) -> Result<Option<Self>> {
-        let mut ended: Vec<&Call> = calls.iter().filter(|c| c.ended_at.is_some()).collect();
-        ended.sort_by(|a, b| (a.ended_at, &a.id).cmp(&(b.ended_at, &b.id)));
-        let (Some(first), Some(last)) = (
-            ended.first().and_then(|c| c.ended_at),
-            ended.last().and_then(|c| c.ended_at),
-        ) else {
+    /// Replays the ended `calls`, with their customers' `sentiments`, and the `journey_events`
+    /// of one tenant as they happened ([`LiveInsights::replay`]); `None` without ended calls
+    /// or journey events.
+    pub fn replay(
+        calls: &[Call],
+        sentiments: &CallSentiments,
+        journey_events: &[JourneyEvent],
+    ) -> Result<Option<Self>> {
+        let ended = calls.iter().filter_map(|call| call.ended_at);
+        let times = ended.chain(journey_events.iter().map(|event| event.timestamp));
+        let (Some(first), Some(last)) = (times.clone().min(), times.max()) else {
             return Ok(None);
         };
+        let mut records: Vec<LiveRecord<'_>> = calls
+            .iter()
+            .map(|call| LiveRecord::Call(call, sentiments.get(&call.id)))
+            .chain(journey_events.iter().map(LiveRecord::JourneyEvent))
+            .collect();
         let mut detector = LiveInsights::new(LiveInsightOptions::default())?;
         let mut episodes: Vec<LiveEpisode> = Vec::new();
         let mut open: HashMap<(Option<Segment>, String), usize> = HashMap::new();
-        for call in ended {
-            for event in detector.observe_with_sentiment(call, sentiments.get(&call.id))? {
-                let key = (
-                    event.insight.segment.clone(),
-                    event.insight.category.clone(),
-                );
-                match event.state {
-                    LiveInsightState::Raised => {
-                        open.insert(key, episodes.len());
-                        episodes.push(LiveEpisode {
-                            raised_at: event.at,
-                            cleared_at: None,
-                            category: event.insight.category,
-                            segment: event.insight.segment,
-                            title: event.insight.title,
-                            impact: event.insight.impact,
-                        });
-                    }
-                    LiveInsightState::Cleared => {
-                        if let Some(index) = open.remove(&key) {
-                            episodes[index].cleared_at = Some(event.at);
-                        }
+        for event in detector.replay(&mut records)? {
+            let key = (
+                event.insight.segment.clone(),
+                event.insight.category.clone(),
+            );
+            match event.state {
+                LiveInsightState::Raised => {
+                    open.insert(key, episodes.len());
+                    episodes.push(LiveEpisode {
+                        raised_at: event.at,
+                        cleared_at: None,
+                        category: event.insight.category,
+                        segment: event.insight.segment,
+                        title: event.insight.title,
+                        impact: event.insight.impact,
+                    });
+                }
+                LiveInsightState::Cleared => {
+                    if let Some(index) = open.remove(&key) {
+                        episodes[index].cleared_at = Some(event.at);
                     }
                 }
             }
@@ -192,7 +197,7 @@ impl LiveTimeline {
     /// impactful episodes.
     pub fn to_html(&self) -> String {
         let mut html = format!(
-            "<h3>Live insights</h3>\n<p class=\"note\">The calls of {} to {} replayed as they ended through the live insight detector (default options: the last hour against the 24 hours before, per tenant, queue and channel): {} insights raised.</p>\n",
+            "<h3>Live insights</h3>\n<p class=\"note\">The calls and journey events of {} to {} replayed as they happened through the live insight detector (default options: the last hour against the 24 hours before, per tenant, queue and channel): {} insights raised.</p>\n",
             self.span.start.format("%Y-%m-%d"),
             self.span.end.format("%Y-%m-%d"),
             self.episodes.len()
@@ -425,7 +430,7 @@ mod tests {
     #[test]
     fn the_live_insights_of_planted_incidents_are_on_a_timeline() {
         let calls = simulated_calls(10, 500, 2);
-        let timeline = LiveTimeline::replay(&calls, &CallSentiments::default())
+        let timeline = LiveTimeline::replay(&calls, &CallSentiments::default(), &[])
             .unwrap()
             .unwrap();
         assert!(
@@ -452,8 +457,55 @@ mod tests {
         assert!(html.contains(&escape(&timeline.episodes[0].title)));
         assert!(!html.contains("<script"));
         assert_eq!(
-            LiveTimeline::replay(&[], &CallSentiments::default()).unwrap(),
+            LiveTimeline::replay(&[], &CallSentiments::default(), &[]).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn a_burst_of_cancellations_is_on_the_timeline() {
+        // Two journey events a minute for 28 hours, one in fifty a cancellation, then two
+        // hours in which three in ten are.
+        let start = DateTime::parse_from_rfc3339("2026-03-02T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let burst = 2 * 24 * 60..2 * 26 * 60;
+        let events: Vec<JourneyEvent> = (0..2 * 28 * 60)
+            .map(|i: i64| JourneyEvent {
+                id: format!("e{i}"),
+                tenant: "t".into(),
+                customer_id: format!("c{i}"),
+                channel: "web".into(),
+                action: if i % 50 == 7 || (burst.contains(&i) && i % 10 < 3) {
+                    "cancel".into()
+                } else {
+                    "view_page".into()
+                },
+                timestamp: start + TimeDelta::seconds(30 * i),
+                value: None,
+                sentiment: None,
+                attributes: Default::default(),
+            })
+            .collect();
+        let timeline = LiveTimeline::replay(&[], &CallSentiments::default(), &events)
+            .unwrap()
+            .unwrap();
+        assert_eq!(timeline.span.start, start);
+        let churn: Vec<_> = timeline
+            .episodes
+            .iter()
+            .filter(|e| e.category == "churn_action_rate")
+            .collect();
+        // All events and channel web, each raised once in the burst and cleared after it.
+        assert_eq!(churn.len(), 2, "{:#?}", timeline.episodes);
+        for episode in churn {
+            let minutes_in = (episode.raised_at - start).num_minutes() - 24 * 60;
+            assert!((0..60).contains(&minutes_in), "{minutes_in}");
+            assert!(
+                episode
+                    .cleared_at
+                    .is_some_and(|t| t > start + TimeDelta::hours(26))
+            );
+        }
     }
 }

@@ -656,15 +656,17 @@ def generate_insights(
 
 @final
 class LiveInsights:
-    """Watches a stream of ended calls, of any number of tenants, for metrics (escalation,
-    transfer, resolution and abandonment rates, handle time, satisfaction, and customer
-    sentiment when given) whose last hour differs from the 24 hours before, overall and per
-    queue and channel.
+    """Watches streams of ended calls and journey events, of any number of tenants, for
+    metrics (escalation, transfer, resolution and abandonment rates, handle time,
+    satisfaction, and customer sentiment when given; the shares of journey events that are
+    conversion and churn actions) whose last hour differs from the 24 hours before, overall
+    and per queue and channel.
 
     ``options`` (``LiveInsightOptions``): ``window_minutes`` (60), ``baseline_hours`` (24),
     ``bucket_minutes`` (5), ``min_calls`` (30), ``raise_p_value`` (0.0001), ``clear_p_value``
     (0.05), ``min_relative_change`` (0.25), ``min_sentiment_change`` (0.1), ``segment_by``
-    (``["queue", "channel"]``).
+    (``["queue", "channel"]``), ``conversion_actions`` (``["purchase"]``), ``churn_actions``
+    (``["cancel"]``).
 
     Raises:
         InvalidArgumentError: an option out of range or unknown.
@@ -684,6 +686,18 @@ class LiveInsights:
             InvalidArgumentError: the call is not a call record, has not ended, ended
                 before the baseline of its tenant's latest call, or ends more than a day
                 from now, or the sentiment is outside [-1, 1]; it changes nothing.
+        """
+    def observe_journey_event(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """Adds a journey event (a dict as :meth:`Store.journey_events` returns it, with or
+        without ``"type": "journey_event"``) to the shares of its tenant's journey events that
+        are conversion and churn actions (categories ``conversion_action_rate`` and
+        ``churn_action_rate``, overall and per channel; evidence ``events`` and
+        ``reference_events``) and returns the insights it raised or cleared, as :meth:`observe`.
+
+        Raises:
+            InvalidArgumentError: the event is not a journey event, has no tenant, is
+                before the baseline of its tenant's latest journey event, or is more than a
+                day from now; it changes nothing.
         """
     def expire(self, now: TimeBound = None) -> list[dict[str, Any]]:
         """Moves every tenant's clock to ``now`` (``None`` for now) and returns the raised

@@ -481,3 +481,182 @@ fn a_queue_whose_customers_turn_negative_is_raised_and_cleared() {
             .all(|e| e.insight.category != "customer_sentiment")
     );
 }
+
+/// A journey event of `tenant` on `channel`, `minute` minutes after [`start`].
+fn journey_event(
+    tenant: &str,
+    channel: &str,
+    action: &str,
+    minute: f64,
+    id: usize,
+) -> JourneyEvent {
+    JourneyEvent {
+        id: format!("{tenant}-e{id}"),
+        tenant: tenant.into(),
+        customer_id: format!("c{id}"),
+        channel: channel.into(),
+        action: action.into(),
+        timestamp: start() + TimeDelta::milliseconds((minute * 60_000.0) as i64),
+        value: None,
+        sentiment: None,
+        attributes: Default::default(),
+    }
+}
+
+/// Two journey events a minute for `minutes` minutes on channels `web` and `app` in turn: a
+/// purchase with probability 0.05, a cancellation with the probability `churn(minute,
+/// channel)` gives, else a page view.
+fn journey_stream(
+    tenant: &str,
+    minutes: usize,
+    seed: u64,
+    churn: impl Fn(f64, &str) -> f64,
+) -> Vec<JourneyEvent> {
+    let mut draws = Draws(seed);
+    (0..minutes * 2)
+        .map(|i| {
+            let minute = i as f64 / 2.0 + draws.uniform() * 0.4;
+            let channel = if i % 2 == 0 { "web" } else { "app" };
+            let draw = draws.uniform();
+            let action = if draw < 0.05 {
+                "purchase"
+            } else if draw < 0.05 + churn(minute, channel) {
+                "cancel"
+            } else {
+                "view_page"
+            };
+            journey_event(tenant, channel, action, minute, i)
+        })
+        .collect()
+}
+
+fn replay_journeys(detector: &mut LiveInsights, events: &[JourneyEvent]) -> Vec<LiveInsight> {
+    events
+        .iter()
+        .flat_map(|event| detector.observe_journey_event(event).unwrap())
+        .collect()
+}
+
+#[test]
+fn two_hours_of_cancellations_on_one_channel_are_raised_there_and_cleared_after() {
+    // A day at 2% cancellations, then two hours at 20% on the web, then back to 2%.
+    let incident = |m: f64| (DAY as f64 + 30.0..DAY as f64 + 150.0).contains(&m);
+    let events = journey_stream("t", DAY + 8 * 60, 11, |m, channel| {
+        if channel == "web" && incident(m) {
+            0.2
+        } else {
+            0.02
+        }
+    });
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let insights = replay_journeys(&mut detector, &events);
+    let of = |segment: Option<&str>| -> Vec<&LiveInsight> {
+        insights
+            .iter()
+            .filter(|e| e.insight.segment.as_ref().map(|s| s.value.as_str()) == segment)
+            .collect()
+    };
+    let web = of(Some("web"));
+    let up = one_episode(&web, 0..45);
+    assert_eq!(up.insight.category, "churn_action_rate");
+    assert_eq!(
+        up.insight.segment,
+        Some(Segment {
+            dimension: SegmentDimension::Channel,
+            value: "web".into(),
+        })
+    );
+    assert!(
+        up.insight
+            .title
+            .starts_with("Channel web: churn action rate up in the last hour"),
+        "{}",
+        up.insight.title
+    );
+    assert!(
+        up.insight
+            .description
+            .contains("journey events of the last hour"),
+        "{}",
+        up.insight.description
+    );
+    assert!(up.insight.evidence["events"] >= 30.0);
+    assert!(up.insight.evidence["reference_events"] > 600.0);
+    assert!(!up.insight.evidence.contains_key("calls"));
+    // All events rise too, at half the rate; the app channel and conversions stay quiet.
+    let overall = one_episode(&of(None), 0..60);
+    assert_eq!(overall.insight.category, "churn_action_rate");
+    assert!(of(Some("app")).is_empty(), "{:#?}", of(Some("app")));
+}
+
+#[test]
+fn calls_and_journey_events_keep_their_own_clocks() {
+    let calls = stream("t", 120, 3, |_, _| 0.04);
+    let events = journey_stream("t", 120, 4, |_, _| 0.02);
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    // Journey events two days ahead of the calls (a batch import, say) make no call late.
+    let ahead = journey_event("t", "web", "view_page", (2 * DAY) as f64, 999_999);
+    detector.observe_journey_event(&ahead).unwrap();
+    assert!(replay(&mut detector, &calls).is_empty());
+    // But they do make the earlier journey events late.
+    let error = detector.observe_journey_event(&events[0]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("before the baseline of the latest journey event of tenant t"),
+        "{error}"
+    );
+}
+
+#[test]
+fn refused_journey_events_are_typed_errors_and_change_nothing() {
+    let events = journey_stream("t", DAY + 90, 5, |m, _| {
+        if m > DAY as f64 + 20.0 { 0.3 } else { 0.02 }
+    });
+    let (head, tail) = events.split_at(events.len() - 200);
+    let mut clean = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    replay_journeys(&mut clean, head);
+    let mut refused = clean.clone();
+    let nameless = journey_event("", "web", "cancel", (DAY + 60) as f64, 999_999);
+    let late = journey_event("t", "web", "cancel", -200.0, 999_998);
+    let mut future = journey_event("t", "web", "cancel", 0.0, 999_997);
+    future.timestamp = Utc::now() + TimeDelta::days(3);
+    for bad in [&nameless, &late, &future] {
+        let error = refused.observe_journey_event(bad).unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(_)), "{error}");
+    }
+    assert_eq!(
+        replay_journeys(&mut clean, tail),
+        replay_journeys(&mut refused, tail)
+    );
+    // An action both a conversion and a churn is refused in the options.
+    let both = LiveInsightOptions {
+        churn_actions: vec!["cancel".into(), "purchase".into()],
+        ..LiveInsightOptions::default()
+    };
+    let error = LiveInsights::new(both).unwrap_err();
+    assert!(error.to_string().contains("\"purchase\""), "{error}");
+}
+
+#[test]
+fn expire_clears_a_journey_insight_when_the_events_stop() {
+    let events = journey_stream("t", DAY + 90, 9, |m, _| {
+        if m > DAY as f64 + 20.0 { 0.3 } else { 0.02 }
+    });
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let insights = replay_journeys(&mut detector, &events);
+    let raised_now = raised(&insights).len() * 2 - insights.len();
+    assert!(raised_now > 0);
+    let last = events.last().unwrap().timestamp;
+    let cleared = detector.expire(last + TimeDelta::hours(2));
+    assert_eq!(cleared.len(), raised_now);
+    for event in &cleared {
+        assert_eq!(event.state, LiveInsightState::Cleared);
+        assert!(
+            event.insight.title.contains("too few journey events"),
+            "{}",
+            event.insight.title
+        );
+        assert!(event.insight.evidence.contains_key("reference_events"));
+    }
+}
