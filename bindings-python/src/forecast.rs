@@ -5,7 +5,7 @@
 //! both languages accept the same options and raise the same errors. The table-friendly
 //! wrappers (pandas, pyarrow) are in `aybiza_analytics/__init__.py`.
 
-use std::sync::Mutex;
+use std::sync::MutexGuard;
 
 use aybiza_analytics::forecast::anomaly::StreamingDetector;
 use aybiza_analytics::forecast::json;
@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::convert::{dict_to_json, to_py};
 use crate::errors::{invalid_argument, to_py_err};
+use crate::fork_safe::ForkSafeMutex;
 
 /// The optional dict argument `name` as JSON.
 fn optional_dict(name: &str, object: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Value>> {
@@ -76,7 +77,20 @@ pub fn staffing<'py>(
 /// forecast from the ones before it.
 #[pyclass(name = "AnomalyMonitor", module = "aybiza_analytics", frozen)]
 pub struct PyAnomalyMonitor {
-    detector: Mutex<StreamingDetector>,
+    /// Fork-safe: `observe` holds it with the GIL released, while another thread may fork.
+    detector: ForkSafeMutex<StreamingDetector>,
+}
+
+/// The monitor's name in errors.
+const MONITOR: &str = "AnomalyMonitor";
+
+impl PyAnomalyMonitor {
+    /// The detector, locked; refused once a panic inside `observe` left it unusable.
+    fn detector(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, StreamingDetector>> {
+        self.detector
+            .lock(py, MONITOR)?
+            .map_err(|_| invalid_argument("the monitor failed earlier and is unusable"))
+    }
 }
 
 #[pymethods]
@@ -88,29 +102,22 @@ impl PyAnomalyMonitor {
         let options = optional_dict("options", options)?;
         let detector = json::anomaly_monitor(options).map_err(to_py_err)?;
         Ok(Self {
-            detector: Mutex::new(detector),
+            detector: ForkSafeMutex::new(detector),
         })
     }
 
     /// Scores the next value: `None` during the warm-up, else `{value, expected, lower, upper,
     /// probability, anomalous, direction}`.
     fn observe<'py>(&self, py: Python<'py>, value: f64) -> PyResult<Bound<'py, PyAny>> {
-        let verdict = py.detach(|| {
-            let mut detector = self
-                .detector
-                .lock()
-                .map_err(|_| invalid_argument("the monitor failed earlier and is unusable"))?;
-            json::observe(&mut detector, value).map_err(to_py_err)
-        })?;
+        let mut detector = self.detector(py)?;
+        let detector: &mut StreamingDetector = &mut detector;
+        let verdict = py.detach(|| json::observe(detector, value).map_err(to_py_err))?;
         to_py(py, &verdict)
     }
 
     /// Values kept as history.
     #[getter]
-    fn history_len(&self) -> PyResult<usize> {
-        self.detector
-            .lock()
-            .map(|d| d.history_len())
-            .map_err(|_| invalid_argument("the monitor failed earlier and is unusable"))
+    fn history_len(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.detector(py)?.history_len())
     }
 }

@@ -1,7 +1,7 @@
 //! A mutex that a forked child never waits on forever.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{LockResult, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
@@ -29,19 +29,17 @@ impl<T> ForkSafeMutex<T> {
     }
 
     /// Locks, waiting (detached from the interpreter, so other Python threads run) while
-    /// another thread holds it. In a process forked while a thread of the parent held it,
-    /// raises `AybizaError` naming `what` instead of waiting forever.
-    pub fn lock(&self, py: Python<'_>, what: &str) -> PyResult<MutexGuard<'_, T>> {
+    /// another thread holds it; poisoned (a holder panicked) as a `std::sync::Mutex` is. In a
+    /// process forked while a thread of the parent held it, raises `AybizaError` naming `what`
+    /// instead of waiting forever.
+    pub fn lock(&self, py: Python<'_>, what: &str) -> PyResult<LockResult<MutexGuard<'_, T>>> {
         let here = std::process::id();
         if self.process.load(Ordering::Acquire) == here {
-            return Ok(self
-                .inner
-                .lock_py_attached(py)
-                .unwrap_or_else(PoisonError::into_inner));
+            return Ok(self.inner.lock_py_attached(py));
         }
         let guard = match self.inner.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Ok(guard) => Ok(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Err(PoisonError::new(poisoned.into_inner())),
             Err(TryLockError::WouldBlock) => {
                 return Err(AybizaError::new_err(format!(
                     "this {what} was in use by another thread when the process forked, and that \

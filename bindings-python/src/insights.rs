@@ -1,7 +1,7 @@
 //! Insights: `generate_insights` for one tenant and period of a store, the `InsightScheduler`
 //! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, InsightScheduler, LiveInsightOptions,
@@ -150,6 +150,16 @@ pub struct PyInsightScheduler {
     scheduler: ForkSafeMutex<InsightScheduler>,
 }
 
+impl PyInsightScheduler {
+    /// The scheduler, locked (a panic in an earlier run leaves its state as that run left it).
+    fn scheduler(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, InsightScheduler>> {
+        Ok(self
+            .scheduler
+            .lock(py, SCHEDULER)?
+            .unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
 #[pymethods]
 impl PyInsightScheduler {
     /// A scheduler for `schedules` (dicts: `name`, `cron`, and optionally `timezone`,
@@ -181,10 +191,7 @@ impl PyInsightScheduler {
 
     /// The earliest time a schedule is due, as a UTC datetime.
     fn next_due(&self, py: Python<'_>) -> PyResult<DateTime<Utc>> {
-        self.scheduler
-            .lock(py, SCHEDULER)?
-            .next_due()
-            .map_err(to_py_err)
+        self.scheduler(py)?.next_due().map_err(to_py_err)
     }
 
     /// Runs what is due at or before `now` (a datetime or ISO-8601 str; `None` for now) for
@@ -200,7 +207,7 @@ impl PyInsightScheduler {
         let now = time_bound("now", now)?.unwrap_or_else(Utc::now);
         let store = store.shared();
         // Locked without holding the GIL, since the run below releases it.
-        let mut scheduler = self.scheduler.lock(py, SCHEDULER)?;
+        let mut scheduler = self.scheduler(py)?;
         let scheduler: &mut InsightScheduler = &mut scheduler;
         let runs = run(py, async { scheduler.run_due(store.as_ref(), now).await })?;
         to_py(py, &runs)
@@ -209,6 +216,6 @@ impl PyInsightScheduler {
     /// The progress to persist (`{"last_due": {schedule: instant}}`); pass it back as `state`.
     #[getter]
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, self.scheduler.lock(py, SCHEDULER)?.state())
+        to_py(py, self.scheduler(py)?.state())
     }
 }
