@@ -350,13 +350,21 @@ impl LiveRecord<'_> {
     }
 }
 
-/// One record to count: which it is (for errors), its tenant, its time and its metric values
-/// (`None` where it does not count).
+/// One record to count: which it is (for errors), its tenant, its time, the latest time
+/// accepted and its metric values (`None` where it does not count).
 struct Observed<'a, const N: usize> {
     id: &'a str,
     tenant: &'a str,
     at: DateTime<Utc>,
+    /// [`live_limit`] for a live stream; `None` for a replay.
+    latest: Option<DateTime<Utc>>,
     values: [Option<f64>; N],
+}
+
+/// The latest time a live record may have: a day after the system clock's now. One record
+/// dated far ahead by a wrong clock would otherwise make every later record of its tenant late.
+fn live_limit() -> Option<DateTime<Utc>> {
+    Some(Utc::now() + TimeDelta::days(1))
 }
 
 impl LiveInsights {
@@ -407,6 +415,16 @@ impl LiveInsights {
         call: &Call,
         customer_sentiment: Option<f64>,
     ) -> Result<Vec<LiveInsight>> {
+        self.count_call(call, customer_sentiment, live_limit())
+    }
+
+    /// Counts a call ending at or before `latest` (when given) and compares what it touched.
+    fn count_call(
+        &mut self,
+        call: &Call,
+        customer_sentiment: Option<f64>,
+        latest: Option<DateTime<Utc>>,
+    ) -> Result<Vec<LiveInsight>> {
         if let Some(score) = customer_sentiment.filter(|s| !(-1.0..=1.0).contains(s)) {
             return Err(Error::InvalidArgument(format!(
                 "call {}: customer sentiment {score} is not a score in [-1, 1]",
@@ -433,6 +451,7 @@ impl LiveInsights {
             id: &call.id,
             tenant: &call.tenant,
             at: ended,
+            latest,
             values,
         };
         self.calls.observe(&self.windows, observed, segments)
@@ -447,6 +466,15 @@ impl LiveInsights {
     /// changing nothing: an event with no tenant, one before the baseline of its tenant's latest
     /// event, or one more than a day after the system clock's now.
     pub fn observe_journey_event(&mut self, event: &JourneyEvent) -> Result<Vec<LiveInsight>> {
+        self.count_journey_event(event, live_limit())
+    }
+
+    /// Counts a journey event at or before `latest` (when given) and compares what it touched.
+    fn count_journey_event(
+        &mut self,
+        event: &JourneyEvent,
+        latest: Option<DateTime<Utc>>,
+    ) -> Result<Vec<LiveInsight>> {
         let options = &self.windows.options;
         let is = |actions: &[String]| Some(f64::from(u8::from(actions.contains(&event.action))));
         let values = [is(&options.conversion_actions), is(&options.churn_actions)];
@@ -457,6 +485,7 @@ impl LiveInsights {
             id: &event.id,
             tenant: &event.tenant,
             at: event.timestamp,
+            latest,
             values,
         };
         self.journeys
@@ -472,17 +501,20 @@ impl LiveInsights {
     }
 
     /// Replays stored `records` as they happened: sorts them by time (a call's end; ties by
-    /// tenant and id, calls first), observes each and returns every insight raised or cleared,
-    /// in order. Calls that have not ended are skipped; the first refused record stops the
-    /// replay with its error.
+    /// tenant and id, calls first), counts each and returns every insight raised or cleared,
+    /// in order. Calls that have not ended are skipped. Sorted records are never late, and
+    /// the system clock does not bound them (history may be dated ahead of it); the first
+    /// record refused otherwise (no tenant, a sentiment outside [-1, 1]) stops the replay with
+    /// its error.
     pub fn replay(&mut self, records: &mut [LiveRecord<'_>]) -> Result<Vec<LiveInsight>> {
         records.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let mut events = Vec::new();
         for record in records.iter() {
-            if matches!(record, LiveRecord::Call(call, _) if call.ended_at.is_none()) {
-                continue;
-            }
-            events.extend(self.observe_record(record)?);
+            events.extend(match *record {
+                LiveRecord::Call(call, _) if call.ended_at.is_none() => continue,
+                LiveRecord::Call(call, sentiment) => self.count_call(call, sentiment, None)?,
+                LiveRecord::JourneyEvent(event) => self.count_journey_event(event, None)?,
+            });
         }
         Ok(events)
     }
@@ -501,6 +533,7 @@ impl LiveInsights {
 }
 
 impl<const N: usize> Family<N> {
+    /// No tenant yet; `record` names a record in errors.
     fn new(record: &'static str, measures: [Measure; N]) -> Self {
         Self {
             record,
@@ -521,6 +554,7 @@ impl<const N: usize> Family<N> {
             id,
             tenant: name,
             at,
+            latest,
             values,
         } = observed;
         let record = self.record;
@@ -529,7 +563,7 @@ impl<const N: usize> Family<N> {
                 "{record} {id} has no tenant"
             )));
         }
-        if at > Utc::now() + TimeDelta::days(1) {
+        if latest.is_some_and(|latest| at > latest) {
             return Err(Error::InvalidArgument(format!(
                 "{record} {id} is at {at}, more than a day from now"
             )));

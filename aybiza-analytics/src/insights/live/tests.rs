@@ -660,3 +660,66 @@ fn expire_clears_a_journey_insight_when_the_events_stop() {
         assert!(event.insight.evidence.contains_key("reference_events"));
     }
 }
+
+#[test]
+fn a_replay_meets_stored_records_in_time_order_whatever_the_clock() {
+    let mut calls = stream("t", DAY + 8 * 60, 7, |m, _| {
+        if (DAY as f64 + 30.0..DAY as f64 + 150.0).contains(&m) {
+            0.3
+        } else {
+            0.04
+        }
+    });
+    let events = journey_stream("t", DAY + 8 * 60, 11, |_, _| 0.02);
+    // Replayed in any order, they give what observing them as they happened gives.
+    let mut live = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let mut records: Vec<LiveRecord<'_>> = calls
+        .iter()
+        .map(|call| LiveRecord::Call(call, None))
+        .chain(events.iter().map(LiveRecord::JourneyEvent))
+        .collect();
+    let mut expected = Vec::new();
+    records.sort_by_key(|record| match record {
+        LiveRecord::Call(call, _) => (call.ended_at.unwrap(), 0),
+        LiveRecord::JourneyEvent(event) => (event.timestamp, 1),
+    });
+    for record in &records {
+        expected.extend(live.observe_record(record).unwrap());
+    }
+    assert!(!raised(&expected).is_empty());
+    records.reverse();
+    let mut replayed = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    assert_eq!(replayed.replay(&mut records).unwrap(), expected);
+
+    // History dated ahead of the system clock is replayed, where a live stream refuses it.
+    let told = |events: Vec<LiveInsight>| -> Vec<(LiveInsightState, String)> {
+        events
+            .into_iter()
+            .map(|e| (e.state, e.insight.title))
+            .collect()
+    };
+    let replay_calls = |calls: &[Call]| {
+        let mut records: Vec<_> = calls
+            .iter()
+            .map(|call| LiveRecord::Call(call, None))
+            .collect();
+        let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+        told(detector.replay(&mut records).unwrap())
+    };
+    let now_dated = replay_calls(&calls);
+    assert!(!now_dated.is_empty());
+    // Whole days, so that every call keeps its place in the 5-minute buckets.
+    let ahead = TimeDelta::days((Utc::now() - start()).num_days() + 400);
+    for call in &mut calls {
+        call.ended_at = call.ended_at.map(|at| at + ahead);
+    }
+    assert_eq!(replay_calls(&calls), now_dated);
+    let error = LiveInsights::new(LiveInsightOptions::default())
+        .unwrap()
+        .observe(&calls[0])
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("more than a day from now"),
+        "{error}"
+    );
+}
