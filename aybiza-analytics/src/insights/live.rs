@@ -10,9 +10,10 @@
 //! raises one insight; it is cleared when the difference is gone or too few records are left
 //! to tell (also on [`LiveInsights::expire`]), and only then can it be raised again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::statistical::{
@@ -234,6 +235,7 @@ struct Family<const N: usize> {
     record: &'static str,
     /// The metrics, in the order of the records' values.
     measures: [Measure; N],
+    /// Looked up by `&str` (no copy of the name per record).
     tenants: HashMap<String, TenantSeries<N>>,
 }
 
@@ -257,7 +259,7 @@ struct TenantSeries<const N: usize> {
     overall: Option<Series<N>>,
     /// Each segment's records, by dimension and value. Looked up by `&str`, so that a record of
     /// a segment already watched allocates nothing.
-    segments: hashbrown::HashMap<SegmentDimension, hashbrown::HashMap<String, Series<N>>>,
+    segments: HashMap<SegmentDimension, HashMap<String, Series<N>>>,
 }
 
 impl<const N: usize> TenantSeries<N> {
@@ -320,6 +322,10 @@ struct Series<const N: usize> {
     /// (an outage raised on abandonment also darkens the customers' sentiment).
     excluded: Vec<bool>,
     raised: [bool; N],
+    /// The baseline's samples as summed for the newest bucket they were summed at. Records
+    /// of the latest window change only the window, so the baseline is summed once per bucket
+    /// the clock moves to, and again after a record late enough to fall in it.
+    baseline: Option<(i64, [Sample; N])>,
 }
 
 /// A series' window and baseline samples of one metric.
@@ -570,14 +576,14 @@ impl<const N: usize> Family<N> {
         }
         let bucket = windows.bucket_of(at);
         let total = windows.total_buckets;
-        let tenant = match self.tenants.get_mut(name) {
-            Some(tenant) => tenant,
-            None => self.tenants.entry(name.to_owned()).or_insert(TenantSeries {
+        let tenant = self
+            .tenants
+            .entry_ref(name)
+            .or_insert_with(|| TenantSeries {
                 newest: bucket,
                 overall: None,
-                segments: hashbrown::HashMap::new(),
-            }),
-        };
+                segments: HashMap::new(),
+            });
         if bucket <= tenant.newest - total {
             return Err(Error::InvalidArgument(format!(
                 "{record} {id} at {at} is before the baseline of the latest {record} of tenant \
@@ -593,7 +599,7 @@ impl<const N: usize> Family<N> {
         let mut overall_window = [0.0; N];
         for key in std::iter::once(None).chain(segments.map(Some)) {
             let series = tenant.series_mut(key, total as usize);
-            series.add(bucket, total, &values);
+            series.add(bucket, (windows.window_buckets, total), &values);
             let comparisons = series.compare(newest, windows.window_buckets, total);
             for (index, comparison) in comparisons.iter().enumerate() {
                 if values[index].is_none() {
@@ -627,7 +633,7 @@ impl<const N: usize> Family<N> {
             let (window, total) = (windows.window_buckets, windows.total_buckets);
             let overall = tenant
                 .overall
-                .as_ref()
+                .as_mut()
                 .map(|series| series.compare(newest, window, total));
             for (key, series) in tenant.all_series_mut() {
                 if !series.raised.contains(&true) {
@@ -877,6 +883,7 @@ impl<const N: usize> Series<N> {
             samples: vec![[Sample::default(); N]; total],
             excluded: vec![false; total],
             raised: [false; N],
+            baseline: None,
         }
     }
 
@@ -884,8 +891,15 @@ impl<const N: usize> Series<N> {
         bucket.rem_euclid(total) as usize
     }
 
-    /// Adds a record's metric values to its bucket.
-    fn add(&mut self, bucket: i64, total: i64, values: &[Option<f64>; N]) {
+    /// Adds a record's metric values to its bucket; a record older than the `window` buckets
+    /// ending at the summed baseline's newest bucket changes that baseline.
+    fn add(&mut self, bucket: i64, (window, total): (i64, i64), values: &[Option<f64>; N]) {
+        if self
+            .baseline
+            .is_some_and(|(newest, _)| newest.saturating_sub(bucket) >= window)
+        {
+            self.baseline = None;
+        }
         let slot = Self::slot(bucket, total);
         if self.buckets[slot] != bucket {
             self.buckets[slot] = bucket;
@@ -911,28 +925,60 @@ impl<const N: usize> Series<N> {
     }
 
     /// Every metric's samples over the `window` buckets ending at `newest` and the baseline
-    /// before them, up to `total` buckets in all, in one pass over the ring.
-    fn compare(&self, newest: i64, window: i64, total: i64) -> [Comparison; N] {
-        let mut comparisons = [Comparison::default(); N];
+    /// before them (its excluded buckets left out), up to `total` buckets in all. The baseline
+    /// is summed again only when `newest` moved or a late record changed it.
+    fn compare(&mut self, newest: i64, window: i64, total: i64) -> [Comparison; N] {
+        let baseline = match self.baseline {
+            Some((summed_at, sums)) if summed_at == newest => sums,
+            _ => {
+                let sums = self.baseline_sums(newest, window, total);
+                self.baseline = Some((newest, sums));
+                sums
+            }
+        };
+        // The window's slots only, in slot order as the baseline's.
+        let (first, last) = (
+            Self::slot(newest - (window - 1), total),
+            Self::slot(newest, total),
+        );
+        let slots = if first <= last {
+            [first..last + 1, 0..0]
+        } else {
+            [0..last + 1, first..total as usize]
+        };
+        let mut window_sums = [Sample::default(); N];
+        for slot in slots.into_iter().flatten() {
+            if (0..window).contains(&newest.saturating_sub(self.buckets[slot])) {
+                add_samples(&mut window_sums, &self.samples[slot]);
+            }
+        }
+        std::array::from_fn(|index| Comparison {
+            window: window_sums[index],
+            baseline: baseline[index],
+        })
+    }
+
+    /// Every metric's samples over the baseline's buckets: `window` to `total` buckets before
+    /// `newest`, not excluded; in slot order.
+    fn baseline_sums(&self, newest: i64, window: i64, total: i64) -> [Sample; N] {
+        let mut sums = [Sample::default(); N];
         for ((&bucket, samples), &excluded) in
             self.buckets.iter().zip(&self.samples).zip(&self.excluded)
         {
-            let age = newest.saturating_sub(bucket);
-            if !(0..total).contains(&age) || (age >= window && excluded) {
-                continue;
-            }
-            for (comparison, sample) in comparisons.iter_mut().zip(samples) {
-                let side = if age < window {
-                    &mut comparison.window
-                } else {
-                    &mut comparison.baseline
-                };
-                side.n += sample.n;
-                side.sum += sample.sum;
-                side.squares += sample.squares;
+            if !excluded && (window..total).contains(&newest.saturating_sub(bucket)) {
+                add_samples(&mut sums, samples);
             }
         }
-        comparisons
+        sums
+    }
+}
+
+/// Adds each metric's samples of a bucket to the sums.
+fn add_samples<const N: usize>(sums: &mut [Sample; N], bucket: &[Sample; N]) {
+    for (sum, sample) in sums.iter_mut().zip(bucket) {
+        sum.n += sample.n;
+        sum.sum += sample.sum;
+        sum.squares += sample.squares;
     }
 }
 

@@ -723,3 +723,71 @@ fn a_replay_meets_stored_records_in_time_order_whatever_the_clock() {
         "{error}"
     );
 }
+
+#[test]
+fn the_summed_baseline_is_what_the_whole_ring_sums_to_after_every_call() {
+    // An incident (so that windows are left out of later baselines) and calls up to four
+    // hours late (so that some fall in a baseline already summed).
+    let mut calls = stream("t", DAY + 6 * 60, 13, |m, _| {
+        if (DAY as f64 + 60.0..DAY as f64 + 180.0).contains(&m) {
+            0.35
+        } else {
+            0.04
+        }
+    });
+    for (i, call) in calls.iter_mut().enumerate() {
+        if i % 97 == 0 {
+            call.ended_at = call.ended_at.map(|at| at - TimeDelta::minutes(240));
+        }
+    }
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let (window, total) = (
+        detector.windows.window_buckets,
+        detector.windows.total_buckets,
+    );
+    let mut checked = 0;
+    for call in &calls {
+        detector.observe(call).unwrap();
+        let tenant = detector.calls.tenants.get_mut("t").unwrap();
+        let newest = tenant.newest;
+        for (_, series) in tenant.all_series_mut() {
+            let mut whole = [Comparison::default(); CALL_METRICS];
+            for ((&bucket, samples), &excluded) in series
+                .buckets
+                .iter()
+                .zip(&series.samples)
+                .zip(&series.excluded)
+            {
+                let age = newest.saturating_sub(bucket);
+                for (comparison, sample) in whole.iter_mut().zip(samples) {
+                    let side = match age {
+                        age if (0..window).contains(&age) => &mut comparison.window,
+                        age if (window..total).contains(&age) && !excluded => {
+                            &mut comparison.baseline
+                        }
+                        _ => continue,
+                    };
+                    side.n += sample.n;
+                    side.sum += sample.sum;
+                    side.squares += sample.squares;
+                }
+            }
+            let compared = series.compare(newest, window, total);
+            for (a, b) in compared.iter().zip(&whole) {
+                for (x, y) in [(a.window, b.window), (a.baseline, b.baseline)] {
+                    assert_eq!((x.n, x.sum, x.squares), (y.n, y.sum, y.squares));
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > calls.len());
+    assert!(
+        detector.calls.tenants["t"]
+            .overall
+            .as_ref()
+            .unwrap()
+            .excluded
+            .contains(&true)
+    );
+}
