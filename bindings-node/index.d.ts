@@ -1468,6 +1468,16 @@ export declare class LiveInsights {
    */
   observeJourneyEvent(event: JourneyEventInput): Array<Record<string, unknown>>
   /**
+   * Replays stored records as they happened: `calls` (as `Store.calls` returns them) and
+   * `journeyEvents` (as `Store.journeyEvents` returns them), sorted by time (a call's end),
+   * with the calls' `customerSentiments` (call id to score; ids are unique within a tenant,
+   * so give them for one tenant's calls at a time). Returns every insight raised or cleared,
+   * in order. Unlike `observe`, history dated ahead of the system clock is replayed as it
+   * stands; calls that have not ended are skipped. Throws with code `InvalidArgument`,
+   * naming it, for a record that does not parse, before any is counted.
+   */
+  replay(calls?: Array<Call | (Call & { type: 'call' })> | null, journeyEvents?: Array<JourneyEventInput> | null, customerSentiments?: Record<string, number> | null): Array<Record<string, unknown>>
+  /**
    * Moves every tenant's clock to `now` (`null` for now) and returns the raised insights it
    * clears: those whose window or baseline has thinned under half of `min_calls`, or whose
    * difference is gone. Call it every few minutes, so that an insight of a tenant whose calls

@@ -274,6 +274,28 @@ test('live insights watch the journey actions', () => {
   expectSyncCode(() => new aa.LiveInsights({ churn_actions: ['purchase'] }), 'InvalidArgument', /both a conversion and a churn action/)
 })
 
+test('live insights replay stored records in time order whatever the clock', () => {
+  const calls = liveStream(24 * 60 + 30)
+  const observed = new aa.LiveInsights()
+  const expected = calls.flatMap((call) => observed.observe(call))
+  assert.ok(expected.length > 0)
+  assert.deepEqual(new aa.LiveInsights().replay([...calls].reverse()), expected)
+  const events = journeyStream(24 * 60 + 30)
+  const both = new aa.LiveInsights().replay(calls, [...events].reverse(), { [calls[0].id]: -0.5 })
+  assert.ok(both.some((e) => e.category === 'churn_action_rate'))
+  // History dated ahead of the system clock: refused live, replayed as it stands.
+  const days = Math.floor((Date.now() - Date.UTC(2026, 2, 2)) / 86_400_000) + 400
+  const later = calls.map((c) => ({ ...c, ended_at: new Date(c.ended_at.getTime() + days * 86_400_000) }))
+  expectSyncCode(() => new aa.LiveInsights().observe(later[0]), 'InvalidArgument', /more than a day from now/)
+  const titles = (list) => list.map((e) => `${e.state} ${e.title}`)
+  assert.deepEqual(titles(new aa.LiveInsights().replay(later)), titles(expected))
+  expectSyncCode(
+    () => new aa.LiveInsights().replay([calls[0], { type: 'tenant', id: 't', name: 'T' }]),
+    'InvalidArgument',
+    /calls\[1\]: call:/,
+  )
+})
+
 const WEEKLY = [{ name: 'weekly', cron: '0 9 * * MON', window: 'previous_week' }]
 
 test('scheduled runs match the generator and never repeat', async () => {

@@ -1,8 +1,10 @@
 //! Insights: `generateInsights` for one tenant and period of a store, the `InsightScheduler`
 //! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use aybiza_analytics::Error;
 use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, LiveInsightOptions, SchedulerState,
     StatisticalInsights,
@@ -13,9 +15,10 @@ use chrono::{SecondsFormat, Utc};
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::convert;
+use crate::convert::{self, Checked};
 use crate::store::Store;
 use crate::{errors, promise};
 
@@ -123,6 +126,56 @@ impl LiveInsights {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .observe_journey_event(&event)
+            })
+            .and_then(|events| Ok(serde_json::to_value(events)?))
+            .map_err(|e| errors::to_napi(env, &e))
+    }
+
+    /// Replays stored records as they happened: `calls` (as `Store.calls` returns them) and
+    /// `journeyEvents` (as `Store.journeyEvents` returns them), sorted by time (a call's end),
+    /// with the calls' `customerSentiments` (call id to score; ids are unique within a tenant,
+    /// so give them for one tenant's calls at a time). Returns every insight raised or cleared,
+    /// in order. Unlike `observe`, history dated ahead of the system clock is replayed as it
+    /// stands; calls that have not ended are skipped. Throws with code `InvalidArgument`,
+    /// naming it, for a record that does not parse, before any is counted.
+    #[napi(catch_unwind, ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn replay(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "Array<Call | (Call & { type: 'call' })> | null")] calls: Option<
+            Unknown,
+        >,
+        #[napi(ts_arg_type = "Array<JourneyEventInput> | null")] journey_events: Option<Unknown>,
+        #[napi(ts_arg_type = "Record<string, number> | null")] customer_sentiments: Option<Unknown>,
+    ) -> napi::Result<Value> {
+        // Each argument as JSON of its type, or empty when absent.
+        fn parsed<T: DeserializeOwned + Default>(
+            name: &str,
+            value: Option<Unknown>,
+            json: fn(&str, Unknown) -> napi::Result<Checked<Value>>,
+        ) -> napi::Result<Checked<T>> {
+            Ok(match value {
+                Some(value) => json(name, value)?.and_then(|json| {
+                    serde_path_to_error::deserialize(json)
+                        .map_err(|e| Error::InvalidArgument(format!("{name}: {e}")))
+                }),
+                None => Ok(T::default()),
+            })
+        }
+        let calls: Checked<Vec<Value>> = parsed("calls", calls, convert::array_json)?;
+        let journey_events: Checked<Vec<Value>> =
+            parsed("journeyEvents", journey_events, convert::array_json)?;
+        let sentiments: Checked<HashMap<String, f64>> = parsed(
+            "customerSentiments",
+            customer_sentiments,
+            convert::object_json,
+        )?;
+        calls
+            .and_then(|calls| {
+                self.detector
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .replay_json(calls, journey_events?, &sentiments?)
             })
             .and_then(|events| Ok(serde_json::to_value(events)?))
             .map_err(|e| errors::to_napi(env, &e))

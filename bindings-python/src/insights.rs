@@ -1,6 +1,7 @@
 //! Insights: `generate_insights` for one tenant and period of a store, the `InsightScheduler`
 //! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aybiza_analytics::insights::{
@@ -12,6 +13,7 @@ use aybiza_analytics::model::Call;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
+use serde_json::Value;
 
 use crate::convert::{
     dict_to_json, from_json, list_to_json, options_or_default, time_bound, time_range, to_py,
@@ -106,6 +108,48 @@ impl PyLiveInsights {
             .lock_py_attached(py)
             .unwrap_or_else(PoisonError::into_inner)
             .observe_journey_event(&event)
+            .map_err(to_py_err)?;
+        to_py(py, &events)
+    }
+
+    /// Replays stored records as they happened: `calls` (call dicts, as `Store.calls` returns
+    /// them) and `journey_events` (as `Store.journey_events` returns them), sorted by time
+    /// (a call's end), with the calls' `customer_sentiments` (a dict of call id to score;
+    /// ids are unique within a tenant, so give them for one tenant's calls at a time). Returns
+    /// every insight raised or cleared, in order. Unlike `observe`, history dated ahead of
+    /// the system clock is replayed as it stands; calls that have not ended are skipped. A
+    /// record that does not parse raises `InvalidArgumentError` naming it, before any is
+    /// counted.
+    #[pyo3(signature = (calls=None, journey_events=None, customer_sentiments=None))]
+    fn replay<'py>(
+        &self,
+        py: Python<'py>,
+        calls: Option<&Bound<'py, PyAny>>,
+        journey_events: Option<&Bound<'py, PyAny>>,
+        customer_sentiments: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let list = |name: &str, list: Option<&Bound<'py, PyAny>>| -> PyResult<Vec<Value>> {
+            match list {
+                Some(list) => from_json(name, list_to_json(name, list)?),
+                None => Ok(Vec::new()),
+            }
+        };
+        let (calls, journey_events) = (
+            list("calls", calls)?,
+            list("journey_events", journey_events)?,
+        );
+        let sentiments: HashMap<String, f64> = match customer_sentiments {
+            Some(dict) => from_json(
+                "customer_sentiments",
+                dict_to_json("customer_sentiments", dict)?,
+            )?,
+            None => HashMap::new(),
+        };
+        let events = self
+            .detector
+            .lock_py_attached(py)
+            .unwrap_or_else(PoisonError::into_inner)
+            .replay_json(calls, journey_events, &sentiments)
             .map_err(to_py_err)?;
         to_py(py, &events)
     }

@@ -283,6 +283,26 @@ def test_live_insights_watch_the_journey_actions():
         aa.LiveInsights({"churn_actions": ["purchase"]})
 
 
+def test_live_insights_replay_stored_records_in_time_order_whatever_the_clock():
+    calls = live_stream(incident_from=24 * 60 + 30)
+    events = journey_stream(incident_from=24 * 60 + 30)
+    observed = aa.LiveInsights()
+    expected = [e for call in calls for e in observed.observe(call)]
+    assert expected
+    assert aa.LiveInsights().replay(calls[::-1]) == expected
+    both = aa.LiveInsights().replay(calls[::-1], events[::-1], {calls[0]["id"]: -0.5})
+    assert {e["category"] for e in both} >= {"abandonment_rate", "churn_action_rate"}
+    # History dated ahead of the system clock: refused live, replayed as it stands.
+    ahead = timedelta(days=(datetime.now(timezone.utc) - datetime(2026, 3, 2, tzinfo=timezone.utc)).days + 400)
+    later = [dict(c, ended_at=(datetime.fromisoformat(c["ended_at"]) + ahead).isoformat()) for c in calls]
+    with pytest.raises(aa.InvalidArgumentError, match="more than a day from now"):
+        aa.LiveInsights().observe(later[0])
+    titles = [(e["state"], e["title"]) for e in aa.LiveInsights().replay(later)]
+    assert titles == [(e["state"], e["title"]) for e in expected]
+    with pytest.raises(aa.InvalidArgumentError, match=r"calls\[1\]: call:"):
+        aa.LiveInsights().replay([calls[0], {"type": "tenant", "id": "t", "name": "T"}])
+
+
 WEEKLY = [{"name": "weekly", "cron": "0 9 * * MON", "window": "previous_week"}]
 
 

@@ -525,6 +525,45 @@ impl LiveInsights {
         Ok(events)
     }
 
+    /// [`Self::replay`] of records as JSON, for the bindings: `calls` (call records, with or
+    /// without `"type": "call"`), `journey_events` (as [`crate::journey::json::journey_event`]
+    /// reads them) and the calls' customer sentiments by call id (ids are unique within a
+    /// tenant: give sentiments for one tenant's calls at a time). A record that does not parse
+    /// is an [`Error::InvalidArgument`] naming its list and index, before any is counted.
+    pub fn replay_json(
+        &mut self,
+        calls: Vec<serde_json::Value>,
+        journey_events: Vec<serde_json::Value>,
+        customer_sentiments: &std::collections::HashMap<String, f64>,
+    ) -> Result<Vec<LiveInsight>> {
+        let at = |list: &'static str, index: usize| {
+            move |error: Error| match error {
+                Error::InvalidArgument(message) => {
+                    Error::InvalidArgument(format!("{list}[{index}]: {message}"))
+                }
+                other => other,
+            }
+        };
+        let calls = calls
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| Call::from_json(value).map_err(at("calls", index)))
+            .collect::<Result<Vec<_>>>()?;
+        let journey_events = journey_events
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| {
+                crate::journey::json::journey_event(value).map_err(at("journey_events", index))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut records: Vec<LiveRecord<'_>> = calls
+            .iter()
+            .map(|call| LiveRecord::Call(call, customer_sentiments.get(&call.id).copied()))
+            .chain(journey_events.iter().map(LiveRecord::JourneyEvent))
+            .collect();
+        self.replay(&mut records)
+    }
+
     /// Moves every tenant's clocks to `now` (when later than its latest call or journey event)
     /// and clears the raised insights that can no longer be told: those whose window or
     /// baseline has thinned under half of `min_calls`, or whose difference is gone. Call it now

@@ -699,6 +699,23 @@ class LiveInsights:
                 before the baseline of its tenant's latest journey event, or is more than a
                 day from now; it changes nothing.
         """
+    def replay(
+        self,
+        calls: list[dict[str, Any]] | None = None,
+        journey_events: list[dict[str, Any]] | None = None,
+        customer_sentiments: dict[str, float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Replays stored records as they happened: ``calls`` (as :meth:`Store.calls` returns
+        them) and ``journey_events`` (as :meth:`Store.journey_events` returns them), sorted by
+        time (a call's end), with the calls' ``customer_sentiments`` (call id to score; ids are
+        unique within a tenant, so give them for one tenant's calls at a time). Returns every
+        insight raised or cleared, in order. Unlike :meth:`observe`, history dated ahead of the
+        system clock is replayed as it stands; calls that have not ended are skipped.
+
+        Raises:
+            InvalidArgumentError: a record does not parse (named by list and index); nothing
+                is counted.
+        """
     def expire(self, now: TimeBound = None) -> list[dict[str, Any]]:
         """Moves every tenant's clock to ``now`` (``None`` for now) and returns the raised
         insights it clears: those whose window or baseline has thinned under half of

@@ -791,3 +791,48 @@ fn the_summed_baseline_is_what_the_whole_ring_sums_to_after_every_call() {
             .contains(&true)
     );
 }
+
+#[test]
+fn a_replay_of_json_records_is_the_replay_of_the_records() {
+    let calls = stream("t", DAY + 4 * 60, 7, |m, _| {
+        if m > DAY as f64 + 30.0 { 0.3 } else { 0.04 }
+    });
+    let events = journey_stream("t", DAY + 4 * 60, 11, |_, _| 0.02);
+    let sentiments: std::collections::HashMap<String, f64> = calls
+        .iter()
+        .step_by(3)
+        .map(|call| (call.id.clone(), -0.2))
+        .collect();
+    let mut records: Vec<LiveRecord<'_>> = calls
+        .iter()
+        .map(|call| LiveRecord::Call(call, sentiments.get(&call.id).copied()))
+        .chain(events.iter().map(LiveRecord::JourneyEvent))
+        .collect();
+    let expected = LiveInsights::new(LiveInsightOptions::default())
+        .unwrap()
+        .replay(&mut records)
+        .unwrap();
+    assert!(!expected.is_empty());
+    let call_values: Vec<_> = calls
+        .iter()
+        .map(|c| serde_json::to_value(c).unwrap())
+        .collect();
+    let event_values: Vec<_> = events
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let replayed = detector
+        .replay_json(call_values.clone(), event_values.clone(), &sentiments)
+        .unwrap();
+    assert_eq!(replayed, expected);
+    // A record that does not parse is named, and nothing is counted.
+    let mut bad = call_values;
+    bad[1] = serde_json::json!({"type": "tenant", "id": "t", "name": "T"});
+    let mut untouched = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let error = untouched
+        .replay_json(bad, event_values, &sentiments)
+        .unwrap_err();
+    assert!(error.to_string().contains("calls[1]: call:"), "{error}");
+    assert!(untouched.calls.tenants.is_empty() && untouched.journeys.tenants.is_empty());
+}
