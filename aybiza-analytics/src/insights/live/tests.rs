@@ -836,3 +836,41 @@ fn a_replay_of_json_records_is_the_replay_of_the_records() {
     assert!(error.to_string().contains("calls[1]: call:"), "{error}");
     assert!(untouched.calls.tenants.is_empty() && untouched.journeys.tenants.is_empty());
 }
+
+#[test]
+fn a_channel_whose_conversions_stop_is_raised_when_it_has_the_volume() {
+    // Four web events a minute, one in twenty a purchase; none for two hours from DAY + 30.
+    // A share of 5% falling to none needs about 150 events in the hour to pass p < 0.0001.
+    let incident = |minute: usize| (DAY + 30..DAY + 150).contains(&minute);
+    let events: Vec<JourneyEvent> = (0..(DAY + 6 * 60) * 4)
+        .map(|i| {
+            let minute = i / 4;
+            let action = if i % 20 == 3 && !incident(minute) {
+                "purchase"
+            } else {
+                "view_page"
+            };
+            journey_event("t", "web", action, i as f64 / 4.0, i)
+        })
+        .collect();
+    let mut detector = LiveInsights::new(LiveInsightOptions::default()).unwrap();
+    let insights = replay_journeys(&mut detector, &events);
+    let web: Vec<&LiveInsight> = insights
+        .iter()
+        .filter(|e| e.insight.segment.is_some())
+        .collect();
+    let down = one_episode(&web, 0..60);
+    assert_eq!(down.insight.category, "conversion_action_rate");
+    assert!(
+        down.insight
+            .title
+            .starts_with("Channel web: conversion action rate down in the last hour"),
+        "{}",
+        down.insight.title
+    );
+    assert!(
+        insights
+            .iter()
+            .all(|e| e.insight.category == "conversion_action_rate")
+    );
+}
