@@ -654,6 +654,11 @@ export interface JourneyUpdate {
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
   /**
+   * 'auto' (the default) or 'prophet' (only in builds with the `prophet` cargo feature; it
+   * takes no `calendar`, and the calibration options do not apply to it).
+   */
+  model?: 'auto' | 'prophet'
+  /**
    * Timestamps of the values (Date or string): the values are put on a regular grid. With
    * `calendar` they may go on past the values: the times of the calendar's rows ahead.
    */

@@ -19,6 +19,10 @@ statsforecast's MSTL with an AutoARIMA trend and a holiday regressor (1 on a non
 weekday) through `X_df`; AutoETS takes no regressors. That peer takes minutes per fit on this
 series, so it is timed once and left out unless asked for.
 
+Prophet: with `--prophet`, aybiza runs once more as Prophet (`--model prophet`, the given
+seasons, Prophet's own intervals); the binary must be built with the `prophet` feature
+(`cargo build --release -p aybiza-analytics --features prophet`).
+
 A single held-out week or month is one draw: its coverage moves in steps of 1/28 on the daily
 series and its errors depend on what happened that week (the Victorian holdout is Christmas
 week). So the same comparison is repeated over `--windows` rolling origins (the holdout and the
@@ -32,7 +36,7 @@ warm, against statsforecast's comparable models (AutoETS and MSTL).
 
     pip install "statsforecast==2.1.*"
     cargo build --release -p aybiza-analytics
-    python3 scripts/eval_forecast.py [--windows 8] [--runs 3] [--exog-peer] [--series vic_elec]
+    python3 scripts/eval_forecast.py [--windows 8] [--runs 3] [--exog-peer] [--prophet] [--series vic_elec]
 """
 
 import argparse
@@ -119,11 +123,11 @@ WARM_RUNS = 5
 
 
 def run_aybiza(binary, frame, time_column, value_column, horizon, seasons, workdir, calendar=None,
-               warm_runs=0):
+               warm_runs=0, model="auto"):
     """`frame` is the training rows; with `calendar` (a column name) it also holds the `horizon`
     rows after them, whose values are blanked: they give the forecast steps' working days. With
     `warm_runs`, the fit is repeated that many times in the process and timed warm (else the
-    warm time is None)."""
+    warm time is None). `model` is the CLI's `--model`."""
     path = Path(workdir) / "train.csv"
     if calendar:
         frame = frame.copy()
@@ -131,7 +135,7 @@ def run_aybiza(binary, frame, time_column, value_column, horizon, seasons, workd
     frame.to_csv(path, index=False)
     cmd = [str(binary), "forecast", "--input", str(path), "--time-column", time_column,
            "--value-column", value_column, "--horizon", str(horizon), "--timing",
-           "--levels", ",".join(str(level) for level in LEVELS)]
+           "--levels", ",".join(str(level) for level in LEVELS), "--model", model]
     if seasons:
         cmd += ["--periods", ",".join(map(str, seasons))]
     if calendar:
@@ -159,6 +163,9 @@ def main():
     parser.add_argument("--exog-peer", action="store_true",
                         help="also run statsforecast MSTL with an AutoARIMA trend and a holiday "
                              "regressor on series with a calendar (minutes per fit, timed once)")
+    parser.add_argument("--prophet", action="store_true",
+                        help="also run aybiza's Prophet (`--model prophet`; the binary must be "
+                             "built with `--features prophet`), with the given seasons")
     parser.add_argument("--series", default=",".join(s[0] for s in SERIES),
                         help="comma-separated series to run")
     args = parser.parse_args()
@@ -188,6 +195,8 @@ def main():
             contenders["aybiza (seasons detected)"] = ("ours", None)
             if calendar:
                 contenders[f"aybiza ({given}, calendar)"] = ("ours+cal", seasons)
+            if args.prophet:
+                contenders[f"aybiza Prophet ({given})"] = ("prophet", seasons)
 
             windows = max(args.windows, 1)
             rows = {}
@@ -205,9 +214,12 @@ def main():
                         else:
                             with_calendar = side == "ours+cal"
                             known = frame.iloc[: end if with_calendar else end - horizon]
+                            # Prophet fits take seconds: one warm repeat is enough to time them.
+                            warm_runs = (1 if side == "prophet" else WARM_RUNS) if w == 0 else 0
                             point, bands, elapsed, cold, model_w = run_aybiza(
                                 args.binary, known, time_column, value_column, horizon, arg, workdir,
-                                calendar if with_calendar else None, WARM_RUNS if w == 0 else 0)
+                                calendar if with_calendar else None, warm_runs,
+                                "prophet" if side == "prophet" else "auto")
                             if w == 0:
                                 cold_times.append(cold)
                                 model = model_w

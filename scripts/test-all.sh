@@ -15,17 +15,21 @@ cargo fmt --all -- --check
 step "cargo clippy (workspace, all targets, -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "cargo clippy (core crate with the prophet feature, which no binding enables by default)"
+cargo clippy -p aybiza-analytics --features prophet --lib --bins --test prophet -- -D warnings
+
 step "cargo doc (core crate, -D warnings: no broken or private links)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock,powerbi
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock,powerbi,prophet
 
 step "Rust tests"
 cargo test -p aybiza-analytics
 
-step "bedrock and powerbi features: the real clients against local Bedrock and Power BI servers"
-# The workspace clippy above already lints them (the bindings enable both features); the llm::
-# and export::powerbi unit tests need no feature and ran above (a name filter here would also
-# skip these binaries' tests). One build of the crate with both features serves both binaries.
-cargo test -p aybiza-analytics --features bedrock,powerbi --test llm_bedrock --test powerbi
+step "bedrock, powerbi and prophet features: the real clients against local Bedrock and Power BI servers, Prophet"
+# The workspace clippy above already lints bedrock and powerbi (the bindings enable both); the
+# llm:: and export::powerbi unit tests need no feature and ran above (a name filter here would
+# also skip these binaries' tests). One build of the crate with the three features serves the
+# three binaries.
+cargo test -p aybiza-analytics --features bedrock,powerbi,prophet --test llm_bedrock --test powerbi --test prophet
 
 step "Python bindings: build the wheel, check the stubs, pytest"
 bash bindings-python/run-tests.sh

@@ -26,6 +26,24 @@ test('a forecast of plain values has nested intervals per level', async () => {
   assert.ok(Math.abs(result.rows[6].point - dailyCycle(1, 24 * 14 + 6)[0]) < 5)
 })
 
+test('prophet is a model option of builds with the feature', async () => {
+  // The default addon is built without the `prophet` feature: asking for it is a typed error
+  // naming the feature. An addon built with it (`napi build --features prophet`) forecasts.
+  const values = dailyCycle(24 * 14)
+  let result
+  try {
+    result = await aa.forecast(values, 24, { model: 'prophet', periods: [24] })
+  } catch (error) {
+    assert.equal(error.code, 'InvalidArgument')
+    assert.match(error.message, /needs the `prophet` cargo feature/)
+  }
+  if (result !== undefined) {
+    assert.equal(result.model, 'Prophet (periods 24)')
+    assert.equal(result.rows.length, 24)
+  }
+  await expectCode(aa.forecast(values, 24, { model: 'arima' }), 'InvalidArgument', /unknown variant `arima`/)
+})
+
 test('volatility scaling widens intervals after a turbulent day', async () => {
   const values = dailyCycle(24 * 14)
   for (let h = 24 * 13; h < 24 * 14; h++) values[h] += h % 2 ? 15 : -15

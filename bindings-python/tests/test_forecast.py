@@ -164,3 +164,18 @@ def test_staffing_matches_the_erlang_c_textbook_and_takes_a_forecast_table():
     assert list(plan["interval"]) == list(range(24)) and (plan["agents"] >= 1).all()
     erlang_a = aa.staffing([100.0], {"interval_secs": 1800, "aht_secs": 180, "model": "erlang_a", "patience_secs": 120})
     assert erlang_a[0]["agents"] <= 14 and erlang_a[0]["probability_of_abandoning"] > 0
+
+
+def test_prophet_is_a_model_option_of_builds_with_the_feature():
+    # The default wheel is built without the `prophet` feature: asking for it is a typed error
+    # naming the feature. A wheel built with it (`maturin build --features prophet`) forecasts.
+    values = daily_cycle(24 * 14)
+    try:
+        result = aa.forecast(values, 24, {"model": "prophet", "periods": [24]})
+    except aa.InvalidArgumentError as error:
+        assert "needs the `prophet` cargo feature" in str(error)
+    else:
+        assert result["model"] == "Prophet (periods 24)"
+        assert len(result["rows"]) == 24
+    with pytest.raises(aa.InvalidArgumentError, match="unknown variant `arima`"):
+        aa.forecast(values, 24, {"model": "arima"})

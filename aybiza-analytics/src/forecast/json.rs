@@ -12,8 +12,9 @@ use super::anomaly::{
 };
 use super::staffing::{IntervalStaffing, QueueModel, ServiceTarget, staffing_plan};
 use super::{
-    Aggregation, AutoForecaster, ForecastError, ForecastOptions, Forecaster, GapFill, MAX_HORIZON,
-    RegularSeries, detect_periods, working_days_on_grid,
+    Aggregation, AutoForecaster, Forecast, ForecastError, ForecastModel, ForecastOptions,
+    Forecaster, GapFill, MAX_HORIZON, RegularSeries, detect_periods, forecast_with_prophet,
+    working_days_on_grid,
 };
 use crate::journey::json::with_defaults;
 use crate::journey::map::parse_timestamp_micros;
@@ -73,6 +74,9 @@ impl WorkingFlag {
 /// Settings of [`forecast`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForecastSettings {
+    /// The model: `auto` (the default) or `prophet` (builds with the `prophet` feature; it takes
+    /// no calendar and ignores `calibration_windows`, `max_cycles` and `volatility_scaling`).
+    pub model: ForecastModel,
     /// Timestamps of the values (strings [`parse_timestamp_micros`] reads): the values are then
     /// put on a regular grid. Without them the values are a regular sequence. With `calendar`
     /// they may go on past the values: the times of the calendar's rows ahead (see `calendar`).
@@ -106,11 +110,12 @@ pub struct ForecastSettings {
 }
 
 impl Default for ForecastSettings {
-    /// No timestamps, detected periods, 80 and 95% intervals, the common gap as step, `sum`,
+    /// The `auto` model, no timestamps, detected periods, 80 and 95% intervals, the common gap as step, `sum`,
     /// `zero`, and the [`ForecastOptions`] defaults.
     fn default() -> Self {
         let options = ForecastOptions::default();
         Self {
+            model: ForecastModel::Auto,
             timestamps: None,
             periods: None,
             calendar: None,
@@ -181,6 +186,11 @@ pub fn forecast(
             max: MAX_HORIZON,
         }
         .into());
+    }
+    if settings.model == ForecastModel::Prophet && settings.calendar.is_some() {
+        return Err(Error::InvalidArgument(
+            "options.calendar: the prophet model takes no calendar (the auto model does)".into(),
+        ));
     }
     let levels: Vec<f64> = settings
         .levels
@@ -262,6 +272,24 @@ pub fn forecast(
         Some(periods) => periods.clone(),
         None => detect_periods(&values),
     };
+    if settings.model == ForecastModel::Prophet {
+        let axis = grid.as_ref().map(|grid| (grid.start, grid.step));
+        let result = forecast_with_prophet(
+            &values,
+            axis,
+            periods.clone(),
+            settings.lower_bound,
+            horizon,
+            &levels,
+        )?;
+        return Ok(forecast_table(
+            result,
+            periods,
+            &levels,
+            grid.as_ref(),
+            horizon,
+        ));
+    }
     let forecaster = AutoForecaster::new(ForecastOptions {
         periods: Some(periods.clone()),
         calibration_windows: settings.calibration_windows,
@@ -293,8 +321,25 @@ pub fn forecast(
             forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
         }
     };
+    Ok(forecast_table(
+        result,
+        periods,
+        &levels,
+        grid.as_ref(),
+        horizon,
+    ))
+}
+
+/// The forecast as one row per step, with the grid's timestamps when there is one.
+fn forecast_table(
+    result: Forecast,
+    periods: Vec<usize>,
+    levels: &[f64],
+    grid: Option<&RegularSeries>,
+    horizon: usize,
+) -> ForecastTable {
     let mut columns = vec!["step".to_string(), "timestamp".into(), "point".into()];
-    for &level in &levels {
+    for &level in levels {
         let label = level_label(level);
         columns.push(format!("lower_{label}"));
         columns.push(format!("upper_{label}"));
@@ -304,7 +349,6 @@ pub fn forecast(
             let mut row = Map::new();
             row.insert("step".into(), (step + 1).into());
             let timestamp = grid
-                .as_ref()
                 .and_then(|g| g.timestamp(g.values.len() + step))
                 .map(|t| Value::String(t.to_rfc3339()))
                 .unwrap_or(Value::Null);
@@ -318,12 +362,12 @@ pub fn forecast(
             row
         })
         .collect();
-    Ok(ForecastTable {
+    ForecastTable {
         model: result.model,
         periods,
         columns,
         rows,
-    })
+    }
 }
 
 /// Settings of [`anomalies`] and [`anomaly_monitor`]: the [`DetectorOptions`] fields, plus
@@ -526,6 +570,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[cfg(not(feature = "prophet"))]
+    #[test]
+    fn prophet_in_a_build_without_it_is_a_typed_error() {
+        let values: Vec<f64> = (0..60).map(|t| (t % 7) as f64).collect();
+        let error = forecast(values.clone(), 7, Some(json!({"model": "prophet"}))).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid argument: the prophet model needs the `prophet` cargo feature, which this \
+             build was made without"
+        );
+        let error = forecast(values, 7, Some(json!({"model": "arima"}))).unwrap_err();
+        assert!(
+            error.to_string().contains("model: unknown variant `arima`"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn timestamped_values_are_resampled_and_forecast() {

@@ -7,6 +7,8 @@
 //!   (detecting seasonal periods when none are given) and calibrates its intervals, and with
 //!   [`AutoForecaster::forecast_with_calendar`] also takes known working days (a public holiday
 //!   is forecast like the usual non-working days).
+//! - [`ForecastModel`] names the model the CLI and the bindings run: the default
+//!   [`AutoForecaster`], or Prophet (`ProphetForecaster`, behind the `prophet` cargo feature).
 //! - [`RegularSeries`] turns timestamped points or event times into a regular grid, and
 //!   [`working_days_on_grid`] puts rows' working-day flags on it.
 //! - [`anomaly`] flags anomalous intervals and changepoints, live ([`anomaly::StreamingDetector`])
@@ -26,17 +28,22 @@ mod ets;
 pub mod json;
 mod models;
 pub mod outlier;
+#[cfg(feature = "prophet")]
+mod prophet;
 mod seasons;
 mod series;
 pub mod staffing;
 mod stl;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use auto::{AutoForecaster, ForecastOptions};
 pub use calendar::{MAX_DAYS_PER_CYCLE, PROFILE_CYCLES, working_days_on_grid};
 pub use calibrate::{CALIBRATION_SPAN_CYCLES, Calibrated, DEFAULT_CALIBRATION_WINDOWS};
 pub use models::{ETS_WINDOW, Ets, MstlEts, SeasonalNaive};
+#[cfg(feature = "prophet")]
+pub use prophet::{MAX_FOURIER_ORDER, ProphetForecaster, ProphetSettings, TimeAxis};
 pub use seasons::detect_periods;
 pub use series::{Aggregation, GapFill, MAX_SLOTS, RegularSeries};
 
@@ -125,6 +132,58 @@ pub enum ForecastError {
     /// The underlying model failed on this data.
     #[error("the series cannot be modelled: {0}")]
     Model(String),
+    /// The model asked for is behind a cargo feature this build was made without.
+    #[error(
+        "the {model} model needs the `{feature}` cargo feature, which this build was made without"
+    )]
+    NotBuilt {
+        /// The model asked for.
+        model: &'static str,
+        /// The cargo feature that brings it.
+        feature: &'static str,
+    },
+}
+
+/// The model a forecast runs, as the CLI (`--model`) and the bindings (`options.model`) name it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForecastModel {
+    /// [`AutoForecaster`]: MSTL with an ETS trend averaged with a seasonal naive forecast (or ETS
+    /// alone without seasons), with calibrated intervals. The default.
+    #[default]
+    Auto,
+    /// Prophet (`ProphetForecaster`), in builds with the `prophet` cargo feature; elsewhere a
+    /// [`ForecastError::NotBuilt`].
+    Prophet,
+}
+
+/// Prophet's forecast of `horizon` steps at `levels` after `history` on `axis` (the time of the
+/// first value and the step; `None` for a plain sequence) with these seasonal `periods` in steps:
+/// the `model = prophet` of the CLI and the bindings. A [`ForecastError::NotBuilt`] in builds
+/// without the `prophet` cargo feature.
+#[cfg_attr(not(feature = "prophet"), allow(unused_variables))]
+pub fn forecast_with_prophet(
+    history: &[f64],
+    axis: Option<(DateTime<Utc>, TimeDelta)>,
+    periods: Vec<usize>,
+    lower_bound: Option<f64>,
+    horizon: usize,
+    levels: &[f64],
+) -> Result<Forecast, ForecastError> {
+    #[cfg(feature = "prophet")]
+    {
+        let settings = ProphetSettings {
+            time_axis: axis.map(|(start, step)| TimeAxis { start, step }),
+            periods: Some(periods),
+            lower_bound,
+        };
+        ProphetForecaster::new(settings)?.forecast(history, horizon, levels)
+    }
+    #[cfg(not(feature = "prophet"))]
+    Err(ForecastError::NotBuilt {
+        model: "prophet",
+        feature: "prophet",
+    })
 }
 
 impl From<ForecastError> for Error {

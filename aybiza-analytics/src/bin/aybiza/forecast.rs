@@ -9,7 +9,7 @@ use std::time::Instant;
 use aybiza_analytics::forecast::json::parse_step;
 use aybiza_analytics::forecast::{
     Aggregation, AutoForecaster, ForecastOptions, Forecaster, GapFill, RegularSeries,
-    working_days_on_grid,
+    detect_periods, forecast_with_prophet, working_days_on_grid,
 };
 use aybiza_analytics::journey::map::parse_timestamp_micros;
 use aybiza_analytics::{Error, Result};
@@ -40,6 +40,11 @@ pub struct Args {
     /// times; slots without a row take the flag of the slot before). Extra rows are ignored.
     #[arg(long)]
     calendar_column: Option<String>,
+    /// The model: `auto` (MSTL with an ETS trend averaged with a seasonal naive forecast, with
+    /// calibrated intervals) or `prophet` (only in builds with the `prophet` cargo feature; it
+    /// takes no --calendar-column, and the calibration options do not apply to it).
+    #[arg(long, value_parser = ["auto", "prophet"], default_value = "auto")]
+    model: String,
     /// Seasonal periods in steps, comma-separated (e.g. `48,336`); detected when absent.
     #[arg(long, value_delimiter = ',')]
     periods: Option<Vec<usize>>,
@@ -246,6 +251,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .iter()
         .map(|&l| if l >= 1.0 { l / 100.0 } else { l })
         .collect();
+    let prophet = args.model == "prophet";
+    if prophet && args.calendar_column.is_some() {
+        return Err(Error::InvalidArgument(
+            "--calendar-column: the prophet model takes no calendar (the auto model does)".into(),
+        ));
+    }
     let input = read_input(&args)?;
     let forecaster = AutoForecaster::new(ForecastOptions {
         periods: args.periods.clone(),
@@ -255,7 +266,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
         lower_bound: args.lower_bound,
         ..ForecastOptions::default()
     })?;
+    let prophet_periods = match &args.periods {
+        Some(periods) if prophet => periods.clone(),
+        None if prophet => detect_periods(&input.values),
+        _ => Vec::new(),
+    };
+    let axis = input.grid.as_ref().map(|grid| (grid.start, grid.step));
     let run = || match &input.calendar {
+        _ if prophet => forecast_with_prophet(
+            &input.values,
+            axis,
+            prophet_periods.clone(),
+            args.lower_bound,
+            args.horizon,
+            &levels,
+        ),
         Some(working) => {
             forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)
         }
@@ -332,6 +357,7 @@ mod tests {
             time_column: time_column.map(str::to_owned),
             horizon: 3,
             calendar_column: None,
+            model: "auto".into(),
             periods: Some(vec![4]),
             levels: vec![80.0, 0.95],
             step: None,
@@ -345,6 +371,26 @@ mod tests {
             timing_runs: 0,
             output: Some(output),
         }
+    }
+
+    #[cfg(not(feature = "prophet"))]
+    #[test]
+    fn prophet_in_a_build_without_it_is_refused_before_any_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("volume.csv");
+        let rows: String = (0..40).map(|i| format!("{}\n", i % 4)).collect();
+        std::fs::write(&input, format!("calls\n{rows}")).unwrap();
+        let output = dir.path().join("forecast.csv");
+        let mut args = args(input, output.clone(), None);
+        args.model = "prophet".into();
+        let error = run(args).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("needs the `prophet` cargo feature"),
+            "{error}"
+        );
+        assert!(!output.exists());
     }
 
     #[test]
