@@ -2,7 +2,7 @@
 //! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{MutexGuard, PoisonError};
 
 use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, InsightScheduler, LiveInsightOptions,
@@ -12,7 +12,6 @@ use aybiza_analytics::journey::json::journey_event;
 use aybiza_analytics::model::Call;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::sync::MutexExt;
 use serde_json::Value;
 
 use crate::convert::{
@@ -52,7 +51,21 @@ pub fn generate_insights<'py>(
 /// record raised or cleared.
 #[pyclass(name = "LiveInsights", module = "aybiza_analytics", frozen)]
 pub struct PyLiveInsights {
-    detector: Mutex<LiveInsights>,
+    detector: ForkSafeMutex<LiveInsights>,
+}
+
+/// The live detector's name in errors.
+const LIVE_INSIGHTS: &str = "LiveInsights";
+
+impl PyLiveInsights {
+    /// The detector, locked. A poisoned lock is taken as it is: the worst a call that
+    /// panicked leaves behind is one record partly counted.
+    fn detector(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, LiveInsights>> {
+        Ok(self
+            .detector
+            .lock(py, LIVE_INSIGHTS)?
+            .unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 #[pymethods]
@@ -65,7 +78,7 @@ impl PyLiveInsights {
         let options: LiveInsightOptions = options_or_default("options", options)?;
         let detector = LiveInsights::new(options).map_err(to_py_err)?;
         Ok(Self {
-            detector: Mutex::new(detector),
+            detector: ForkSafeMutex::new(detector),
         })
     }
 
@@ -83,9 +96,7 @@ impl PyLiveInsights {
     ) -> PyResult<Bound<'py, PyAny>> {
         let call = Call::from_json(dict_to_json("call", call)?).map_err(to_py_err)?;
         let events = self
-            .detector
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner)
+            .detector(py)?
             .observe_with_sentiment(&call, customer_sentiment)
             .map_err(to_py_err)?;
         to_py(py, &events)
@@ -104,9 +115,7 @@ impl PyLiveInsights {
     ) -> PyResult<Bound<'py, PyAny>> {
         let event = journey_event(dict_to_json("event", event)?).map_err(to_py_err)?;
         let events = self
-            .detector
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner)
+            .detector(py)?
             .observe_journey_event(&event)
             .map_err(to_py_err)?;
         to_py(py, &events)
@@ -145,11 +154,12 @@ impl PyLiveInsights {
             )?,
             None => HashMap::new(),
         };
-        let events = self
-            .detector
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner)
-            .replay_json(calls, journey_events, &sentiments)
+        let mut detector = self.detector(py)?;
+        let detector: &mut LiveInsights = &mut detector;
+        // Parsing the records and replaying them need no Python objects: other Python threads
+        // run meanwhile (a month of a tenant's calls takes tens of milliseconds).
+        let events = py
+            .detach(|| detector.replay_json(calls, journey_events, &sentiments))
             .map_err(to_py_err)?;
         to_py(py, &events)
     }
@@ -165,22 +175,14 @@ impl PyLiveInsights {
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let now = time_bound("now", now)?.unwrap_or_else(Utc::now);
-        let events = self
-            .detector
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner)
-            .expire(now);
+        let events = self.detector(py)?.expire(now);
         to_py(py, &events)
     }
 
     /// The options in use, as a dict.
     #[getter]
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let detector = self
-            .detector
-            .lock_py_attached(py)
-            .unwrap_or_else(PoisonError::into_inner);
-        to_py(py, detector.options())
+        to_py(py, self.detector(py)?.options())
     }
 }
 

@@ -331,6 +331,20 @@ def busy_store():
     return store
 
 
+def exit_code_of(child: int, lock: str) -> int:
+    """The exit code of a forked child; fails the test if it is still waiting after 30 s."""
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+            pytest.fail(f"the forked child waited on {lock}")
+        time.sleep(0.05)
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_a_scheduler_inherited_mid_run_by_a_forked_child_raises_there_instead_of_hanging():
     store = busy_store()
@@ -357,19 +371,38 @@ def test_a_scheduler_inherited_mid_run_by_a_forked_child_raises_there_instead_of
             code = 3
         os._exit(code)
     worker.join()
-    deadline = time.monotonic() + 30
-    while True:
-        done, status = os.waitpid(child, os.WNOHANG)
-        if done:
-            break
-        if time.monotonic() > deadline:
-            os.kill(child, 9)
-            os.waitpid(child, 0)
-            pytest.fail("the forked child waited on the scheduler's lock")
-        time.sleep(0.05)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert exit_code_of(child, "the scheduler's lock") == 0
     # In the parent the scheduler goes on: both weeks ran.
     assert scheduler.next_due() == datetime(2026, 1, 26, 9, tzinfo=timezone.utc)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_replay_lets_other_threads_run_and_a_child_forked_meanwhile_raises_instead_of_hanging():
+    store = busy_store()
+    calls = store.calls(store.tenant_ids()[0])
+    detector = aa.LiveInsights()
+    expected = aa.LiveInsights().replay(calls)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(detector.replay(calls)))
+    worker.start()
+    # The worker holds the GIL while it converts the dicts; this thread runs again only once
+    # the replay lets go of it (it holds the detector's lock by then) or has returned.
+    time.sleep(0.001)
+    replaying = worker.is_alive()
+    child = os.fork()
+    if child == 0:
+        try:
+            detector.options
+            code = 1
+        except aa.AybizaError as error:
+            code = 0 if "forked" in str(error) else 2
+        except BaseException:
+            code = 3
+        os._exit(code)
+    worker.join()
+    assert replaying, "the replay kept the GIL until it returned"
+    assert exit_code_of(child, "the detector's lock") == 0
+    assert results == [expected]
 
 
 def test_bad_schedules_are_refused():
