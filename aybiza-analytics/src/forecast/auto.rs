@@ -262,12 +262,7 @@ impl AutoForecaster {
             point: fit.point,
         };
         if let Some(bound) = self.options.lower_bound {
-            let raise = |values: &mut Vec<f64>| values.iter_mut().for_each(|v| *v = v.max(bound));
-            raise(&mut forecast.point);
-            for interval in &mut forecast.intervals {
-                raise(&mut interval.lower);
-                raise(&mut interval.upper);
-            }
+            forecast.raise_to(bound);
         }
         Ok(forecast)
     }

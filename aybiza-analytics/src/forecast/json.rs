@@ -110,8 +110,8 @@ pub struct ForecastSettings {
 }
 
 impl Default for ForecastSettings {
-    /// The `auto` model, no timestamps, detected periods, 80 and 95% intervals, the common gap as step, `sum`,
-    /// `zero`, and the [`ForecastOptions`] defaults.
+    /// The `auto` model, no timestamps, detected periods, 80 and 95% intervals, the common gap
+    /// as step, `sum`, `zero`, and the [`ForecastOptions`] defaults.
     fn default() -> Self {
         let options = ForecastOptions::default();
         Self {

@@ -215,6 +215,16 @@ pub struct Forecast {
 }
 
 impl Forecast {
+    /// Raises the points and interval bounds below `bound` to it (`lower_bound` options).
+    pub(crate) fn raise_to(&mut self, bound: f64) {
+        let raise = |values: &mut Vec<f64>| values.iter_mut().for_each(|v| *v = v.max(bound));
+        raise(&mut self.point);
+        for interval in &mut self.intervals {
+            raise(&mut interval.lower);
+            raise(&mut interval.upper);
+        }
+    }
+
     /// The interval at `level`, if it was requested.
     pub fn interval(&self, level: f64) -> Option<&ForecastInterval> {
         self.intervals

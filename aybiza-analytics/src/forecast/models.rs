@@ -33,7 +33,8 @@ pub(crate) struct PointAndSpread {
 }
 
 impl PointAndSpread {
-    fn into_forecast(self, levels: &[f64]) -> Forecast {
+    /// The forecast with Gaussian intervals at `levels` from the standard errors.
+    pub(crate) fn into_forecast(self, levels: &[f64]) -> Forecast {
         Forecast {
             intervals: normal_intervals(&self.point, &self.sd, levels),
             point: self.point,
@@ -68,7 +69,7 @@ pub(crate) fn is_constant(history: &[f64]) -> bool {
 }
 
 /// The forecast of a constant history: the constant, with zero spread (nothing has ever varied).
-fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
+pub(crate) fn constant_forecast(history: &[f64], horizon: usize) -> PointAndSpread {
     PointAndSpread {
         point: vec![history[history.len() - 1]; horizon],
         sd: vec![0.0; horizon],

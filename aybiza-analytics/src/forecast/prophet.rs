@@ -16,7 +16,7 @@ use augurs_prophet::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::models::{MIN_ETS_HISTORY, is_constant};
+use super::models::{MIN_ETS_HISTORY, constant_forecast, is_constant};
 use super::seasons::detect_periods;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
 
@@ -148,8 +148,8 @@ impl ProphetForecaster {
         for &period in periods {
             let days = PositiveFloat::try_from(period as f64 * step_days)
                 .map_err(|e| ForecastError::Model(format!("period {period}: {e}")))?;
-            let order = NonZeroU32::new((period as u32 / 2).clamp(1, MAX_FOURIER_ORDER))
-                .expect("clamped to at least 1");
+            let order = (period / 2).clamp(1, MAX_FOURIER_ORDER as usize) as u32;
+            let order = NonZeroU32::new(order).expect("clamped to at least 1");
             prophet
                 .add_seasonality(format!("period_{period}"), Seasonality::new(days, order))
                 .map_err(|e| ForecastError::Model(e.to_string()))?;
@@ -246,19 +246,7 @@ impl Forecaster for ProphetForecaster {
         let min_len = longest.map_or(MIN_ETS_HISTORY, |p| MIN_ETS_HISTORY.max(2 * p));
         check_forecast_args(history, min_len, horizon, levels)?;
         let mut forecast = if is_constant(history) {
-            let value = history[history.len() - 1];
-            Forecast {
-                point: vec![value; horizon],
-                intervals: levels
-                    .iter()
-                    .map(|&level| ForecastInterval {
-                        level,
-                        lower: vec![value; horizon],
-                        upper: vec![value; horizon],
-                    })
-                    .collect(),
-                model: "constant".into(),
-            }
+            constant_forecast(history, horizon).into_forecast(levels)
         } else {
             // augurs-prophet and wasmtime are not ours to vouch for: a panic in them becomes an
             // error here rather than crossing into a binding.
@@ -275,12 +263,7 @@ impl Forecaster for ProphetForecaster {
             })??
         };
         if let Some(bound) = self.settings.lower_bound {
-            let raise = |values: &mut Vec<f64>| values.iter_mut().for_each(|v| *v = v.max(bound));
-            raise(&mut forecast.point);
-            for interval in &mut forecast.intervals {
-                raise(&mut interval.lower);
-                raise(&mut interval.upper);
-            }
+            forecast.raise_to(bound);
         }
         Ok(forecast)
     }

@@ -273,7 +273,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let axis = input.grid.as_ref().map(|grid| (grid.start, grid.step));
     let run = || match &input.calendar {
-        _ if prophet => forecast_with_prophet(
+        None if prophet => forecast_with_prophet(
             &input.values,
             axis,
             prophet_periods.clone(),
