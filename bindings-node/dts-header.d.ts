@@ -654,8 +654,8 @@ export interface JourneyUpdate {
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
   /**
-   * 'auto' (the default) or 'prophet' (only in builds with the `prophet` cargo feature; it
-   * takes no `calendar`, and the calibration options do not apply to it).
+   * 'auto' (the default) or 'prophet' (only in builds with the `prophet` cargo feature; the
+   * calibration options do not apply to it).
    */
   model?: 'auto' | 'prophet'
   /**

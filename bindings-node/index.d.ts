@@ -654,8 +654,8 @@ export interface JourneyUpdate {
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
   /**
-   * 'auto' (the default) or 'prophet' (only in builds with the `prophet` cargo feature; it
-   * takes no `calendar`, and the calibration options do not apply to it).
+   * 'auto' (the default) or 'prophet' (only in builds with the `prophet` cargo feature; the
+   * calibration options do not apply to it).
    */
   model?: 'auto' | 'prophet'
   /**
@@ -1810,7 +1810,7 @@ export declare function fitGammaGamma(customers: ReadonlyArray<CustomerRfm>): Pr
  * Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
  * columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
  * …). Options: `model` (`auto`, the default, or `prophet` in builds with the `prophet`
- * feature, which takes no calendar; elsewhere an `InvalidArgument`), `timestamps` (with `step`,
+ * feature; elsewhere an `InvalidArgument`), `timestamps` (with `step`,
  * `aggregate`, `fill`: resampled to a regular grid),
  * `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
  * `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`

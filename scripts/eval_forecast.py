@@ -20,7 +20,7 @@ weekday) through `X_df`; AutoETS takes no regressors. That peer takes minutes pe
 series, so it is timed once and left out unless asked for.
 
 Prophet: with `--prophet`, aybiza runs once more as Prophet (`--model prophet`, the given
-seasons, Prophet's own intervals); the binary must be built with the `prophet` feature
+seasons, Prophet's own intervals), and on the Victorian series also with the calendar; the binary must be built with the `prophet` feature
 (`cargo build --release -p aybiza-analytics --features prophet`).
 
 A single held-out week or month is one draw: its coverage moves in steps of 1/28 on the daily
@@ -197,6 +197,8 @@ def main():
                 contenders[f"aybiza ({given}, calendar)"] = ("ours+cal", seasons)
             if args.prophet:
                 contenders[f"aybiza Prophet ({given})"] = ("prophet", seasons)
+                if calendar:
+                    contenders[f"aybiza Prophet ({given}, calendar)"] = ("prophet+cal", seasons)
 
             windows = max(args.windows, 1)
             rows = {}
@@ -212,14 +214,15 @@ def main():
                         elif side == "sfx":
                             point, bands, elapsed = run_statsforecast(arg, train, horizon, regressor)
                         else:
-                            with_calendar = side == "ours+cal"
+                            with_calendar = side.endswith("+cal")
+                            prophet = side.startswith("prophet")
                             known = frame.iloc[: end if with_calendar else end - horizon]
                             # Prophet fits take seconds: one warm repeat is enough to time them.
-                            warm_runs = (1 if side == "prophet" else WARM_RUNS) if w == 0 else 0
+                            warm_runs = (1 if prophet else WARM_RUNS) if w == 0 else 0
                             point, bands, elapsed, cold, model_w = run_aybiza(
                                 args.binary, known, time_column, value_column, horizon, arg, workdir,
                                 calendar if with_calendar else None, warm_runs,
-                                "prophet" if side == "prophet" else "auto")
+                                "prophet" if prophet else "auto")
                             if w == 0:
                                 cold_times.append(cold)
                                 model = model_w

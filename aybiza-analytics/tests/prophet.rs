@@ -215,27 +215,110 @@ fn the_bindings_json_entry_runs_prophet_on_timestamps() {
     let error = forecast_json(
         values,
         24,
-        Some(json!({"model": "prophet", "calendar": vec![1; 4 * 168 + 24]})),
+        Some(json!({"model": "prophet", "calendar": vec![1; 4 * 168]})),
     )
     .unwrap_err();
-    assert!(error.to_string().contains("takes no calendar"), "{error}");
+    assert!(error.to_string().contains("options.calendar"), "{error}");
+}
+
+/// Twenty weeks of daily calls, low at weekends, with public holidays on weekdays (days 66 and
+/// 101 in the history, 142 and 144 in the forecast), and their working-day flags.
+fn days_with_holidays() -> (Vec<f64>, Vec<bool>) {
+    let holidays = [66, 101, 142, 144];
+    let working: Vec<bool> = (0..147)
+        .map(|d| d % 7 < 5 && !holidays.contains(&d))
+        .collect();
+    let calls = working
+        .iter()
+        .enumerate()
+        .map(|(d, &open)| {
+            let noise = 2.0 * ((d as f64 * 78.233).sin() * 43_758.545).fract();
+            (if open { 200.0 } else { 60.0 }) + (d % 7) as f64 + noise
+        })
+        .collect();
+    (calls, working)
+}
+
+#[test]
+fn a_calendar_forecasts_public_holidays_like_weekends() {
+    let (calls, working) = days_with_holidays();
+    let (history, truth) = calls.split_at(140);
+    let prophet = ProphetForecaster::new(ProphetSettings {
+        periods: Some(vec![7]),
+        ..ProphetSettings::default()
+    })
+    .unwrap();
+    let plain = prophet.forecast(history, 7, &[0.8]).unwrap();
+    let with = prophet
+        .forecast_with_calendar(history, &working, 7, &[0.8])
+        .unwrap();
+    assert_eq!(
+        with.model,
+        "Prophet (periods 7) with a calendar (2 special steps in the history, 2 ahead)"
+    );
+    // Day 142 (a Wednesday) and day 144 (a Friday) are holidays: about 60 calls, not 200.
+    for day in [2, 4] {
+        assert!(
+            (truth[day] - with.point[day]).abs() < 15.0,
+            "{day}: {with:?}"
+        );
+        assert!(plain.point[day] > 150.0, "{day}: {plain:?}");
+        let interval = &with.intervals[0];
+        assert!(interval.lower[day] < with.point[day] && with.point[day] < interval.upper[day]);
+    }
+    let error = mae(&with.point, truth);
+    assert!(error < 8.0, "mean absolute error {error}");
+    assert_eq!(
+        prophet
+            .forecast_with_calendar(history, &working[..146], 7, &[0.8])
+            .unwrap_err(),
+        ForecastError::CalendarLength {
+            len: 146,
+            expected: 147
+        }
+    );
+    let automatic = ProphetForecaster::new(ProphetSettings {
+        time_axis: hourly_axis(),
+        ..ProphetSettings::default()
+    })
+    .unwrap();
+    assert!(matches!(
+        automatic.forecast_with_calendar(history, &working, 7, &[0.8]),
+        Err(ForecastError::Calendar(_))
+    ));
 }
 
 #[test]
 fn the_cli_forecasts_with_prophet() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("calls.csv");
-    let mut csv = String::from("time,calls,workday\n");
-    for (h, calls) in hourly_calls(4 * 168).iter().enumerate() {
-        let at = monday() + TimeDelta::hours(h as i64);
-        csv.push_str(&format!("{},{calls},1\n", at.format("%Y-%m-%d %H:%M:%S")));
-    }
-    std::fs::write(&input, csv).unwrap();
+    // Four weeks of hourly calls, weekends flagged as non-working; with the calendar, also the
+    // forecast's two days without values, the first (Monday 2 February) a public holiday.
+    let calls = hourly_calls(4 * 168);
+    let write = |name: &str, hours: usize| {
+        let mut csv = String::from("time,calls,workday\n");
+        for h in 0..hours {
+            let at = monday() + TimeDelta::hours(h as i64);
+            let value = calls.get(h).map_or(String::new(), f64::to_string);
+            let working = h / 24 % 7 < 5 && h / 24 != 28;
+            csv.push_str(&format!(
+                "{},{value},{}\n",
+                at.format("%Y-%m-%d %H:%M:%S"),
+                u8::from(working)
+            ));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, csv).unwrap();
+        path
+    };
+    let (plain, ahead) = (
+        write("calls.csv", 4 * 168),
+        write("ahead.csv", 4 * 168 + 48),
+    );
     let output = dir.path().join("forecast.csv");
-    let run = |extra: &[&str]| {
+    let run = |input: &std::path::Path, extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_aybiza"))
             .args(["forecast", "--model", "prophet", "--input"])
-            .arg(&input)
+            .arg(input)
             .args(["--time-column", "time", "--value-column", "calls"])
             .args(["--horizon", "48", "--output"])
             .arg(&output)
@@ -243,13 +326,9 @@ fn the_cli_forecasts_with_prophet() {
             .output()
             .unwrap()
     };
-    let done = run(&[]);
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let done = run(&plain, &[]);
     let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
     assert!(
         stderr.contains("model Prophet (periods 24,168)"),
         "{stderr}"
@@ -263,7 +342,11 @@ fn the_cli_forecasts_with_prophet() {
     assert!(lines.next().unwrap().starts_with("1,2026-02-02T00:00:00Z,"));
     assert_eq!(lines.count(), 47);
 
-    let refused = run(&["--calendar-column", "workday"]);
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("takes no calendar"));
+    let with_calendar = run(&ahead, &["--calendar-column", "workday"]);
+    let stderr = String::from_utf8_lossy(&with_calendar.stderr);
+    assert!(with_calendar.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("with a calendar (0 special steps in the history, 24 ahead)"),
+        "{stderr}"
+    );
 }

@@ -40,7 +40,7 @@ where
 /// Forecasts `horizon` steps after `values` with prediction intervals: `{model, periods,
 /// columns, rows}`, one row per step (`step`, `timestamp`, `point`, `lower_80`, `upper_80`,
 /// …). Options: `model` (`auto`, the default, or `prophet` in builds with the `prophet`
-/// feature, which takes no calendar; elsewhere an `InvalidArgument`), `timestamps` (with `step`,
+/// feature; elsewhere an `InvalidArgument`), `timestamps` (with `step`,
 /// `aggregate`, `fill`: resampled to a regular grid),
 /// `periods` (detected when absent), `calendar` (working-day flags, see `ForecastOptions`),
 /// `levels` (default `[80, 95]`), `calibration_windows`, `max_cycles`, `volatility_scaling`

@@ -193,13 +193,35 @@ impl SpecialDays {
     /// Adds the effects of the steps from `start` (the history's length) on to a forecast
     /// starting there, and says so in its model description.
     pub(crate) fn add_to(&self, forecast: &mut PointAndSpread, start: usize) {
-        for (point, effect) in forecast.point.iter_mut().zip(&self.effects[start..]) {
-            *point += effect;
+        self.shift(&mut forecast.point, start);
+        forecast.model = self.describe(&forecast.model);
+    }
+
+    /// [`Self::add_to`] for a forecast with intervals (Prophet's): points and bounds move
+    /// together.
+    #[cfg(feature = "prophet")]
+    pub(crate) fn add_to_forecast(&self, forecast: &mut super::Forecast, start: usize) {
+        self.shift(&mut forecast.point, start);
+        for interval in &mut forecast.intervals {
+            self.shift(&mut interval.lower, start);
+            self.shift(&mut interval.upper, start);
         }
-        forecast.model = format!(
-            "{} with a calendar ({} special steps in the history, {} ahead)",
-            forecast.model, self.in_history, self.ahead
-        );
+        forecast.model = self.describe(&forecast.model);
+    }
+
+    /// Adds the effects of the steps from `start` on to `values`.
+    fn shift(&self, values: &mut [f64], start: usize) {
+        for (value, effect) in values.iter_mut().zip(&self.effects[start..]) {
+            *value += effect;
+        }
+    }
+
+    /// `model` with the calendar named.
+    fn describe(&self, model: &str) -> String {
+        format!(
+            "{model} with a calendar ({} special steps in the history, {} ahead)",
+            self.in_history, self.ahead
+        )
     }
 }
 

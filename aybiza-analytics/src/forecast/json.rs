@@ -74,8 +74,8 @@ impl WorkingFlag {
 /// Settings of [`forecast`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForecastSettings {
-    /// The model: `auto` (the default) or `prophet` (builds with the `prophet` feature; it takes
-    /// no calendar and ignores `calibration_windows`, `max_cycles` and `volatility_scaling`).
+    /// The model: `auto` (the default) or `prophet` (builds with the `prophet` feature; it
+    /// ignores `calibration_windows`, `max_cycles` and `volatility_scaling`).
     pub model: ForecastModel,
     /// Timestamps of the values (strings [`parse_timestamp_micros`] reads): the values are then
     /// put on a regular grid. Without them the values are a regular sequence. With `calendar`
@@ -187,11 +187,6 @@ pub fn forecast(
         }
         .into());
     }
-    if settings.model == ForecastModel::Prophet && settings.calendar.is_some() {
-        return Err(Error::InvalidArgument(
-            "options.calendar: the prophet model takes no calendar (the auto model does)".into(),
-        ));
-    }
     let levels: Vec<f64> = settings
         .levels
         .iter()
@@ -272,34 +267,7 @@ pub fn forecast(
         Some(periods) => periods.clone(),
         None => detect_periods(&values),
     };
-    if settings.model == ForecastModel::Prophet {
-        let axis = grid.as_ref().map(|grid| (grid.start, grid.step));
-        let result = forecast_with_prophet(
-            &values,
-            axis,
-            periods.clone(),
-            settings.lower_bound,
-            horizon,
-            &levels,
-        )?;
-        return Ok(forecast_table(
-            result,
-            periods,
-            &levels,
-            grid.as_ref(),
-            horizon,
-        ));
-    }
-    let forecaster = AutoForecaster::new(ForecastOptions {
-        periods: Some(periods.clone()),
-        calibration_windows: settings.calibration_windows,
-        max_cycles: settings.max_cycles,
-        volatility_scaling: settings.volatility_scaling,
-        lower_bound: settings.lower_bound,
-        ..ForecastOptions::default()
-    })?;
-    let result = match (calendar, &grid, &settings.timestamps) {
-        (None, _, _) => forecaster.forecast(&values, horizon, &levels)?,
+    let working = match (calendar, &grid, &settings.timestamps) {
         (Some(flags), Some(grid), Some(timestamps)) => {
             // Every timed row's flag to its slot; without timed rows ahead, the horizon's flags
             // follow in order.
@@ -308,17 +276,41 @@ pub fn forecast(
                 .into_iter()
                 .zip(flags[..timed].iter().copied())
                 .collect();
-            let working = if timestamps.len() > values.len() {
+            Some(if timestamps.len() > values.len() {
                 working_days_on_grid(grid, &rows, horizon)?
             } else {
                 let mut working = working_days_on_grid(grid, &rows, 0)?;
                 working.extend_from_slice(&flags[timed..]);
                 working
-            };
-            forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
+            })
         }
-        (Some(working), _, _) => {
-            forecaster.forecast_with_calendar(&values, &working, horizon, &levels)?
+        (working, _, _) => working,
+    };
+    let result = match settings.model {
+        ForecastModel::Prophet => forecast_with_prophet(
+            &values,
+            grid.as_ref().map(|grid| (grid.start, grid.step)),
+            periods.clone(),
+            settings.lower_bound,
+            working.as_deref(),
+            horizon,
+            &levels,
+        )?,
+        ForecastModel::Auto => {
+            let forecaster = AutoForecaster::new(ForecastOptions {
+                periods: Some(periods.clone()),
+                calibration_windows: settings.calibration_windows,
+                max_cycles: settings.max_cycles,
+                volatility_scaling: settings.volatility_scaling,
+                lower_bound: settings.lower_bound,
+                ..ForecastOptions::default()
+            })?;
+            match &working {
+                Some(working) => {
+                    forecaster.forecast_with_calendar(&values, working, horizon, &levels)?
+                }
+                None => forecaster.forecast(&values, horizon, &levels)?,
+            }
         }
     };
     Ok(forecast_table(

@@ -158,8 +158,9 @@ pub enum ForecastModel {
 }
 
 /// Prophet's forecast of `horizon` steps at `levels` after `history` on `axis` (the time of the
-/// first value and the step; `None` for a plain sequence) with these seasonal `periods` in steps:
-/// the `model = prophet` of the CLI and the bindings. A [`ForecastError::NotBuilt`] in builds
+/// first value and the step; `None` for a plain sequence) with these seasonal `periods` in steps,
+/// and with the `working` days when given (`ProphetForecaster::forecast_with_calendar`): the
+/// `model = prophet` of the CLI and the bindings. A [`ForecastError::NotBuilt`] in builds
 /// without the `prophet` cargo feature.
 #[cfg_attr(not(feature = "prophet"), allow(unused_variables))]
 pub fn forecast_with_prophet(
@@ -167,17 +168,21 @@ pub fn forecast_with_prophet(
     axis: Option<(DateTime<Utc>, TimeDelta)>,
     periods: Vec<usize>,
     lower_bound: Option<f64>,
+    working: Option<&[bool]>,
     horizon: usize,
     levels: &[f64],
 ) -> Result<Forecast, ForecastError> {
     #[cfg(feature = "prophet")]
     {
-        let settings = ProphetSettings {
+        let prophet = ProphetForecaster::new(ProphetSettings {
             time_axis: axis.map(|(start, step)| TimeAxis { start, step }),
             periods: Some(periods),
             lower_bound,
-        };
-        ProphetForecaster::new(settings)?.forecast(history, horizon, levels)
+        })?;
+        match working {
+            Some(working) => prophet.forecast_with_calendar(history, working, horizon, levels),
+            None => prophet.forecast(history, horizon, levels),
+        }
     }
     #[cfg(not(feature = "prophet"))]
     Err(ForecastError::NotBuilt {

@@ -16,6 +16,7 @@ use augurs_prophet::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::calendar::{CalendarCycle, SpecialDays};
 use super::models::{MIN_ETS_HISTORY, constant_forecast, is_constant};
 use super::seasons::detect_periods;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
@@ -226,27 +227,67 @@ impl ProphetForecaster {
             model: format!("Prophet ({seasonalities})"),
         })
     }
-}
 
-/// An error of augurs-prophet as a forecast error.
-fn prophet_error(error: impl std::fmt::Display) -> ForecastError {
-    ForecastError::Model(format!("Prophet: {error}"))
-}
+    /// [`Forecaster::forecast`] with known working days, as
+    /// [`super::AutoForecaster::forecast_with_calendar`] takes them (one flag per history step
+    /// and per forecast step): Prophet is fitted to the history with the special days' effects
+    /// taken out (a public holiday against the usual non-working days of its place in the week),
+    /// and the effects are added to the forecast, its points and interval bounds alike. Needs
+    /// seasonal periods (given, or detected without a time axis) to place a day in its week.
+    pub fn forecast_with_calendar(
+        &self,
+        history: &[f64],
+        working: &[bool],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        self.check(history, horizon, levels)?;
+        let expected = history.len() + horizon;
+        if working.len() != expected {
+            return Err(ForecastError::CalendarLength {
+                len: working.len(),
+                expected,
+            });
+        }
+        let mut periods = self.periods(history).unwrap_or_default();
+        periods.sort_unstable();
+        let cycle = CalendarCycle::from_periods(&periods).ok_or_else(|| {
+            ForecastError::Calendar(
+                "Prophet needs seasonal periods (given, or detected without a time axis) to \
+                 tell which days are unusual for their place in the week"
+                    .into(),
+            )
+        })?;
+        let special = SpecialDays::estimate(history, working, cycle)?;
+        let mut forecast = self.unbounded(&special.clean(history), horizon, levels)?;
+        special.add_to_forecast(&mut forecast, history.len());
+        Ok(self.bounded(forecast))
+    }
 
-impl Forecaster for ProphetForecaster {
-    /// Needs 10 values, and two cycles of the longest given period. A constant
-    /// history is forecast as the constant with zero-width intervals, as the other models do.
-    fn forecast(
+    /// Checks the arguments: 10 values, and two cycles of the longest given period.
+    fn check(&self, history: &[f64], horizon: usize, levels: &[f64]) -> Result<(), ForecastError> {
+        let longest = self.settings.periods.iter().flatten().max().copied();
+        let min_len = longest.map_or(MIN_ETS_HISTORY, |p| MIN_ETS_HISTORY.max(2 * p));
+        check_forecast_args(history, min_len, horizon, levels)
+    }
+
+    /// `forecast` raised to the lower bound, if there is one.
+    fn bounded(&self, mut forecast: Forecast) -> Forecast {
+        if let Some(bound) = self.settings.lower_bound {
+            forecast.raise_to(bound);
+        }
+        forecast
+    }
+
+    /// The forecast of checked arguments, before the lower bound.
+    fn unbounded(
         &self,
         history: &[f64],
         horizon: usize,
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
-        let longest = self.settings.periods.iter().flatten().max().copied();
-        let min_len = longest.map_or(MIN_ETS_HISTORY, |p| MIN_ETS_HISTORY.max(2 * p));
-        check_forecast_args(history, min_len, horizon, levels)?;
-        let mut forecast = if is_constant(history) {
-            constant_forecast(history, horizon).into_forecast(levels)
+        if is_constant(history) {
+            Ok(constant_forecast(history, horizon).into_forecast(levels))
         } else {
             // augurs-prophet and wasmtime are not ours to vouch for: a panic in them becomes an
             // error here rather than crossing into a binding.
@@ -260,11 +301,26 @@ impl Forecaster for ProphetForecaster {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
                 ForecastError::Model(format!("Prophet failed: {message}"))
-            })??
-        };
-        if let Some(bound) = self.settings.lower_bound {
-            forecast.raise_to(bound);
+            })?
         }
-        Ok(forecast)
     }
+}
+
+impl Forecaster for ProphetForecaster {
+    /// Needs 10 values, and two cycles of the longest given period. A constant
+    /// history is forecast as the constant with zero-width intervals, as the other models do.
+    fn forecast(
+        &self,
+        history: &[f64],
+        horizon: usize,
+        levels: &[f64],
+    ) -> Result<Forecast, ForecastError> {
+        self.check(history, horizon, levels)?;
+        Ok(self.bounded(self.unbounded(history, horizon, levels)?))
+    }
+}
+
+/// An error of augurs-prophet as a forecast error.
+fn prophet_error(error: impl std::fmt::Display) -> ForecastError {
+    ForecastError::Model(format!("Prophet: {error}"))
 }

@@ -72,7 +72,7 @@ def forecast(
     ``time_column`` they reach the forecast steps by their time (they must reach the last step),
     without it in order (at least ``horizon`` of them; extra ones are ignored).
     ``options``: ``model`` (``"auto"``, the default, or ``"prophet"`` in builds with the
-    ``prophet`` feature, which takes no calendar; elsewhere a ``ValueError``), ``periods``
+    ``prophet`` feature; elsewhere an ``InvalidArgumentError``), ``periods``
     (detected when absent), ``levels`` (default ``[80, 95]``),
     ``timestamps``, ``calendar`` (one flag per value, then one per forecast step), ``step``,
     ``aggregate``, ``fill``, ``calibration_windows``, ``max_cycles``, ``volatility_scaling``

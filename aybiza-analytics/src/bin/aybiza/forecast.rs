@@ -41,8 +41,8 @@ pub struct Args {
     #[arg(long)]
     calendar_column: Option<String>,
     /// The model: `auto` (MSTL with an ETS trend averaged with a seasonal naive forecast, with
-    /// calibrated intervals) or `prophet` (only in builds with the `prophet` cargo feature; it
-    /// takes no --calendar-column, and the calibration options do not apply to it).
+    /// calibrated intervals) or `prophet` (only in builds with the `prophet` cargo feature; the
+    /// calibration options do not apply to it).
     #[arg(long, value_parser = ["auto", "prophet"], default_value = "auto")]
     model: String,
     /// Seasonal periods in steps, comma-separated (e.g. `48,336`); detected when absent.
@@ -252,11 +252,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .map(|&l| if l >= 1.0 { l / 100.0 } else { l })
         .collect();
     let prophet = args.model == "prophet";
-    if prophet && args.calendar_column.is_some() {
-        return Err(Error::InvalidArgument(
-            "--calendar-column: the prophet model takes no calendar (the auto model does)".into(),
-        ));
-    }
     let input = read_input(&args)?;
     let forecaster = AutoForecaster::new(ForecastOptions {
         periods: args.periods.clone(),
@@ -272,19 +267,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
         _ => Vec::new(),
     };
     let axis = input.grid.as_ref().map(|grid| (grid.start, grid.step));
-    let run = || match &input.calendar {
-        None if prophet => forecast_with_prophet(
-            &input.values,
-            axis,
-            prophet_periods.clone(),
-            args.lower_bound,
-            args.horizon,
-            &levels,
-        ),
-        Some(working) => {
-            forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)
+    let run = || {
+        if prophet {
+            return forecast_with_prophet(
+                &input.values,
+                axis,
+                prophet_periods.clone(),
+                args.lower_bound,
+                input.calendar.as_deref(),
+                args.horizon,
+                &levels,
+            );
         }
-        None => forecaster.forecast(&input.values, args.horizon, &levels),
+        match &input.calendar {
+            Some(working) => {
+                forecaster.forecast_with_calendar(&input.values, working, args.horizon, &levels)
+            }
+            None => forecaster.forecast(&input.values, args.horizon, &levels),
+        }
     };
     let started = Instant::now();
     let forecast = run()?;
