@@ -331,6 +331,22 @@ def busy_store():
     return store
 
 
+def fork_calling(touch) -> int:
+    """Forks; the child calls `touch` and exits with 0 if it raised `AybizaError` about the fork,
+    1 if it returned, 2 or 3 if it raised something else. Returns the child's pid."""
+    child = os.fork()
+    if child == 0:
+        try:
+            touch()
+            code = 1
+        except aa.AybizaError as error:
+            code = 0 if "forked" in str(error) else 2
+        except BaseException:
+            code = 3
+        os._exit(code)
+    return child
+
+
 def exit_code_of(child: int, lock: str) -> int:
     """The exit code of a forked child; fails the test if it is still waiting after 30 s."""
     deadline = time.monotonic() + 30
@@ -360,16 +376,7 @@ def test_a_scheduler_inherited_mid_run_by_a_forked_child_raises_there_instead_of
     worker.start()
     time.sleep(0.05)
     assert not finished.is_set(), "the run must still hold the scheduler when the process forks"
-    child = os.fork()
-    if child == 0:
-        try:
-            scheduler.next_due()
-            code = 1
-        except aa.AybizaError as error:
-            code = 0 if "forked" in str(error) else 2
-        except BaseException:
-            code = 3
-        os._exit(code)
+    child = fork_calling(scheduler.next_due)
     worker.join()
     assert exit_code_of(child, "the scheduler's lock") == 0
     # In the parent the scheduler goes on: both weeks ran.
@@ -389,16 +396,7 @@ def test_a_replay_lets_other_threads_run_and_a_child_forked_meanwhile_raises_ins
     # the replay lets go of it (it holds the detector's lock by then) or has returned.
     time.sleep(0.001)
     replaying = worker.is_alive()
-    child = os.fork()
-    if child == 0:
-        try:
-            detector.options
-            code = 1
-        except aa.AybizaError as error:
-            code = 0 if "forked" in str(error) else 2
-        except BaseException:
-            code = 3
-        os._exit(code)
+    child = fork_calling(lambda: detector.options)
     worker.join()
     assert replaying, "the replay kept the GIL until it returned"
     assert exit_code_of(child, "the detector's lock") == 0

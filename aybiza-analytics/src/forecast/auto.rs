@@ -211,26 +211,9 @@ impl AutoForecaster {
         check_forecast_args(history, MIN_ETS_HISTORY, horizon, levels)?;
         let periods = self.periods_for(history);
         let cycle = CalendarCycle::from_periods(&periods);
-        let calendar = match working {
-            None => None,
-            Some(working) => {
-                let expected = history.len() + horizon;
-                if working.len() != expected {
-                    return Err(ForecastError::CalendarLength {
-                        len: working.len(),
-                        expected,
-                    });
-                }
-                let cycle = cycle.ok_or_else(|| {
-                    ForecastError::Calendar(
-                        "no seasonal period was given or detected, so no day is unusual for its \
-                         place in the week"
-                            .into(),
-                    )
-                })?;
-                Some(DayTypes { working, cycle })
-            }
-        };
+        let calendar = working
+            .map(|working| DayTypes::new(working, history.len() + horizon, &periods))
+            .transpose()?;
         let seasonal = if periods.is_empty() {
             None
         } else {

@@ -234,6 +234,32 @@ pub(crate) struct DayTypes<'a> {
     pub cycle: CalendarCycle,
 }
 
+impl<'a> DayTypes<'a> {
+    /// The calendar of a forecast of `steps` steps in all (history and horizon) with these
+    /// seasonal periods (ascending). Fails unless there is one flag per step and a period to
+    /// place a day in its week.
+    pub(crate) fn new(
+        working: &'a [bool],
+        steps: usize,
+        periods: &[usize],
+    ) -> Result<Self, ForecastError> {
+        if working.len() != steps {
+            return Err(ForecastError::CalendarLength {
+                len: working.len(),
+                expected: steps,
+            });
+        }
+        let cycle = CalendarCycle::from_periods(periods).ok_or_else(|| {
+            ForecastError::Calendar(
+                "no seasonal period was given or detected, so no day is unusual for its place \
+                 in the week"
+                    .into(),
+            )
+        })?;
+        Ok(Self { working, cycle })
+    }
+}
+
 /// Runs `predict` on `history` with the calendar's special steps' effects removed, and adds
 /// the effects of the `horizon` steps after the history to every forecast it returns; without
 /// a calendar, runs `predict` on `history` as it is.

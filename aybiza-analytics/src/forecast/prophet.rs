@@ -16,7 +16,7 @@ use augurs_prophet::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::calendar::{CalendarCycle, SpecialDays};
+use super::calendar::{DayTypes, SpecialDays};
 use super::models::{MIN_ETS_HISTORY, constant_forecast, is_constant};
 use super::seasons::detect_periods;
 use super::{Forecast, ForecastError, ForecastInterval, Forecaster, check_forecast_args};
@@ -242,22 +242,10 @@ impl ProphetForecaster {
         levels: &[f64],
     ) -> Result<Forecast, ForecastError> {
         self.check(history, horizon, levels)?;
-        let expected = history.len() + horizon;
-        if working.len() != expected {
-            return Err(ForecastError::CalendarLength {
-                len: working.len(),
-                expected,
-            });
-        }
         let mut periods = self.periods(history).unwrap_or_default();
         periods.sort_unstable();
-        let cycle = CalendarCycle::from_periods(&periods).ok_or_else(|| {
-            ForecastError::Calendar(
-                "Prophet needs seasonal periods (given, or detected without a time axis) to \
-                 tell which days are unusual for their place in the week"
-                    .into(),
-            )
-        })?;
+        let DayTypes { working, cycle } =
+            DayTypes::new(working, history.len() + horizon, &periods)?;
         let special = SpecialDays::estimate(history, working, cycle)?;
         let mut forecast = self.unbounded(&special.clean(history), horizon, levels)?;
         special.add_to_forecast(&mut forecast, history.len());
