@@ -51,4 +51,10 @@ impl<T> ForkSafeMutex<T> {
         self.process.store(here, Ordering::Release);
         Ok(guard)
     }
+
+    /// [`Self::lock`], taking a poisoned lock's value as the panicking holder left it: for
+    /// state that a panic cannot leave unusable.
+    pub fn lock_as_left(&self, py: Python<'_>, what: &str) -> PyResult<MutexGuard<'_, T>> {
+        Ok(self.lock(py, what)?.unwrap_or_else(PoisonError::into_inner))
+    }
 }

@@ -2,7 +2,7 @@
 //! class for cron-scheduled runs and the `LiveInsights` class for a stream of ended calls.
 
 use std::collections::HashMap;
-use std::sync::{MutexGuard, PoisonError};
+use std::sync::MutexGuard;
 
 use aybiza_analytics::insights::{
     InsightGenerator, InsightOptions, InsightSchedule, InsightScheduler, LiveInsightOptions,
@@ -61,10 +61,7 @@ impl PyLiveInsights {
     /// The detector, locked. A poisoned lock is taken as it is: the worst a call that
     /// panicked leaves behind is one record partly counted.
     fn detector(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, LiveInsights>> {
-        Ok(self
-            .detector
-            .lock(py, LIVE_INSIGHTS)?
-            .unwrap_or_else(PoisonError::into_inner))
+        self.detector.lock_as_left(py, LIVE_INSIGHTS)
     }
 }
 
@@ -199,10 +196,7 @@ pub struct PyInsightScheduler {
 impl PyInsightScheduler {
     /// The scheduler, locked (a panic in an earlier run leaves its state as that run left it).
     fn scheduler(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, InsightScheduler>> {
-        Ok(self
-            .scheduler
-            .lock(py, SCHEDULER)?
-            .unwrap_or_else(PoisonError::into_inner))
+        self.scheduler.lock_as_left(py, SCHEDULER)
     }
 }
 
