@@ -153,6 +153,16 @@ pub enum Direction {
     Below,
 }
 
+impl Direction {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Above => "above",
+            Direction::Below => "below",
+        }
+    }
+}
+
 /// The judgement of one value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -672,6 +682,14 @@ impl MetricMonitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_names_are_the_json_names() {
+        for direction in [Direction::Above, Direction::Below] {
+            let json = serde_json::to_value(direction).unwrap();
+            assert_eq!(json.as_str(), Some(direction.as_str()));
+        }
+    }
 
     /// Gaussian noise from a seeded linear congruential generator (Box–Muller).
     fn gaussian(len: usize, seed: u64) -> Vec<f64> {

@@ -92,6 +92,65 @@ pub enum EscalationWarning {
     Warning,
 }
 
+impl Tone {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::ApologeticUnderstanding => "apologetic_understanding",
+            Tone::PatientExplanatory => "patient_explanatory",
+            Tone::FriendlyEfficient => "friendly_efficient",
+            Tone::ProfessionalNeutral => "professional_neutral",
+        }
+    }
+}
+
+impl Pacing {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pacing::SlowDown => "slow_down",
+            Pacing::Maintain => "maintain",
+            Pacing::SpeedUp => "speed_up",
+        }
+    }
+}
+
+impl EmpathyBand {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmpathyBand::Low => "low",
+            EmpathyBand::Medium => "medium",
+            EmpathyBand::High => "high",
+        }
+    }
+}
+
+impl NextBestAction {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NextBestAction::EscalateToSupervisor => "escalate_to_supervisor",
+            NextBestAction::AcknowledgeAndApologize => "acknowledge_and_apologize",
+            NextBestAction::ClarifyAndConfirm => "clarify_and_confirm",
+            NextBestAction::ThankForHoldingAndUpdate => "thank_for_holding_and_update",
+            NextBestAction::ConfirmResolution => "confirm_resolution",
+            NextBestAction::ContinueResolution => "continue_resolution",
+        }
+    }
+}
+
+impl EscalationWarning {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationWarning::None => "none",
+            EscalationWarning::Watch => "watch",
+            EscalationWarning::Warning => "warning",
+        }
+    }
+}
+
 /// Recommendations for the agent after one utterance.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Recommendations {
@@ -323,5 +382,47 @@ mod tests {
         assert!((r.empathy_level - 1.0).abs() < 1e-12);
         assert_eq!(r.empathy, EmpathyBand::High);
         assert_eq!(recommend(&lively, &quiet(), &t).empathy, EmpathyBand::Low);
+    }
+
+    #[test]
+    fn names_are_the_json_names() {
+        fn json<T: Serialize>(value: T) -> String {
+            serde_json::to_value(value)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+        for value in [
+            Tone::ApologeticUnderstanding,
+            Tone::PatientExplanatory,
+            Tone::FriendlyEfficient,
+            Tone::ProfessionalNeutral,
+        ] {
+            assert_eq!(value.as_str(), json(value));
+        }
+        for value in [Pacing::SlowDown, Pacing::Maintain, Pacing::SpeedUp] {
+            assert_eq!(value.as_str(), json(value));
+        }
+        for value in [EmpathyBand::Low, EmpathyBand::Medium, EmpathyBand::High] {
+            assert_eq!(value.as_str(), json(value));
+        }
+        for value in [
+            NextBestAction::EscalateToSupervisor,
+            NextBestAction::AcknowledgeAndApologize,
+            NextBestAction::ClarifyAndConfirm,
+            NextBestAction::ThankForHoldingAndUpdate,
+            NextBestAction::ConfirmResolution,
+            NextBestAction::ContinueResolution,
+        ] {
+            assert_eq!(value.as_str(), json(value));
+        }
+        for value in [
+            EscalationWarning::None,
+            EscalationWarning::Watch,
+            EscalationWarning::Warning,
+        ] {
+            assert_eq!(value.as_str(), json(value));
+        }
     }
 }
