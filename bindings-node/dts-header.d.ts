@@ -651,6 +651,30 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/**
+ * One journey of a customer (`journeys`): `case` is `customer#n` (n counts the
+ * customer's journeys from 1), `end` is null while the journey is still open,
+ * and `events` holds its journey events in time order.
+ */
+export interface Journey {
+  case: string
+  customer_id: string
+  end: JourneyOutcome | null
+  events: JourneyEvent[]
+}
+
+/**
+ * One distinct channel path of journeys (`journeyPaths`), in the shape
+ * `attribution` takes: how many journeys along it converted, their summed
+ * value, and how many did not.
+ */
+export interface ChannelPath {
+  path: string[]
+  conversions: number
+  value: number
+  nulls: number
+}
+
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
   /**

@@ -651,6 +651,30 @@ export interface JourneyUpdate {
   duplicate: boolean
 }
 
+/**
+ * One journey of a customer (`journeys`): `case` is `customer#n` (n counts the
+ * customer's journeys from 1), `end` is null while the journey is still open,
+ * and `events` holds its journey events in time order.
+ */
+export interface Journey {
+  case: string
+  customer_id: string
+  end: JourneyOutcome | null
+  events: JourneyEvent[]
+}
+
+/**
+ * One distinct channel path of journeys (`journeyPaths`), in the shape
+ * `attribution` takes: how many journeys along it converted, their summed
+ * value, and how many did not.
+ */
+export interface ChannelPath {
+  path: string[]
+  conversions: number
+  value: number
+  nulls: number
+}
+
 /** Options of `forecast`; every field may be left out. */
 export interface ForecastOptions {
   /**
@@ -1848,6 +1872,23 @@ export declare function journeyMap(events: ReadonlyArray<CaseEvent>): Promise<Jo
 
 /** The journey map of a CSV event log (a name ending `.gz` is decompressed). */
 export declare function journeyMapCsv(path: string, columns?: LogColumns | null): Promise<JourneyMap>
+
+/**
+ * The channel paths of the journeys `journeys` cuts from `events`, one row
+ * per distinct path with its conversions, their summed value and its nulls:
+ * the input of `attribution`. Rejects with code `InvalidArgument` for a bad
+ * event, a blank channel or an unknown config field.
+ */
+export declare function journeyPaths(events: ReadonlyArray<JourneyEventInput>, config?: JourneyConfig | null): Promise<ChannelPath[]>
+
+/**
+ * The journeys of journey events (any order, any customers): each customer's
+ * events cut at a conversion or churn action of `config` and when the next
+ * event comes more than `inactivity_secs` later; ordered by customer, then
+ * start. Rejects with code `InvalidArgument` for a bad event (`events[i]: …`)
+ * or an unknown config field.
+ */
+export declare function journeys(events: ReadonlyArray<JourneyEventInput>, config?: JourneyConfig | null): Promise<Journey[]>
 
 /**
  * The journey-map metrics (variants, conversion rate, durations, drop-offs,

@@ -232,3 +232,24 @@ test('JourneyTracker.fromStore learns from the tenant\'s journeys', async () => 
   await expectCode(aa.JourneyTracker.fromStore(store, 'nobody'), 'InvalidArgument', /no journey events/)
   await expectCode(aa.JourneyTracker.fromStore(store, c.tenant, null, null, '2025-01-01T00:00:00Z'), 'InvalidArgument', /no journey events/)
 })
+
+test('journeys and their paths', async () => {
+  const c = CASES.journeys
+  const journeys = await aa.journeys(c.events, c.config)
+  assert.deepEqual(
+    journeys.map((j) => ({ case: j.case, customer_id: j.customer_id, end: j.end, event_ids: j.events.map((e) => e.id) })),
+    c.journeys,
+  )
+  assert.equal(journeys[0].events[1].value, 40)
+  const paths = await aa.journeyPaths(c.events, c.config)
+  assert.deepEqual(paths, c.paths)
+  const report = await aa.attribution(paths)
+  assert.deepEqual(report.channels, ['web', 'email', 'call'])
+})
+
+test('journeys errors', async () => {
+  await expectCode(aa.journeys([{ id: 'e1' }]), 'InvalidArgument', /events\[0\]/)
+  await expectCode(aa.journeyPaths([], { inactivity: 1 }), 'InvalidArgument', /unknown field/)
+  await expectCode(aa.journeys('events'), 'InvalidArgument', /must be an array/)
+  await expectCode(aa.journeyPaths([], 'config'), 'InvalidArgument')
+})

@@ -80,6 +80,43 @@ pub fn attribution_csv<'env>(
     })
 }
 
+/// The journeys of journey events (any order, any customers): each customer's
+/// events cut at a conversion or churn action of `config` and when the next
+/// event comes more than `inactivity_secs` later; ordered by customer, then
+/// start. Rejects with code `InvalidArgument` for a bad event (`events[i]: …`)
+/// or an unknown config field.
+#[napi(catch_unwind, ts_return_type = "Promise<Journey[]>")]
+pub fn journeys<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ReadonlyArray<JourneyEventInput>")] events: Unknown,
+    #[napi(ts_arg_type = "JourneyConfig | null")] config: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let events = convert::array_json("events", events)?;
+    let config = convert::optional_object_json("config", config)?;
+    let input = events.and_then(|events| Ok((events, config?)));
+    blocking(env, input, |(events, config)| {
+        json::journeys(events, config)
+    })
+}
+
+/// The channel paths of the journeys `journeys` cuts from `events`, one row
+/// per distinct path with its conversions, their summed value and its nulls:
+/// the input of `attribution`. Rejects with code `InvalidArgument` for a bad
+/// event, a blank channel or an unknown config field.
+#[napi(catch_unwind, ts_return_type = "Promise<ChannelPath[]>")]
+pub fn journey_paths<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ReadonlyArray<JourneyEventInput>")] events: Unknown,
+    #[napi(ts_arg_type = "JourneyConfig | null")] config: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let events = convert::array_json("events", events)?;
+    let config = convert::optional_object_json("config", config)?;
+    let input = events.and_then(|events| Ok((events, config?)));
+    blocking(env, input, |(events, config)| {
+        json::journey_paths(events, config)
+    })
+}
+
 /// The journey map (variants, edges, start and end activities, case
 /// durations) of `{case, activity, timestamp}` events.
 #[napi(catch_unwind, ts_return_type = "Promise<JourneyMap>")]

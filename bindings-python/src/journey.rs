@@ -58,6 +58,40 @@ pub fn attribution_csv<'py>(
     to_py(py, &report)
 }
 
+/// The journeys of journey-event records: each customer's events cut at conversion and churn
+/// actions and after the inactivity window of `config`.
+#[pyfunction]
+#[pyo3(signature = (events, config=None))]
+pub fn journeys<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    config: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let events = list_to_json("events", events)?;
+    let config = optional_dict("config", config)?;
+    let journeys = py
+        .detach(|| json::journeys(events, config))
+        .map_err(to_py_err)?;
+    to_py(py, &journeys)
+}
+
+/// The channel paths of the journeys of journey-event records, one row per distinct path: the
+/// input of `attribution`.
+#[pyfunction]
+#[pyo3(signature = (events, config=None))]
+pub fn journey_paths<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    config: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let events = list_to_json("events", events)?;
+    let config = optional_dict("config", config)?;
+    let paths = py
+        .detach(|| json::journey_paths(events, config))
+        .map_err(to_py_err)?;
+    to_py(py, &paths)
+}
+
 /// The journey map (variants, edges, start/end activities, durations) of `{case, activity, timestamp}` events.
 #[pyfunction]
 pub fn journey_map<'py>(

@@ -67,6 +67,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(ingest::parse_jsonl, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution, module)?)?;
     module.add_function(wrap_pyfunction!(journey::attribution_csv, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journeys, module)?)?;
+    module.add_function(wrap_pyfunction!(journey::journey_paths, module)?)?;
     module.add_function(wrap_pyfunction!(journey::journey_map, module)?)?;
     module.add_function(wrap_pyfunction!(journey::journey_map_csv, module)?)?;
     module.add_function(wrap_pyfunction!(journey::funnel, module)?)?;

@@ -322,3 +322,29 @@ def test_journey_functions_take_and_return_tables():
     nan_paths = pd.DataFrame({"path": ["a"], "conversions": [float("nan")]})
     with pytest.raises(aa.InvalidArgumentError, match="conversions"):
         aa.attribution(nan_paths)
+
+
+def test_journeys_and_their_paths():
+    case = CASES["journeys"]
+    journeys = aa.journeys(case["events"], case["config"])
+    assert [
+        {"case": j["case"], "customer_id": j["customer_id"], "end": j["end"], "event_ids": [e["id"] for e in j["events"]]}
+        for j in journeys
+    ] == case["journeys"]
+    assert journeys[0]["events"][1]["value"] == 40.0
+    paths = aa.journey_paths(case["events"], case["config"])
+    assert paths == case["paths"]
+    report = aa.attribution(paths)
+    assert report["channels"] == ["web", "email", "call"]
+    assert sum(credit(report, "linear")["conversions"]) == pytest.approx(1.0)
+
+
+def test_journeys_errors():
+    with pytest.raises(aa.InvalidArgumentError, match=r"events\[0\]"):
+        aa.journeys([{"id": "e1"}])
+    with pytest.raises(aa.InvalidArgumentError, match="unknown field"):
+        aa.journey_paths([], {"inactivity": 1})
+    with pytest.raises(TypeError):
+        aa.journeys("events")
+    with pytest.raises(TypeError):
+        aa.journey_paths([], "config")

@@ -19,7 +19,8 @@ use super::cohort::{CohortBuilder, CohortTable, Period};
 use super::ltv::{CustomerRfm, ModelParams};
 use super::map::{EventLog, LogColumns, parse_timestamp_micros};
 use super::segment::{SegmentComparison, SegmentOptions, SegmentedLog, compare_segments};
-use super::tracker::{JourneyConfig, LiveJourneyTracker, TransitionModel};
+use super::split::{case_names, split_journeys};
+use super::tracker::{JourneyConfig, JourneyEnd, LiveJourneyTracker, TransitionModel};
 use crate::model::JourneyEvent;
 use crate::{Error, Result};
 
@@ -380,6 +381,84 @@ pub fn journey_event(value: Value) -> Result<JourneyEvent> {
     read("event", Value::Object(fields))
 }
 
+/// The journey events of `events`, a list of journey-event records (see [`journey_event`]);
+/// a bad one is an error naming its index.
+fn journey_events(events: Value) -> Result<Vec<JourneyEvent>> {
+    items("events", events)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| journey_event(item).map_err(|e| prefixed(&format!("events[{i}]"), e)))
+        .collect()
+}
+
+/// One journey cut from journey events by [`journeys`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Journey {
+    /// `customer#n`: the customer and the journey's rank among theirs, from 1 (the case name
+    /// of journey maps made from journeys).
+    pub case: String,
+    /// The customer.
+    pub customer_id: String,
+    /// `converted`, `churned` or `abandoned`; `None` while the journey is still open.
+    pub end: Option<JourneyEnd>,
+    /// Its events in time order (an event id repeated in the input counts once).
+    pub events: Vec<JourneyEvent>,
+}
+
+/// The journeys of `events` (journey-event records in any order, any customers), cut as
+/// [`split_journeys`] does with `config` ([`JourneyConfig`] fields, defaults for the missing
+/// ones): at a conversion or churn action, or after `inactivity_secs` without events. Ordered
+/// by customer, then start.
+pub fn journeys(events: Value, config: Option<Value>) -> Result<Vec<Journey>> {
+    let config = tracker_config(config)?;
+    let events = journey_events(events)?;
+    let slices = split_journeys(&events, &config);
+    Ok(case_names(&slices)
+        .into_iter()
+        .zip(slices)
+        .map(|(case, slice)| Journey {
+            case,
+            end: slice.end,
+            events: slice.events.iter().map(|&i| events[i].clone()).collect(),
+            customer_id: slice.customer_id,
+        })
+        .collect())
+}
+
+/// One aggregated channel path, in the shape [`attribution`] takes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelPath {
+    /// The channels touched, in order.
+    pub path: Vec<String>,
+    /// Journeys along this path that converted.
+    pub conversions: f64,
+    /// The summed value of those conversions.
+    pub value: f64,
+    /// Journeys along this path that did not convert.
+    pub nulls: f64,
+}
+
+/// The channel paths of the journeys of `events` (cut as [`journeys`] does), one row per
+/// distinct path ([`PathData::from_journey_events`]): the input of [`attribution`].
+pub fn journey_paths(events: Value, config: Option<Value>) -> Result<Vec<ChannelPath>> {
+    let config = tracker_config(config)?;
+    let data = PathData::from_journey_events(&journey_events(events)?, &config)?;
+    Ok(data
+        .paths
+        .iter()
+        .map(|row| ChannelPath {
+            path: row
+                .touches
+                .iter()
+                .map(|&channel| data.channels[channel as usize].clone())
+                .collect(),
+            conversions: row.conversions,
+            value: row.value,
+            nulls: row.nulls,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,5 +508,45 @@ mod tests {
         .unwrap();
         assert_eq!(event.channel, "");
         assert_eq!(event.timestamp.to_rfc3339(), "2026-01-05T09:00:00+00:00");
+    }
+
+    /// The `journeys` case of `tests/fixtures/journey_cases.json`, shared with the Python and
+    /// Node suites.
+    fn journeys_case() -> Value {
+        let cases: Value = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/journey_cases.json"
+        )))
+        .unwrap();
+        cases["journeys"].clone()
+    }
+
+    #[test]
+    fn journeys_are_cut_at_conversions_churn_and_inactivity() {
+        let case = journeys_case();
+        let cut = journeys(case["events"].clone(), Some(case["config"].clone())).unwrap();
+        let summary: Vec<Value> = cut
+            .iter()
+            .map(|j| {
+                let ids: Vec<&str> = j.events.iter().map(|e| e.id.as_str()).collect();
+                json!({"case": j.case, "customer_id": j.customer_id, "end": j.end, "event_ids": ids})
+            })
+            .collect();
+        assert_eq!(Value::from(summary), case["journeys"]);
+
+        let paths = journey_paths(case["events"].clone(), Some(case["config"].clone())).unwrap();
+        assert_eq!(serde_json::to_value(&paths).unwrap(), case["paths"]);
+        // The rows are what `attribution` takes.
+        let report = attribution(serde_json::to_value(&paths).unwrap(), None).unwrap();
+        assert_eq!(report.channels, ["web", "email", "call"]);
+    }
+
+    #[test]
+    fn bad_journey_events_are_named() {
+        let error = journeys(json!([{"id": "e1"}]), None).unwrap_err();
+        assert!(error.to_string().contains("events[0]"), "{error}");
+        let error = journey_paths(json!([]), Some(json!({"inactivity": 1}))).unwrap_err();
+        assert!(error.to_string().contains("unknown field"), "{error}");
+        assert!(journey_paths(json!({}), None).is_err());
     }
 }

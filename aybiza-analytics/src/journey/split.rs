@@ -89,14 +89,10 @@ pub fn split_journeys(events: &[JourneyEvent], config: &JourneyConfig) -> Vec<Jo
     journeys
 }
 
-/// An event log with one case per journey (named `customer#n`, n counting the customer's
-/// journeys from 1) and the activity named by `activity` (e.g. the action, or the channel).
-pub fn journey_log(
-    events: &[JourneyEvent],
-    journeys: &[JourneySlice],
-    activity: impl Fn(&JourneyEvent) -> &str,
-) -> EventLog {
-    let mut log = EventLog::new();
+/// The case name of each journey of [`split_journeys`] (in its order): `customer#n`, n counting
+/// the customer's journeys from 1.
+pub fn case_names(journeys: &[JourneySlice]) -> Vec<String> {
+    let mut names = Vec::with_capacity(journeys.len());
     let mut previous_customer: Option<&str> = None;
     let mut n = 0;
     for journey in journeys {
@@ -106,7 +102,20 @@ pub fn journey_log(
             n = 1;
             previous_customer = Some(&journey.customer_id);
         }
-        let case = format!("{}#{n}", journey.customer_id);
+        names.push(format!("{}#{n}", journey.customer_id));
+    }
+    names
+}
+
+/// An event log with one case per journey (named as [`case_names`] does) and the activity
+/// named by `activity` (e.g. the action, or the channel).
+pub fn journey_log(
+    events: &[JourneyEvent],
+    journeys: &[JourneySlice],
+    activity: impl Fn(&JourneyEvent) -> &str,
+) -> EventLog {
+    let mut log = EventLog::new();
+    for (journey, case) in journeys.iter().zip(case_names(journeys)) {
         for &i in &journey.events {
             let event = &events[i];
             log.push(&case, activity(event), event.timestamp.timestamp_micros());

@@ -57,7 +57,9 @@ from aybiza_analytics._native import (
     fit_gamma_gamma,
     gamma_gamma_expected_spend,
     journey_map_csv,
+    journey_paths,
     journey_segments_csv,
+    journeys,
     parse_jsonl,
     render_report_html,
     simulate,
@@ -493,6 +495,27 @@ class JourneyUpdate(TypedDict):
     duplicate: bool
 
 
+class Journey(TypedDict):
+    """One journey of a customer (``journeys``): ``case`` is ``customer#n`` (n counts the
+    customer's journeys from 1), ``end`` is ``None`` while the journey is still open, and
+    ``events`` holds its journey events in time order."""
+
+    case: str
+    customer_id: str
+    end: Literal["converted", "churned", "abandoned"] | None
+    events: list[Record]
+
+
+class ChannelPath(TypedDict):
+    """One distinct channel path of journeys (``journey_paths``), in the shape ``attribution``
+    takes: how many journeys along it converted, their summed value, and how many did not."""
+
+    path: list[str]
+    conversions: float
+    value: float
+    nulls: float
+
+
 
 class ForestSettings(TypedDict, total=False):
     """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
@@ -560,6 +583,8 @@ __all__ = [
     "IngestReport",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "ChannelPath",
+    "Journey",
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
@@ -635,8 +660,10 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_paths",
     "journey_segments",
     "journey_segments_csv",
+    "journeys",
     "parse_jsonl",
     "render_report_html",
     "simulate",

@@ -1087,6 +1087,27 @@ class JourneyUpdate(TypedDict):
     duplicate: bool
 
 
+class Journey(TypedDict):
+    """One journey of a customer (``journeys``): ``case`` is ``customer#n`` (n counts the
+    customer's journeys from 1), ``end`` is ``None`` while the journey is still open, and
+    ``events`` holds its journey events in time order."""
+
+    case: str
+    customer_id: str
+    end: Literal["converted", "churned", "abandoned"] | None
+    events: list[Record]
+
+
+class ChannelPath(TypedDict):
+    """One distinct channel path of journeys (``journey_paths``), in the shape ``attribution``
+    takes: how many journeys along it converted, their summed value, and how many did not."""
+
+    path: list[str]
+    conversions: float
+    value: float
+    nulls: float
+
+
 @final
 class JourneyTracker:
     """Follows customers' journeys event by event: stage, abandonment risk,
@@ -1295,6 +1316,27 @@ def attribution_csv(path: str | PathLike[str], columns: PathColumns | None = Non
     Raises:
         InvalidArgumentError: a missing column or a bad number (naming row and column).
         AybizaError: the file cannot be read.
+    """
+
+def journeys(events: Sequence[Record], config: JourneyConfig | None = None) -> list[Journey]:
+    """The journeys of journey-event records (any order, any customers; ``tenant`` and
+    ``channel`` may be left out): each customer's events cut at a conversion or churn action
+    of ``config`` and when the next event comes more than ``inactivity_secs`` later. Ordered by
+    customer, then start; a repeated event id counts once. The GIL is released while it works.
+
+    Raises:
+        InvalidArgumentError: a bad event (``events[i]: ...``) or an unknown config field.
+        TypeError: ``events`` is not a list or ``config`` not a dict.
+    """
+
+def journey_paths(events: Sequence[Record], config: JourneyConfig | None = None) -> list[ChannelPath]:
+    """The channel paths of the journeys ``journeys`` cuts from ``events``, one row per
+    distinct path with its conversions (journeys ending in a conversion action), their summed
+    event values, and its nulls (the other journeys): pass them to ``attribution``.
+
+    Raises:
+        InvalidArgumentError: a bad event, a blank channel, or an unknown config field.
+        TypeError: ``events`` is not a list or ``config`` not a dict.
     """
 
 @overload
@@ -1737,6 +1779,8 @@ __all__ = [
     "IngestReport",
     "InvalidArgumentError",
     "InvalidRecordError",
+    "ChannelPath",
+    "Journey",
     "JourneyConfig",
     "JourneyMap",
     "JourneyTracker",
@@ -1803,8 +1847,10 @@ __all__ = [
     "gamma_gamma_expected_spend",
     "journey_map",
     "journey_map_csv",
+    "journey_paths",
     "journey_segments",
     "journey_segments_csv",
+    "journeys",
     "parse_jsonl",
     "discover_patterns",
     "analyze_call_patterns",
