@@ -21,8 +21,8 @@ cargo clippy -p aybiza-analytics --features prophet --lib --bins --test prophet 
 step "cargo doc (core crate, -D warnings: no broken or private links)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p aybiza-analytics --features bedrock,powerbi,prophet
 
-step "Rust tests"
-cargo test -p aybiza-analytics
+step "Rust tests (the core crate and the examples)"
+cargo test -p aybiza-analytics -p aybiza-examples
 
 step "bedrock, powerbi and prophet features: the real clients against local Bedrock and Power BI servers, Prophet"
 # The workspace clippy above already lints bedrock and powerbi (the bindings enable both); the
