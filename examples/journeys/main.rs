@@ -48,12 +48,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let journeys = split_journeys(&events, &config);
     let mut ends: BTreeMap<&str, usize> = BTreeMap::new();
     for journey in &journeys {
-        let end = match journey.end {
-            Some(JourneyEnd::Converted) => "converted",
-            Some(JourneyEnd::Churned) => "churned",
-            Some(JourneyEnd::Abandoned) => "abandoned",
-            None => "still open at the end of the data",
-        };
+        let end = journey
+            .end
+            .map_or("still open at the end of the data", JourneyEnd::as_str);
         *ends.entry(end).or_default() += 1;
     }
     let ends: Vec<String> = ends.iter().map(|(end, n)| format!("{n} {end}")).collect();

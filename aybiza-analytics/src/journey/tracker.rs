@@ -88,6 +88,17 @@ pub enum JourneyEnd {
     Abandoned,
 }
 
+impl JourneyEnd {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JourneyEnd::Converted => "converted",
+            JourneyEnd::Churned => "churned",
+            JourneyEnd::Abandoned => "abandoned",
+        }
+    }
+}
+
 /// Statistics of past journeys that live tracking compares against.
 #[derive(Debug, Clone, Default)]
 pub struct TransitionModel {
@@ -501,6 +512,18 @@ impl JourneyTracker for LiveJourneyTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn end_names_are_the_json_names() {
+        for end in [
+            JourneyEnd::Converted,
+            JourneyEnd::Churned,
+            JourneyEnd::Abandoned,
+        ] {
+            let json = serde_json::to_value(end).unwrap();
+            assert_eq!(json.as_str(), Some(end.as_str()));
+        }
+    }
     use chrono::TimeZone;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
