@@ -7,8 +7,8 @@
 //! draws to keep large inputs tractable. linfa has no forest regressor;
 //! smartcore's `RandomForestRegressor` is used for regression.
 
+use linfa::dataset::AsSingleTargets;
 use linfa::prelude::{Dataset, Fit, Predict};
-use linfa_ensemble::RandomForestParams;
 use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2, Axis};
 use rand_chacha_03::ChaCha8Rng;
@@ -22,6 +22,10 @@ use smartcore::linalg::basic::matrix::DenseMatrix;
 use super::PredictError;
 use super::model::ForestParams;
 use crate::Result;
+
+/// The weight of a row of the class its tree favours, against 1 for the others: enough to decide
+/// a tie of equal weights in f32, too little to outweigh one row in a leaf of at most 2^16 rows.
+const TIE_BREAK: f32 = 1.0 + 1.0 / 65_536.0;
 
 /// A fitted classification forest: linfa decision trees, each with the feature columns it was trained on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,17 +56,32 @@ impl ForestClassifier {
             .min_weight_leaf(params.min_samples_leaf as f32)
             .min_weight_split((2 * params.min_samples_leaf) as f32);
         let dataset = Dataset::new(x.clone(), Array1::from(y.to_vec()));
-        let forest =
-            RandomForestParams::new_fixed_rng(tree, ChaCha8Rng::seed_from_u64(params.seed))
-                .ensemble_size(params.trees)
-                .bootstrap_proportion(bootstrap)
-                .feature_proportion(feature_fraction)
-                .fit(&dataset)
+        // linfa-ensemble's `RandomForest` loop (the same bootstrap draws from the same seeded
+        // generator), with one change: a leaf whose classes weigh the same takes the class
+        // its tree favours, tree `t` favouring class `t mod classes`, instead of the class a
+        // `HashMap` happens to yield last. Fits with one seed are then identical, and tied
+        // leaves still split evenly between the classes over the forest.
+        let rows_per_tree = (rows as f64 * bootstrap).ceil() as usize;
+        let features_per_tree = (features as f64 * feature_fraction).ceil() as usize;
+        let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let mut trees = Vec::with_capacity(params.trees);
+        let mut tree_features = Vec::with_capacity(params.trees);
+        let samples = dataset.bootstrap_with_indices((rows_per_tree, features_per_tree), &mut rng);
+        for (t, (sample, _, columns)) in samples.take(params.trees).enumerate() {
+            let favoured = t % classes.max(1);
+            let weights = sample
+                .as_single_targets()
+                .map(|&class| if class == favoured { TIE_BREAK } else { 1.0 });
+            let fitted = tree
+                .fit(&sample.with_weights(weights))
                 .map_err(|e| PredictError::Training(e.to_string()))?;
+            trees.push(fitted);
+            tree_features.push(columns);
+        }
         Ok(Self {
             classes,
-            trees: forest.models,
-            tree_features: forest.model_features,
+            trees,
+            tree_features,
         })
     }
 
