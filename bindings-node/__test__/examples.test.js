@@ -23,7 +23,7 @@ function modulesDir() {
 }
 
 test('the examples are found', () => {
-  assert.deepEqual(EXAMPLES, ['forecast_staffing', 'journeys', 'live_call', 'store_insights'])
+  assert.deepEqual(EXAMPLES, ['call_outcomes', 'forecast_staffing', 'journeys', 'live_call', 'store_insights'])
 })
 
 for (const name of EXAMPLES) {

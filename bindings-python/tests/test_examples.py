@@ -12,7 +12,7 @@ EXAMPLES = sorted(path.parent.name for path in (REPO_ROOT / "examples").glob("*/
 
 
 def test_the_examples_are_found():
-    assert EXAMPLES == ["forecast_staffing", "journeys", "live_call", "store_insights"]
+    assert EXAMPLES == ["call_outcomes", "forecast_staffing", "journeys", "live_call", "store_insights"]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

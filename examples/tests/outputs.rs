@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 /// The examples: one directory each, with `main.rs`, `<name>.py`, `<name>.js` and `expected.txt`.
-const EXAMPLES: [(&str, &str); 4] = [
+const EXAMPLES: [(&str, &str); 5] = [
+    ("call_outcomes", env!("CARGO_BIN_EXE_call_outcomes")),
     ("forecast_staffing", env!("CARGO_BIN_EXE_forecast_staffing")),
     ("journeys", env!("CARGO_BIN_EXE_journeys")),
     ("live_call", env!("CARGO_BIN_EXE_live_call")),
@@ -31,6 +32,11 @@ fn assert_prints_expected(example: &str) {
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
     assert_eq!(printed, expected, "{example} printed something else");
+}
+
+#[test]
+fn call_outcomes() {
+    assert_prints_expected("call_outcomes");
 }
 
 #[test]
