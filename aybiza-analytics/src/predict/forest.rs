@@ -1,8 +1,10 @@
 //! The forests on dense matrices: linfa for classification, smartcore for regression.
 //!
-//! linfa 0.8.1's `RandomForest` returns majority votes only, so class
-//! probabilities are the share of trees voting for each class. Its trees look
-//! at every training row at every node, so a tree costs about rows × nodes;
+//! Classification bags linfa-trees' decision trees as linfa-ensemble 0.8.1's
+//! `RandomForest` does, with a tie-break of our own that makes fits with one seed
+//! identical in every process (`ForestClassifier::fit`). A tree predicts a class
+//! only, so class probabilities are the share of trees voting for each class.
+//! The trees look at every training row at every node, so a tree costs about rows × nodes;
 //! [`super::ForestParams::max_samples_per_tree`] bounds the rows each tree
 //! draws to keep large inputs tractable. linfa has no forest regressor;
 //! smartcore's `RandomForestRegressor` is used for regression.
@@ -24,7 +26,8 @@ use super::model::ForestParams;
 use crate::Result;
 
 /// The weight of a row of the class its tree favours, against 1 for the others: enough to decide
-/// a tie of equal weights in f32, too little to outweigh one row in a leaf of at most 2^16 rows.
+/// a tie of equal weights in f32, too little to outweigh one row in a leaf of at most 2^16 rows
+/// (the default `max_samples_per_tree`, 2,048, keeps every leaf far below that).
 const TIE_BREAK: f32 = 1.0 + 1.0 / 65_536.0;
 
 /// A fitted classification forest: linfa decision trees, each with the feature columns it was trained on.
