@@ -601,7 +601,7 @@ mod tests {
         assert_eq!(again, predictions);
         // An outcome-models file is not customer models, and labels are checked.
         let outcome = models_from_bytes::<CustomerModels>(
-            br#"{"format":"aybiza-forest","format_version":1,"kind":"outcome_models","model":{}}"#,
+            br#"{"format":"aybiza-forest","format_version":2,"kind":"outcome_models","model":{}}"#,
         );
         assert!(matches!(outcome, Err(Error::Predict(_))));
         let horizon = runtime.block_on(train_customer_models(

@@ -30,6 +30,7 @@ pub mod model;
 pub mod outcome;
 pub mod propensity;
 pub mod table;
+mod tree;
 
 #[cfg(test)]
 mod tests;

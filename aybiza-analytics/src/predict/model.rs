@@ -12,7 +12,7 @@
 //!   levels, and otherwise encode as all zeros); a missing cell sets an
 //!   `<name>=<missing>` column when the training data had missing cells there.
 //!
-//! Files are JSON: `{"format": "aybiza-forest", "format_version": 1, "kind":
+//! Files are JSON: `{"format": "aybiza-forest", "format_version": 2, "kind":
 //! "classifier" | "regressor", "model": {…}}`, with the schema (names and
 //! types) inside the model.
 
@@ -31,7 +31,7 @@ use crate::Result;
 pub const MAX_LEVELS: usize = 32;
 
 /// Version of the model file format this build writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 const FORMAT_NAME: &str = "aybiza-forest";
 
@@ -321,7 +321,7 @@ impl Classifier {
     /// Class probabilities per row (one value per class, summing to 1): the share of trees voting for each.
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<Vec<f64>>> {
         self.schema.check_matches(table.schema())?;
-        let proba = self.forest.predict_proba(&self.encoder.transform(table));
+        let proba = self.forest.predict_proba(&self.encoder.transform(table))?;
         Ok(proba.outer_iter().map(|row| row.to_vec()).collect())
     }
 
@@ -369,7 +369,7 @@ impl Classifier {
 }
 
 /// A random-forest regressor over a [`Table`] of a fixed [`Schema`].
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Regressor {
     schema: Schema,
     encoder: Encoder,

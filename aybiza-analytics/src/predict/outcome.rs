@@ -24,7 +24,7 @@ use crate::patterns::TranscribedCall;
 pub const MIN_SATISFACTION_ROWS: usize = 30;
 
 /// The four call-outcome models.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeModels {
     /// Probability that a served call is resolved (classes `"false"`, `"true"`).
     pub resolution: Classifier,

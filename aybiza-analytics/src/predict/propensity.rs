@@ -133,7 +133,7 @@ pub fn bool_labels(flags: &[bool]) -> Vec<&'static str> {
 }
 
 /// The churn and upsell propensity models, with the label and feature settings they were trained with.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerModels {
     /// What counted as churn and upsell, and the horizon (used again by [`CustomerModels::evaluate`]).
     pub labels: PropensityLabels,

@@ -12,7 +12,7 @@ use super::evaluate::{
     shuffled_folds, stratified_folds,
 };
 use super::metrics::{classification_metrics, regression_metrics};
-use super::model::{Classifier, ForestParams, Regressor};
+use super::model::{Classifier, FORMAT_VERSION, ForestParams, Regressor};
 use super::outcome::{OutcomeModels, is_served};
 use super::propensity::{self, CustomerSnapshot, PropensityLabels};
 use super::table::{Cell, Column, CsvFrame, Schema, Table};
@@ -175,16 +175,16 @@ fn classifier_learns_a_mixed_table_and_survives_a_file_round_trip() {
             found: "regressor".into()
         }
     );
-    let newer =
-        model
-            .to_json()
-            .unwrap()
-            .replacen("\"format_version\":1", "\"format_version\":99", 1);
+    let newer = model.to_json().unwrap().replacen(
+        &format!("\"format_version\":{FORMAT_VERSION}"),
+        "\"format_version\":99",
+        1,
+    );
     assert_eq!(
         predict_error(Classifier::from_json(&newer)),
         PredictError::UnsupportedFormat {
             found: 99,
-            supported: 1
+            supported: FORMAT_VERSION
         }
     );
     assert!(matches!(
