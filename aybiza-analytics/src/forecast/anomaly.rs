@@ -24,7 +24,8 @@
 //!   component drifting out of its usual band is flagged before it fails outright.
 //!
 //! Counts and heavy-tailed metrics are judged on a variance-stabilising scale ([`Transform`]):
-//! square roots for counts (Poisson noise grows with the level), logarithms for latencies.
+//! square roots (Anscombe's) for counts (Poisson noise grows with the level), logarithms for
+//! latencies.
 
 use std::collections::HashMap;
 
@@ -43,7 +44,9 @@ use crate::model::MetricSample;
 pub enum Transform {
     /// The values themselves.
     Identity,
-    /// `√x`, for counts (x ≥ 0).
+    /// `√(x + 3/8)`, for counts (x ≥ 0): half of Anscombe's transform, on which Poisson
+    /// counts spread by at most about 0.5 whatever their mean (0.42–0.48 at means of one or
+    /// two, where a plain `√x` spreads them by 0.63 and makes a zero look further out than it is).
     Sqrt,
     /// `ln(x + offset)`, for positive, right-skewed values such as latencies (x + offset > 0).
     Log {
@@ -52,11 +55,14 @@ pub enum Transform {
     },
 }
 
+/// Added to counts before their square root ([`Transform::Sqrt`]).
+const ANSCOMBE_OFFSET: f64 = 0.375;
+
 impl Transform {
     pub(crate) fn forward(self, value: f64) -> Option<f64> {
         let out = match self {
             Transform::Identity => value,
-            Transform::Sqrt if value >= 0.0 => value.sqrt(),
+            Transform::Sqrt if value >= 0.0 => (value + ANSCOMBE_OFFSET).sqrt(),
             Transform::Log { offset } if value + offset > 0.0 => (value + offset).ln(),
             _ => return None,
         };
@@ -66,7 +72,7 @@ impl Transform {
     fn inverse(self, value: f64) -> f64 {
         match self {
             Transform::Identity => value,
-            Transform::Sqrt => value.max(0.0).powi(2),
+            Transform::Sqrt => (value.max(0.0).powi(2) - ANSCOMBE_OFFSET).max(0.0),
             Transform::Log { offset } => value.exp() - offset,
         }
     }
@@ -279,7 +285,7 @@ impl StreamingDetector {
             Direction::Above => (upper - point) / z,
             Direction::Below => (point - lower) / z,
         };
-        // Poisson counts vary by about 0.5 on the square-root scale whatever the band says.
+        // Poisson counts vary by up to about 0.5 on the square-root scale whatever the band says.
         let spread = match transform {
             Transform::Sqrt => spread.max(0.5),
             _ => spread,
