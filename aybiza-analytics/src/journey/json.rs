@@ -399,7 +399,8 @@ pub struct Journey {
     pub case: String,
     /// The customer.
     pub customer_id: String,
-    /// `converted`, `churned` or `abandoned`; `None` while the journey is still open.
+    /// `converted`, `churned` or `abandoned`; `None` while the journey is still open (its last
+    /// event within the inactivity window of the latest event passed).
     pub end: Option<JourneyEnd>,
     /// Its events in time order (an event id repeated in the input counts once).
     pub events: Vec<JourneyEvent>,

@@ -5,6 +5,10 @@
 //! order). A journey closes at a conversion or churn action of the
 //! [`JourneyConfig`], or when the next event comes more than
 //! `inactivity_secs` after the previous one (the journey was abandoned).
+//! The events are taken to cover the time up to the latest of them: a
+//! customer's last journey whose last event is more than `inactivity_secs`
+//! before that is abandoned too (a later event would have found it so), and
+//! only the journeys active within the window before the end stay open.
 //! A repeated event id (same tenant, same id) is counted once: the first
 //! occurrence in input order is kept and the others are skipped.
 
@@ -21,8 +25,9 @@ pub struct JourneySlice {
     pub customer_id: String,
     /// Indices into the events passed to [`split_journeys`], in time order.
     pub events: Vec<usize>,
-    /// How the journey ended; `None` while it is still open (the customer's latest journey
-    /// ending in neither a conversion nor a churn action).
+    /// How the journey ended; `None` while it is still open (the customer's latest journey,
+    /// ending in neither a conversion nor a churn action, with an event within the inactivity
+    /// window before the latest event of the input).
     pub end: Option<JourneyEnd>,
 }
 
@@ -86,6 +91,15 @@ pub fn split_journeys(events: &[JourneyEvent], config: &JourneyConfig) -> Vec<Jo
         }
     }
     journeys.extend(open);
+    let kept = journeys.iter().flat_map(|journey| &journey.events);
+    if let Some(data_end) = kept.map(|&i| events[i].timestamp).max() {
+        for journey in journeys.iter_mut().filter(|journey| journey.end.is_none()) {
+            let last = &events[*journey.events.last().expect("journeys have events")];
+            if data_end - last.timestamp > window {
+                journey.end = Some(JourneyEnd::Abandoned);
+            }
+        }
+    }
     journeys
 }
 
@@ -147,7 +161,8 @@ pub(crate) mod tests {
     #[test]
     fn journeys_close_at_terminal_actions_and_after_inactivity() {
         let config = JourneyConfig::default();
-        // Out of order on input; a duplicate id; a 40-day gap.
+        // Out of order on input; a duplicate id; a 40-day gap; the data ends 31 days after c's
+        // last event and 29 days after d's.
         let events = vec![
             event("e2", "a", "pricing", 1),
             event("e1", "a", "visit", 0),
@@ -156,6 +171,8 @@ pub(crate) mod tests {
             event("e4", "a", "visit", 3),
             event("e5", "a", "visit", 3 + 40 * 24),
             event("f1", "b", "cancel", 0),
+            event("g1", "c", "visit", 3 + 9 * 24),
+            event("h1", "d", "visit", 3 + 11 * 24),
         ];
         let journeys = split_journeys(&events, &config);
         let shapes: Vec<(&str, Vec<usize>, Option<JourneyEnd>)> = journeys
@@ -169,12 +186,17 @@ pub(crate) mod tests {
                 ("a", vec![4], Some(JourneyEnd::Abandoned)),
                 ("a", vec![5], None),
                 ("b", vec![6], Some(JourneyEnd::Churned)),
+                ("c", vec![7], Some(JourneyEnd::Abandoned)),
+                ("d", vec![8], None),
             ]
         );
         let map = journey_map(&journey_log(&events, &journeys, |e| &e.action));
-        assert_eq!(map.cases, 4);
+        assert_eq!(map.cases, 6);
         assert_eq!(map.variants[0].path, ["visit"]);
-        assert_eq!(map.variants[0].count, 2);
+        assert_eq!(map.variants[0].count, 4);
+        // Without the later events, a's second journey is still open.
+        let early = split_journeys(&events[..5], &config);
+        assert_eq!(early[1].end, None);
     }
 
     #[test]
