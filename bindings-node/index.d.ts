@@ -653,8 +653,9 @@ export interface JourneyUpdate {
 
 /**
  * One journey of a customer (`journeys`): `case` is `customer#n` (n counts the
- * customer's journeys from 1), `end` is null while the journey is still open,
- * and `events` holds its journey events in time order.
+ * customer's journeys from 1), `end` is null while the journey is still open
+ * (its last event within `inactivity_secs` of the latest event passed), and
+ * `events` holds its journey events in time order.
  */
 export interface Journey {
   case: string
