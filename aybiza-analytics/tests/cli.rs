@@ -960,3 +960,86 @@ fn a_principal_reads_only_what_its_role_and_tenants_allow_and_is_audited() {
     let bad_role = export_as("owner", &tenant, "x.jsonl");
     assert_eq!(bad_role.status.code(), Some(2), "{bad_role:?}");
 }
+
+#[test]
+fn classify_saves_a_model_and_predict_applies_it_to_new_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let mut training = String::from("x,colour,label\n");
+    for i in 0..60 {
+        let x = i % 10;
+        let colour = ["red", "blue", "green"][i % 3];
+        let label = if x >= 5 { "yes" } else { "no" };
+        training.push_str(&format!("{x},{colour},{label}\n"));
+    }
+    std::fs::write(dir.path().join("train.csv"), training).unwrap();
+    let classified = aybiza(&[
+        "classify",
+        "--input",
+        &path("train.csv"),
+        "--target",
+        "label",
+        "--folds",
+        "3",
+        "--trees",
+        "20",
+        "--save-model",
+        &path("model.json"),
+    ]);
+    assert!(classified.status.success(), "{classified:?}");
+
+    // New rows: columns in another order, an id copied through, a missing colour.
+    std::fs::write(
+        dir.path().join("new.csv"),
+        "id,colour,x\na,red,1\nb,,9\nc,green,7\n",
+    )
+    .unwrap();
+    let predicted = aybiza(&[
+        "predict",
+        "--model",
+        &path("model.json"),
+        "--input",
+        &path("new.csv"),
+        "--output",
+        &path("scored.csv"),
+    ]);
+    assert!(predicted.status.success(), "{predicted:?}");
+    let scored = text(&dir.path().join("scored.csv"));
+    let mut lines = scored.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,colour,x,predicted,probability_no,probability_yes")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let classes: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[3])).collect();
+    assert_eq!(classes, [("a", "no"), ("b", "yes"), ("c", "yes")]);
+    for row in &rows {
+        let no: f64 = row[4].parse().unwrap();
+        let yes: f64 = row[5].parse().unwrap();
+        assert!((no + yes - 1.0).abs() < 1e-9, "{row:?}");
+        assert_eq!(row[3] == "yes", yes > no, "{row:?}");
+    }
+
+    // A missing model column, a word in a numeric column, a column the command would write.
+    for (csv, expected) in [
+        ("id,colour\na,red\n", "no column named \"x\""),
+        ("colour,x\nred,high\n", "\"high\" in a numeric column"),
+        (
+            "colour,x,predicted\nred,1,no\n",
+            "already has a column `predicted`",
+        ),
+    ] {
+        std::fs::write(dir.path().join("bad.csv"), csv).unwrap();
+        let failed = aybiza(&[
+            "predict",
+            "--model",
+            &path("model.json"),
+            "--input",
+            &path("bad.csv"),
+        ]);
+        assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}

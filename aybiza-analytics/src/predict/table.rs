@@ -205,6 +205,11 @@ fn bad_cell(row: usize, column: &Column, message: &str) -> crate::Error {
 /// Texts read as a missing value in CSV input (besides the empty field).
 pub const MISSING_MARKERS: [&str; 6] = ["NA", "N/A", "NaN", "nan", "null", "NULL"];
 
+/// Whether a CSV field is a missing value: empty or one of [`MISSING_MARKERS`].
+fn is_missing(field: &str) -> bool {
+    field.is_empty() || MISSING_MARKERS.contains(&field)
+}
+
 /// A CSV file as text cells, before its columns are typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvFrame {
@@ -249,10 +254,58 @@ impl CsvFrame {
         Ok(self.rows.iter_mut().map(|row| row.remove(index)).collect())
     }
 
+    /// The columns `schema` names, matched by header and typed as the schema says (other columns
+    /// are left out): new rows for a trained model, whose schema their own values might not
+    /// imply (a numeric column all blank, say). A column the frame lacks is
+    /// [`PredictError::UnknownColumn`]; a present field of a numeric column that is not a finite
+    /// number is [`PredictError::BadCell`]. Empty fields and [`MISSING_MARKERS`] are missing.
+    pub fn to_table_as(&self, schema: &Schema) -> Result<Table> {
+        let positions = schema
+            .columns
+            .iter()
+            .map(|column| {
+                self.headers
+                    .iter()
+                    .position(|header| *header == column.name)
+                    .ok_or_else(|| PredictError::UnknownColumn(column.name.clone()).into())
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                positions
+                    .iter()
+                    .zip(&schema.columns)
+                    .map(|(&i, column)| {
+                        let field = row[i].as_str();
+                        Ok(if is_missing(field) {
+                            Cell::Missing
+                        } else if column.kind == ColumnKind::Numeric {
+                            match field.parse::<f64>() {
+                                Ok(value) if value.is_finite() => Cell::Number(value),
+                                _ => {
+                                    return Err(bad_cell(
+                                        r,
+                                        column,
+                                        &format!("{field:?} in a numeric column"),
+                                    ));
+                                }
+                            }
+                        } else {
+                            Cell::Category(field.to_owned())
+                        })
+                    })
+                    .collect::<Result<Vec<Cell>>>()
+            })
+            .collect::<Result<Vec<Vec<Cell>>>>()?;
+        Table::new(schema.clone(), rows)
+    }
+
     /// Types the columns: a column whose every present field parses as a finite number is numeric,
     /// any other is categorical. Empty fields and [`MISSING_MARKERS`] are missing cells.
     pub fn into_table(self) -> Result<Table> {
-        let is_missing = |f: &str| f.is_empty() || MISSING_MARKERS.contains(&f);
         let columns = self
             .headers
             .iter()

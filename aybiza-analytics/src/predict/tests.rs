@@ -659,3 +659,32 @@ fn upsell_propensity_on_held_out_customers() {
     // features and look at plans and pricing: the model reads only that history.
     assert!(auc > 0.7, "upsell AUC {auc}");
 }
+
+#[test]
+fn new_rows_are_read_by_the_model_schema_not_their_own_values() {
+    let training = CsvFrame::read("a,colour\n1,red\n2,blue\n".as_bytes())
+        .unwrap()
+        .into_table()
+        .unwrap();
+    // Column `a` all blank would type as categorical on its own; an extra column is left out.
+    let new = CsvFrame::read("colour,id,a\nblue,x1,\ngreen,x2,NA\n".as_bytes()).unwrap();
+    let table = new.to_table_as(training.schema()).unwrap();
+    assert_eq!(table.schema(), training.schema());
+    assert_eq!(
+        table.rows(),
+        [
+            vec![Cell::Missing, Cell::Category("blue".into())],
+            vec![Cell::Missing, Cell::Category("green".into())],
+        ]
+    );
+    let word = CsvFrame::read("a,colour\nten,red\n".as_bytes()).unwrap();
+    assert!(matches!(
+        predict_error(word.to_table_as(training.schema())),
+        PredictError::BadCell { row: 0, .. }
+    ));
+    let short = CsvFrame::read("colour\nred\n".as_bytes()).unwrap();
+    assert_eq!(
+        predict_error(short.to_table_as(training.schema())),
+        PredictError::UnknownColumn("a".into())
+    );
+}

@@ -17,6 +17,8 @@ mod llm_args;
 mod patterns;
 #[cfg(feature = "powerbi")]
 mod powerbi;
+#[cfg(feature = "predict")]
+mod predict;
 mod redact;
 mod report;
 mod rules;
@@ -61,6 +63,9 @@ enum Command {
     /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
     #[cfg(feature = "predict")]
     Classify(classify::Args),
+    /// Apply a saved model (`classify --save-model`) to new rows of a CSV: the class and its probabilities per row.
+    #[cfg(feature = "predict")]
+    Predict(predict::Args),
     /// Group a tenant's calls by reason and find escalation triggers, repeat callers, automation candidates and FAQs.
     #[cfg(feature = "patterns")]
     Patterns(patterns::Args),
@@ -109,6 +114,8 @@ fn main() -> ExitCode {
             Command::Attribution(args) => journey::attribution(args),
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
+            #[cfg(feature = "predict")]
+            Command::Predict(args) => predict::run(args),
             Command::Insights(args) => insights::run(args).await,
             Command::LiveInsights(args) => live_insights::run(args).await,
             Command::Schedule(args) => schedule::run(args).await,
