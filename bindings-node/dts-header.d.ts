@@ -1026,6 +1026,15 @@ export interface RegressionMetrics {
   mean_baseline_mae: number
 }
 
+/**
+ * A `Classifier`'s predictions: the most probable class of each row, and each
+ * row's probability of every class (in the order of `Classifier.classes`).
+ */
+export interface ClassPredictions {
+  predicted: string[]
+  probabilities: number[][]
+}
+
 /** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
 export interface ClassifyReport {
   rows: number

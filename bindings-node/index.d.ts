@@ -1026,6 +1026,15 @@ export interface RegressionMetrics {
   mean_baseline_mae: number
 }
 
+/**
+ * A `Classifier`'s predictions: the most probable class of each row, and each
+ * row's probability of every class (in the order of `Classifier.classes`).
+ */
+export interface ClassPredictions {
+  predicted: string[]
+  probabilities: number[][]
+}
+
 /** The `aybiza classify` report: per-fold and mean accuracy and ROC AUC, times and pooled metrics. */
 export interface ClassifyReport {
   rows: number
@@ -1357,6 +1366,42 @@ export declare class CallTracker {
   get subscriberErrors(): Array<string>
 }
 
+/**
+ * A random-forest classifier on any table (an array of row objects or an
+ * object of column arrays, read as `classifyTable` reads it).
+ */
+export declare class Classifier {
+  /**
+   * Trains on `table` with the column `target` as the class. Rejects with
+   * code `Predict` for a missing target column, a single class or an
+   * untrainable table, `InvalidArgument` for a bad setting.
+   */
+  static fit(table: TableInput, target: string, settings?: ForestSettings | null): Promise<Classifier>
+  /**
+   * The class and the probability of each class for every row of `table`;
+   * its columns are found by name and typed as in training (others are
+   * ignored). Rejects with code `Predict` for a missing model column or a
+   * word in a numeric one.
+   */
+  predict(table: TableInput): Promise<ClassPredictions>
+  /** The classes, sorted; for two, the second is the positive one. */
+  get classes(): Array<string>
+  /** The encoded feature columns the forest reads. */
+  get featureNames(): Array<string>
+  /** The model in the versioned JSON file format (kind `classifier`), as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * A model from bytes written by `toBytes`, `save` or `aybiza classify
+   * --save-model` (a Buffer, Uint8Array or string). Throws with code
+   * `Predict` for a corrupt or unsupported file or another model kind.
+   */
+  static fromBytes(data: Uint8Array | string): Classifier
+  /** Writes the model to a file. */
+  save(path: string): void
+  /** Reads a model from a file written by `save`. */
+  static load(path: string): Classifier
+}
+
 /** The churn and upsell propensity models of a tenant's customers. */
 export declare class CustomerModels {
   /**
@@ -1641,6 +1686,34 @@ export declare class Redactor {
   redact(text: string): Redacted
   /** `redact` for every text, in order, off the JS thread. */
   redactBatch(texts: ReadonlyArray<string>): Promise<Redacted[]>
+}
+
+/** A random-forest regressor on any table, read as `Classifier` reads it. */
+export declare class Regressor {
+  /**
+   * Trains on `table` with the numeric column `target` as the value to
+   * predict. Rejects with code `Predict` for a missing target column or a
+   * target cell that is not a number, `InvalidArgument` for a bad setting.
+   */
+  static fit(table: TableInput, target: string, settings?: ForestSettings | null): Promise<Regressor>
+  /**
+   * The predicted value of every row of `table` (columns as for
+   * `Classifier.predict`).
+   */
+  predict(table: TableInput): Promise<number[]>
+  /** The encoded feature columns the forest reads. */
+  get featureNames(): Array<string>
+  /** The model in the versioned JSON file format (kind `regressor`), as a Buffer. */
+  toBytes(): Uint8Array
+  /**
+   * A model from bytes written by `toBytes` or `save`. Throws with code
+   * `Predict` for a corrupt or unsupported file or another model kind.
+   */
+  static fromBytes(data: Uint8Array | string): Regressor
+  /** Writes the model to a file. */
+  save(path: string): void
+  /** Reads a model from a file written by `save`. */
+  static load(path: string): Regressor
 }
 
 /**

@@ -1,8 +1,9 @@
 //! Outcome and customer prediction: `classifyCsv` and `classifyTable` (the
 //! `aybiza classify` report), the `OutcomeModels` class (train on a store's
 //! calls, predict, evaluate, save and load), `callFeatures`, the
-//! `CustomerModels` class (churn and upsell propensity on a customer snapshot)
-//! and `customerFeatures`.
+//! `CustomerModels` class (churn and upsell propensity on a customer snapshot),
+//! `customerFeatures`, and the `Classifier` and `Regressor` classes (forests on
+//! any table: fit, predict, save and load).
 //!
 //! Arguments are read by `aybiza_analytics::predict::json`, which the Python
 //! bindings share, so both languages accept the same settings and return the
@@ -14,7 +15,10 @@ use std::sync::Arc;
 
 use aybiza_analytics::Error;
 use aybiza_analytics::predict::json;
-use aybiza_analytics::predict::{CustomerModels as Customers, OutcomeModels as Models};
+use aybiza_analytics::predict::{
+    Classifier as ForestClassifier, CustomerModels as Customers, OutcomeModels as Models,
+    Regressor as ForestRegressor,
+};
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{Buffer, PromiseRaw, Unknown, spawn_blocking};
 use napi::{Env, ValueType};
@@ -420,5 +424,213 @@ impl CustomerModels {
     pub fn labels(&self) -> napi::Result<Value> {
         serde_json::to_value(&self.models.labels)
             .map_err(|e| napi::Error::from_reason(e.to_string()))
+    }
+}
+
+/// A random-forest classifier on any table (an array of row objects or an
+/// object of column arrays, read as `classifyTable` reads it).
+#[napi]
+pub struct Classifier {
+    model: Arc<ForestClassifier>,
+}
+
+#[napi]
+impl Classifier {
+    /// Trains on `table` with the column `target` as the class. Rejects with
+    /// code `Predict` for a missing target column, a single class or an
+    /// untrainable table, `InvalidArgument` for a bad setting.
+    #[napi(catch_unwind, ts_return_type = "Promise<Classifier>")]
+    pub fn fit<'env>(
+        env: &'env Env,
+        #[napi(ts_arg_type = "TableInput")] table: Unknown,
+        #[napi(ts_arg_type = "string")] target: Unknown,
+        #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, Classifier>> {
+        let frame = convert::table_frame("table", table)?;
+        let target = convert::string_arg("target", target)?;
+        let settings = convert::optional_object_json("settings", settings)?;
+        let work = async move {
+            spawn_blocking(move || json::fit_classifier_frame(frame?, &target?, settings?))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?
+        };
+        env.spawn_future_with_callback(
+            async move { Ok(work.await) },
+            |env, fitted: aybiza_analytics::Result<ForestClassifier>| {
+                let model = fitted.map_err(|e| errors::to_napi(env, &e))?;
+                Ok(Classifier {
+                    model: Arc::new(model),
+                })
+            },
+        )
+    }
+
+    /// The class and the probability of each class for every row of `table`;
+    /// its columns are found by name and typed as in training (others are
+    /// ignored). Rejects with code `Predict` for a missing model column or a
+    /// word in a numeric one.
+    #[napi(catch_unwind, ts_return_type = "Promise<ClassPredictions>")]
+    pub fn predict<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "TableInput")] table: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let frame = convert::table_frame("table", table)?;
+        let model = Arc::clone(&self.model);
+        promise::spawn(env, async move {
+            let frame = frame?;
+            let predictions = spawn_blocking(move || json::classify_rows(&model, &frame))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))??;
+            Ok(serde_json::to_value(predictions)?)
+        })
+    }
+
+    /// The classes, sorted; for two, the second is the positive one.
+    #[napi(getter)]
+    pub fn classes(&self) -> Vec<String> {
+        self.model.classes().to_vec()
+    }
+
+    /// The encoded feature columns the forest reads.
+    #[napi(getter)]
+    pub fn feature_names(&self) -> Vec<String> {
+        self.model.feature_names().to_vec()
+    }
+
+    /// The model in the versioned JSON file format (kind `classifier`), as a Buffer.
+    #[napi(catch_unwind, ts_return_type = "Uint8Array")]
+    pub fn to_bytes(&self, env: &Env) -> napi::Result<Buffer> {
+        models_to_buffer(env, self.model.as_ref())
+    }
+
+    /// A model from bytes written by `toBytes`, `save` or `aybiza classify
+    /// --save-model` (a Buffer, Uint8Array or string). Throws with code
+    /// `Predict` for a corrupt or unsupported file or another model kind.
+    #[napi(factory, catch_unwind)]
+    pub fn from_bytes(
+        env: &Env,
+        #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
+    ) -> napi::Result<Self> {
+        Ok(Self {
+            model: models_from_data(env, data)?,
+        })
+    }
+
+    /// Writes the model to a file.
+    #[napi(catch_unwind)]
+    pub fn save(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "string")] path: Unknown,
+    ) -> napi::Result<()> {
+        save_models_at(env, self.model.as_ref(), path)
+    }
+
+    /// Reads a model from a file written by `save`.
+    #[napi(factory, catch_unwind)]
+    pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
+        Ok(Self {
+            model: load_models_at(env, path)?,
+        })
+    }
+}
+
+/// A random-forest regressor on any table, read as `Classifier` reads it.
+#[napi]
+pub struct Regressor {
+    model: Arc<ForestRegressor>,
+}
+
+#[napi]
+impl Regressor {
+    /// Trains on `table` with the numeric column `target` as the value to
+    /// predict. Rejects with code `Predict` for a missing target column or a
+    /// target cell that is not a number, `InvalidArgument` for a bad setting.
+    #[napi(catch_unwind, ts_return_type = "Promise<Regressor>")]
+    pub fn fit<'env>(
+        env: &'env Env,
+        #[napi(ts_arg_type = "TableInput")] table: Unknown,
+        #[napi(ts_arg_type = "string")] target: Unknown,
+        #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+    ) -> napi::Result<PromiseRaw<'env, Regressor>> {
+        let frame = convert::table_frame("table", table)?;
+        let target = convert::string_arg("target", target)?;
+        let settings = convert::optional_object_json("settings", settings)?;
+        let work = async move {
+            spawn_blocking(move || json::fit_regressor_frame(frame?, &target?, settings?))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?
+        };
+        env.spawn_future_with_callback(
+            async move { Ok(work.await) },
+            |env, fitted: aybiza_analytics::Result<ForestRegressor>| {
+                let model = fitted.map_err(|e| errors::to_napi(env, &e))?;
+                Ok(Regressor {
+                    model: Arc::new(model),
+                })
+            },
+        )
+    }
+
+    /// The predicted value of every row of `table` (columns as for
+    /// `Classifier.predict`).
+    #[napi(catch_unwind, ts_return_type = "Promise<number[]>")]
+    pub fn predict<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "TableInput")] table: Unknown,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let frame = convert::table_frame("table", table)?;
+        let model = Arc::clone(&self.model);
+        promise::spawn(env, async move {
+            let frame = frame?;
+            let values = spawn_blocking(move || json::regress_rows(&model, &frame))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))??;
+            Ok(serde_json::to_value(values)?)
+        })
+    }
+
+    /// The encoded feature columns the forest reads.
+    #[napi(getter)]
+    pub fn feature_names(&self) -> Vec<String> {
+        self.model.feature_names().to_vec()
+    }
+
+    /// The model in the versioned JSON file format (kind `regressor`), as a Buffer.
+    #[napi(catch_unwind, ts_return_type = "Uint8Array")]
+    pub fn to_bytes(&self, env: &Env) -> napi::Result<Buffer> {
+        models_to_buffer(env, self.model.as_ref())
+    }
+
+    /// A model from bytes written by `toBytes` or `save`. Throws with code
+    /// `Predict` for a corrupt or unsupported file or another model kind.
+    #[napi(factory, catch_unwind)]
+    pub fn from_bytes(
+        env: &Env,
+        #[napi(ts_arg_type = "Uint8Array | string")] data: Unknown,
+    ) -> napi::Result<Self> {
+        Ok(Self {
+            model: models_from_data(env, data)?,
+        })
+    }
+
+    /// Writes the model to a file.
+    #[napi(catch_unwind)]
+    pub fn save(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "string")] path: Unknown,
+    ) -> napi::Result<()> {
+        save_models_at(env, self.model.as_ref(), path)
+    }
+
+    /// Reads a model from a file written by `save`.
+    #[napi(factory, catch_unwind)]
+    pub fn load(env: &Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<Self> {
+        Ok(Self {
+            model: load_models_at(env, path)?,
+        })
     }
 }

@@ -53,6 +53,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     realtime::register(module)?;
     module.add_class::<predict::PyOutcomeModels>()?;
     module.add_class::<predict::PyCustomerModels>()?;
+    module.add_class::<predict::PyClassifier>()?;
+    module.add_class::<predict::PyRegressor>()?;
     module.add_function(wrap_pyfunction!(predict::classify_csv, module)?)?;
     module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
     module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;

@@ -1,7 +1,8 @@
 //! Outcome and customer prediction: `classify_csv` (the `aybiza classify`
 //! report), the `OutcomeModels` class (train on a store's calls, predict,
 //! evaluate, save and load), `call_features`, the `CustomerModels` class (churn
-//! and upsell propensity on a customer snapshot) and `customer_features`.
+//! and upsell propensity on a customer snapshot), `customer_features`, and the
+//! `Classifier` and `Regressor` classes (forests on any table: fit, predict, save and load).
 //!
 //! Arguments are read by `aybiza_analytics::predict::json`, which the Node
 //! bindings share, so both languages accept the same settings and return the same shapes.
@@ -9,7 +10,8 @@
 use std::path::PathBuf;
 
 use aybiza_analytics::predict::json;
-use aybiza_analytics::predict::{CustomerModels, OutcomeModels};
+use aybiza_analytics::predict::table::CsvFrame;
+use aybiza_analytics::predict::{Classifier, CustomerModels, OutcomeModels, Regressor};
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -347,6 +349,178 @@ impl PyCustomerModels {
             self.models.labels.horizon_days,
             yes(self.models.churn.is_some()),
             yes(self.models.upsell.is_some())
+        )
+    }
+}
+
+/// A table (pandas DataFrame, pyarrow Table, dict of columns, list of row dicts) as text cells,
+/// written as CSV by the package's `predict_tables.table_csv` exactly as `classify_table` is.
+fn table_frame(py: Python<'_>, table: &Bound<'_, PyAny>) -> PyResult<CsvFrame> {
+    let csv: Vec<u8> = py
+        .import("aybiza_analytics.predict_tables")?
+        .getattr("table_csv")?
+        .call1((table,))?
+        .extract()?;
+    py.detach(|| CsvFrame::read(csv.as_slice()))
+        .map_err(to_py_err)
+}
+
+/// The forest settings argument as JSON (`None` for the defaults).
+fn settings_json(settings: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+    settings
+        .filter(|s| !s.is_none())
+        .map(|s| dict_to_json("settings", s))
+        .transpose()
+}
+
+/// A random-forest classifier on any table (Python class `Classifier`).
+#[pyclass(name = "Classifier", module = "aybiza_analytics", frozen)]
+pub struct PyClassifier {
+    model: Classifier,
+}
+
+#[pymethods]
+impl PyClassifier {
+    /// Trains on `table` with the column `target` as the class.
+    #[staticmethod]
+    #[pyo3(signature = (table, target, settings=None))]
+    fn fit(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        target: String,
+        settings: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let frame = table_frame(py, table)?;
+        let settings = settings_json(settings)?;
+        let model = py
+            .detach(|| json::fit_classifier_frame(frame, &target, settings))
+            .map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    /// The class and the probability of each class for every row of `table`.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let frame = table_frame(py, table)?;
+        let predictions = py
+            .detach(|| json::classify_rows(&self.model, &frame))
+            .map_err(to_py_err)?;
+        to_py(py, &predictions)
+    }
+
+    #[getter]
+    fn classes(&self) -> Vec<String> {
+        self.model.classes().to_vec()
+    }
+
+    #[getter]
+    fn feature_names(&self) -> Vec<String> {
+        self.model.feature_names().to_vec()
+    }
+
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let text = self.model.to_json().map_err(to_py_err)?;
+        Ok(PyBytes::new(py, text.as_bytes()))
+    }
+
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        let model = json::models_from_bytes::<Classifier>(data).map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        py.detach(|| json::save_models(&self.model, &path))
+            .map_err(to_py_err)
+    }
+
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let model = py
+            .detach(|| json::load_models::<Classifier>(&path))
+            .map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Classifier(classes={:?}, features={}, trees={})",
+            self.model.classes(),
+            self.model.feature_names().len(),
+            self.model.params().trees
+        )
+    }
+}
+
+/// A random-forest regressor on any table (Python class `Regressor`).
+#[pyclass(name = "Regressor", module = "aybiza_analytics", frozen)]
+pub struct PyRegressor {
+    model: Regressor,
+}
+
+#[pymethods]
+impl PyRegressor {
+    /// Trains on `table` with the numeric column `target` as the value to predict.
+    #[staticmethod]
+    #[pyo3(signature = (table, target, settings=None))]
+    fn fit(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        target: String,
+        settings: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let frame = table_frame(py, table)?;
+        let settings = settings_json(settings)?;
+        let model = py
+            .detach(|| json::fit_regressor_frame(frame, &target, settings))
+            .map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    /// The predicted value of every row of `table`.
+    fn predict(&self, py: Python<'_>, table: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+        let frame = table_frame(py, table)?;
+        py.detach(|| json::regress_rows(&self.model, &frame))
+            .map_err(to_py_err)
+    }
+
+    #[getter]
+    fn feature_names(&self) -> Vec<String> {
+        self.model.feature_names().to_vec()
+    }
+
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let text = self.model.to_json().map_err(to_py_err)?;
+        Ok(PyBytes::new(py, text.as_bytes()))
+    }
+
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        let model = json::models_from_bytes::<Regressor>(data).map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        py.detach(|| json::save_models(&self.model, &path))
+            .map_err(to_py_err)
+    }
+
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let model = py
+            .detach(|| json::load_models::<Regressor>(&path))
+            .map_err(to_py_err)?;
+        Ok(Self { model })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Regressor(features={}, trees={})",
+            self.model.feature_names().len(),
+            self.model.params().trees
         )
     }
 }

@@ -10,13 +10,14 @@ use serde_json::{Value, json};
 
 use chrono::{DateTime, Utc};
 
+use super::PredictError;
 use super::calls::{CallFeatureExtractor, CallFeatureOptions, FeatureSet};
 use super::customer::{CustomerFeatureExtractor, CustomerFeatureOptions};
 use super::evaluate::{
     cross_validate_classifier, evaluate_classifier, evaluate_regressor, stratified_folds,
 };
 use super::metrics::{ClassificationMetrics, RegressionMetrics};
-use super::model::ForestParams;
+use super::model::{Classifier, ForestParams, Regressor};
 use super::outcome::{OutcomeModels, OutcomePredictions, is_served};
 use super::propensity::{
     CustomerEvaluation, CustomerModels, CustomerPredictions, PropensityLabels,
@@ -141,6 +142,67 @@ pub fn classify_frame(
     let folds = stratified_folds(&labels, folds, settings.seed)?;
     let table = frame.into_table()?;
     classify_report(&table, &labels, &folds, &settings.params())
+}
+
+/// Trains a classifier on a table of text cells (read as [`classify_frame`] reads them) with
+/// the column `target` as the class; `settings` as for [`classify_frame`].
+pub fn fit_classifier_frame(
+    mut frame: CsvFrame,
+    target: &str,
+    settings: Option<Value>,
+) -> Result<Classifier> {
+    let settings: ForestSettings = with_defaults("settings", settings)?;
+    let labels = frame.take_column(target)?;
+    Classifier::fit(&frame.into_table()?, &labels, &settings.params())
+}
+
+/// Trains a regressor on a table of text cells with the column `target`, whose every field
+/// must be a finite number, as the value to predict; `settings` as for [`classify_frame`].
+pub fn fit_regressor_frame(
+    mut frame: CsvFrame,
+    target: &str,
+    settings: Option<Value>,
+) -> Result<Regressor> {
+    let settings: ForestSettings = with_defaults("settings", settings)?;
+    let targets = frame
+        .take_column(target)?
+        .iter()
+        .enumerate()
+        .map(|(row, field)| match field.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(value),
+            _ => Err(PredictError::BadCell {
+                row,
+                column: target.to_owned(),
+                message: format!("{field:?} is not a number to learn"),
+            }
+            .into()),
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    Regressor::fit(&frame.into_table()?, &targets, &settings.params())
+}
+
+/// A classifier's predictions for some rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassPredictions {
+    /// The most probable class of each row.
+    pub predicted: Vec<String>,
+    /// Each row's probability of every class, in the order of [`Classifier::classes`].
+    pub probabilities: Vec<Vec<f64>>,
+}
+
+/// The predictions of `model` for the rows of `frame`, whose columns are matched by name
+/// and typed by the model's schema ([`CsvFrame::to_table_as`]; other columns are ignored).
+pub fn classify_rows(model: &Classifier, frame: &CsvFrame) -> Result<ClassPredictions> {
+    let table = frame.to_table_as(model.schema())?;
+    Ok(ClassPredictions {
+        predicted: model.predict(&table)?,
+        probabilities: model.predict_proba(&table)?,
+    })
+}
+
+/// The predictions of `model` for the rows of `frame`, read as [`classify_rows`] reads them.
+pub fn regress_rows(model: &Regressor, frame: &CsvFrame) -> Result<Vec<f64>> {
+    model.predict(&frame.to_table_as(model.schema())?)
 }
 
 /// Calls of `tenant` in `range` with their transcripts, in start order.
@@ -319,6 +381,24 @@ impl SavedModels for OutcomeModels {
     }
     fn from_json(json: &str) -> Result<Self> {
         OutcomeModels::from_json(json)
+    }
+}
+
+impl SavedModels for Classifier {
+    fn to_json(&self) -> Result<String> {
+        Classifier::to_json(self)
+    }
+    fn from_json(json: &str) -> Result<Self> {
+        Classifier::from_json(json)
+    }
+}
+
+impl SavedModels for Regressor {
+    fn to_json(&self) -> Result<String> {
+        Regressor::to_json(self)
+    }
+    fn from_json(json: &str) -> Result<Self> {
+        Regressor::from_json(json)
     }
 }
 
@@ -550,6 +630,36 @@ mod tests {
         );
         assert!(classify_csv(&path, "missing", 3, None).is_err());
         assert!(classify_csv(&path, "label", 1, None).is_err());
+    }
+
+    #[test]
+    fn forests_fit_on_frames_and_predict_frames_by_column_name() {
+        let mut text = String::from("x,colour,label,y\n");
+        for i in 0..40 {
+            let colour = ["red", "blue"][i % 2];
+            let label = if i % 10 >= 5 { "yes" } else { "no" };
+            text.push_str(&format!("{},{colour},{label},{}\n", i % 10, 3 * (i % 10)));
+        }
+        let frame = CsvFrame::read(text.as_bytes()).unwrap();
+        let settings = Some(json!({"trees": 10, "seed": 1}));
+        let mut without_y = frame.clone();
+        without_y.take_column("y").unwrap();
+        let classifier = fit_classifier_frame(without_y, "label", settings.clone()).unwrap();
+        let fresh = CsvFrame::read("id,colour,x\na,blue,0\nb,,9\n".as_bytes()).unwrap();
+        let predicted = classify_rows(&classifier, &fresh).unwrap();
+        assert_eq!(predicted.predicted, ["no", "yes"]);
+        assert_eq!(predicted.probabilities.len(), 2);
+        let mut numeric = frame.clone();
+        numeric.take_column("label").unwrap();
+        numeric.take_column("colour").unwrap();
+        let regressor = fit_regressor_frame(numeric, "y", settings.clone()).unwrap();
+        let values = regress_rows(&regressor, &fresh).unwrap();
+        assert!(values[0] < 5.0 && values[1] > 20.0, "{values:?}");
+        // A class label is no number to learn.
+        let labelled = fit_regressor_frame(frame, "label", settings);
+        assert!(
+            matches!(labelled, Err(Error::Predict(e)) if e.to_string().contains("not a number"))
+        );
     }
 
     #[test]

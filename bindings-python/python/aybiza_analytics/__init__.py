@@ -19,6 +19,7 @@ from aybiza_analytics._native import (
     AnomalyMonitor,
     AybizaError,
     CallTracker,
+    Classifier,
     IngestReport,
     InsightScheduler,
     JourneyTracker,
@@ -37,6 +38,7 @@ from aybiza_analytics._native import (
     RealtimeError,
     RecordError,
     Redactor,
+    Regressor,
     SentimentAnalyzer,
     Store,
     StoreError,
@@ -525,6 +527,14 @@ class ForestSettings(TypedDict, total=False):
     max_samples_per_tree: int
 
 
+class ClassPredictions(TypedDict):
+    """A ``Classifier``'s predictions: the most probable class of each row, and each row's
+    probability of every class (in the order of ``Classifier.classes``)."""
+
+    predicted: list[str]
+    probabilities: list[list[float]]
+
+
 class OutcomePredictions(TypedDict):
     """Predictions for one call."""
 
@@ -602,6 +612,9 @@ __all__ = [
     "read_audit_log",
     "LogColumns",
     "OutcomeModels",
+    "Classifier",
+    "ClassPredictions",
+    "Regressor",
     "OutcomePredictions",
     "PropensityLabels",
     "PathColumns",

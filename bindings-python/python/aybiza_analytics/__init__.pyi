@@ -1592,6 +1592,85 @@ def classify_table(
         PredictError: as :func:`classify_csv`.
     """
 
+class ClassPredictions(TypedDict):
+    """A :class:`Classifier`'s predictions: the most probable class of each row, and each
+    row's probability of every class (in the order of :attr:`Classifier.classes`)."""
+
+    predicted: list[str]
+    probabilities: list[list[float]]
+
+@final
+class Classifier:
+    """A random-forest classifier on any table (pandas DataFrame, pyarrow Table, dict of
+    columns, list of row dicts), read as :func:`classify_table` reads it; see
+    ``docs/prediction.md``."""
+
+    @staticmethod
+    def fit(table: Any, target: str, settings: ForestSettings | None = None) -> Classifier:
+        """Trains on ``table`` with the column ``target`` as the class.
+
+        Raises:
+            PredictError: no column ``target``, a single class, or an untrainable table.
+            InvalidArgumentError: a bad setting.
+        """
+    def predict(self, table: Any) -> ClassPredictions:
+        """The class and class probabilities of every row of ``table``. Its columns are
+        found by name and typed as in training; other columns are ignored.
+
+        Raises:
+            PredictError: a model column is missing, or a numeric one holds a word.
+        """
+    @property
+    def classes(self) -> list[str]:
+        """The classes, sorted; for two, the second is the positive one."""
+    @property
+    def feature_names(self) -> list[str]:
+        """The encoded feature columns the forest reads."""
+    def to_bytes(self) -> bytes:
+        """The model in the versioned JSON file format (kind ``classifier``)."""
+    @staticmethod
+    def from_bytes(data: bytes) -> Classifier:
+        """A model from :meth:`to_bytes` output (or ``aybiza classify --save-model``).
+
+        Raises:
+            PredictError: a corrupt file, another model kind, an unsupported version.
+            InvalidArgumentError: the bytes are not UTF-8.
+        """
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the model to a file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> Classifier:
+        """Reads a model written by :meth:`save`."""
+
+@final
+class Regressor:
+    """A random-forest regressor on any table, read as :class:`Classifier` reads it."""
+
+    @staticmethod
+    def fit(table: Any, target: str, settings: ForestSettings | None = None) -> Regressor:
+        """Trains on ``table`` with the numeric column ``target`` as the value to predict.
+
+        Raises:
+            PredictError: no column ``target``, a target cell that is not a number.
+            InvalidArgumentError: a bad setting.
+        """
+    def predict(self, table: Any) -> list[float]:
+        """The predicted value of every row of ``table`` (columns as for
+        :meth:`Classifier.predict`)."""
+    @property
+    def feature_names(self) -> list[str]:
+        """The encoded feature columns the forest reads."""
+    def to_bytes(self) -> bytes:
+        """The model in the versioned JSON file format (kind ``regressor``)."""
+    @staticmethod
+    def from_bytes(data: bytes) -> Regressor:
+        """A model from :meth:`to_bytes` output."""
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the model to a file."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> Regressor:
+        """Reads a model written by :meth:`save`."""
+
 def call_features(
     store: Store,
     tenant: str,
@@ -1799,6 +1878,9 @@ __all__ = [
     "read_audit_log",
     "LogColumns",
     "OutcomeModels",
+    "Classifier",
+    "ClassPredictions",
+    "Regressor",
     "OutcomePredictions",
     "PropensityLabels",
     "PathColumns",

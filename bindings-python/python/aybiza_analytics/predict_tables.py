@@ -63,6 +63,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv(data: Mapping[str, Any]) -> bytes:
+    names = list(data)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    count = len(data[names[0]]) if names else 0
+    for i in range(count):
+        writer.writerow([_cell(data[name][i]) for name in names])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_csv(table: Any) -> bytes:
+    """``table`` written as CSV (UTF-8, header row), ``None``/NaN cells empty: how
+    ``Classifier`` and ``Regressor`` read the tables they are given."""
+    return _csv(table_columns(table))
+
+
 def classify_table(
     table: Any,
     target: str,
@@ -74,12 +91,5 @@ def classify_table(
     data = table_columns(table)
     if target not in data:
         raise KeyError(f"column {target!r} not found; columns are {sorted(data)}")
-    names = list(data)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    count = len(data[names[0]]) if names else 0
-    for i in range(count):
-        writer.writerow([_cell(data[name][i]) for name in names])
-    report: dict[str, Any] = _native.classify_csv_bytes(buffer.getvalue().encode("utf-8"), target, folds, settings)
+    report: dict[str, Any] = _native.classify_csv_bytes(_csv(data), target, folds, settings)
     return report

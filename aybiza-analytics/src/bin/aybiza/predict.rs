@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aybiza_analytics::predict::json;
 use aybiza_analytics::predict::table::CsvFrame;
 use aybiza_analytics::predict::{Classifier, PredictError, Regressor};
 use aybiza_analytics::{Error, Result};
@@ -54,19 +55,18 @@ impl Model {
     fn predict(&self, frame: &CsvFrame) -> Result<(Vec<String>, Vec<Vec<String>>)> {
         match self {
             Model::Classifier(model) => {
-                let table = frame.to_table_as(model.schema())?;
-                let probabilities = model.predict_proba(&table)?;
+                let predictions = json::classify_rows(model, frame)?;
                 let mut names = vec!["predicted".to_owned()];
-                let mut columns = vec![model.predict(&table)?];
+                let mut columns = vec![predictions.predicted];
                 for (c, class) in model.classes().iter().enumerate() {
                     names.push(format!("probability_{class}"));
-                    columns.push(probabilities.iter().map(|p| p[c].to_string()).collect());
+                    let column = predictions.probabilities.iter().map(|p| p[c].to_string());
+                    columns.push(column.collect());
                 }
                 Ok((names, columns))
             }
             Model::Regressor(model) => {
-                let table = frame.to_table_as(model.schema())?;
-                let values = model.predict(&table)?;
+                let values = json::regress_rows(model, frame)?;
                 Ok((
                     vec!["predicted".to_owned()],
                     vec![values.iter().map(f64::to_string).collect()],
