@@ -9,7 +9,7 @@
 //! draws to keep large inputs tractable. linfa has no forest regressor;
 //! smartcore's `RandomForestRegressor` is used for regression.
 //!
-//! Both forests keep their trees as [`FlatTree`]s once fitted: the models files hold
+//! Both forests keep their trees as [`FlatTree`]s once fitted: model files hold
 //! those, and predictions walk them (the same leaves as the crates' own trees give, see
 //! the tests).
 
@@ -57,7 +57,7 @@ impl TryFrom<ClassifierTrees> for ForestClassifier {
     type Error = String;
 
     fn try_from(forest: ClassifierTrees) -> std::result::Result<Self, String> {
-        check_columns(&forest.trees, forest.width)?;
+        check_trees(&forest.trees, forest.width)?;
         let classes = forest.classes as f64;
         for (t, tree) in forest.trees.iter().enumerate() {
             if let Some(bad) = tree
@@ -78,8 +78,11 @@ impl TryFrom<ClassifierTrees> for ForestClassifier {
     }
 }
 
-/// Refuses trees that read a column beyond `width`.
-fn check_columns(trees: &[FlatTree], width: usize) -> std::result::Result<(), String> {
+/// Refuses a forest without trees, and trees that read a column beyond `width`.
+fn check_trees(trees: &[FlatTree], width: usize) -> std::result::Result<(), String> {
+    if trees.is_empty() {
+        return Err("a forest needs at least one tree".into());
+    }
     match trees
         .iter()
         .enumerate()
@@ -215,10 +218,7 @@ impl TryFrom<RegressorTrees> for ForestRegressor {
     type Error = String;
 
     fn try_from(forest: RegressorTrees) -> std::result::Result<Self, String> {
-        check_columns(&forest.trees, forest.width)?;
-        if forest.trees.is_empty() {
-            return Err("a regression forest needs at least one tree".into());
-        }
+        check_trees(&forest.trees, forest.width)?;
         Ok(ForestRegressor {
             width: forest.width,
             trees: forest.trees,
@@ -425,6 +425,8 @@ mod tests {
                 .predict_proba(&x.slice(ndarray::s![.., ..5]).to_owned())
                 .is_err()
         );
+        let empty = r#"{"classes":3,"width":6,"trees":[]}"#;
+        assert!(serde_json::from_str::<ForestClassifier>(empty).is_err());
         let regressor = ForestRegressor::fit(&x, &targets, &params).unwrap();
         let json = serde_json::to_string(&regressor).unwrap();
         assert_eq!(

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 pub(crate) struct FlatTree {
     /// The column an internal node splits on (0 at leaves).
     feature: Vec<u32>,
-    /// The threshold of an internal node (a row goes left when its value is below it), or the
-    /// prediction of a leaf.
+    /// The threshold of an internal node (a row goes left below it, or also at it by the
+    /// forest's [`LeftWhen`]), or the prediction of a leaf.
     value: Vec<f64>,
     /// The index of an internal node's right child; 0 at leaves.
     right: Vec<u32>,

@@ -2,7 +2,7 @@
 //! principal of `--principal`, when given).
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -117,5 +117,20 @@ pub fn refuse_same_file(input: &Path, output: &Path) -> Result<()> {
             output.display()
         ))),
         _ => Ok(()),
+    }
+}
+
+/// Opens where a command writes its rows: the file `output` (created, or emptied; never the
+/// `input` file itself), or standard output for `None` or `-`; buffered either way.
+pub fn create_output(input: &Path, output: Option<&Path>) -> Result<Box<dyn Write>> {
+    match output {
+        Some(path) if path.as_os_str() != "-" => {
+            refuse_same_file(input, path)?;
+            let file = File::create(path).map_err(|e| {
+                Error::InvalidArgument(format!("cannot create {}: {e}", path.display()))
+            })?;
+            Ok(Box::new(BufWriter::new(file)))
+        }
+        _ => Ok(Box::new(BufWriter::new(std::io::stdout().lock()))),
     }
 }

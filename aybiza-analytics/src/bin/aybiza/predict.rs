@@ -1,7 +1,5 @@
 //! `aybiza predict`: apply a saved model (`aybiza classify --save-model`) to new rows of a CSV.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -86,15 +84,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "the input already has a column `{clash}`, which this command writes"
         )));
     }
-    let writer: Box<dyn Write> = match &args.output {
-        Some(path) if path.as_os_str() != "-" => {
-            input::refuse_same_file(&args.input, path)?;
-            Box::new(BufWriter::new(File::create(path).map_err(|e| {
-                Error::InvalidArgument(format!("cannot create {}: {e}", path.display()))
-            })?))
-        }
-        _ => Box::new(BufWriter::new(std::io::stdout().lock())),
-    };
+    let writer = input::create_output(&args.input, args.output.as_deref())?;
     let csv_error = |e: csv::Error| Error::InvalidArgument(format!("writing the output: {e}"));
     let mut writer = csv::Writer::from_writer(writer);
     writer

@@ -1,8 +1,7 @@
 //! Row-by-row transformation of a text column in CSV or JSON Lines files, for `aybiza sentiment`
 //! and `aybiza redact`: one row in memory at a time, errors naming the line.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use aybiza_analytics::{Error, Result};
@@ -72,15 +71,7 @@ impl TableArgs {
     ) -> Result<u64> {
         let format = self.resolved_format()?;
         let reader = input::open(&self.input)?;
-        let writer: Box<dyn Write> = match &self.output {
-            Some(path) if path.as_os_str() != "-" => {
-                input::refuse_same_file(&self.input, path)?;
-                Box::new(BufWriter::new(File::create(path).map_err(|e| {
-                    Error::InvalidArgument(format!("cannot create {}: {e}", path.display()))
-                })?))
-            }
-            _ => Box::new(BufWriter::new(std::io::stdout().lock())),
-        };
+        let writer = input::create_output(&self.input, self.output.as_deref())?;
         match format {
             TableFormat::Csv => self.csv(reader, writer, columns, &mut update),
             TableFormat::Jsonl => self.jsonl(reader, writer, columns, &mut update),
