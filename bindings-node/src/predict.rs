@@ -15,12 +15,13 @@ use std::sync::Arc;
 
 use aybiza_analytics::Error;
 use aybiza_analytics::predict::json;
+use aybiza_analytics::predict::table::CsvFrame;
 use aybiza_analytics::predict::{
     Classifier as ForestClassifier, CustomerModels as Customers, OutcomeModels as Models,
     Regressor as ForestRegressor,
 };
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::{Buffer, PromiseRaw, Unknown, spawn_blocking};
+use napi::bindgen_prelude::{Buffer, PromiseRaw, ToNapiValue, Unknown, spawn_blocking};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
@@ -226,6 +227,58 @@ impl OutcomeModels {
     pub fn has_satisfaction(&self) -> bool {
         self.models.satisfaction.is_some()
     }
+}
+
+/// Trains a model with `fit` on `table`, the column `target` and the forest
+/// `settings` off the JS thread, and resolves to it wrapped by `wrap`.
+fn fit_on_table<'env, M, C>(
+    env: &'env Env,
+    table: Unknown,
+    target: Unknown,
+    settings: Option<Unknown>,
+    fit: fn(CsvFrame, &str, Option<Value>) -> aybiza_analytics::Result<M>,
+    wrap: fn(Arc<M>) -> C,
+) -> napi::Result<PromiseRaw<'env, C>>
+where
+    M: Send + 'static,
+    C: ToNapiValue + 'static,
+{
+    let frame = convert::table_frame("table", table)?;
+    let target = convert::string_arg("target", target)?;
+    let settings = convert::optional_object_json("settings", settings)?;
+    let work = async move {
+        spawn_blocking(move || fit(frame?, &target?, settings?))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    };
+    env.spawn_future_with_callback(
+        async move { Ok(work.await) },
+        move |env, fitted: aybiza_analytics::Result<M>| {
+            let model = fitted.map_err(|e| errors::to_napi(env, &e))?;
+            Ok(wrap(Arc::new(model)))
+        },
+    )
+}
+
+/// Resolves to `predict` applied to `model` and `table` off the JS thread.
+fn predict_on_table<'env, M, T>(
+    env: &'env Env,
+    table: Unknown,
+    model: Arc<M>,
+    predict: fn(&M, &CsvFrame) -> aybiza_analytics::Result<T>,
+) -> napi::Result<PromiseRaw<'env, Value>>
+where
+    M: Send + Sync + 'static,
+    T: serde::Serialize + Send + 'static,
+{
+    let frame = convert::table_frame("table", table)?;
+    promise::spawn(env, async move {
+        let frame = frame?;
+        let predicted = spawn_blocking(move || predict(&model, &frame))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))??;
+        Ok(serde_json::to_value(predicted)?)
+    })
 }
 
 /// `models` in the versioned JSON file format, as a Buffer.
@@ -446,22 +499,13 @@ impl Classifier {
         #[napi(ts_arg_type = "string")] target: Unknown,
         #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, Classifier>> {
-        let frame = convert::table_frame("table", table)?;
-        let target = convert::string_arg("target", target)?;
-        let settings = convert::optional_object_json("settings", settings)?;
-        let work = async move {
-            spawn_blocking(move || json::fit_classifier_frame(frame?, &target?, settings?))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?
-        };
-        env.spawn_future_with_callback(
-            async move { Ok(work.await) },
-            |env, fitted: aybiza_analytics::Result<ForestClassifier>| {
-                let model = fitted.map_err(|e| errors::to_napi(env, &e))?;
-                Ok(Classifier {
-                    model: Arc::new(model),
-                })
-            },
+        fit_on_table(
+            env,
+            table,
+            target,
+            settings,
+            json::fit_classifier_frame,
+            |model| Classifier { model },
         )
     }
 
@@ -475,15 +519,7 @@ impl Classifier {
         env: &'env Env,
         #[napi(ts_arg_type = "TableInput")] table: Unknown,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
-        let frame = convert::table_frame("table", table)?;
-        let model = Arc::clone(&self.model);
-        promise::spawn(env, async move {
-            let frame = frame?;
-            let predictions = spawn_blocking(move || json::classify_rows(&model, &frame))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))??;
-            Ok(serde_json::to_value(predictions)?)
-        })
+        predict_on_table(env, table, Arc::clone(&self.model), json::classify_rows)
     }
 
     /// The classes, sorted; for two, the second is the positive one.
@@ -554,22 +590,13 @@ impl Regressor {
         #[napi(ts_arg_type = "string")] target: Unknown,
         #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, Regressor>> {
-        let frame = convert::table_frame("table", table)?;
-        let target = convert::string_arg("target", target)?;
-        let settings = convert::optional_object_json("settings", settings)?;
-        let work = async move {
-            spawn_blocking(move || json::fit_regressor_frame(frame?, &target?, settings?))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?
-        };
-        env.spawn_future_with_callback(
-            async move { Ok(work.await) },
-            |env, fitted: aybiza_analytics::Result<ForestRegressor>| {
-                let model = fitted.map_err(|e| errors::to_napi(env, &e))?;
-                Ok(Regressor {
-                    model: Arc::new(model),
-                })
-            },
+        fit_on_table(
+            env,
+            table,
+            target,
+            settings,
+            json::fit_regressor_frame,
+            |model| Regressor { model },
         )
     }
 
@@ -581,15 +608,7 @@ impl Regressor {
         env: &'env Env,
         #[napi(ts_arg_type = "TableInput")] table: Unknown,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
-        let frame = convert::table_frame("table", table)?;
-        let model = Arc::clone(&self.model);
-        promise::spawn(env, async move {
-            let frame = frame?;
-            let values = spawn_blocking(move || json::regress_rows(&model, &frame))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))??;
-            Ok(serde_json::to_value(values)?)
-        })
+        predict_on_table(env, table, Arc::clone(&self.model), json::regress_rows)
     }
 
     /// The encoded feature columns the forest reads.

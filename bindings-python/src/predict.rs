@@ -153,29 +153,25 @@ impl PyOutcomeModels {
 
     /// The models in the versioned JSON file format, as bytes.
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let text = self.models.to_json().map_err(to_py_err)?;
-        Ok(PyBytes::new(py, text.as_bytes()))
+        models_to_bytes(py, &self.models)
     }
 
     /// Models from bytes written by `to_bytes` or `save`.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        let models = json::models_from_bytes::<OutcomeModels>(data).map_err(to_py_err)?;
+        let models = json::models_from_bytes(data).map_err(to_py_err)?;
         Ok(Self { models })
     }
 
     /// Writes the models to a file.
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.detach(|| json::save_models(&self.models, &path))
-            .map_err(to_py_err)
+        save_models_at(py, &self.models, path)
     }
 
     /// Reads models from a file written by `save`.
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let models = py
-            .detach(|| json::load_models::<OutcomeModels>(&path))
-            .map_err(to_py_err)?;
+        let models = load_models_at(py, path)?;
         Ok(Self { models })
     }
 
@@ -298,29 +294,25 @@ impl PyCustomerModels {
 
     /// The models in the versioned JSON file format, as bytes.
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let text = self.models.to_json().map_err(to_py_err)?;
-        Ok(PyBytes::new(py, text.as_bytes()))
+        models_to_bytes(py, &self.models)
     }
 
     /// Models from bytes written by `to_bytes` or `save`.
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        let models = json::models_from_bytes::<CustomerModels>(data).map_err(to_py_err)?;
+        let models = json::models_from_bytes(data).map_err(to_py_err)?;
         Ok(Self { models })
     }
 
     /// Writes the models to a file.
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.detach(|| json::save_models(&self.models, &path))
-            .map_err(to_py_err)
+        save_models_at(py, &self.models, path)
     }
 
     /// Reads models from a file written by `save`.
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let models = py
-            .detach(|| json::load_models::<CustomerModels>(&path))
-            .map_err(to_py_err)?;
+        let models = load_models_at(py, path)?;
         Ok(Self { models })
     }
 
@@ -365,12 +357,56 @@ fn table_frame(py: Python<'_>, table: &Bound<'_, PyAny>) -> PyResult<CsvFrame> {
         .map_err(to_py_err)
 }
 
-/// The forest settings argument as JSON (`None` for the defaults).
-fn settings_json(settings: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
-    settings
+/// Trains a model with `fit` on `table` (read by [`table_frame`]), the column `target` and the
+/// forest `settings` (`None` for the defaults), without the GIL.
+fn fit_on_table<M: Send>(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    target: &str,
+    settings: Option<&Bound<'_, PyAny>>,
+    fit: fn(CsvFrame, &str, Option<serde_json::Value>) -> aybiza_analytics::Result<M>,
+) -> PyResult<M> {
+    let frame = table_frame(py, table)?;
+    let settings = settings
         .filter(|s| !s.is_none())
         .map(|s| dict_to_json("settings", s))
-        .transpose()
+        .transpose()?;
+    py.detach(|| fit(frame, target, settings))
+        .map_err(to_py_err)
+}
+
+/// `predict` applied to `table` (read by [`table_frame`]) without the GIL.
+fn on_table<T: Send>(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    predict: impl FnOnce(&CsvFrame) -> aybiza_analytics::Result<T> + Send,
+) -> PyResult<T> {
+    let frame = table_frame(py, table)?;
+    py.detach(|| predict(&frame)).map_err(to_py_err)
+}
+
+/// `models` in the versioned JSON file format.
+fn models_to_bytes<'py, M: json::SavedModels>(
+    py: Python<'py>,
+    models: &M,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let text = models.to_json().map_err(to_py_err)?;
+    Ok(PyBytes::new(py, text.as_bytes()))
+}
+
+/// Writes `models` to the file at `path` without the GIL.
+fn save_models_at<M: json::SavedModels + Sync>(
+    py: Python<'_>,
+    models: &M,
+    path: PathBuf,
+) -> PyResult<()> {
+    py.detach(|| json::save_models(models, &path))
+        .map_err(to_py_err)
+}
+
+/// Reads models from the file at `path` without the GIL.
+fn load_models_at<M: json::SavedModels + Send>(py: Python<'_>, path: PathBuf) -> PyResult<M> {
+    py.detach(|| json::load_models(&path)).map_err(to_py_err)
 }
 
 /// A random-forest classifier on any table (Python class `Classifier`).
@@ -390,11 +426,7 @@ impl PyClassifier {
         target: String,
         settings: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let frame = table_frame(py, table)?;
-        let settings = settings_json(settings)?;
-        let model = py
-            .detach(|| json::fit_classifier_frame(frame, &target, settings))
-            .map_err(to_py_err)?;
+        let model = fit_on_table(py, table, &target, settings, json::fit_classifier_frame)?;
         Ok(Self { model })
     }
 
@@ -404,10 +436,7 @@ impl PyClassifier {
         py: Python<'py>,
         table: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let frame = table_frame(py, table)?;
-        let predictions = py
-            .detach(|| json::classify_rows(&self.model, &frame))
-            .map_err(to_py_err)?;
+        let predictions = on_table(py, table, |frame| json::classify_rows(&self.model, frame))?;
         to_py(py, &predictions)
     }
 
@@ -422,26 +451,22 @@ impl PyClassifier {
     }
 
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let text = self.model.to_json().map_err(to_py_err)?;
-        Ok(PyBytes::new(py, text.as_bytes()))
+        models_to_bytes(py, &self.model)
     }
 
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        let model = json::models_from_bytes::<Classifier>(data).map_err(to_py_err)?;
+        let model = json::models_from_bytes(data).map_err(to_py_err)?;
         Ok(Self { model })
     }
 
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.detach(|| json::save_models(&self.model, &path))
-            .map_err(to_py_err)
+        save_models_at(py, &self.model, path)
     }
 
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let model = py
-            .detach(|| json::load_models::<Classifier>(&path))
-            .map_err(to_py_err)?;
+        let model = load_models_at(py, path)?;
         Ok(Self { model })
     }
 
@@ -472,19 +497,13 @@ impl PyRegressor {
         target: String,
         settings: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let frame = table_frame(py, table)?;
-        let settings = settings_json(settings)?;
-        let model = py
-            .detach(|| json::fit_regressor_frame(frame, &target, settings))
-            .map_err(to_py_err)?;
+        let model = fit_on_table(py, table, &target, settings, json::fit_regressor_frame)?;
         Ok(Self { model })
     }
 
     /// The predicted value of every row of `table`.
     fn predict(&self, py: Python<'_>, table: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
-        let frame = table_frame(py, table)?;
-        py.detach(|| json::regress_rows(&self.model, &frame))
-            .map_err(to_py_err)
+        on_table(py, table, |frame| json::regress_rows(&self.model, frame))
     }
 
     #[getter]
@@ -493,26 +512,22 @@ impl PyRegressor {
     }
 
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let text = self.model.to_json().map_err(to_py_err)?;
-        Ok(PyBytes::new(py, text.as_bytes()))
+        models_to_bytes(py, &self.model)
     }
 
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        let model = json::models_from_bytes::<Regressor>(data).map_err(to_py_err)?;
+        let model = json::models_from_bytes(data).map_err(to_py_err)?;
         Ok(Self { model })
     }
 
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.detach(|| json::save_models(&self.model, &path))
-            .map_err(to_py_err)
+        save_models_at(py, &self.model, path)
     }
 
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let model = py
-            .detach(|| json::load_models::<Regressor>(&path))
-            .map_err(to_py_err)?;
+        let model = load_models_at(py, path)?;
         Ok(Self { model })
     }
 
