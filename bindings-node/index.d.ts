@@ -990,11 +990,13 @@ export interface FlushReport {
   written: WriteCounts
 }
 
-/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per tree; 0 = no cap). */
+/** Forest settings; every field may be left out (defaults 100 trees, seed 0, 2048 rows per classification tree; 0 = no cap). */
 export interface ForestSettings {
   trees?: number
   seed?: number
   max_samples_per_tree?: number
+  /** Share of the encoded features each classification tree or regression split considers, in (0, 1]; null for √p/p and 1/3. */
+  feature_fraction?: number | null
 }
 
 /** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
@@ -1058,6 +1060,31 @@ export interface ClassifyReport {
   mean_fit_seconds: number
   predict_seconds_per_1000_rows: number
   pooled: ClassificationMetrics
+}
+
+/** The `aybiza regress` report: per-fold and mean MAE, RMSE and R², times and pooled metrics. */
+export interface RegressReport {
+  rows: number
+  columns: Array<{ name: string; kind: 'numeric' | 'categorical' }>
+  trees: number
+  folds: Array<{
+    fold: number
+    train_rows: number
+    test_rows: number
+    mae: number
+    rmse: number
+    r2: number
+    mean_baseline_mae: number
+    fit_seconds: number
+    predict_seconds: number
+    predict_seconds_per_1000_rows: number
+  }>
+  mean_mae: number
+  mean_rmse: number
+  mean_r2: number
+  mean_fit_seconds: number
+  predict_seconds_per_1000_rows: number
+  pooled: RegressionMetrics
 }
 
 /** Predictions for one call. */
@@ -2005,6 +2032,18 @@ export declare function pushPowerBi(store: Store, tenant: string, dataset: strin
  * `Io` when the file cannot be read and `InvalidArgument` for a line that is not an event.
  */
 export declare function readAuditLog(path: string): Array<Record<string, unknown>>
+
+/**
+ * Cross-validates a random-forest regressor on any CSV (`.gz` decompressed)
+ * over `folds` shuffled folds (default 5) and resolves to the `aybiza regress`
+ * report. Rejects with code `InvalidArgument` for a bad setting and `Predict`
+ * for data a forest cannot learn from (a target that is not a number in every
+ * row, a missing target column, fewer rows than folds).
+ */
+export declare function regressCsv(path: string, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<RegressReport>
+
+/** `regressCsv` of a table, read as `classifyTable` reads it. */
+export declare function regressTable(table: TableInput, target: string, folds?: number | null, settings?: ForestSettings | null): Promise<RegressReport>
 
 /**
  * Renders a report (as `store.report()` resolves it, or parsed from

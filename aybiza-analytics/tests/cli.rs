@@ -1043,3 +1043,100 @@ fn classify_saves_a_model_and_predict_applies_it_to_new_rows() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn regress_cross_validates_saves_a_model_and_predict_applies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    // Handle time grows with the number of holds, plus a minute on the phone channel. Each run
+    // of 16 rows holds every pair of holds and channel, and each fold whole runs.
+    let mut training = String::from("holds,channel,fold,seconds\n");
+    for i in 0..80 {
+        let holds = i % 8;
+        let channel = ["phone", "chat"][(i / 8) % 2];
+        let seconds = 120 + 60 * holds + if channel == "phone" { 60 } else { 0 };
+        training.push_str(&format!("{holds},{channel},{},{seconds}\n", (i / 16) % 4));
+    }
+    std::fs::write(dir.path().join("train.csv"), training).unwrap();
+    let regressed = aybiza(&[
+        "regress",
+        "--input",
+        &path("train.csv"),
+        "--target",
+        "seconds",
+        "--fold-column",
+        "fold",
+        "--trees",
+        "30",
+        "--feature-fraction",
+        "1",
+        "--save-model",
+        &path("model.json"),
+    ]);
+    assert!(regressed.status.success(), "{regressed:?}");
+    let report: serde_json::Value = serde_json::from_slice(&regressed.stdout).unwrap();
+    assert_eq!(report["folds"].as_array().unwrap().len(), 4);
+    // The fold column is not a feature.
+    let columns: Vec<&str> = report["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["holds", "channel"]);
+    assert!(report["mean_r2"].as_f64().unwrap() > 0.9, "{report}");
+
+    std::fs::write(
+        dir.path().join("new.csv"),
+        "id,channel,holds\na,chat,0\nb,phone,7\n",
+    )
+    .unwrap();
+    let predicted = aybiza(&[
+        "predict",
+        "--model",
+        &path("model.json"),
+        "--input",
+        &path("new.csv"),
+    ]);
+    assert!(predicted.status.success(), "{predicted:?}");
+    let scored = String::from_utf8(predicted.stdout).unwrap();
+    let mut lines = scored.lines();
+    assert_eq!(lines.next(), Some("id,channel,holds,predicted"));
+    let values: Vec<f64> = lines
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!((values[0] - 120.0).abs() < 40.0, "{values:?}");
+    assert!((values[1] - 600.0).abs() < 60.0, "{values:?}");
+
+    // A target that is not a number, and a bad fold number, name the problem in one line.
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "holds,fold,seconds\n1,0,short\n2,1,40\n",
+    )
+    .unwrap();
+    let not_a_number = aybiza(&[
+        "regress",
+        "--input",
+        &path("bad.csv"),
+        "--target",
+        "seconds",
+    ]);
+    assert_eq!(not_a_number.status.code(), Some(1), "{not_a_number:?}");
+    assert!(String::from_utf8_lossy(&not_a_number.stderr).contains("not a number to learn"));
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "holds,fold,seconds\n1,x,30\n2,1,40\n",
+    )
+    .unwrap();
+    let bad_fold = aybiza(&[
+        "regress",
+        "--input",
+        &path("bad.csv"),
+        "--target",
+        "seconds",
+        "--fold-column",
+        "fold",
+    ]);
+    assert_eq!(bad_fold.status.code(), Some(1), "{bad_fold:?}");
+    assert!(String::from_utf8_lossy(&bad_fold.stderr).contains("line 2"));
+}

@@ -1,4 +1,4 @@
-// Prediction: classifyCsv / classifyTable, OutcomeModels and CustomerModels on a store, call and
+// Prediction: classifyCsv / classifyTable, regressCsv / regressTable, OutcomeModels and CustomerModels on a store, call and
 // customer features, save and load.
 // The same checks run in the Python suite (tests/test_predict.py).
 const { test, before } = require('node:test')
@@ -75,6 +75,41 @@ test('classifyTable takes row objects or columns, typed as classifyCsv types a C
   await expectCode(aa.classifyTable([{ x: Infinity, label: 'a' }], 'label'), 'InvalidArgument', /table\[0\]\.x must be a finite number/)
   await expectCode(aa.classifyTable('x,label', 'label'), 'InvalidArgument', /table must be an array/)
   await expectCode(aa.classifyTable(rows, 'label', 3, { tres: 1 }), 'InvalidArgument', /tres/)
+})
+
+/** Seconds grow by 60 a hold, plus 60 on the phone; `noise` carries nothing. */
+function handleTimeRows() {
+  const rows = []
+  for (let i = 0; i < 90; i++) {
+    const holds = i % 8
+    const channel = ['phone', 'chat', null][i % 3]
+    const seconds = 120 + 60 * holds + (channel === 'phone' ? 60 : 0)
+    rows.push({ holds, channel, noise: (i * 7) % 11, seconds })
+  }
+  return rows
+}
+
+test('regressCsv and regressTable agree', async () => {
+  const rows = handleTimeRows()
+  const lines = ['holds,channel,noise,seconds'].concat(
+    rows.map((r) => `${r.holds},${r.channel ?? ''},${r.noise},${r.seconds}`),
+  )
+  const file = path.join(tempDir(), 'data.csv')
+  fs.writeFileSync(file, lines.join('\n') + '\n')
+  const settings = { trees: 30, seed: 3, feature_fraction: 1.0 }
+  const report = await aa.regressCsv(file, 'seconds', 3, settings)
+  assert.equal(report.rows, 90)
+  assert.equal(report.folds.length, 3)
+  assert.equal(report.folds.reduce((sum, f) => sum + f.test_rows, 0), 90)
+  assert.deepEqual(report.columns.map((c) => c.kind), ['numeric', 'categorical', 'numeric'])
+  assert.ok(report.mean_r2 > 0.9)
+  assert.ok(report.pooled.mae < report.pooled.mean_baseline_mae / 4)
+  // The same rows as row objects: the same folds, forests and metrics.
+  const table = await aa.regressTable(rows, 'seconds', 3, settings)
+  assert.deepEqual(table.pooled, report.pooled)
+  await expectCode(aa.regressTable([{ x: 1, y: 'high' }, { x: 2, y: 'low' }], 'y', 2), 'Predict', /not a number/)
+  await expectCode(aa.regressCsv(file, 'seconds', 91), 'Predict')
+  await expectCode(aa.regressTable(rows, 'minutes'), 'Predict', /minutes/)
 })
 
 test('OutcomeModels predict, evaluate and round-trip through bytes and files', async () => {

@@ -15,6 +15,7 @@ import {
   journeyMap,
   journeySegments,
   classifyCsv,
+  regressTable,
   forecast,
   OutcomeModels,
   Store,
@@ -43,6 +44,7 @@ import {
   type SegmentComparison,
   type OutcomePredictions,
   type ClassifyReport,
+  type RegressReport,
   type RuleHit,
 } from '../index'
 
@@ -152,7 +154,9 @@ export async function refusedUses(store: Store): Promise<void> {
   const predicted: OutcomePredictions[] = await trained.predict(store, 'acme')
   const bytes: Uint8Array = trained.toBytes()
   const report: ClassifyReport = await classifyCsv('data.csv', 'label', 5)
-  void [rate, fromStore, predicted, bytes, report]
+  const regressed: RegressReport = await regressTable([{ holds: 1, seconds: 300 }], 'seconds', 2, { trees: 10 })
+  const r2: number = regressed.mean_r2
+  void [rate, fromStore, predicted, bytes, report, r2]
   // @ts-expect-error segment options are typed
   await journeySegments([], { top: 3 })
 }

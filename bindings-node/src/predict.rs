@@ -1,5 +1,6 @@
 //! Outcome and customer prediction: `classifyCsv` and `classifyTable` (the
-//! `aybiza classify` report), the `OutcomeModels` class (train on a store's
+//! `aybiza classify` report), `regressCsv` and `regressTable` (the `aybiza
+//! regress` report), the `OutcomeModels` class (train on a store's
 //! calls, predict, evaluate, save and load), `callFeatures`, the
 //! `CustomerModels` class (churn and upsell propensity on a customer snapshot),
 //! `customerFeatures`, and the `Classifier` and `Regressor` classes (forests on
@@ -44,15 +45,14 @@ pub fn classify_csv<'env>(
     #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let path = convert::string_arg("path", path)?.map(PathBuf::from);
-    let target = convert::string_arg("target", target)?;
-    let settings = convert::optional_object_json("settings", settings)?;
-    let folds = folds.unwrap_or(5) as usize;
-    promise::spawn(env, async move {
-        let (path, target, settings) = (path?, target?, settings?);
-        spawn_blocking(move || json::classify_csv(&path, &target, folds, settings))
-            .await
-            .map_err(|e| Error::Task(e.to_string()))?
-    })
+    cross_validation(
+        env,
+        path,
+        target,
+        folds,
+        settings,
+        |path, target, folds, settings| json::classify_csv(&path, target, folds, settings),
+    )
 }
 
 /// `classifyCsv` of a table: an array of row objects or an object of column
@@ -69,12 +69,63 @@ pub fn classify_table<'env>(
     #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
 ) -> napi::Result<PromiseRaw<'env, Value>> {
     let frame = convert::table_frame("table", table)?;
+    cross_validation(env, frame, target, folds, settings, json::classify_frame)
+}
+
+/// Cross-validates a random-forest regressor on any CSV (`.gz` decompressed)
+/// over `folds` shuffled folds (default 5) and resolves to the `aybiza regress`
+/// report. Rejects with code `InvalidArgument` for a bad setting and `Predict`
+/// for data a forest cannot learn from (a target that is not a number in every
+/// row, a missing target column, fewer rows than folds).
+#[napi(catch_unwind, ts_return_type = "Promise<RegressReport>")]
+pub fn regress_csv<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "string")] path: Unknown,
+    #[napi(ts_arg_type = "string")] target: Unknown,
+    #[napi(ts_arg_type = "number | null")] folds: Option<u32>,
+    #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let path = convert::string_arg("path", path)?.map(PathBuf::from);
+    cross_validation(
+        env,
+        path,
+        target,
+        folds,
+        settings,
+        |path, target, folds, settings| json::regress_csv(&path, target, folds, settings),
+    )
+}
+
+/// `regressCsv` of a table, read as `classifyTable` reads it.
+#[napi(catch_unwind, ts_return_type = "Promise<RegressReport>")]
+pub fn regress_table<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "TableInput")] table: Unknown,
+    #[napi(ts_arg_type = "string")] target: Unknown,
+    #[napi(ts_arg_type = "number | null")] folds: Option<u32>,
+    #[napi(ts_arg_type = "ForestSettings | null")] settings: Option<Unknown>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
+    let frame = convert::table_frame("table", table)?;
+    cross_validation(env, frame, target, folds, settings, json::regress_frame)
+}
+
+/// Resolves to the report of `cross_validate` on `input` (a path or a table),
+/// computed off the JS thread; the arguments are checked as the functions above
+/// document.
+fn cross_validation<'env, I: Send + 'static>(
+    env: &'env Env,
+    input: convert::Checked<I>,
+    target: Unknown,
+    folds: Option<u32>,
+    settings: Option<Unknown>,
+    cross_validate: fn(I, &str, usize, Option<Value>) -> aybiza_analytics::Result<Value>,
+) -> napi::Result<PromiseRaw<'env, Value>> {
     let target = convert::string_arg("target", target)?;
     let settings = convert::optional_object_json("settings", settings)?;
     let folds = folds.unwrap_or(5) as usize;
     promise::spawn(env, async move {
-        let (frame, target, settings) = (frame?, target?, settings?);
-        spawn_blocking(move || json::classify_frame(frame, &target, folds, settings))
+        let (input, target, settings) = (input?, target?, settings?);
+        spawn_blocking(move || cross_validate(input, &target, folds, settings))
             .await
             .map_err(|e| Error::Task(e.to_string()))?
     })

@@ -57,6 +57,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<predict::PyRegressor>()?;
     module.add_function(wrap_pyfunction!(predict::classify_csv, module)?)?;
     module.add_function(wrap_pyfunction!(predict::classify_csv_bytes, module)?)?;
+    module.add_function(wrap_pyfunction!(predict::regress_csv, module)?)?;
+    module.add_function(wrap_pyfunction!(predict::regress_csv_bytes, module)?)?;
     module.add_function(wrap_pyfunction!(predict::call_features, module)?)?;
     module.add_function(wrap_pyfunction!(predict::customer_features, module)?)?;
     module.add_class::<llm::PyLlmClient>()?;

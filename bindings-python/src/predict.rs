@@ -1,5 +1,5 @@
-//! Outcome and customer prediction: `classify_csv` (the `aybiza classify`
-//! report), the `OutcomeModels` class (train on a store's calls, predict,
+//! Outcome and customer prediction: `classify_csv` and `regress_csv` (the
+//! `aybiza classify` and `aybiza regress` reports), the `OutcomeModels` class (train on a store's calls, predict,
 //! evaluate, save and load), `call_features`, the `CustomerModels` class (churn
 //! and upsell propensity on a customer snapshot), `customer_features`, and the
 //! `Classifier` and `Regressor` classes (forests on any table: fit, predict, save and load).
@@ -31,14 +31,14 @@ pub fn classify_csv<'py>(
     folds: usize,
     settings: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let settings = settings
-        .filter(|s| !s.is_none())
-        .map(|s| dict_to_json("settings", s))
-        .transpose()?;
-    let report = py
-        .detach(|| json::classify_csv(&path, target, folds, settings))
-        .map_err(to_py_err)?;
-    to_py(py, &report)
+    cross_validation(
+        py,
+        path.as_path(),
+        target,
+        folds,
+        settings,
+        json::classify_csv,
+    )
 }
 
 /// `classify_csv` of CSV text in memory (UTF-8 bytes, header row).
@@ -51,12 +51,59 @@ pub fn classify_csv_bytes<'py>(
     folds: usize,
     settings: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let settings = settings
-        .filter(|s| !s.is_none())
-        .map(|s| dict_to_json("settings", s))
-        .transpose()?;
+    cross_validation(py, csv, target, folds, settings, json::classify_csv_bytes)
+}
+
+/// Cross-validates a random-forest regressor on any CSV and returns the `aybiza regress` report.
+#[pyfunction]
+#[pyo3(signature = (path, target, folds=5, settings=None))]
+pub fn regress_csv<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    target: &str,
+    folds: usize,
+    settings: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    cross_validation(
+        py,
+        path.as_path(),
+        target,
+        folds,
+        settings,
+        json::regress_csv,
+    )
+}
+
+/// `regress_csv` of CSV text in memory (UTF-8 bytes, header row).
+#[pyfunction]
+#[pyo3(signature = (csv, target, folds=5, settings=None))]
+pub fn regress_csv_bytes<'py>(
+    py: Python<'py>,
+    csv: &[u8],
+    target: &str,
+    folds: usize,
+    settings: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    cross_validation(py, csv, target, folds, settings, json::regress_csv_bytes)
+}
+
+/// The report of `cross_validate` on `csv` (a file or CSV text) without the GIL.
+fn cross_validation<'py, C: Sync + ?Sized>(
+    py: Python<'py>,
+    csv: &C,
+    target: &str,
+    folds: usize,
+    settings: Option<&Bound<'py, PyAny>>,
+    cross_validate: fn(
+        &C,
+        &str,
+        usize,
+        Option<serde_json::Value>,
+    ) -> aybiza_analytics::Result<serde_json::Value>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let settings = optional_dict("settings", settings)?;
     let report = py
-        .detach(|| json::classify_csv_bytes(csv, target, folds, settings))
+        .detach(|| cross_validate(csv, target, folds, settings))
         .map_err(to_py_err)?;
     to_py(py, &report)
 }
@@ -102,10 +149,7 @@ impl PyOutcomeModels {
         settings: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let range = time_range(start, end)?;
-        let settings = settings
-            .filter(|s| !s.is_none())
-            .map(|s| dict_to_json("settings", s))
-            .transpose()?;
+        let settings = optional_dict("settings", settings)?;
         let shared = store.shared();
         let models = run(py, async move {
             json::train_outcome_models(shared.as_ref(), &tenant, range, settings).await
@@ -367,10 +411,7 @@ fn fit_on_table<M: Send>(
     fit: fn(CsvFrame, &str, Option<serde_json::Value>) -> aybiza_analytics::Result<M>,
 ) -> PyResult<M> {
     let frame = table_frame(py, table)?;
-    let settings = settings
-        .filter(|s| !s.is_none())
-        .map(|s| dict_to_json("settings", s))
-        .transpose()?;
+    let settings = optional_dict("settings", settings)?;
     py.detach(|| fit(frame, target, settings))
         .map_err(to_py_err)
 }

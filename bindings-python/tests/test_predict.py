@@ -1,4 +1,4 @@
-"""Prediction: classify_csv / classify_table, OutcomeModels and CustomerModels on a store, call and
+"""Prediction: classify_csv / classify_table, regress_csv / regress_table, OutcomeModels and CustomerModels on a store, call and
 customer features, save and load.
 
 The same checks run in the Node suite (__test__/predict.test.js).
@@ -66,6 +66,42 @@ def test_classify_table_takes_pandas_and_arrow():
     assert aa.classify_table(pa.Table.from_pandas(frame), "label", 3, {"trees": 20})["rows"] == 60
     with pytest.raises(KeyError):
         aa.classify_table(frame, "target")
+
+
+def handle_time_rows():
+    """Seconds grow by 60 a hold, plus 60 on the phone; ``noise`` carries nothing."""
+    rows = []
+    for i in range(90):
+        holds, channel = i % 8, ["phone", "chat", None][i % 3]
+        seconds = 120 + 60 * holds + (60 if channel == "phone" else 0)
+        rows.append({"holds": holds, "channel": channel, "noise": (i * 7) % 11, "seconds": seconds})
+    return rows
+
+
+def test_regress_csv_and_regress_table_agree(tmp_path):
+    pd = pytest.importorskip("pandas")
+    rows = handle_time_rows()
+    path = tmp_path / "data.csv"
+    lines = ["holds,channel,noise,seconds"] + [
+        f'{r["holds"]},{r["channel"] or ""},{r["noise"]},{r["seconds"]}' for r in rows
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    settings = {"trees": 30, "seed": 3, "feature_fraction": 1.0}
+    report = aa.regress_csv(path, "seconds", 3, settings)
+    assert report["rows"] == 90 and len(report["folds"]) == 3
+    assert sum(f["test_rows"] for f in report["folds"]) == 90
+    assert [c["kind"] for c in report["columns"]] == ["numeric", "categorical", "numeric"]
+    assert report["mean_r2"] > 0.9
+    assert report["pooled"]["mae"] < report["pooled"]["mean_baseline_mae"] / 4
+    # The same rows as a DataFrame: the same folds, forests and metrics.
+    table = aa.regress_table(pd.DataFrame(rows), "seconds", 3, settings)
+    assert table["pooled"] == report["pooled"]
+    with pytest.raises(aa.PredictError, match="not a number"):
+        aa.regress_csv_bytes(b"x,y\n1,high\n2,low\n3,high\n", "y", 2)
+    with pytest.raises(aa.PredictError):
+        aa.regress_csv(path, "seconds", 91)
+    with pytest.raises(KeyError):
+        aa.regress_table(rows, "minutes")
 
 
 def test_outcome_models_predict_evaluate_and_round_trip(store_and_tenant, models, tmp_path):

@@ -14,7 +14,8 @@ use super::PredictError;
 use super::calls::{CallFeatureExtractor, CallFeatureOptions, FeatureSet};
 use super::customer::{CustomerFeatureExtractor, CustomerFeatureOptions};
 use super::evaluate::{
-    cross_validate_classifier, evaluate_classifier, evaluate_regressor, stratified_folds,
+    cross_validate_classifier, cross_validate_regressor, evaluate_classifier, evaluate_regressor,
+    shuffled_folds, stratified_folds,
 };
 use super::metrics::{ClassificationMetrics, RegressionMetrics};
 use super::model::{Classifier, ForestParams, Regressor};
@@ -38,6 +39,9 @@ pub struct ForestSettings {
     pub seed: u64,
     /// Most rows each classification tree draws (2048); 0 draws as many as there are rows.
     pub max_samples_per_tree: usize,
+    /// Share of the encoded features each classification tree or regression split considers,
+    /// in (0, 1]; `None` for the defaults of [`ForestParams::feature_fraction`].
+    pub feature_fraction: Option<f64>,
 }
 
 impl Default for ForestSettings {
@@ -46,6 +50,7 @@ impl Default for ForestSettings {
             trees: 100,
             seed: 0,
             max_samples_per_tree: 2048,
+            feature_fraction: None,
         }
     }
 }
@@ -58,6 +63,7 @@ impl ForestSettings {
             seed: self.seed,
             max_samples_per_tree: (self.max_samples_per_tree > 0)
                 .then_some(self.max_samples_per_tree),
+            feature_fraction: self.feature_fraction,
             ..ForestParams::default()
         }
     }
@@ -156,6 +162,89 @@ pub fn fit_classifier_frame(
     Classifier::fit(&frame.into_table()?, &labels, &settings.params())
 }
 
+/// The report of `aybiza regress`: rows, typed columns, per-fold and mean MAE, RMSE and R²,
+/// times, and the pooled out-of-fold metrics.
+pub fn regress_report(
+    table: &Table,
+    targets: &[f64],
+    folds: &[usize],
+    params: &ForestParams,
+) -> Result<Value> {
+    let report = cross_validate_regressor(table, targets, folds, params)?;
+    let folds_json: Vec<Value> = report
+        .folds
+        .iter()
+        .map(|f| {
+            json!({
+                "fold": f.fold,
+                "train_rows": f.train_rows,
+                "test_rows": f.metrics.rows,
+                "mae": f.metrics.mae,
+                "rmse": f.metrics.rmse,
+                "r2": f.metrics.r2,
+                "mean_baseline_mae": f.metrics.mean_baseline_mae,
+                "fit_seconds": f.fit_seconds,
+                "predict_seconds": f.predict_seconds,
+                "predict_seconds_per_1000_rows": f.predict_seconds * 1000.0 / f.metrics.rows.max(1) as f64,
+            })
+        })
+        .collect();
+    let n = report.folds.len().max(1) as f64;
+    let mean = |metric: fn(&RegressionMetrics) -> f64| {
+        report.folds.iter().map(|f| metric(&f.metrics)).sum::<f64>() / n
+    };
+    Ok(json!({
+        "rows": table.len(),
+        "columns": table.schema().columns,
+        "trees": params.trees,
+        "folds": folds_json,
+        "mean_mae": mean(|m| m.mae),
+        "mean_rmse": mean(|m| m.rmse),
+        "mean_r2": mean(|m| m.r2),
+        "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
+        "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
+        "pooled": report.pooled,
+    }))
+}
+
+/// `aybiza regress --input PATH --target TARGET --folds FOLDS`: cross-validation of a forest
+/// regressor on any CSV (`.gz` decompressed) over shuffled folds, the same JSON; `target` must
+/// hold a finite number in every row, `settings` as for [`classify_csv`].
+pub fn regress_csv(
+    path: &Path,
+    target: &str,
+    folds: usize,
+    settings: Option<Value>,
+) -> Result<Value> {
+    let mut csv = Vec::new();
+    open_csv(path)?.read_to_end(&mut csv)?;
+    regress_csv_bytes(&csv, target, folds, settings)
+}
+
+/// [`regress_csv`] of CSV text in memory (UTF-8, header row).
+pub fn regress_csv_bytes(
+    csv: &[u8],
+    target: &str,
+    folds: usize,
+    settings: Option<Value>,
+) -> Result<Value> {
+    regress_frame(CsvFrame::read(csv)?, target, folds, settings)
+}
+
+/// [`regress_csv`] of a table of text cells, read as [`classify_frame`] reads them.
+pub fn regress_frame(
+    mut frame: CsvFrame,
+    target: &str,
+    folds: usize,
+    settings: Option<Value>,
+) -> Result<Value> {
+    let settings: ForestSettings = with_defaults("settings", settings)?;
+    let targets = take_targets(&mut frame, target)?;
+    let folds = shuffled_folds(targets.len(), folds, settings.seed)?;
+    let table = frame.into_table()?;
+    regress_report(&table, &targets, &folds, &settings.params())
+}
+
 /// Trains a regressor on a table of text cells with the column `target`, whose every field
 /// must be a finite number, as the value to predict; `settings` as for [`classify_frame`].
 pub fn fit_regressor_frame(
@@ -164,7 +253,14 @@ pub fn fit_regressor_frame(
     settings: Option<Value>,
 ) -> Result<Regressor> {
     let settings: ForestSettings = with_defaults("settings", settings)?;
-    let targets = frame
+    let targets = take_targets(&mut frame, target)?;
+    Regressor::fit(&frame.into_table()?, &targets, &settings.params())
+}
+
+/// Removes the column `target` from `frame` and returns its fields as numbers to learn
+/// (`BadCell` for a field that is not a finite number).
+pub fn take_targets(frame: &mut CsvFrame, target: &str) -> Result<Vec<f64>> {
+    frame
         .take_column(target)?
         .iter()
         .enumerate()
@@ -177,8 +273,27 @@ pub fn fit_regressor_frame(
             }
             .into()),
         })
-        .collect::<Result<Vec<f64>>>()?;
-    Regressor::fit(&frame.into_table()?, &targets, &settings.params())
+        .collect()
+}
+
+/// Removes the column `column` from `frame` and returns its fields as fold numbers, for
+/// cross-validation over folds the caller chose (`Csv` error, with its line, for a field that
+/// is not a non-negative integer).
+pub fn take_folds(frame: &mut CsvFrame, column: &str) -> Result<Vec<usize>> {
+    frame
+        .take_column(column)?
+        .iter()
+        .enumerate()
+        .map(|(row, field)| {
+            field.parse::<usize>().map_err(|_| {
+                PredictError::Csv {
+                    line: row as u64 + 2,
+                    message: format!("fold {field:?} is not a non-negative integer"),
+                }
+                .into()
+            })
+        })
+        .collect()
 }
 
 /// A classifier's predictions for some rows.
@@ -630,6 +745,42 @@ mod tests {
         );
         assert!(classify_csv(&path, "missing", 3, None).is_err());
         assert!(classify_csv(&path, "label", 1, None).is_err());
+    }
+
+    #[test]
+    fn regress_csv_cross_validates_any_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data.csv");
+        // y = 10 x + 5 for red rows, 10 x otherwise; `noise` carries nothing.
+        let mut text = String::from("x,colour,noise,y\n");
+        for i in 0..90 {
+            let x = i % 10;
+            let colour = ["red", "blue", ""][i % 3];
+            let y = 10 * x + if colour == "red" { 5 } else { 0 };
+            text.push_str(&format!("{x},{colour},{},{y}\n", (i * 7) % 11));
+        }
+        std::fs::write(&path, &text).unwrap();
+        // Every feature tried at each split: with a third of four columns, a node whose one tried
+        // column is constant there stops growing (see docs/prediction.md).
+        let settings = Some(json!({"trees": 30, "seed": 3, "feature_fraction": 1.0}));
+        let report = regress_csv(&path, "y", 3, settings.clone()).unwrap();
+        assert_eq!(report["rows"], 90);
+        let folds = report["folds"].as_array().unwrap();
+        assert_eq!(folds.len(), 3);
+        let test_rows: u64 = folds.iter().map(|f| f["test_rows"].as_u64().unwrap()).sum();
+        assert_eq!(test_rows, 90);
+        assert!(report["mean_r2"].as_f64().unwrap() > 0.9, "{report}");
+        let mae = report["pooled"]["mae"].as_f64().unwrap();
+        assert!(mae < report["pooled"]["mean_baseline_mae"].as_f64().unwrap() / 4.0);
+        // The same seed gives the same folds and forests, from a file or from memory.
+        let in_memory = regress_csv_bytes(text.as_bytes(), "y", 3, settings).unwrap();
+        assert_eq!(in_memory["pooled"], report["pooled"]);
+        let labelled = "x,y\n1,high\n2,low\n3,high\n".as_bytes();
+        let bad = regress_csv_bytes(labelled, "y", 2, None);
+        assert!(matches!(bad, Err(Error::Predict(e)) if e.to_string().contains("not a number")));
+        assert!(regress_csv(&path, "missing", 3, None).is_err());
+        assert!(regress_csv(&path, "y", 1, None).is_err());
+        assert!(regress_csv(&path, "y", 91, None).is_err());
     }
 
     #[test]

@@ -14,7 +14,12 @@ from aybiza_analytics.journey_tables import (
     journey_map,
     journey_segments,
 )
-from aybiza_analytics.predict_tables import call_features, classify_table, customer_features
+from aybiza_analytics.predict_tables import (
+    call_features,
+    classify_table,
+    customer_features,
+    regress_table,
+)
 from aybiza_analytics._native import (
     AnomalyMonitor,
     AybizaError,
@@ -47,6 +52,8 @@ from aybiza_analytics._native import (
     attribution_csv,
     classify_csv,
     classify_csv_bytes,
+    regress_csv,
+    regress_csv_bytes,
     bg_nbd_expected_transactions,
     bg_nbd_probability_alive,
     discover_patterns,
@@ -657,6 +664,9 @@ __all__ = [
     "classify_csv",
     "classify_csv_bytes",
     "classify_table",
+    "regress_csv",
+    "regress_csv_bytes",
+    "regress_table",
     "cohorts",
     "discover_patterns",
     "analyze_call_patterns",

@@ -1528,11 +1528,14 @@ def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) 
 
 
 class ForestSettings(TypedDict, total=False):
-    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per tree, 0 = no cap)."""
+    """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per
+    classification tree, 0 = no cap; ``feature_fraction`` of the encoded features each
+    classification tree or regression split considers, ``None`` for √p/p and 1/3)."""
 
     trees: int
     seed: int
     max_samples_per_tree: int
+    feature_fraction: float | None
 
 
 class OutcomePredictions(TypedDict):
@@ -1590,6 +1593,38 @@ def classify_table(
     Raises:
         KeyError: ``target`` is not a column.
         PredictError: as :func:`classify_csv`.
+    """
+
+def regress_csv(
+    path: str | PathLike[str], target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """Cross-validates a random-forest regressor on any CSV (``.gz`` decompressed)
+    over ``folds`` shuffled folds and returns the ``aybiza regress`` report:
+    ``rows``, typed ``columns``, per-fold metrics (``mae``, ``rmse``, ``r2``,
+    ``mean_baseline_mae``) and times, ``mean_mae``, ``mean_rmse``, ``mean_r2``,
+    ``pooled`` metrics. ``max_samples_per_tree`` does not apply to regressors.
+
+    Raises:
+        InvalidArgumentError: an unknown or mistyped setting.
+        PredictError: a missing target column, a target that is not a number in every
+            row, fewer rows than folds.
+        AybizaError: the file cannot be read.
+    """
+
+def regress_csv_bytes(
+    csv: bytes, target: str, folds: int = 5, settings: ForestSettings | None = None
+) -> dict[str, Any]:
+    """:func:`regress_csv` of UTF-8 CSV text in memory."""
+
+def regress_table(
+    table: Any, target: str, folds: int = 5, settings: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`regress_csv` of a table (pandas DataFrame, pyarrow Table, dict of
+    columns, list of row dicts); ``None``/NaN cells are missing.
+
+    Raises:
+        KeyError: ``target`` is not a column.
+        PredictError: as :func:`regress_csv`.
     """
 
 class ClassPredictions(TypedDict):
@@ -1923,6 +1958,9 @@ __all__ = [
     "classify_csv",
     "classify_csv_bytes",
     "classify_table",
+    "regress_csv",
+    "regress_csv_bytes",
+    "regress_table",
     "cohorts",
     "fit_bg_nbd",
     "fit_gamma_gamma",

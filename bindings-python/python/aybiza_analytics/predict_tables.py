@@ -2,9 +2,9 @@
 
 ``call_features`` and ``customer_features`` return the call or customer features
 as the table kind asked for;
-``classify_table`` cross-validates a forest on any table (a pandas DataFrame,
-a pyarrow Table, a dict of columns or a list of row dicts) exactly as
-``classify_csv`` does on a CSV file: the table is written as CSV in memory,
+``classify_table`` and ``regress_table`` cross-validate a forest on any table
+(a pandas DataFrame, a pyarrow Table, a dict of columns or a list of row dicts)
+exactly as ``classify_csv`` and ``regress_csv`` do on a CSV file: the table is written as CSV in memory,
 so a column whose present values are all numbers is numeric, any other
 categorical, and ``None``/NaN cells are missing.
 """
@@ -80,6 +80,13 @@ def table_csv(table: Any) -> bytes:
     return _csv(table_columns(table))
 
 
+def _with_target(table: Any, target: str) -> dict[str, Any]:
+    data = table_columns(table)
+    if target not in data:
+        raise KeyError(f"column {target!r} not found; columns are {sorted(data)}")
+    return data
+
+
 def classify_table(
     table: Any,
     target: str,
@@ -88,8 +95,19 @@ def classify_table(
 ) -> dict[str, Any]:
     """Cross-validates a random forest on ``table`` with the column ``target`` as
     the class and returns the ``classify_csv`` report."""
-    data = table_columns(table)
-    if target not in data:
-        raise KeyError(f"column {target!r} not found; columns are {sorted(data)}")
+    data = _with_target(table, target)
     report: dict[str, Any] = _native.classify_csv_bytes(_csv(data), target, folds, settings)
+    return report
+
+
+def regress_table(
+    table: Any,
+    target: str,
+    folds: int = 5,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Cross-validates a random-forest regressor on ``table`` with the column ``target``
+    as the number to predict and returns the ``regress_csv`` report."""
+    data = _with_target(table, target)
+    report: dict[str, Any] = _native.regress_csv_bytes(_csv(data), target, folds, settings)
     return report

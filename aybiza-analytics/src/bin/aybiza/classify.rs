@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use aybiza_analytics::Result;
 use aybiza_analytics::predict::evaluate::stratified_folds;
-use aybiza_analytics::predict::json::classify_report;
+use aybiza_analytics::predict::json::{classify_report, take_folds};
 use aybiza_analytics::predict::table::CsvFrame;
-use aybiza_analytics::predict::{Classifier, ForestParams, PredictError};
+use aybiza_analytics::predict::{Classifier, ForestParams};
 use serde_json::json;
 
 use crate::input;
@@ -34,6 +34,9 @@ pub struct Args {
     /// Seed of the folds and the forests.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Share of the encoded features each tree draws considers, in (0, 1] (default √p/p for p features).
+    #[arg(long)]
+    feature_fraction: Option<f64>,
     /// Most rows each tree draws (0 = as many as the training rows).
     #[arg(long, default_value_t = 2048)]
     max_samples_per_tree: usize,
@@ -47,26 +50,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut frame = CsvFrame::read(input::open(&args.input)?)?;
     let labels = frame.take_column(&args.target)?;
     let folds = match &args.fold_column {
-        Some(column) => frame
-            .take_column(column)?
-            .iter()
-            .enumerate()
-            .map(|(row, f)| {
-                f.parse::<usize>().map_err(|_| {
-                    PredictError::Csv {
-                        line: row as u64 + 2,
-                        message: format!("fold {f:?} is not a non-negative integer"),
-                    }
-                    .into()
-                })
-            })
-            .collect::<Result<Vec<usize>>>()?,
+        Some(column) => take_folds(&mut frame, column)?,
         None => stratified_folds(&labels, args.folds, args.seed)?,
     };
     let table = frame.into_table()?;
     let params = ForestParams {
         trees: args.trees,
         seed: args.seed,
+        feature_fraction: args.feature_fraction,
         max_samples_per_tree: (args.max_samples_per_tree > 0).then_some(args.max_samples_per_tree),
         ..ForestParams::default()
     };

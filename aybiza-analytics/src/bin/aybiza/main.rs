@@ -20,6 +20,8 @@ mod powerbi;
 #[cfg(feature = "predict")]
 mod predict;
 mod redact;
+#[cfg(feature = "predict")]
+mod regress;
 mod report;
 mod rules;
 mod schedule;
@@ -63,7 +65,10 @@ enum Command {
     /// Cross-validate a random-forest classifier on a CSV: per-fold and mean accuracy, ROC AUC, timings.
     #[cfg(feature = "predict")]
     Classify(classify::Args),
-    /// Apply a saved model (`classify --save-model`) to new rows of a CSV: the class and its probabilities per row.
+    /// Cross-validate a random-forest regressor on a CSV: per-fold and mean MAE, RMSE, R², timings.
+    #[cfg(feature = "predict")]
+    Regress(regress::Args),
+    /// Apply a saved model (`classify` or `regress --save-model`) to new rows of a CSV: the prediction per row (and each class's probability).
     #[cfg(feature = "predict")]
     Predict(predict::Args),
     /// Group a tenant's calls by reason and find escalation triggers, repeat callers, automation candidates and FAQs.
@@ -114,6 +119,8 @@ fn main() -> ExitCode {
             Command::Attribution(args) => journey::attribution(args),
             #[cfg(feature = "predict")]
             Command::Classify(args) => classify::run(args),
+            #[cfg(feature = "predict")]
+            Command::Regress(args) => regress::run(args),
             #[cfg(feature = "predict")]
             Command::Predict(args) => predict::run(args),
             Command::Insights(args) => insights::run(args).await,

@@ -1,4 +1,4 @@
-//! `aybiza predict`: apply a saved model (`aybiza classify --save-model`) to new rows of a CSV.
+//! `aybiza predict`: apply a saved model (`aybiza classify` or `aybiza regress --save-model`) to new rows of a CSV.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ use crate::input;
 /// Arguments of `aybiza predict`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Model file: a classifier written by `aybiza classify --save-model`, or a saved regressor.
+    /// Model file written by `aybiza classify --save-model` or `aybiza regress --save-model` (or a binding's `save`).
     #[arg(long)]
     model: PathBuf,
     /// CSV with a header row (`.gz` accepted; `-` is standard input) holding the model's columns,
