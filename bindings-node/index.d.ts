@@ -997,6 +997,14 @@ export interface ForestSettings {
   max_samples_per_tree?: number
   /** Share of the encoded features each classification tree or regression split considers, in (0, 1]; null for √p/p and 1/3. */
   feature_fraction?: number | null
+  /** Shuffles of each column per fold for a cross-validation report's `importance` (0, none). */
+  importance_repeats?: number
+}
+
+/** How much a model leans on one input column: the mean drop of its score when the column is shuffled. */
+export interface FeatureImportance {
+  column: string
+  importance: number
 }
 
 /** One bin of a reliability table: predicted probabilities in `[lower, upper)`. */
@@ -1060,6 +1068,8 @@ export interface ClassifyReport {
   mean_fit_seconds: number
   predict_seconds_per_1000_rows: number
   pooled: ClassificationMetrics
+  /** Each column's permutation importance (drop of ROC AUC) on the held-out folds, most important first; empty unless `importance_repeats` > 0. */
+  importance: FeatureImportance[]
 }
 
 /** The `aybiza regress` report: per-fold and mean MAE, RMSE and R², times and pooled metrics. */
@@ -1085,6 +1095,8 @@ export interface RegressReport {
   mean_fit_seconds: number
   predict_seconds_per_1000_rows: number
   pooled: RegressionMetrics
+  /** Each column's permutation importance (drop of R²), as in `ClassifyReport`. */
+  importance: FeatureImportance[]
 }
 
 /** Predictions for one call. */

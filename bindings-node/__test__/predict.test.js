@@ -107,6 +107,9 @@ test('regressCsv and regressTable agree', async () => {
   // The same rows as row objects: the same folds, forests and metrics.
   const table = await aa.regressTable(rows, 'seconds', 3, settings)
   assert.deepEqual(table.pooled, report.pooled)
+  assert.deepEqual(report.importance, [])
+  const ranked = await aa.regressTable(rows, 'seconds', 3, { ...settings, importance_repeats: 2 })
+  assert.deepEqual(ranked.importance.map((f) => f.column), ['holds', 'channel', 'noise'])
   await expectCode(aa.regressTable([{ x: 1, y: 'high' }, { x: 2, y: 'low' }], 'y', 2), 'Predict', /not a number/)
   await expectCode(aa.regressCsv(file, 'seconds', 91), 'Predict')
   await expectCode(aa.regressTable(rows, 'minutes'), 'Predict', /minutes/)

@@ -45,6 +45,7 @@ import {
   type OutcomePredictions,
   type ClassifyReport,
   type RegressReport,
+  type FeatureImportance,
   type RuleHit,
 } from '../index'
 
@@ -156,7 +157,8 @@ export async function refusedUses(store: Store): Promise<void> {
   const report: ClassifyReport = await classifyCsv('data.csv', 'label', 5)
   const regressed: RegressReport = await regressTable([{ holds: 1, seconds: 300 }], 'seconds', 2, { trees: 10 })
   const r2: number = regressed.mean_r2
-  void [rate, fromStore, predicted, bytes, report, r2]
+  const ranked: FeatureImportance[] = regressed.importance
+  void [rate, fromStore, predicted, bytes, report, r2, ranked]
   // @ts-expect-error segment options are typed
   await journeySegments([], { top: 3 })
 }

@@ -96,6 +96,9 @@ def test_regress_csv_and_regress_table_agree(tmp_path):
     # The same rows as a DataFrame: the same folds, forests and metrics.
     table = aa.regress_table(pd.DataFrame(rows), "seconds", 3, settings)
     assert table["pooled"] == report["pooled"]
+    assert report["importance"] == []
+    ranked = aa.regress_table(rows, "seconds", 3, {**settings, "importance_repeats": 2})["importance"]
+    assert [f["column"] for f in ranked] == ["holds", "channel", "noise"]
     with pytest.raises(aa.PredictError, match="not a number"):
         aa.regress_csv_bytes(b"x,y\n1,high\n2,low\n3,high\n", "y", 2)
     with pytest.raises(aa.PredictError):

@@ -88,30 +88,48 @@ pub struct ClassifierReport {
     pub mean_roc_auc: Option<f64>,
     /// Metrics of all out-of-fold predictions pooled.
     pub pooled: ClassificationMetrics,
+    /// Permutation importance of each input column, the mean over the folds of each fold's
+    /// model on its held-out rows, most important first; empty when no repeats were asked.
+    pub importance: Vec<FeatureImportance>,
 }
 
 /// Cross-validates a classifier: for each fold number in `folds` (one per row), trains on the other rows
-/// and scores the fold. Fails when a training part has a single class.
+/// and scores the fold, and with `importance_repeats` > 0 measures [`classifier_importance`] there.
+/// Fails when a training part has a single class.
 pub fn cross_validate_classifier(
     table: &Table,
     labels: &[impl AsRef<str>],
     folds: &[usize],
     params: &ForestParams,
+    importance_repeats: usize,
 ) -> Result<ClassifierReport> {
     let (classes, y) = index_labels(labels);
     check_assignment(table, labels.len(), folds)?;
     let mut fold_reports = Vec::new();
     let mut pooled_truth = Vec::new();
     let mut pooled_proba = Vec::new();
+    let mut importance = ImportanceSum::default();
     for fold in distinct(folds) {
         let (train, test) = split(folds, fold);
         let train_labels: Vec<&str> = train.iter().map(|&r| labels[r].as_ref()).collect();
         let started = Instant::now();
         let model = Classifier::fit(&table.select(&train), &train_labels, params)?;
         let fit_seconds = started.elapsed().as_secs_f64();
+        let test_table = table.select(&test);
         let started = Instant::now();
-        let proba = model.predict_proba(&table.select(&test))?;
+        let proba = model.predict_proba(&test_table)?;
         let predict_seconds = started.elapsed().as_secs_f64();
+        if importance_repeats > 0 {
+            let test_labels: Vec<&str> = test.iter().map(|&r| labels[r].as_ref()).collect();
+            let seed = params.seed.wrapping_add(fold as u64);
+            importance.add(classifier_importance(
+                &model,
+                &test_table,
+                &test_labels,
+                importance_repeats,
+                seed,
+            )?);
+        }
         let proba = align(&proba, model.classes(), &classes);
         let truth: Vec<usize> = test.iter().map(|&r| y[r]).collect();
         fold_reports.push(ClassifierFold {
@@ -134,6 +152,7 @@ pub fn cross_validate_classifier(
         pooled: classification_metrics(&pooled_truth, &pooled_proba, classes.len()),
         classes,
         folds: fold_reports,
+        importance: importance.mean(table),
     })
 }
 
@@ -159,28 +178,44 @@ pub struct RegressorReport {
     pub folds: Vec<RegressorFold>,
     /// Metrics of all out-of-fold predictions pooled.
     pub pooled: RegressionMetrics,
+    /// Permutation importance of each input column (drop of R²), as in [`ClassifierReport`].
+    pub importance: Vec<FeatureImportance>,
 }
 
-/// Cross-validates a regressor over the fold numbers in `folds` (one per row).
+/// Cross-validates a regressor over the fold numbers in `folds` (one per row), and with
+/// `importance_repeats` > 0 measures [`regressor_importance`] on each fold.
 pub fn cross_validate_regressor(
     table: &Table,
     targets: &[f64],
     folds: &[usize],
     params: &ForestParams,
+    importance_repeats: usize,
 ) -> Result<RegressorReport> {
     check_assignment(table, targets.len(), folds)?;
     let mut fold_reports = Vec::new();
     let (mut all_truth, mut all_predicted) = (Vec::new(), Vec::new());
+    let mut importance = ImportanceSum::default();
     for fold in distinct(folds) {
         let (train, test) = split(folds, fold);
         let train_targets: Vec<f64> = train.iter().map(|&r| targets[r]).collect();
         let started = Instant::now();
         let model = Regressor::fit(&table.select(&train), &train_targets, params)?;
         let fit_seconds = started.elapsed().as_secs_f64();
+        let test_table = table.select(&test);
         let started = Instant::now();
-        let predicted = model.predict(&table.select(&test))?;
+        let predicted = model.predict(&test_table)?;
         let predict_seconds = started.elapsed().as_secs_f64();
         let truth: Vec<f64> = test.iter().map(|&r| targets[r]).collect();
+        if importance_repeats > 0 {
+            let seed = params.seed.wrapping_add(fold as u64);
+            importance.add(regressor_importance(
+                &model,
+                &test_table,
+                &truth,
+                importance_repeats,
+                seed,
+            )?);
+        }
         fold_reports.push(RegressorFold {
             fold,
             train_rows: train.len(),
@@ -194,6 +229,7 @@ pub fn cross_validate_regressor(
     Ok(RegressorReport {
         folds: fold_reports,
         pooled: regression_metrics(&all_truth, &all_predicted),
+        importance: importance.mean(table),
     })
 }
 
@@ -284,6 +320,41 @@ fn permutation_importance(
     }
     importances.sort_by(|a, b| b.importance.total_cmp(&a.importance));
     Ok(importances)
+}
+
+/// Per-column sums of the folds' permutation importances.
+#[derive(Default)]
+struct ImportanceSum {
+    folds: usize,
+    sums: std::collections::HashMap<String, f64>,
+}
+
+impl ImportanceSum {
+    fn add(&mut self, fold: Vec<FeatureImportance>) {
+        self.folds += 1;
+        for f in fold {
+            *self.sums.entry(f.column).or_default() += f.importance;
+        }
+    }
+
+    /// The mean importance of each column of `table` over the folds added, most important
+    /// first (ties in column order); empty when none were.
+    fn mean(mut self, table: &Table) -> Vec<FeatureImportance> {
+        if self.folds == 0 {
+            return Vec::new();
+        }
+        let mut mean: Vec<FeatureImportance> = table
+            .schema()
+            .columns
+            .iter()
+            .map(|column| FeatureImportance {
+                importance: self.sums.remove(&column.name).unwrap_or(0.0) / self.folds as f64,
+                column: column.name.clone(),
+            })
+            .collect();
+        mean.sort_by(|a, b| b.importance.total_cmp(&a.importance));
+        mean
+    }
 }
 
 fn check_labelled(table: &Table, labels: usize) -> Result<()> {

@@ -42,6 +42,9 @@ pub struct ForestSettings {
     /// Share of the encoded features each classification tree or regression split considers,
     /// in (0, 1]; `None` for the defaults of [`ForestParams::feature_fraction`].
     pub feature_fraction: Option<f64>,
+    /// Shuffles of each column per fold for the permutation importance of a cross-validation
+    /// report (0, none: the report's `importance` is then empty); training ignores it.
+    pub importance_repeats: usize,
 }
 
 impl Default for ForestSettings {
@@ -51,6 +54,7 @@ impl Default for ForestSettings {
             seed: 0,
             max_samples_per_tree: 2048,
             feature_fraction: None,
+            importance_repeats: 0,
         }
     }
 }
@@ -70,14 +74,16 @@ impl ForestSettings {
 }
 
 /// The report of `aybiza classify`: rows, typed columns, classes, per-fold and mean accuracy and
-/// ROC AUC, times, and the pooled out-of-fold metrics.
+/// ROC AUC, times, the pooled out-of-fold metrics, and with `importance_repeats` > 0 each
+/// column's permutation importance (drop of ROC AUC) on the held-out folds.
 pub fn classify_report(
     table: &Table,
     labels: &[String],
     folds: &[usize],
     params: &ForestParams,
+    importance_repeats: usize,
 ) -> Result<Value> {
-    let report = cross_validate_classifier(table, labels, folds, params)?;
+    let report = cross_validate_classifier(table, labels, folds, params, importance_repeats)?;
     let folds_json: Vec<Value> = report
         .folds
         .iter()
@@ -108,6 +114,7 @@ pub fn classify_report(
         "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
         "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
         "pooled": report.pooled,
+        "importance": report.importance,
     }))
 }
 
@@ -147,7 +154,13 @@ pub fn classify_frame(
     let labels = frame.take_column(target)?;
     let folds = stratified_folds(&labels, folds, settings.seed)?;
     let table = frame.into_table()?;
-    classify_report(&table, &labels, &folds, &settings.params())
+    classify_report(
+        &table,
+        &labels,
+        &folds,
+        &settings.params(),
+        settings.importance_repeats,
+    )
 }
 
 /// Trains a classifier on a table of text cells (read as [`classify_frame`] reads them) with
@@ -163,14 +176,16 @@ pub fn fit_classifier_frame(
 }
 
 /// The report of `aybiza regress`: rows, typed columns, per-fold and mean MAE, RMSE and R²,
-/// times, and the pooled out-of-fold metrics.
+/// times, the pooled out-of-fold metrics, and each column's permutation importance (drop of
+/// R²) as in [`classify_report`].
 pub fn regress_report(
     table: &Table,
     targets: &[f64],
     folds: &[usize],
     params: &ForestParams,
+    importance_repeats: usize,
 ) -> Result<Value> {
-    let report = cross_validate_regressor(table, targets, folds, params)?;
+    let report = cross_validate_regressor(table, targets, folds, params, importance_repeats)?;
     let folds_json: Vec<Value> = report
         .folds
         .iter()
@@ -204,6 +219,7 @@ pub fn regress_report(
         "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
         "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
         "pooled": report.pooled,
+        "importance": report.importance,
     }))
 }
 
@@ -242,7 +258,13 @@ pub fn regress_frame(
     let targets = take_targets(&mut frame, target)?;
     let folds = shuffled_folds(targets.len(), folds, settings.seed)?;
     let table = frame.into_table()?;
-    regress_report(&table, &targets, &folds, &settings.params())
+    regress_report(
+        &table,
+        &targets,
+        &folds,
+        &settings.params(),
+        settings.importance_repeats,
+    )
 }
 
 /// Trains a regressor on a table of text cells with the column `target`, whose every field
@@ -760,8 +782,8 @@ mod tests {
             text.push_str(&format!("{x},{colour},{},{y}\n", (i * 7) % 11));
         }
         std::fs::write(&path, &text).unwrap();
-        // Every feature tried at each split: with a third of four columns, a node whose one tried
-        // column is constant there stops growing (see docs/prediction.md).
+        // Every feature tried at each split: with a third of these few encoded features, a node
+        // whose one or two tried features are constant there stops growing (docs/prediction.md).
         let settings = Some(json!({"trees": 30, "seed": 3, "feature_fraction": 1.0}));
         let report = regress_csv(&path, "y", 3, settings.clone()).unwrap();
         assert_eq!(report["rows"], 90);
@@ -772,9 +794,22 @@ mod tests {
         assert!(report["mean_r2"].as_f64().unwrap() > 0.9, "{report}");
         let mae = report["pooled"]["mae"].as_f64().unwrap();
         assert!(mae < report["pooled"]["mean_baseline_mae"].as_f64().unwrap() / 4.0);
+        assert_eq!(report["importance"], json!([]));
         // The same seed gives the same folds and forests, from a file or from memory.
         let in_memory = regress_csv_bytes(text.as_bytes(), "y", 3, settings).unwrap();
         assert_eq!(in_memory["pooled"], report["pooled"]);
+        // x decides y, colour adds 5, noise nothing.
+        let settings =
+            json!({"trees": 30, "seed": 3, "feature_fraction": 1.0, "importance_repeats": 3});
+        let report = regress_csv(&path, "y", 3, Some(settings)).unwrap();
+        let importance = report["importance"].as_array().unwrap();
+        let columns: Vec<&str> = importance
+            .iter()
+            .map(|f| f["column"].as_str().unwrap())
+            .collect();
+        assert_eq!(columns, ["x", "colour", "noise"], "{importance:?}");
+        assert!(importance[0]["importance"].as_f64().unwrap() > 1.0);
+        assert!(importance[2]["importance"].as_f64().unwrap().abs() < 0.05);
         let labelled = "x,y\n1,high\n2,low\n3,high\n".as_bytes();
         let bad = regress_csv_bytes(labelled, "y", 2, None);
         assert!(matches!(bad, Err(Error::Predict(e)) if e.to_string().contains("not a number")));

@@ -142,12 +142,31 @@ fn stratified_folds_spread_each_class_evenly() {
 fn classifier_learns_a_mixed_table_and_survives_a_file_round_trip() {
     let (table, labels) = xor_table(600);
     let folds = stratified_folds(&labels, 3, 1).unwrap();
-    let report = cross_validate_classifier(&table, &labels, &folds, &params()).unwrap();
+    let report = cross_validate_classifier(&table, &labels, &folds, &params(), 2).unwrap();
     let auc = report.pooled.roc_auc.unwrap();
     assert!(
         report.mean_accuracy > 0.78 && auc > 0.85,
         "accuracy {}, AUC {auc}",
         report.mean_accuracy
+    );
+    // Every column decides some labels, so shuffling any of them costs AUC on the folds.
+    let mut columns: Vec<&str> = report
+        .importance
+        .iter()
+        .map(|f| f.column.as_str())
+        .collect();
+    columns.sort_unstable();
+    assert_eq!(columns, ["a", "b", "colour"]);
+    assert!(
+        report.importance.iter().all(|f| f.importance > 0.0),
+        "{:?}",
+        report.importance
+    );
+    assert!(
+        report
+            .importance
+            .windows(2)
+            .all(|w| w[0].importance >= w[1].importance)
     );
 
     let model = Classifier::fit(&table, &labels, &params()).unwrap();
@@ -611,7 +630,7 @@ fn churn_propensity_from_history_before_the_snapshot() {
         .collect();
     let positives = labels.iter().filter(|l| **l == "true").count();
     let folds = stratified_folds(&labels, 3, 11).unwrap();
-    let report = cross_validate_classifier(&table, &labels, &folds, &params()).unwrap();
+    let report = cross_validate_classifier(&table, &labels, &folds, &params(), 0).unwrap();
     let auc = report.pooled.roc_auc.unwrap();
     eprintln!(
         "churn: {} customers, {positives} positive, pooled AUC {auc:.4}, Brier {:.4}",
@@ -645,7 +664,8 @@ fn upsell_propensity_on_held_out_customers() {
     let upgraded = propensity::bool_labels(&snapshot.upgraded);
     let positives = snapshot.upgraded.iter().filter(|&&u| u).count();
     let folds = stratified_folds(&upgraded, 3, 11).unwrap();
-    let report = cross_validate_classifier(&snapshot.table, &upgraded, &folds, &params()).unwrap();
+    let report =
+        cross_validate_classifier(&snapshot.table, &upgraded, &folds, &params(), 0).unwrap();
     let auc = report.pooled.roc_auc.unwrap();
     let prevalence = positives as f64 / upgraded.len() as f64;
     eprintln!(

@@ -1530,12 +1530,15 @@ def gamma_gamma_expected_spend(params: GammaGammaParams, customer: CustomerRfm) 
 class ForestSettings(TypedDict, total=False):
     """Forest settings; every field may be left out (100 trees, seed 0, 2048 rows per
     classification tree, 0 = no cap; ``feature_fraction`` of the encoded features each
-    classification tree or regression split considers, ``None`` for √p/p and 1/3)."""
+    classification tree or regression split considers, ``None`` for √p/p and 1/3;
+    ``importance_repeats`` shuffles of each column per fold for a cross-validation
+    report's ``importance``, 0 for none)."""
 
     trees: int
     seed: int
     max_samples_per_tree: int
     feature_fraction: float | None
+    importance_repeats: int
 
 
 class OutcomePredictions(TypedDict):
@@ -1571,7 +1574,9 @@ def classify_csv(
     """Cross-validates a random forest on any CSV (``.gz`` decompressed) with
     ``folds`` stratified folds and returns the ``aybiza classify`` report:
     ``rows``, typed ``columns``, ``classes``, per-fold metrics and times,
-    ``mean_accuracy``, ``mean_roc_auc``, ``pooled`` metrics.
+    ``mean_accuracy``, ``mean_roc_auc``, ``pooled`` metrics, and ``importance``:
+    each column's permutation importance (drop of ROC AUC) on the held-out folds,
+    most important first (empty unless ``settings["importance_repeats"]`` > 0).
 
     Raises:
         InvalidArgumentError: an unknown or mistyped setting.
@@ -1602,7 +1607,8 @@ def regress_csv(
     over ``folds`` shuffled folds and returns the ``aybiza regress`` report:
     ``rows``, typed ``columns``, per-fold metrics (``mae``, ``rmse``, ``r2``,
     ``mean_baseline_mae``) and times, ``mean_mae``, ``mean_rmse``, ``mean_r2``,
-    ``pooled`` metrics. ``max_samples_per_tree`` does not apply to regressors.
+    ``pooled`` metrics and ``importance`` (drop of R², as for :func:`classify_csv`).
+    ``max_samples_per_tree`` does not apply to regressors.
 
     Raises:
         InvalidArgumentError: an unknown or mistyped setting.

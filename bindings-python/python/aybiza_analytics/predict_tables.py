@@ -4,9 +4,9 @@
 as the table kind asked for;
 ``classify_table`` and ``regress_table`` cross-validate a forest on any table
 (a pandas DataFrame, a pyarrow Table, a dict of columns or a list of row dicts)
-exactly as ``classify_csv`` and ``regress_csv`` do on a CSV file: the table is written as CSV in memory,
-so a column whose present values are all numbers is numeric, any other
-categorical, and ``None``/NaN cells are missing.
+exactly as ``classify_csv`` and ``regress_csv`` do on a CSV file: the table is
+written as CSV in memory, so a column whose present values are all numbers is
+numeric, any other categorical, and ``None``/NaN cells are missing.
 """
 
 from __future__ import annotations

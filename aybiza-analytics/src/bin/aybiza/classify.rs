@@ -34,12 +34,15 @@ pub struct Args {
     /// Seed of the folds and the forests.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Share of the encoded features each tree draws considers, in (0, 1] (default √p/p for p features).
+    /// Share of the encoded features each tree draws, in (0, 1] (default √p/p of p features).
     #[arg(long)]
     feature_fraction: Option<f64>,
     /// Most rows each tree draws (0 = as many as the training rows).
     #[arg(long, default_value_t = 2048)]
     max_samples_per_tree: usize,
+    /// Shuffles of each column per fold for the columns' permutation importance (0: none).
+    #[arg(long, default_value_t = 0)]
+    importance_repeats: usize,
     /// Also train on every row and save the model (JSON) here.
     #[arg(long)]
     save_model: Option<PathBuf>,
@@ -61,7 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         max_samples_per_tree: (args.max_samples_per_tree > 0).then_some(args.max_samples_per_tree),
         ..ForestParams::default()
     };
-    let mut out = classify_report(&table, &labels, &folds, &params)?;
+    let mut out = classify_report(&table, &labels, &folds, &params, args.importance_repeats)?;
     if let Some(path) = &args.save_model {
         Classifier::fit(&table, &labels, &params)?.save(path)?;
         out["saved_model"] = json!(path.display().to_string());

@@ -34,9 +34,12 @@ pub struct Args {
     /// Seed of the folds and the forests.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Share of the encoded features each split tries considers, in (0, 1] (default 1/3).
+    /// Share of the encoded features each split tries, in (0, 1] (default 1/3).
     #[arg(long)]
     feature_fraction: Option<f64>,
+    /// Shuffles of each column per fold for the columns' permutation importance (0: none).
+    #[arg(long, default_value_t = 0)]
+    importance_repeats: usize,
     /// Also train on every row and save the model (JSON) here, for `aybiza predict`.
     #[arg(long)]
     save_model: Option<PathBuf>,
@@ -57,7 +60,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         feature_fraction: args.feature_fraction,
         ..ForestParams::default()
     };
-    let mut out = regress_report(&table, &targets, &folds, &params)?;
+    let mut out = regress_report(&table, &targets, &folds, &params, args.importance_repeats)?;
     if let Some(path) = &args.save_model {
         Regressor::fit(&table, &targets, &params)?.save(path)?;
         out["saved_model"] = json!(path.display().to_string());
