@@ -1,8 +1,7 @@
 //! The prediction functions over JSON arguments, shared by the Python and Node
-//! bindings (and `aybiza classify`) so that every language reads the same
+//! bindings (and `aybiza classify`, `regress` and `predict`) so that every language reads the same
 //! settings and returns the same shapes.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -127,9 +126,7 @@ pub fn classify_csv(
     folds: usize,
     settings: Option<Value>,
 ) -> Result<Value> {
-    let mut csv = Vec::new();
-    open_csv(path)?.read_to_end(&mut csv)?;
-    classify_csv_bytes(&csv, target, folds, settings)
+    classify_frame(CsvFrame::read(open_csv(path)?)?, target, folds, settings)
 }
 
 /// [`classify_csv`] of CSV text in memory (UTF-8, header row), for tables built by the caller.
@@ -232,9 +229,7 @@ pub fn regress_csv(
     folds: usize,
     settings: Option<Value>,
 ) -> Result<Value> {
-    let mut csv = Vec::new();
-    open_csv(path)?.read_to_end(&mut csv)?;
-    regress_csv_bytes(&csv, target, folds, settings)
+    regress_frame(CsvFrame::read(open_csv(path)?)?, target, folds, settings)
 }
 
 /// [`regress_csv`] of CSV text in memory (UTF-8, header row).

@@ -7,6 +7,8 @@
 mod classify;
 mod export;
 mod forecast;
+#[cfg(feature = "predict")]
+mod forest_args;
 mod ingest;
 mod input;
 mod insights;
