@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use chrono::{DateTime, Utc};
 
@@ -83,38 +83,84 @@ pub fn classify_report(
     importance_repeats: usize,
 ) -> Result<Value> {
     let report = cross_validate_classifier(table, labels, folds, params, importance_repeats)?;
-    let folds_json: Vec<Value> = report
+    let folds_json = report.folds.iter().map(|f| {
+        let mut fold = fold_json(
+            f.fold,
+            f.train_rows,
+            f.metrics.rows,
+            f.fit_seconds,
+            f.predict_seconds,
+        );
+        fold.insert("accuracy".into(), json!(f.metrics.accuracy));
+        fold.insert("roc_auc".into(), json!(f.metrics.roc_auc));
+        fold.insert("f1".into(), json!(f.metrics.f1));
+        fold.insert("brier".into(), json!(f.metrics.brier));
+        fold
+    });
+    let times = report
         .folds
         .iter()
-        .map(|f| {
-            json!({
-                "fold": f.fold,
-                "train_rows": f.train_rows,
-                "test_rows": f.metrics.rows,
-                "accuracy": f.metrics.accuracy,
-                "roc_auc": f.metrics.roc_auc,
-                "f1": f.metrics.f1,
-                "brier": f.metrics.brier,
-                "fit_seconds": f.fit_seconds,
-                "predict_seconds": f.predict_seconds,
-                "predict_seconds_per_1000_rows": f.predict_seconds * 1000.0 / f.metrics.rows.max(1) as f64,
-            })
-        })
-        .collect();
-    let n = report.folds.len().max(1) as f64;
-    Ok(json!({
-        "rows": table.len(),
-        "columns": table.schema().columns,
-        "classes": report.classes,
-        "trees": params.trees,
-        "folds": folds_json,
-        "mean_accuracy": report.mean_accuracy,
-        "mean_roc_auc": report.mean_roc_auc,
-        "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
-        "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
-        "pooled": report.pooled,
-        "importance": report.importance,
-    }))
+        .map(|f| (f.fit_seconds, f.predict_seconds));
+    let mut out = report_json(table, params, folds_json, times, report.pooled.rows);
+    out.insert("classes".into(), json!(report.classes));
+    out.insert("mean_accuracy".into(), json!(report.mean_accuracy));
+    out.insert("mean_roc_auc".into(), json!(report.mean_roc_auc));
+    out.insert("pooled".into(), json!(report.pooled));
+    out.insert("importance".into(), json!(report.importance));
+    Ok(Value::Object(out))
+}
+
+/// The fields of one fold that every cross-validation report has: its number, rows and times.
+fn fold_json(
+    fold: usize,
+    train_rows: usize,
+    test_rows: usize,
+    fit_seconds: f64,
+    predict_seconds: f64,
+) -> Map<String, Value> {
+    Map::from_iter([
+        ("fold".into(), json!(fold)),
+        ("train_rows".into(), json!(train_rows)),
+        ("test_rows".into(), json!(test_rows)),
+        ("fit_seconds".into(), json!(fit_seconds)),
+        ("predict_seconds".into(), json!(predict_seconds)),
+        (
+            "predict_seconds_per_1000_rows".into(),
+            json!(predict_seconds * 1000.0 / test_rows.max(1) as f64),
+        ),
+    ])
+}
+
+/// The fields every cross-validation report has: rows, typed columns, trees, the folds, the
+/// mean fit time and the predict time per 1000 rows (`times` holds each fold's fit and
+/// predict seconds, `scored_rows` the out-of-fold rows).
+fn report_json(
+    table: &Table,
+    params: &ForestParams,
+    folds: impl Iterator<Item = Map<String, Value>>,
+    times: impl Iterator<Item = (f64, f64)>,
+    scored_rows: usize,
+) -> Map<String, Value> {
+    let (mut count, mut fit, mut predict) = (0, 0.0, 0.0);
+    for (fit_seconds, predict_seconds) in times {
+        count += 1;
+        fit += fit_seconds;
+        predict += predict_seconds;
+    }
+    Map::from_iter([
+        ("rows".into(), json!(table.len())),
+        ("columns".into(), json!(table.schema().columns)),
+        ("trees".into(), json!(params.trees)),
+        (
+            "folds".into(),
+            Value::Array(folds.map(Value::Object).collect()),
+        ),
+        ("mean_fit_seconds".into(), json!(fit / count.max(1) as f64)),
+        (
+            "predict_seconds_per_1000_rows".into(),
+            json!(predict * 1000.0 / scored_rows.max(1) as f64),
+        ),
+    ])
 }
 
 /// `aybiza classify --input PATH --target TARGET --folds FOLDS`: stratified cross-validation of a
@@ -183,41 +229,38 @@ pub fn regress_report(
     importance_repeats: usize,
 ) -> Result<Value> {
     let report = cross_validate_regressor(table, targets, folds, params, importance_repeats)?;
-    let folds_json: Vec<Value> = report
+    let folds_json = report.folds.iter().map(|f| {
+        let mut fold = fold_json(
+            f.fold,
+            f.train_rows,
+            f.metrics.rows,
+            f.fit_seconds,
+            f.predict_seconds,
+        );
+        fold.insert("mae".into(), json!(f.metrics.mae));
+        fold.insert("rmse".into(), json!(f.metrics.rmse));
+        fold.insert("r2".into(), json!(f.metrics.r2));
+        fold.insert(
+            "mean_baseline_mae".into(),
+            json!(f.metrics.mean_baseline_mae),
+        );
+        fold
+    });
+    let times = report
         .folds
         .iter()
-        .map(|f| {
-            json!({
-                "fold": f.fold,
-                "train_rows": f.train_rows,
-                "test_rows": f.metrics.rows,
-                "mae": f.metrics.mae,
-                "rmse": f.metrics.rmse,
-                "r2": f.metrics.r2,
-                "mean_baseline_mae": f.metrics.mean_baseline_mae,
-                "fit_seconds": f.fit_seconds,
-                "predict_seconds": f.predict_seconds,
-                "predict_seconds_per_1000_rows": f.predict_seconds * 1000.0 / f.metrics.rows.max(1) as f64,
-            })
-        })
-        .collect();
+        .map(|f| (f.fit_seconds, f.predict_seconds));
+    let mut out = report_json(table, params, folds_json, times, report.pooled.rows);
     let n = report.folds.len().max(1) as f64;
     let mean = |metric: fn(&RegressionMetrics) -> f64| {
         report.folds.iter().map(|f| metric(&f.metrics)).sum::<f64>() / n
     };
-    Ok(json!({
-        "rows": table.len(),
-        "columns": table.schema().columns,
-        "trees": params.trees,
-        "folds": folds_json,
-        "mean_mae": mean(|m| m.mae),
-        "mean_rmse": mean(|m| m.rmse),
-        "mean_r2": mean(|m| m.r2),
-        "mean_fit_seconds": report.folds.iter().map(|f| f.fit_seconds).sum::<f64>() / n,
-        "predict_seconds_per_1000_rows": report.folds.iter().map(|f| f.predict_seconds).sum::<f64>() * 1000.0 / report.pooled.rows.max(1) as f64,
-        "pooled": report.pooled,
-        "importance": report.importance,
-    }))
+    out.insert("mean_mae".into(), json!(mean(|m| m.mae)));
+    out.insert("mean_rmse".into(), json!(mean(|m| m.rmse)));
+    out.insert("mean_r2".into(), json!(mean(|m| m.r2)));
+    out.insert("pooled".into(), json!(report.pooled));
+    out.insert("importance".into(), json!(report.importance));
+    Ok(Value::Object(out))
 }
 
 /// `aybiza regress --input PATH --target TARGET --folds FOLDS`: cross-validation of a forest
